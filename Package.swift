@@ -1,0 +1,90 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Tools 6.2 means Swift 6 language mode, so strict concurrency checking is on for every target.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Banshi",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "banshi-bus", targets: ["banshi-bus"]),
+        .executable(name: "banshictl", targets: ["banshictl"]),
+        .executable(name: "banshi-loadgen", targets: ["banshi-loadgen"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CZeroMQ",
+            providers: [.apt(["libzmq3-dev"])]
+        ),
+        .target(
+            name: "ZeroMQ",
+            dependencies: ["CZeroMQ"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BanshiKit",
+            dependencies: [
+                "ZeroMQ",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Bus",
+            dependencies: ["BanshiKit", "ZeroMQ"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "banshi-bus",
+            dependencies: ["Bus", "BanshiKit"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "banshi-loadgen",
+            dependencies: ["BanshiKit"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "banshictl",
+            dependencies: [
+                "BanshiKit",
+                "ZeroMQ",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "BanshiTesting",
+            dependencies: ["BanshiKit", "ZeroMQ"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ZeroMQTests",
+            dependencies: ["ZeroMQ"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BanshiKitTests",
+            dependencies: ["BanshiKit", "BanshiTesting", "ZeroMQ"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SystemTests",
+            dependencies: ["BanshiKit", "BanshiTesting", "ZeroMQ"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

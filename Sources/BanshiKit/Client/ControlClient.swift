@@ -1,0 +1,91 @@
+import Foundation
+import ZeroMQ
+
+/// Why a call to a control socket produced no reply.
+public enum ControlClientError: Error, Sendable, CustomStringConvertible {
+    /// Nothing came back within the timeout: the service is down, wedged, or not at that endpoint.
+    case timeout(service: String, endpoint: String, after: Duration)
+    /// The reply was not a well-formed command reply.
+    case malformedReply(service: String, endpoint: String)
+    /// The socket itself failed.
+    case transport(service: String, endpoint: String, ZeroMQError)
+
+    public var description: String {
+        switch self {
+        case .timeout(let service, let endpoint, let after):
+            "\(service) did not answer at \(endpoint) within \(after.formatted(.units(allowed: [.seconds, .milliseconds])))"
+        case .malformedReply(let service, let endpoint):
+            "\(service) at \(endpoint) sent a reply that is not a well-formed command reply"
+        case .transport(let service, let endpoint, let error):
+            "\(service) at \(endpoint): \(error)"
+        }
+    }
+}
+
+/// A client of one service's control socket: send a command, wait a bounded time for its reply.
+///
+/// It speaks through a DEALER with the REQ envelope (an empty delimiter frame), so a lost reply
+/// never wedges it the way a REQ socket would; replies whose id does not match are stale ones from an
+/// earlier timed-out call and are skipped. Not `Sendable`: one owner, like its socket.
+public final class ControlClient {
+    public let service: String
+    public let endpoint: String
+    public let timeout: Duration
+    private let socket: Socket
+
+    public init(context: Context, service: String, endpoint: String, timeout: Duration = .seconds(3)) throws(ZeroMQError) {
+        self.service = service
+        self.endpoint = endpoint
+        self.timeout = timeout
+        socket = try Socket(context, .dealer)
+        try socket.setLinger(.zero)
+        try socket.connect(endpoint)
+    }
+
+    /// Sends `command` with `args` and waits for the reply.
+    public func call(
+        _ command: String, _ args: [String: JSONValue] = [:], id: String = UUID().uuidString.lowercased()
+    ) throws(ControlClientError) -> CommandReply {
+        try call(CommandRequest(id: id, command: command, args: args))
+    }
+
+    /// Sends `request` and waits for its reply.
+    public func call(_ request: CommandRequest) throws(ControlClientError) -> CommandReply {
+        let replyFrames = try exchange([Array(request.serialized().utf8)], matching: request.id)
+        do {
+            return try CommandReply.parse(replyFrames)
+        } catch {
+            throw .malformedReply(service: service, endpoint: endpoint)
+        }
+    }
+
+    /// Sends raw `frames` (as a peer might, malformed or not) and returns the raw reply frame.
+    ///
+    /// With `matching`, replies carrying another id are skipped as stale.
+    public func exchange(_ frames: [[UInt8]], matching id: String? = nil) throws(ControlClientError) -> [UInt8] {
+        do {
+            try socket.send(parts: [[]] + frames)
+        } catch {
+            throw .transport(service: service, endpoint: endpoint, error)
+        }
+        let deadline = ContinuousClock.now + timeout
+        let poller = Poller()
+        poller.add(socket)
+        while true {
+            let remaining = deadline - ContinuousClock.now
+            guard remaining > .zero else { throw .timeout(service: service, endpoint: endpoint, after: timeout) }
+            let parts: [[UInt8]]
+            do {
+                guard try poller.poll(timeout: remaining) > 0,
+                    let received = try socket.receiveMultipart(dontWait: true)
+                else { continue }
+                parts = received
+            } catch {
+                throw .transport(service: service, endpoint: endpoint, error)
+            }
+            guard let body = parts.last else { continue }
+            if let id, let reply = try? CommandReply.parse(body), reply.id != nil, reply.id != id { continue }
+            return body
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+
+/// One argument a command takes: what `help` lists and what the dispatcher checks before the command runs.
+public struct ArgumentSpec: Sendable {
+    /// The JSON shapes an argument can take.
+    public enum Kind: String, Sendable {
+        case string, integer, number, boolean, object, array
+        /// An RFC 3339 time string.
+        case time
+    }
+
+    public let name: String
+    public let kind: Kind
+    public let required: Bool
+    public let summary: String
+
+    public init(_ name: String, _ kind: Kind, required: Bool = false, _ summary: String) {
+        self.name = name
+        self.kind = kind
+        self.required = required
+        self.summary = summary
+    }
+
+    /// How `help` shows this argument.
+    var helpValue: JSONValue {
+        ["name": .string(name), "type": .string(kind.rawValue), "required": .bool(required), "summary": .string(summary)]
+    }
+
+    /// Checks `value` against this argument's kind.
+    func check(_ value: JSONValue) throws(CommandError) {
+        let fits: Bool
+        switch kind {
+        case .string: fits = value.stringValue != nil
+        case .integer: fits = value.intValue != nil
+        case .number: fits = value.doubleValue != nil
+        case .boolean: fits = value.boolValue != nil
+        case .object: fits = value.objectValue != nil
+        case .array: fits = value.arrayValue != nil
+        case .time: fits = value.stringValue.flatMap(Timestamp.parse) != nil
+        }
+        guard fits else {
+            let expected = kind == .time ? "an RFC 3339 time" : "of type \(kind.rawValue)"
+            throw CommandError(.invalidArgument, "argument '\(name)' must be \(expected), not \(value.typeName)", field: name)
+        }
+    }
+}
+
+/// A command's arguments after they were checked against its `ArgumentSpec`s.
+///
+/// The typed getters still throw `invalid_argument` naming the field, so that range checks read the
+/// same way as type checks.
+public struct Arguments: Sendable {
+    public let values: [String: JSONValue]
+
+    public init(_ values: [String: JSONValue]) { self.values = values }
+
+    public func string(_ name: String) throws(CommandError) -> String {
+        guard let value = values[name]?.stringValue else { throw missing(name) }
+        return value
+    }
+
+    public func optionalString(_ name: String) -> String? { values[name]?.stringValue }
+
+    public func int(_ name: String) throws(CommandError) -> Int64 {
+        guard let value = values[name]?.intValue else { throw missing(name) }
+        return value
+    }
+
+    /// An integer within `range`, or `defaultValue` when absent.
+    public func int(_ name: String, default defaultValue: Int64, in range: ClosedRange<Int64>) throws(CommandError) -> Int64 {
+        guard let value = values[name] else { return defaultValue }
+        guard let number = value.intValue else { throw missing(name) }
+        guard range.contains(number) else {
+            throw CommandError(
+                .invalidArgument, "argument '\(name)' must be between \(range.lowerBound) and \(range.upperBound), not \(number)",
+                field: name)
+        }
+        return number
+    }
+
+    public func bool(_ name: String, default defaultValue: Bool) -> Bool { values[name]?.boolValue ?? defaultValue }
+
+    public func time(_ name: String) throws(CommandError) -> Date {
+        guard let text = values[name]?.stringValue, let date = Timestamp.parse(text) else { throw missing(name) }
+        return date
+    }
+
+    public func optionalTime(_ name: String) -> Date? { values[name]?.stringValue.flatMap(Timestamp.parse) }
+
+    private func missing(_ name: String) -> CommandError {
+        CommandError(.invalidArgument, "argument '\(name)' is missing or of the wrong type", field: name)
+    }
+}

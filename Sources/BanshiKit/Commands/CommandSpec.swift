@@ -1,0 +1,82 @@
+import Foundation
+import GRDB
+import Logging
+
+/// What a command handler is given: its checked arguments, the time it runs at, and the service.
+public struct CommandContext: Sendable {
+    public let request: CommandRequest
+    public let arguments: Arguments
+    /// "Now" for deadline logic: the request's `now` argument when given, else the clock.
+    public let now: Date
+    public let logger: Logger
+}
+
+/// One command a service answers.
+///
+/// A command either reads (`read`: runs outside any transaction, may be async) or writes (`write`: runs
+/// inside the service's write transaction, where it changes state and appends events together, so that
+/// both commit or neither does).
+public struct CommandSpec: Sendable {
+    public enum Body: Sendable {
+        case read(@Sendable (CommandContext) async throws -> JSONValue)
+        case write(@Sendable (CommandContext, inout EventAppender) throws -> JSONValue)
+    }
+
+    public let name: String
+    public let summary: String
+    public let arguments: [ArgumentSpec]
+    public let body: Body
+
+    public init(_ name: String, _ summary: String, arguments: [ArgumentSpec] = [], body: Body) {
+        self.name = name
+        self.summary = summary
+        // Every command accepts an explicit "now" so that time-dependent behaviour is testable.
+        let hasNow = arguments.contains { $0.name == "now" }
+        self.arguments = hasNow ? arguments : arguments + [ArgumentSpec("now", .time, "the time to act at (default: the clock)")]
+        self.body = body
+    }
+
+    /// A read-only command.
+    public init(
+        _ name: String, _ summary: String, arguments: [ArgumentSpec] = [],
+        read: @escaping @Sendable (CommandContext) async throws -> JSONValue
+    ) {
+        self.init(name, summary, arguments: arguments, body: .read(read))
+    }
+
+    /// A state-changing command, run inside the service's write transaction.
+    public init(
+        _ name: String, _ summary: String, arguments: [ArgumentSpec] = [],
+        write: @escaping @Sendable (CommandContext, inout EventAppender) throws -> JSONValue
+    ) {
+        self.init(name, summary, arguments: arguments, body: .write(write))
+    }
+
+    /// Whether the command changes state (and so is idempotent by request id and audited).
+    public var mutates: Bool { if case .write = body { true } else { false } }
+
+    /// Checks `args` against the specs: required present, types right, nothing unknown.
+    func check(_ args: [String: JSONValue]) throws(CommandError) -> Arguments {
+        let known = Dictionary(uniqueKeysWithValues: arguments.map { ($0.name, $0) })
+        for name in args.keys.sorted() where known[name] == nil {
+            throw CommandError(.invalidArgument, "command '\(self.name)' has no argument '\(name)'", field: name)
+        }
+        for spec in arguments {
+            guard let value = args[spec.name], value != .null else {
+                if spec.required {
+                    throw CommandError(.invalidArgument, "argument '\(spec.name)' is required", field: spec.name)
+                }
+                continue
+            }
+            try spec.check(value)
+        }
+        return Arguments(args.filter { $0.value != .null })
+    }
+
+    var helpValue: JSONValue {
+        [
+            "name": .string(name), "summary": .string(summary), "mutates": .bool(mutates),
+            "arguments": .array(arguments.map(\.helpValue)),
+        ]
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+import TOMLKit
+
+/// A TOML table read into plain values, with typed getters whose errors name the dotted key.
+///
+/// TOMLKit parses; this type turns its tree into `Sendable` values once, and is what the rest of the
+/// code reads, so that every "missing", "wrong type" and "unknown key" message is worded the same.
+public struct ConfigTable: Sendable {
+    /// A TOML value; dates are kept as their text.
+    public indirect enum Value: Sendable {
+        case string(String), int(Int), double(Double), bool(Bool), array([Value]), table([String: Value])
+        var typeName: String {
+            switch self {
+            case .string: "string"
+            case .int: "integer"
+            case .double: "float"
+            case .bool: "boolean"
+            case .array: "array"
+            case .table: "table"
+            }
+        }
+    }
+
+    public let values: [String: Value]
+    /// The dotted path of this table (empty at the top).
+    public let path: String
+    public let file: String
+
+    init(values: [String: Value], path: String, file: String) {
+        self.values = values
+        self.path = path
+        self.file = file
+    }
+
+    /// Reads and parses `file`. Syntax errors carry the line and column.
+    public static func load(file: String) throws(ConfigError) -> ConfigTable {
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+            throw ConfigError(key: nil, "cannot read the file (does it exist and is it UTF-8?)", file: file)
+        }
+        return try parse(text, file: file)
+    }
+
+    /// Parses TOML `text`; `file` names it in errors.
+    public static func parse(_ text: String, file: String) throws(ConfigError) -> ConfigTable {
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigError(
+                key: nil, "\(error.description) at line \(error.source.begin.line), column \(error.source.begin.column)",
+                file: file)
+        } catch {
+            throw ConfigError(key: nil, "\(error)", file: file)
+        }
+        return ConfigTable(values: convert(table), path: "", file: file)
+    }
+
+    private static func convert(_ table: TOMLTable) -> [String: Value] {
+        var out: [String: Value] = [:]
+        for key in table.keys {
+            if let value = table[key] { out[key] = convert(value) }
+        }
+        return out
+    }
+
+    private static func convert(_ value: any TOMLValueConvertible) -> Value {
+        switch value.type {
+        case .table: .table(value.table.map(convert) ?? [:])
+        case .array: .array(value.array.map { $0.map(convert) } ?? [])
+        case .string: .string(value.string ?? "")
+        case .int: .int(value.int ?? 0)
+        case .double: .double(value.double ?? 0)
+        case .bool: .bool(value.bool ?? false)
+        default: .string(value.debugDescription)
+        }
+    }
+
+    /// The dotted name of `key` in this table.
+    public func keyPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    public func error(_ key: String?, _ message: String) -> ConfigError {
+        ConfigError(key: key.map(keyPath) ?? (path.isEmpty ? nil : path), message, file: file)
+    }
+
+    // MARK: Typed getters
+
+    /// A sub-table; an empty one when absent.
+    public func table(_ key: String) throws(ConfigError) -> ConfigTable {
+        switch values[key] {
+        case nil: return ConfigTable(values: [:], path: keyPath(key), file: file)
+        case .table(let members)?: return ConfigTable(values: members, path: keyPath(key), file: file)
+        case let other?: throw error(key, "must be a table, not a \(other.typeName)")
+        }
+    }
+
+    public func string(_ key: String) throws(ConfigError) -> String {
+        guard let value = try optionalString(key) else { throw error(key, "is required (a string)") }
+        return value
+    }
+
+    public func optionalString(_ key: String) throws(ConfigError) -> String? {
+        switch values[key] {
+        case nil: return nil
+        case .string(let text)?:
+            guard !text.isEmpty else { throw error(key, "must not be empty") }
+            return text
+        case let other?: throw error(key, "must be a string, not a \(other.typeName)")
+        }
+    }
+
+    public func string(_ key: String, default defaultValue: String) throws(ConfigError) -> String {
+        try optionalString(key) ?? defaultValue
+    }
+
+    /// An integer within `range`, or `defaultValue` when absent.
+    public func int(_ key: String, default defaultValue: Int, in range: ClosedRange<Int>) throws(ConfigError) -> Int {
+        switch values[key] {
+        case nil: return defaultValue
+        case .int(let number)?:
+            guard range.contains(number) else {
+                throw error(key, "must be between \(range.lowerBound) and \(range.upperBound), not \(number)")
+            }
+            return number
+        case let other?: throw error(key, "must be an integer, not a \(other.typeName)")
+        }
+    }
+
+    public func bool(_ key: String, default defaultValue: Bool) throws(ConfigError) -> Bool {
+        switch values[key] {
+        case nil: return defaultValue
+        case .bool(let flag)?: return flag
+        case let other?: throw error(key, "must be true or false, not a \(other.typeName)")
+        }
+    }
+
+    /// One of `choices`, or `defaultValue` when absent.
+    public func choice(_ key: String, _ choices: [String], default defaultValue: String) throws(ConfigError) -> String {
+        let value = try string(key, default: defaultValue)
+        guard choices.contains(value) else {
+            throw error(key, "must be one of \(choices.joined(separator: ", ")), not '\(value)'")
+        }
+        return value
+    }
+
+    /// A ZeroMQ endpoint: `tcp://host:port`, `ipc://path` or `inproc://name`.
+    public func endpoint(_ key: String) throws(ConfigError) -> String {
+        let value = try string(key)
+        guard let endpoint = Endpoint.validate(value) else {
+            throw error(key, "must be a ZeroMQ endpoint such as tcp://127.0.0.1:7100 or ipc:///run/banshi/bus.sock, not '\(value)'")
+        }
+        return endpoint
+    }
+
+    /// Rejects keys other than `allowed`, so that a misspelt key is reported instead of ignored.
+    public func rejectUnknownKeys(_ allowed: Set<String>) throws(ConfigError) {
+        for key in values.keys.sorted() where !allowed.contains(key) {
+            throw error(key, "is not a known key (known: \(allowed.sorted().joined(separator: ", ")))")
+        }
+    }
+}
+
+/// ZeroMQ endpoint checks shared by the config and the CLI.
+public enum Endpoint {
+    /// Returns `text` when it is a usable endpoint, else `nil`.
+    public static func validate(_ text: String) -> String? {
+        if text.hasPrefix("tcp://") {
+            let rest = text.dropFirst("tcp://".count)
+            guard let colon = rest.lastIndex(of: ":"), let port = Int(rest[rest.index(after: colon)...]),
+                (1...65535).contains(port), colon != rest.startIndex
+            else { return nil }
+            return text
+        }
+        if text.hasPrefix("ipc://") && text.count > "ipc://".count { return text }
+        if text.hasPrefix("inproc://") && text.count > "inproc://".count { return text }
+        return nil
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import Logging
+
+/// The suite's configuration file: where the bus and every service listen, where data lives, and the
+/// runtime's tunables. Every service and `banshictl` read the same file; `config/banshi.toml`
+/// documents each key.
+public struct SuiteConfig: Sendable {
+    /// The bus's three endpoints.
+    public struct BusEndpoints: Sendable {
+        /// Publishers connect here (the proxy's XSUB side).
+        public let publish: String
+        /// Subscribers connect here (the proxy's XPUB side).
+        public let subscribe: String
+        /// The bus's control socket.
+        public let control: String
+    }
+
+    /// One service's section, `[services.<name>]`.
+    public struct ServiceSettings: Sendable {
+        public let name: String
+        public let control: String
+        /// The whole section, for keys only that service knows.
+        public let table: ConfigTable
+    }
+
+    /// Tunables shared by every service, `[runtime]`.
+    public struct RuntimeSettings: Sendable {
+        public let heartbeatInterval: Duration
+        /// Larger requests get `invalid_request`; libzmq drops a connection past 4× this.
+        public let maxRequestBytes: Int
+        /// How long in-flight work may take to finish after SIGTERM.
+        public let shutdownGrace: Duration
+        /// How long `banshictl` and services wait for a reply.
+        public let requestTimeout: Duration
+    }
+
+    public let file: String
+    public let dataDirectory: String
+    public let logLevel: Logger.Level
+    public let bus: BusEndpoints
+    public let runtime: RuntimeSettings
+    /// Every configured service other than the bus, in the suite's canonical order.
+    public let services: [ServiceSettings]
+
+    /// The services Banshi is made of, in start order after the bus.
+    public static let canonicalOrder = [
+        "enterprise", "lawyer", "children", "petition", "public-interest", "coordinator", "reporting",
+    ]
+
+    /// Reads and checks `file`.
+    public static func load(file: String) throws(ConfigError) -> SuiteConfig {
+        try SuiteConfig(ConfigTable.load(file: file))
+    }
+
+    /// Checks an already-parsed table.
+    public init(_ root: ConfigTable) throws(ConfigError) {
+        file = root.file
+        try root.rejectUnknownKeys(["suite", "bus", "runtime", "services"])
+
+        let suite = try root.table("suite")
+        try suite.rejectUnknownKeys(["data_dir", "log_level"])
+        dataDirectory = try suite.string("data_dir", default: "var")
+        let level = try suite.choice("log_level", Logger.Level.allCases.map(\.rawValue), default: "info")
+        logLevel = Logger.Level(rawValue: level) ?? .info
+
+        let bus = try root.table("bus")
+        try bus.rejectUnknownKeys(["publish", "subscribe", "control"])
+        self.bus = BusEndpoints(
+            publish: try bus.endpoint("publish"), subscribe: try bus.endpoint("subscribe"),
+            control: try bus.endpoint("control"))
+
+        let runtime = try root.table("runtime")
+        try runtime.rejectUnknownKeys(["heartbeat_interval_ms", "max_request_bytes", "shutdown_grace_ms", "request_timeout_ms"])
+        self.runtime = RuntimeSettings(
+            heartbeatInterval: .milliseconds(try runtime.int("heartbeat_interval_ms", default: 1000, in: 10...3_600_000)),
+            maxRequestBytes: try runtime.int("max_request_bytes", default: 1 << 20, in: 1024...(256 << 20)),
+            shutdownGrace: .milliseconds(try runtime.int("shutdown_grace_ms", default: 5000, in: 0...600_000)),
+            requestTimeout: .milliseconds(try runtime.int("request_timeout_ms", default: 3000, in: 10...600_000)))
+
+        let services = try root.table("services")
+        var settings: [ServiceSettings] = []
+        for name in services.values.keys {
+            guard Topic.isValidPart(name), name != "bus" else {
+                throw services.error(name, "a service name is lower-case letters, digits and '-', and not 'bus'")
+            }
+            let table = try services.table(name)
+            settings.append(ServiceSettings(name: name, control: try table.endpoint("control"), table: table))
+        }
+        self.services = settings.sorted { lhs, rhs in
+            let left = Self.canonicalOrder.firstIndex(of: lhs.name) ?? Int.max
+            let right = Self.canonicalOrder.firstIndex(of: rhs.name) ?? Int.max
+            return left == right ? lhs.name < rhs.name : left < right
+        }
+    }
+
+    /// The section of service `name`; an error naming `services.<name>` when it is missing.
+    public func service(_ name: String) throws(ConfigError) -> ServiceSettings {
+        guard let settings = services.first(where: { $0.name == name }) else {
+            throw ConfigError(key: "services.\(name)", "is missing: every service needs a [services.\(name)] section with a control endpoint", file: file)
+        }
+        return settings
+    }
+
+    /// The control endpoint of `name` (`bus` included).
+    public func controlEndpoint(of name: String) -> String? {
+        name == "bus" ? bus.control : services.first(where: { $0.name == name })?.control
+    }
+
+    /// The state directory of service `name`: `<data_dir>/<name>`.
+    public func stateDirectory(of name: String) -> String {
+        (dataDirectory as NSString).appendingPathComponent(name)
+    }
+}

@@ -1,0 +1,57 @@
+import GRDB
+import Logging
+import ServiceLifecycle
+import ZeroMQ
+
+/// What a service is made of, for `ServiceRuntime` to run: its name, whether it keeps a database and
+/// publishes events, its migrations, and the parts it builds once the runtime is up.
+public struct ServiceDefinition: Sendable {
+    public let name: String
+    public let publishesEvents: Bool
+    public let usesDatabase: Bool
+    public let migrations: @Sendable (inout DatabaseMigrator) -> Void
+    public let makeParts: @Sendable (ServiceEnvironment) throws -> ServiceParts
+
+    public init(
+        name: String, publishesEvents: Bool = true, usesDatabase: Bool = true,
+        migrations: @escaping @Sendable (inout DatabaseMigrator) -> Void = { _ in },
+        makeParts: @escaping @Sendable (ServiceEnvironment) throws -> ServiceParts
+    ) {
+        self.name = name
+        self.publishesEvents = publishesEvents
+        self.usesDatabase = usesDatabase
+        self.migrations = migrations
+        self.makeParts = makeParts
+    }
+}
+
+/// What the runtime hands a service when it builds its parts.
+public struct ServiceEnvironment: Sendable {
+    public let name: String
+    public let config: SuiteConfig
+    /// The service's `[services.<name>]` section (`nil` for the bus).
+    public let settings: SuiteConfig.ServiceSettings?
+    public let database: ServiceDatabase?
+    public let context: Context
+    public let logger: Logger
+}
+
+/// A service's own commands, its extra long-running work, and what it adds to `status`.
+public struct ServiceParts: Sendable {
+    public let commands: [CommandSpec]
+    public let services: [any Service]
+    public let status: @Sendable () async -> [String: JSONValue]
+    /// Runs before the service reports ready (binding its own sockets, say); a throw stops start-up.
+    public let startup: @Sendable () async throws -> Void
+
+    public init(
+        commands: [CommandSpec] = [], services: [any Service] = [],
+        status: @escaping @Sendable () async -> [String: JSONValue] = { [:] },
+        startup: @escaping @Sendable () async throws -> Void = {}
+    ) {
+        self.commands = commands
+        self.services = services
+        self.status = status
+        self.startup = startup
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import ZeroMQ
+
+/// The one way every Banshi service starts and stops.
+///
+/// It reads `--config`, sets up logging, opens the database, binds the control socket, serves the
+/// built-in and the service's own commands, tells systemd where it stands, and on SIGTERM or SIGINT
+/// lets in-flight commands finish before it closes the sockets and then the database.
+public enum ServiceRuntime {
+    /// Exit status for a configuration error (`EX_CONFIG`), so that systemd can tell it apart.
+    public static let configErrorStatus: Int32 = 78
+
+    /// Runs `definition` as this process's service; returns the exit status.
+    public static func main(_ definition: ServiceDefinition, arguments: [String] = CommandLine.arguments) async -> Int32 {
+        let program = "banshi-\(definition.name)"
+        let configPath: String
+        switch CommandLineOptions.parse(Array(arguments.dropFirst()), program: program) {
+        case .run(let path): configPath = path
+        case .exit(let status, let text):
+            FileHandle.standardError.write(Data((text + "\n").utf8))
+            return status
+        }
+        let config: SuiteConfig
+        do {
+            config = try SuiteConfig.load(file: configPath)
+            if definition.name != "bus" { _ = try config.service(definition.name) }
+        } catch {
+            FileHandle.standardError.write(Data("\(program): \(error)\n".utf8))
+            return configErrorStatus
+        }
+        LogfmtHandler.bootstrap(service: definition.name, level: config.logLevel)
+        let logger = Logger(label: definition.name)
+        do {
+            try await serve(definition, config: config, logger: logger)
+            logger.info("stopped")
+            return 0
+        } catch let error as ConfigError {
+            logger.critical("configuration rejected", metadata: ["error": "\(error)"])
+            return configErrorStatus
+        } catch {
+            logger.critical("service failed", metadata: ["error": "\(error)"])
+            return 1
+        }
+    }
+
+    private static func serve(_ definition: ServiceDefinition, config: SuiteConfig, logger: Logger) async throws {
+        let settings = definition.name == "bus" ? nil : try config.service(definition.name)
+        let control = settings?.control ?? config.bus.control
+        let notifier = SystemdNotifier()
+        let context = try Context()
+
+        let database: ServiceDatabase?
+        if definition.usesDatabase {
+            let path = (config.stateDirectory(of: definition.name) as NSString)
+                .appendingPathComponent("\(definition.name).sqlite")
+            database = try ServiceDatabase(path: path, migrations: definition.migrations)
+            logger.info("database open", metadata: ["path": "\(path)"])
+        } else {
+            database = nil
+        }
+
+        let loop = try SocketLoop(
+            context: context, control: control, publish: definition.publishesEvents ? config.bus.publish : nil,
+            maxRequestBytes: config.runtime.maxRequestBytes, logger: logger)
+        let environment = ServiceEnvironment(
+            name: definition.name, config: config, settings: settings, database: database, context: context, logger: logger)
+        let parts = try definition.makeParts(environment)
+
+        try await parts.startup()
+        try await loop.start()
+        let facts = BuiltinCommands.ProcessFacts(
+            service: definition.name, control: control, startedAt: Date(), startedInstant: .now)
+        let dispatcherBox = DispatcherBox()
+        let commands = BuiltinCommands.make(
+            facts: facts, database: database, serviceCommands: parts.commands,
+            counters: { (dispatcherBox.dispatcher?.handled ?? 0, dispatcherBox.dispatcher?.failed ?? 0, loop.publishedCount) },
+            extra: parts.status)
+        let dispatcher = CommandDispatcher(
+            service: definition.name, commands: commands, database: database, loop: loop,
+            maxRequestBytes: config.runtime.maxRequestBytes, logger: logger)
+        dispatcherBox.dispatcher = dispatcher
+
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: CommandService(dispatcher: dispatcher, loop: loop, notifier: notifier, logger: logger))
+        ]
+        services += parts.services.map { .init(service: $0) }
+        if let interval = notifier.watchdogInterval {
+            services.append(.init(service: WatchdogService(interval: interval, loop: loop, notifier: notifier)))
+        }
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        groupConfiguration.maximumGracefulShutdownDuration = .init(config.runtime.shutdownGrace)
+        let group = ServiceGroup(configuration: groupConfiguration)
+
+        logger.info("serving", metadata: [
+            "control": "\(control)", "publish": "\(definition.publishesEvents ? config.bus.publish : "-")",
+            "version": "\(BanshiVersion.current)", "pid": "\(ProcessInfo.processInfo.processIdentifier)",
+        ])
+        notifier.ready()
+        defer { notifier.stopping() }
+        do {
+            try await group.run()
+        } catch {
+            await loop.finish()
+            try? database?.close()
+            throw error
+        }
+        await loop.finish()
+        try database?.close()
+    }
+}
+
+/// Lets `status` read the dispatcher's counters though the dispatcher is built after the commands.
+private final class DispatcherBox: @unchecked Sendable {
+    // Written once, before the dispatcher serves its first request; read only while serving.
+    var dispatcher: CommandDispatcher?
+}
+
+/// Serves commands until graceful shutdown, then drains what was already received.
+struct CommandService: Service {
+    let dispatcher: CommandDispatcher
+    let loop: SocketLoop
+    let notifier: SystemdNotifier
+    let logger: Logger
+
+    func run() async throws {
+        await withGracefulShutdownHandler {
+            await dispatcher.run()
+        } onGracefulShutdown: {
+            logger.info("shutting down: finishing in-flight commands")
+            notifier.stopping()
+            loop.stopAccepting()
+        }
+    }
+}
+
+/// Pings systemd's watchdog while the socket loop is alive.
+struct WatchdogService: Service {
+    let interval: Duration
+    let loop: SocketLoop
+    let notifier: SystemdNotifier
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully {
+            // A wedged socket loop stops the pings, and systemd restarts the service.
+            if ContinuousClock.now - loop.lastTick < interval * 2 {
+                notifier.watchdog()
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+        }
+    }
+}

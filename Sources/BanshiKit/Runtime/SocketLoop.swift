@@ -1,0 +1,212 @@
+import Foundation
+import Logging
+import Synchronization
+import ZeroMQ
+
+/// A request as it came off the control socket: the routing frames to answer on, and the payload frames.
+public struct IncomingRequest: Sendable {
+    /// The ROUTER identity, plus the empty delimiter when the client is a REQ socket.
+    let route: [[UInt8]]
+    /// Everything after the route; a well-formed request is exactly one frame.
+    let frames: [[UInt8]]
+}
+
+/// The one thread that owns a service's sockets: the ROUTER control socket and, for a publishing
+/// service, the PUB socket connected to the bus.
+///
+/// ZeroMQ sockets are single-threaded, so nothing else touches them. Requests leave the loop through an
+/// `AsyncStream`; replies and events to publish come back through a locked queue and an eventfd
+/// doorbell, which wakes the poll at once. The poll also has a finite timeout so that the loop notices
+/// shutdown and reports liveness even when idle.
+public final class SocketLoop: Sendable {
+    struct Outbox {
+        var replies: [(route: [[UInt8]], body: [UInt8])] = []
+        var events: [[[UInt8]]] = []
+        var accepting = true
+        var finishing = false
+        var exited = false
+        var lastTick = ContinuousClock.now
+        var published: Int64 = 0
+    }
+
+    public let controlEndpoint: String
+    public let publishEndpoint: String?
+    private let context: Context
+    private let maxMessageBytes: Int64
+    private let wakeup: Wakeup
+    private let outbox = Mutex(Outbox())
+    private let logger: Logger
+    /// Requests for the dispatcher, in arrival order.
+    public let requests: AsyncStream<IncomingRequest>
+    private let requestSink: AsyncStream<IncomingRequest>.Continuation
+
+    public init(context: Context, control: String, publish: String?, maxRequestBytes: Int, logger: Logger) throws {
+        self.context = context
+        self.controlEndpoint = control
+        self.publishEndpoint = publish
+        // Past this, libzmq drops the connection without a word; below it, an oversized request gets a
+        // proper invalid_request reply from the dispatcher.
+        self.maxMessageBytes = Int64(max(maxRequestBytes * 4, 64 << 20))
+        self.wakeup = try Wakeup()
+        self.logger = logger
+        (requests, requestSink) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
+    }
+
+    /// Starts the thread and returns once the control socket is bound (or throws why it could not be).
+    public func start() async throws {
+        try await withCheckedThrowingContinuation { (started: CheckedContinuation<Void, any Error>) in
+            let thread = Thread { [self] in
+                run(started: started)
+            }
+            thread.name = "banshi-sockets"
+            thread.start()
+        }
+    }
+
+    /// Queues a reply for the client at `route`.
+    func reply(to route: [[UInt8]], _ body: String) {
+        outbox.withLock { $0.replies.append((route, Array(body.utf8))) }
+        wakeup.ring()
+    }
+
+    /// Queues committed events for publication, in order.
+    public func publish(_ events: [EventEnvelope]) {
+        guard publishEndpoint != nil, !events.isEmpty else { return }
+        let frames = events.map { $0.frames() }
+        outbox.withLock { $0.events.append(contentsOf: frames) }
+        wakeup.ring()
+    }
+
+    /// Stops taking new requests (they get `unavailable`) and ends the request stream, so that the
+    /// dispatcher finishes what it already has.
+    public func stopAccepting() {
+        outbox.withLock { $0.accepting = false }
+        requestSink.finish()
+        wakeup.ring()
+    }
+
+    /// Sends what is queued, closes the sockets and ends the thread; returns when it has.
+    public func finish() async {
+        outbox.withLock { $0.finishing = true }
+        wakeup.ring()
+        while !outbox.withLock({ $0.exited }) {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    /// When the loop last went round; the watchdog pings only while this is recent.
+    public var lastTick: ContinuousClock.Instant { outbox.withLock { $0.lastTick } }
+
+    /// How many events the loop has handed to the bus.
+    public var publishedCount: Int64 { outbox.withLock { $0.published } }
+
+    // MARK: The thread
+
+    private func run(started: CheckedContinuation<Void, any Error>) {
+        serve(started: started)
+        // serve's sockets are closed now (their linger lets the last replies and events leave).
+        outbox.withLock { $0.exited = true }
+    }
+
+    private func serve(started: CheckedContinuation<Void, any Error>) {
+        let router: Socket
+        let publisher: Socket?
+        do {
+            router = try Socket(context, .router)
+            try router.setLinger(.seconds(1))
+            try router.setMaximumMessageSize(maxMessageBytes)
+            try router.bind(controlEndpoint)
+            if let publishEndpoint {
+                let socket = try Socket(context, .pub)
+                try socket.setLinger(.seconds(2))
+                try socket.setSendHighWaterMark(100_000)
+                try socket.connect(publishEndpoint)
+                publisher = socket
+            } else {
+                publisher = nil
+            }
+        } catch {
+            requestSink.finish()
+            started.resume(throwing: error)
+            return
+        }
+        started.resume()
+
+        let poller = Poller()
+        let routerIndex = poller.add(router)
+        let wakeIndex = poller.add(fileDescriptor: wakeup.fileDescriptor)
+        while true {
+            do {
+                try poller.poll(timeout: .milliseconds(200))
+            } catch {
+                logger.error("socket poll failed", metadata: ["error": "\(error)"])
+                break
+            }
+            if poller.isReadable(wakeIndex) { wakeup.drain() }
+            let (replies, events, accepting, finishing) = outbox.withLock { state in
+                let taken = (state.replies, state.events, state.accepting, state.finishing)
+                state.replies.removeAll(keepingCapacity: true)
+                state.events.removeAll(keepingCapacity: true)
+                state.lastTick = .now
+                return taken
+            }
+            send(replies: replies, events: events, router: router, publisher: publisher)
+            if poller.isReadable(routerIndex) {
+                receiveRequests(from: router, accepting: accepting)
+            }
+            if finishing { break }
+        }
+    }
+
+    private func send(replies: [(route: [[UInt8]], body: [UInt8])], events: [[[UInt8]]], router: Socket, publisher: Socket?) {
+        for reply in replies {
+            do {
+                try router.send(parts: reply.route + [reply.body])
+            } catch {
+                logger.warning("reply could not be sent", metadata: ["error": "\(error)"])
+            }
+        }
+        guard let publisher, !events.isEmpty else { return }
+        for event in events {
+            do {
+                try publisher.send(parts: event)
+            } catch {
+                logger.warning("event could not be published", metadata: ["error": "\(error)"])
+            }
+        }
+        outbox.withLock { $0.published += Int64(events.count) }
+    }
+
+    private func receiveRequests(from router: Socket, accepting: Bool) {
+        // Drain what is queued, a bounded number at a time so that replies are not starved.
+        for _ in 0..<1000 {
+            let parts: [[UInt8]]
+            do {
+                guard let received = try router.receiveMultipart(dontWait: true) else { return }
+                parts = received
+            } catch {
+                logger.warning("control socket receive failed", metadata: ["error": "\(error)"])
+                return
+            }
+            guard parts.count >= 2 else { continue }  // a ROUTER always prefixes the identity
+            var route = [parts[0]]
+            var frames = Array(parts.dropFirst())
+            if frames.count >= 2, frames[0].isEmpty {
+                route.append([])
+                frames.removeFirst()
+            }
+            let request = IncomingRequest(route: route, frames: frames)
+            if accepting {
+                requestSink.yield(request)
+            } else {
+                let reply = CommandReply(
+                    id: nil, outcome: .failure(CommandError(.unavailable, "the service is shutting down; retry shortly")))
+                do {
+                    try router.send(parts: route + [Array(reply.serialized().utf8)])
+                } catch {
+                    logger.warning("reply could not be sent", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import GRDB
+
+/// The service's event log: the outbox its relay publishes from, and what `events.since` serves.
+///
+/// `seq` is the table's integer primary key, assigned inside the single writer's transaction, so it
+/// has no gaps and no repeats. The envelope is stored exactly as it was published.
+public enum EventLog {
+    static func registerMigrations(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("banshi-event-log-v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE event_log (
+                        seq INTEGER PRIMARY KEY CHECK (seq >= 1),
+                        id TEXT NOT NULL UNIQUE,
+                        type TEXT NOT NULL,
+                        subject TEXT,
+                        time TEXT NOT NULL,
+                        correlation_id TEXT NOT NULL,
+                        causation_id TEXT,
+                        envelope TEXT NOT NULL CHECK (json_valid(envelope))
+                    ) STRICT
+                    """)
+        }
+    }
+
+    /// The highest `seq` logged, 0 when the log is empty.
+    public static func lastSeq(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM event_log") ?? 0
+    }
+
+    static func insert(_ envelope: EventEnvelope, db: Database) throws {
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO event_log (seq, id, type, subject, time, correlation_id, causation_id, envelope)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        try statement.execute(arguments: [
+            envelope.seq, envelope.id, envelope.type, envelope.subject, envelope.time, envelope.correlationid,
+            envelope.causationid, envelope.jsonValue.serialized(),
+        ])
+    }
+
+    /// Up to `limit` events with `seq > afterSeq`, in order, as stored JSON.
+    public static func since(_ db: Database, afterSeq: Int64, limit: Int) throws -> [(seq: Int64, envelope: String)] {
+        let rows = try Row.fetchCursor(
+            db.cachedStatement(sql: "SELECT seq, envelope FROM event_log WHERE seq > ? ORDER BY seq LIMIT ?"),
+            arguments: [afterSeq, limit])
+        var events: [(seq: Int64, envelope: String)] = []
+        while let row = try rows.next() {
+            events.append((row[0], row[1]))
+        }
+        return events
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import GRDB
+
+/// A service's one SQLite database: WAL, `synchronous=FULL`, the kit's tables plus the service's own.
+///
+/// `synchronous=FULL` makes a commit durable before `write` returns, which is what lets a reply
+/// acknowledge a command: a crash of the process or the machine after the reply loses nothing.
+public final class ServiceDatabase: Sendable {
+    /// The single writer (and pool of readers) of the file.
+    public let writer: DatabasePool
+    public let path: String
+
+    /// Opens (creating if needed) `path` and migrates it. `migrations` registers the service's own.
+    public init(path: String, migrations: @Sendable (inout DatabaseMigrator) -> Void = { _ in }) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        writer = try DatabasePool(path: path, configuration: configuration)
+        self.path = path
+        var migrator = DatabaseMigrator()
+        EventLog.registerMigrations(&migrator)
+        CommandReplyStore.registerMigrations(&migrator)
+        migrations(&migrator)
+        try migrator.migrate(writer)
+    }
+
+    /// Closes the file; called once the service has stopped serving.
+    public func close() throws {
+        try writer.close()
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+
+/// One event as it travels on the bus: a CloudEvents 1.0 structured-mode JSON object with Banshi's
+/// extension attributes `seq`, `correlationid` and `causationid`.
+///
+/// The ZeroMQ message is two frames, `[topic, envelope]`, where the topic equals `type`.
+public struct EventEnvelope: Sendable, Equatable, Codable {
+    public var specversion: String
+    /// Unique per source (a UUID).
+    public var id: String
+    /// `/banshi/<service>`.
+    public var source: String
+    /// The event type, equal to the topic.
+    public var type: String
+    /// RFC 3339, UTC.
+    public var time: String
+    /// The entity the event concerns, e.g. `case/C-2021-0042`.
+    public var subject: String?
+    public var datacontenttype: String
+    /// The payload. For minors it holds opaque ids only.
+    public var data: JSONValue
+    /// The position in the source's event log: from 1, no gaps, no repeats.
+    public var seq: Int64
+    /// The flow this event belongs to (its own id when it starts one).
+    public var correlationid: String
+    /// The event or command that caused this one, when there is one.
+    public var causationid: String?
+
+    public init(
+        id: String = UUID().uuidString.lowercased(), service: String, type: Topic, time: Date, subject: String?,
+        data: JSONValue, seq: Int64, correlationid: String? = nil, causationid: String? = nil
+    ) {
+        self.specversion = "1.0"
+        self.id = id
+        self.source = Self.source(of: service)
+        self.type = type.description
+        self.time = Timestamp.format(time)
+        self.subject = subject
+        self.datacontenttype = "application/json"
+        self.data = data
+        self.seq = seq
+        self.correlationid = correlationid ?? id
+        self.causationid = causationid
+    }
+
+    /// The CloudEvents `source` of a Banshi service.
+    public static func source(of service: String) -> String { "/banshi/\(service)" }
+
+    /// The service that published this event, from its `source`.
+    public var service: String? {
+        source.hasPrefix("/banshi/") ? String(source.dropFirst("/banshi/".count)) : nil
+    }
+
+    /// The envelope as the JSON value that goes on the wire.
+    public var jsonValue: JSONValue {
+        var members: [String: JSONValue] = [
+            "specversion": .string(specversion), "id": .string(id), "source": .string(source),
+            "type": .string(type), "time": .string(time), "datacontenttype": .string(datacontenttype),
+            "data": data, "seq": .int(seq), "correlationid": .string(correlationid),
+        ]
+        if let subject { members["subject"] = .string(subject) }
+        if let causationid { members["causationid"] = .string(causationid) }
+        return .object(members)
+    }
+
+    /// The two ZeroMQ frames of this event: `[topic, envelope]`.
+    public func frames() -> [[UInt8]] {
+        [Array(type.utf8), Array(jsonValue.serialized().utf8)]
+    }
+
+    /// Decodes and checks an envelope frame; throws `EnvelopeError` naming what is wrong.
+    public static func decode(_ bytes: [UInt8]) throws(EnvelopeError) -> EventEnvelope {
+        let envelope: EventEnvelope
+        do {
+            envelope = try JSONDecoder().decode(EventEnvelope.self, from: Data(bytes))
+        } catch {
+            throw EnvelopeError(reason: "not a CloudEvents envelope: \(error)")
+        }
+        try envelope.validate()
+        return envelope
+    }
+
+    /// Checks the invariants the contract fixes.
+    public func validate() throws(EnvelopeError) {
+        guard specversion == "1.0" else { throw EnvelopeError(reason: "specversion must be 1.0, not \(specversion)") }
+        guard !id.isEmpty else { throw EnvelopeError(reason: "id is empty") }
+        guard let service, Topic.isValidPart(service) else {
+            throw EnvelopeError(reason: "source must be /banshi/<service>, not \(source)")
+        }
+        do { _ = try Topic(type) } catch { throw EnvelopeError(reason: error.message) }
+        guard seq >= 1 else { throw EnvelopeError(reason: "seq must be at least 1, not \(seq)") }
+        guard Timestamp.parse(time) != nil else { throw EnvelopeError(reason: "time is not RFC 3339: \(time)") }
+        guard datacontenttype == "application/json" else {
+            throw EnvelopeError(reason: "datacontenttype must be application/json")
+        }
+    }
+}
+
+/// An event frame that does not meet the contract.
+public struct EnvelopeError: Error, Sendable, CustomStringConvertible {
+    public let reason: String
+    public var description: String { reason }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import Glibc
+
+/// One real Banshi executable started by a test, its stderr captured to a file.
+public final class ServiceProcess: @unchecked Sendable {
+    // Process is not Sendable; this wrapper is only driven from the test that owns it, and the
+    // fields it reads after launch (pid, status) are read through Process's own locking.
+    public let name: String
+    public let logPath: String
+    private let process: Process
+
+    /// Where `swift build` put the executables: beside the test bundle.
+    public static var executableDirectory: String {
+        let path = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return (path as NSString).deletingLastPathComponent
+    }
+
+    /// Starts `executable` (e.g. `banshi-bus`) with `arguments`; stdout and stderr go to `logPath`.
+    public init(
+        _ executable: String, arguments: [String], logPath: String, environment: [String: String] = [:],
+        workingDirectory: String? = nil
+    ) throws {
+        name = executable
+        self.logPath = logPath
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "\(Self.executableDirectory)/\(executable)")
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "NOTIFY_SOCKET")
+        env.removeValue(forKey: "WATCHDOG_USEC")
+        env.merge(environment) { _, new in new }
+        process.environment = env
+        if let workingDirectory { process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory) }
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        log.seekToEndOfFile()
+        process.standardOutput = log
+        process.standardError = log
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    public var pid: Int32 { process.processIdentifier }
+    public var isRunning: Bool { process.isRunning }
+
+    /// Sends `signal` (SIGTERM by default).
+    public func signal(_ signal: Int32 = SIGTERM) {
+        if process.isRunning { kill(process.processIdentifier, signal) }
+    }
+
+    /// Waits up to `limit` for the process to exit; returns its exit status, or `nil` if it still runs.
+    public func waitForExit(within limit: Duration = .seconds(10)) async -> Int32? {
+        let deadline = ContinuousClock.now + limit
+        while process.isRunning {
+            if ContinuousClock.now >= deadline { return nil }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return process.terminationStatus
+    }
+
+    /// Whether it ended by a signal rather than an exit.
+    public var wasSignalled: Bool { process.terminationReason == .uncaughtSignal }
+
+    /// SIGTERM, then SIGKILL if it does not exit in time. Every test calls this for what it started.
+    public func stop() async {
+        signal(SIGTERM)
+        if await waitForExit(within: .seconds(10)) == nil {
+            signal(SIGKILL)
+            _ = await waitForExit(within: .seconds(5))
+        }
+    }
+
+    /// What the process has written so far.
+    public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+}

@@ -1,0 +1,180 @@
+import BanshiKit
+import Foundation
+import ZeroMQ
+
+/// A throw-away Banshi suite for system tests: a temporary data directory, a config with free
+/// 127.0.0.1 ports, the real executables, and wire clients to talk to them.
+public final class TestSuite: @unchecked Sendable {
+    // Mutated only by the one test that owns the suite, sequentially.
+    public let directory: TemporaryDirectory
+    public let configPath: String
+    public let publishEndpoint: String
+    public let subscribeEndpoint: String
+    public let busControl: String
+    public private(set) var controls: [String: String] = [:]
+    public private(set) var processes: [String: ServiceProcess] = [:]
+    public let context: Context
+
+    /// Writes a config for the bus and `services` (each gets a control port), plus `extra` TOML.
+    public init(services: [String] = ["loadgen"], runtime: String = "", extra: String = "") throws {
+        directory = try TemporaryDirectory()
+        context = try Context()
+        publishEndpoint = FreePort.endpoint()
+        subscribeEndpoint = FreePort.endpoint()
+        busControl = FreePort.endpoint()
+        var text = """
+            [suite]
+            data_dir = "\(directory.file("var"))"
+            log_level = "debug"
+
+            [bus]
+            publish = "\(publishEndpoint)"
+            subscribe = "\(subscribeEndpoint)"
+            control = "\(busControl)"
+
+            [runtime]
+            request_timeout_ms = 5000
+            \(runtime)
+
+            """
+        for service in services {
+            let endpoint = FreePort.endpoint()
+            controls[service] = endpoint
+            text += "[services.\(service)]\ncontrol = \"\(endpoint)\"\n\n"
+        }
+        text += extra
+        configPath = directory.file("banshi.toml")
+        try text.write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
+    /// Runs `body` with a fresh suite, and stops everything it started afterwards, even on failure.
+    public static func with(
+        services: [String] = ["loadgen"], runtime: String = "", extra: String = "",
+        _ body: (TestSuite) async throws -> Void
+    ) async throws {
+        let suite = try TestSuite(services: services, runtime: runtime, extra: extra)
+        do {
+            try await body(suite)
+        } catch {
+            await suite.shutdown()
+            throw error
+        }
+        await suite.shutdown()
+    }
+
+    /// Starts any executable of the build with the suite's config appended, and stops it at shutdown.
+    public func launch(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> ServiceProcess {
+        let process = try ServiceProcess(
+            executable, arguments: arguments + ["--config", configPath],
+            logPath: directory.file("\(executable)-\(processes.count).log"), environment: environment)
+        processes["\(executable)#\(processes.count)"] = process
+        return process
+    }
+
+    /// The control endpoint of `service` (`bus` included).
+    public func control(_ service: String) -> String {
+        service == "bus" ? busControl : controls[service]!
+    }
+
+    /// Starts `banshi-<service>` and waits until it answers `status`.
+    @discardableResult
+    public func start(_ service: String, environment: [String: String] = [:]) async throws -> ServiceProcess {
+        let process = try ServiceProcess(
+            "banshi-\(service)", arguments: ["--config", configPath], logPath: directory.file("\(service).log"),
+            environment: environment)
+        processes[service] = process
+        try await waitUntilAnswering(service)
+        return process
+    }
+
+    /// Polls `status` until `service` answers, failing with its log if it exits or takes too long.
+    public func waitUntilAnswering(_ service: String, within limit: Duration = .seconds(20)) async throws {
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            if let process = processes[service], !process.isRunning {
+                throw TestSuiteError("\(service) exited during start-up:\n\(process.log)")
+            }
+            if (try? await call(service, "status", timeout: .milliseconds(250)).get()) != nil { return }
+        }
+        throw TestSuiteError("\(service) did not answer within \(limit):\n\(processes[service]?.log ?? "")")
+    }
+
+    /// Sends one command over the wire, off the cooperative thread pool.
+    public func call(
+        _ service: String, _ command: String, _ args: [String: JSONValue] = [:], id: String = UUID().uuidString.lowercased(),
+        timeout: Duration = .seconds(5)
+    ) async throws -> CommandReply {
+        let request = CommandRequest(id: id, command: command, args: args)
+        return try await exchange(service, timeout: timeout) { client in try client.call(request) }
+    }
+
+    /// Sends raw frames to `service`'s control socket and returns the raw reply.
+    public func send(_ service: String, frames: [[UInt8]], timeout: Duration = .seconds(5)) async throws -> [UInt8] {
+        try await exchange(service, timeout: timeout) { client in try client.exchange(frames) }
+    }
+
+    private func exchange<T: Sendable>(
+        _ service: String, timeout: Duration, _ body: @escaping @Sendable (ControlClient) throws -> T
+    ) async throws -> T {
+        let context = self.context
+        let endpoint = control(service)
+        return try await onThread {
+            let client = try ControlClient(context: context, service: service, endpoint: endpoint, timeout: timeout)
+            return try body(client)
+        }
+    }
+
+    /// Runs `banshictl` with `arguments` (the config is added) and returns its exit status and output.
+    public func banshictl(_ arguments: [String], timeout: Duration = .seconds(30)) async throws -> (status: Int32, stdout: String, stderr: String) {
+        try await Self.run("banshictl", arguments + ["--config", configPath], timeout: timeout)
+    }
+
+    /// Runs an executable of the build to completion.
+    public static func run(_ executable: String, _ arguments: [String], timeout: Duration = .seconds(30)) async throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "\(ServiceProcess.executableDirectory)/\(executable)")
+        process.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let outHandle = out.fileHandleForReading
+        let errHandle = err.fileHandleForReading
+        async let stdout = onThread { outHandle.readDataToEndOfFile() }
+        async let stderr = onThread { errHandle.readDataToEndOfFile() }
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            if ContinuousClock.now >= deadline {
+                process.terminate()
+                throw TestSuiteError("\(executable) \(arguments.joined(separator: " ")) did not finish within \(timeout)")
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return (process.terminationStatus, String(decoding: try await stdout, as: UTF8.self), String(decoding: try await stderr, as: UTF8.self))
+    }
+
+    /// Stops every process the suite started and removes its directory.
+    public func shutdown() async {
+        // Reverse start order: a supervisor (banshictl up) stops its own children first.
+        for process in processes.values.sorted(by: { $0.pid > $1.pid }) { await process.stop() }
+        directory.remove()
+    }
+}
+
+/// Why a test suite step failed; the message carries the service's log.
+public struct TestSuiteError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Runs blocking work (socket waits, pipe reads) on a thread of its own, not the cooperative pool.
+public func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread {
+            continuation.resume(with: Result { try body() })
+        }
+        thread.start()
+    }
+}

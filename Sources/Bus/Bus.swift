@@ -1,0 +1,27 @@
+import BanshiKit
+import ZeroMQ
+
+/// `banshi-bus`: the stateless event bus. It keeps no database and publishes nothing of its own.
+public enum Bus {
+    public static let definition = ServiceDefinition(name: "bus", publishesEvents: false, usesDatabase: false) { environment in
+        let proxy = try BusProxy(
+            context: environment.context, publish: environment.config.bus.publish,
+            subscribe: environment.config.bus.subscribe, logger: environment.logger)
+        return ServiceParts(
+            services: [BusProxyService(proxy: proxy)],
+            status: {
+                let stats = proxy.statistics
+                return [
+                    "publish_endpoint": .string(proxy.publishEndpoint),
+                    "subscribe_endpoint": .string(proxy.subscribeEndpoint),
+                    "messages_forwarded": .int(stats.messagesForwarded),
+                    "bytes_forwarded": .int(stats.bytesForwarded),
+                    "subscriptions_forwarded": .int(stats.subscriptionsForwarded),
+                    "publishers": .int(Int64(stats.publishers)),
+                    "subscribers": .int(Int64(stats.subscribers)),
+                    "topics": .array(stats.topics.sorted().map(JSONValue.string)),
+                ]
+            },
+            startup: { try await proxy.start() })
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+import ZeroMQ
+
+/// The event bus: an XSUB/XPUB proxy that counts what it forwards and who is connected.
+///
+/// Publishers connect to the XSUB side, subscribers to the XPUB side. Subscriptions travel upstream,
+/// events downstream. The loop is written out rather than using `zmq_proxy` so that the same thread
+/// can count messages and read the socket monitors that tell how many peers are connected.
+public final class BusProxy: Sendable {
+    /// What `status` reports.
+    public struct Statistics: Sendable {
+        public var messagesForwarded: Int64 = 0
+        public var bytesForwarded: Int64 = 0
+        public var subscriptionsForwarded: Int64 = 0
+        public var publishers = 0
+        public var subscribers = 0
+        /// Topic prefixes someone is subscribed to (`""` is "everything").
+        public var topics: Set<String> = []
+    }
+
+    struct State {
+        var statistics = Statistics()
+        var stopping = false
+        var exited = false
+    }
+
+    public let publishEndpoint: String
+    public let subscribeEndpoint: String
+    private let context: Context
+    private let wakeup: Wakeup
+    private let state = Mutex(State())
+    private let logger: Logger
+
+    public init(context: Context, publish: String, subscribe: String, logger: Logger) throws {
+        self.context = context
+        self.publishEndpoint = publish
+        self.subscribeEndpoint = subscribe
+        self.wakeup = try Wakeup()
+        self.logger = logger
+    }
+
+    public var statistics: Statistics { state.withLock { $0.statistics } }
+
+    /// Binds both sides and starts forwarding on a thread of its own.
+    public func start() async throws {
+        try await withCheckedThrowingContinuation { (started: CheckedContinuation<Void, any Error>) in
+            let thread = Thread { [self] in
+                forward(started: started)
+                state.withLock { $0.exited = true }
+            }
+            thread.name = "banshi-bus-proxy"
+            thread.start()
+        }
+    }
+
+    /// Stops forwarding and returns once the sockets are closed.
+    public func stop() async {
+        state.withLock { $0.stopping = true }
+        wakeup.ring()
+        while !state.withLock({ $0.exited }) {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    private func forward(started: CheckedContinuation<Void, any Error>) {
+        let frontend: Socket, backend: Socket, frontendEvents: Socket, backendEvents: Socket
+        do {
+            frontend = try Socket(context, .xsub)
+            backend = try Socket(context, .xpub)
+            for socket in [frontend, backend] { try socket.setLinger(.zero) }
+            try frontend.setReceiveHighWaterMark(100_000)
+            try backend.setSendHighWaterMark(100_000)
+            frontendEvents = try frontend.monitor(at: "inproc://bus-frontend-monitor")
+            backendEvents = try backend.monitor(at: "inproc://bus-backend-monitor")
+            try frontend.bind(publishEndpoint)
+            try backend.bind(subscribeEndpoint)
+        } catch {
+            started.resume(throwing: error)
+            return
+        }
+        started.resume()
+
+        let poller = Poller()
+        let fromPublishers = poller.add(frontend)
+        let fromSubscribers = poller.add(backend)
+        let publisherEvents = poller.add(frontendEvents)
+        let subscriberEvents = poller.add(backendEvents)
+        let wake = poller.add(fileDescriptor: wakeup.fileDescriptor)
+        while !state.withLock({ $0.stopping }) {
+            do {
+                try poller.poll(timeout: .milliseconds(200))
+                if poller.isReadable(wake) { wakeup.drain() }
+                if poller.isReadable(fromPublishers) { try relayEvents(from: frontend, to: backend) }
+                if poller.isReadable(fromSubscribers) { try relaySubscriptions(from: backend, to: frontend) }
+                if poller.isReadable(publisherEvents) { try countPeers(frontendEvents, \.publishers) }
+                if poller.isReadable(subscriberEvents) { try countPeers(backendEvents, \.subscribers) }
+            } catch {
+                logger.error("bus proxy failed", metadata: ["error": "\(error)"])
+                break
+            }
+        }
+    }
+
+    private func relayEvents(from frontend: Socket, to backend: Socket) throws(ZeroMQError) {
+        var count: Int64 = 0
+        var bytes: Int64 = 0
+        // A bounded batch, so that subscriptions are not starved under a flood of events.
+        while count < 10_000, let message = try frontend.receiveMultipart(dontWait: true) {
+            try backend.send(parts: message)
+            count += 1
+            bytes += Int64(message.reduce(0) { $0 + $1.count })
+        }
+        state.withLock {
+            $0.statistics.messagesForwarded += count
+            $0.statistics.bytesForwarded += bytes
+        }
+    }
+
+    private func relaySubscriptions(from backend: Socket, to frontend: Socket) throws(ZeroMQError) {
+        while let message = try backend.receiveMultipart(dontWait: true) {
+            try frontend.send(parts: message)
+            guard let frame = message.first, let kind = frame.first else { continue }
+            let topic = String(decoding: frame.dropFirst(), as: UTF8.self)
+            state.withLock {
+                $0.statistics.subscriptionsForwarded += 1
+                if kind == 1 { $0.statistics.topics.insert(topic) } else { $0.statistics.topics.remove(topic) }
+            }
+        }
+    }
+
+    private func countPeers(_ monitor: Socket, _ counter: WritableKeyPath<Statistics, Int>) throws(ZeroMQError) {
+        while let event = try monitor.nextEvent(dontWait: true) {
+            switch event.kind {
+            case .accepted: state.withLock { $0.statistics[keyPath: counter] += 1 }
+            case .disconnected: state.withLock { $0.statistics[keyPath: counter] = max(0, $0.statistics[keyPath: counter] - 1) }
+            default: break
+            }
+        }
+    }
+}
+
+/// Runs the proxy for the lifetime of the service group.
+struct BusProxyService: Service {
+    let proxy: BusProxy
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await proxy.stop()
+    }
+}

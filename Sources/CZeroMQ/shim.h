@@ -1,0 +1,4 @@
+#ifndef BANSHI_CZEROMQ_SHIM_H
+#define BANSHI_CZEROMQ_SHIM_H
+#include <zmq.h>
+#endif

@@ -1,0 +1,53 @@
+import CZeroMQ
+
+/// A socket event reported by `zmq_socket_monitor`.
+public struct MonitorEvent: Sendable, Equatable {
+    /// The kinds of event Banshi looks at; anything else is `.other`.
+    public enum Kind: Sendable, Equatable {
+        case connected, accepted, disconnected, closed, listening
+        case handshakeSucceeded, handshakeFailedAuth, handshakeFailedProtocol, handshakeFailedNoDetail
+        case other(UInt16)
+    }
+
+    public let kind: Kind
+    /// The event's value (a file descriptor, an errno or a status code, depending on the kind).
+    public let value: UInt32
+    /// The endpoint the event concerns.
+    public let endpoint: String
+
+    init?(parts: [[UInt8]]) {
+        guard parts.count == 2, parts[0].count >= 6 else { return nil }
+        let raw = UInt16(parts[0][0]) | UInt16(parts[0][1]) << 8
+        value = parts[0][2...5].enumerated().reduce(0) { $0 | UInt32($1.element) << (8 * UInt32($1.offset)) }
+        endpoint = String(decoding: parts[1], as: UTF8.self)
+        switch Int32(raw) {
+        case ZMQ_EVENT_CONNECTED: kind = .connected
+        case ZMQ_EVENT_ACCEPTED: kind = .accepted
+        case ZMQ_EVENT_DISCONNECTED: kind = .disconnected
+        case ZMQ_EVENT_CLOSED: kind = .closed
+        case ZMQ_EVENT_LISTENING: kind = .listening
+        case ZMQ_EVENT_HANDSHAKE_SUCCEEDED: kind = .handshakeSucceeded
+        case ZMQ_EVENT_HANDSHAKE_FAILED_AUTH: kind = .handshakeFailedAuth
+        case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL: kind = .handshakeFailedProtocol
+        case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL: kind = .handshakeFailedNoDetail
+        default: kind = .other(raw)
+        }
+    }
+}
+
+extension Socket {
+    /// Starts reporting this socket's events on a PAIR socket bound at `endpoint` (an `inproc://`
+    /// name) and returns that PAIR socket, connected, for the same thread to read with `nextEvent`.
+    public func monitor(at endpoint: String) throws(ZeroMQError) -> Socket {
+        try zmqCall("zmq_socket_monitor(\(endpoint))") { zmq_socket_monitor(handle, endpoint, ZMQ_EVENT_ALL) }
+        let pair = try Socket(context, .pair)
+        try pair.connect(endpoint)
+        return pair
+    }
+
+    /// Reads one event from a monitor PAIR socket; `nil` when `dontWait` is set and none is queued.
+    public func nextEvent(dontWait: Bool = false) throws(ZeroMQError) -> MonitorEvent? {
+        guard let parts = try receiveMultipart(dontWait: dontWait) else { return nil }
+        return MonitorEvent(parts: parts)
+    }
+}

@@ -1,0 +1,138 @@
+import CZeroMQ
+
+/// One libzmq socket, owned by one thread.
+///
+/// Deliberately not `Sendable`: libzmq sockets are not thread-safe, so the compiler keeps each one on
+/// the thread (or task) that created it. The socket keeps its context alive, so that the context is
+/// never terminated under an open socket.
+public final class Socket {
+    /// The context this socket belongs to.
+    public let context: Context
+    /// The socket's pattern.
+    public let type: SocketType
+    let handle: UnsafeMutableRawPointer
+    /// One message buffer per socket, reused for every receive: a `zmq_msg_t` must never be copied.
+    private let message: UnsafeMutablePointer<zmq_msg_t>
+
+    /// Opens a socket of `type` on `context`.
+    public init(_ context: Context, _ type: SocketType) throws(ZeroMQError) {
+        guard let handle = zmq_socket(context.handle, type.rawValue) else {
+            throw ZeroMQError(errno: zmq_errno(), operation: "zmq_socket(\(type))")
+        }
+        self.context = context
+        self.type = type
+        self.handle = handle
+        self.message = .allocate(capacity: 1)
+        zmq_msg_init(message)
+    }
+
+    deinit {
+        zmq_msg_close(message)
+        message.deallocate()
+        zmq_close(handle)
+    }
+
+    /// Binds to `endpoint` (`tcp://host:port`, `ipc://path`, `inproc://name`).
+    public func bind(_ endpoint: String) throws(ZeroMQError) {
+        try zmqCall("zmq_bind(\(endpoint))") { zmq_bind(handle, endpoint) }
+    }
+
+    /// Connects to `endpoint`; libzmq reconnects by itself when the peer goes away.
+    public func connect(_ endpoint: String) throws(ZeroMQError) {
+        try zmqCall("zmq_connect(\(endpoint))") { zmq_connect(handle, endpoint) }
+    }
+
+    /// Undoes a `bind`.
+    public func unbind(_ endpoint: String) throws(ZeroMQError) {
+        try zmqCall("zmq_unbind(\(endpoint))") { zmq_unbind(handle, endpoint) }
+    }
+
+    /// Undoes a `connect`.
+    public func disconnect(_ endpoint: String) throws(ZeroMQError) {
+        try zmqCall("zmq_disconnect(\(endpoint))") { zmq_disconnect(handle, endpoint) }
+    }
+
+    // MARK: Sending
+
+    /// Sends one frame. With `more`, further frames of the same message follow.
+    ///
+    /// Returns `false` only when `dontWait` is set and the message could not be queued (`EAGAIN`).
+    @discardableResult
+    public func send(_ frame: [UInt8], more: Bool = false, dontWait: Bool = false) throws(ZeroMQError) -> Bool {
+        var flags: Int32 = 0
+        if more { flags |= ZMQ_SNDMORE }
+        if dontWait { flags |= ZMQ_DONTWAIT }
+        let handle = self.handle
+        let result = frame.withUnsafeBytes { buffer -> Int32 in
+            while true {
+                let sent = zmq_send(handle, buffer.baseAddress, buffer.count, flags)
+                if sent != -1 { return 0 }
+                let code = zmq_errno()
+                if code != EINTR { return code }
+            }
+        }
+        if result == 0 { return true }
+        if dontWait && result == EAGAIN { return false }
+        throw ZeroMQError(errno: result, operation: "zmq_send(\(type))")
+    }
+
+    /// Sends one frame holding the UTF-8 bytes of `text`.
+    @discardableResult
+    public func send(_ text: String, more: Bool = false, dontWait: Bool = false) throws(ZeroMQError) -> Bool {
+        try send(Array(text.utf8), more: more, dontWait: dontWait)
+    }
+
+    /// Sends a multipart message. Returns `false` only when `dontWait` is set and the first frame
+    /// could not be queued; once the first frame is queued libzmq queues the rest atomically.
+    @discardableResult
+    public func send(parts: [[UInt8]], dontWait: Bool = false) throws(ZeroMQError) -> Bool {
+        precondition(!parts.isEmpty, "a ZeroMQ message has at least one frame")
+        for (index, part) in parts.enumerated() {
+            let more = index < parts.count - 1
+            let queued = try send(part, more: more, dontWait: dontWait && index == 0)
+            if !queued { return false }
+        }
+        return true
+    }
+
+    // MARK: Receiving
+
+    /// Receives one frame, whatever its size. Returns `nil` when `dontWait` is set and nothing is queued.
+    public func receive(dontWait: Bool = false) throws(ZeroMQError) -> [UInt8]? {
+        try receiveFrame(dontWait: dontWait)?.bytes
+    }
+
+    /// Receives every frame of the next message. Returns `nil` when `dontWait` is set and nothing is queued.
+    public func receiveMultipart(dontWait: Bool = false) throws(ZeroMQError) -> [[UInt8]]? {
+        guard let first = try receiveFrame(dontWait: dontWait) else { return nil }
+        var parts = [first.bytes]
+        var more = first.more
+        while more {
+            // The rest of a multipart message arrives atomically with its first frame.
+            guard let next = try receiveFrame(dontWait: false) else { break }
+            parts.append(next.bytes)
+            more = next.more
+        }
+        return parts
+    }
+
+    private func receiveFrame(dontWait: Bool) throws(ZeroMQError) -> (bytes: [UInt8], more: Bool)? {
+        let flags: Int32 = dontWait ? ZMQ_DONTWAIT : 0
+        while true {
+            if zmq_msg_recv(message, handle, flags) != -1 { break }
+            let code = zmq_errno()
+            if code == EINTR { continue }
+            if code == EAGAIN && dontWait { return nil }
+            throw ZeroMQError(errno: code, operation: "zmq_msg_recv(\(type))")
+        }
+        let size = zmq_msg_size(message)
+        let bytes: [UInt8]
+        if size == 0 {
+            bytes = []
+        } else {
+            let data = zmq_msg_data(message)!
+            bytes = Array(UnsafeRawBufferPointer(start: data, count: size))
+        }
+        return (bytes, zmq_msg_more(message) == 1)
+    }
+}

@@ -1,0 +1,11 @@
+import BanshiKit
+import Bus
+import Foundation
+
+/// `banshi-bus --config PATH`: the suite's event bus.
+@main
+struct BusMain {
+    static func main() async {
+        exit(await ServiceRuntime.main(Bus.definition))
+    }
+}

@@ -1,0 +1,45 @@
+import BanshiKit
+import Foundation
+
+/// `banshi-loadgen --config PATH`: a service whose only business is emitting synthetic events.
+///
+/// It runs on the same runtime, event log and relay as the program services, so tests and benchmarks
+/// exercise the real publishing path without depending on any program's domain rules. Its section in
+/// the config is `[services.loadgen]`; the shipped config leaves it out.
+@main
+struct LoadgenMain {
+    static let definition = ServiceDefinition(name: "loadgen") { _ in
+        ServiceParts(commands: [emit])
+    }
+
+    static let emit = CommandSpec(
+        "emit", "append `count` synthetic events in one transaction and publish them",
+        arguments: [
+            ArgumentSpec("count", .integer, "how many events, 1 to 100000 (default 1)"),
+            ArgumentSpec("type", .string, "the event type (default loadgen.sample.emitted)"),
+            ArgumentSpec("subject", .string, "the subject of every event (default sample/<n>)"),
+            ArgumentSpec("payload_bytes", .integer, "the size of a filler string in each payload, 0 to 65536"),
+        ]
+    ) { context, events in
+        let count = try context.arguments.int("count", default: 1, in: 1...100_000)
+        let type = context.arguments.optionalString("type") ?? "loadgen.sample.emitted"
+        let topic = try Topic(type)
+        guard topic.service == "loadgen" else {
+            throw CommandError(.invalidArgument, "loadgen emits only loadgen.* topics, not \(type)", field: "type")
+        }
+        let filler = String(repeating: "x", count: Int(try context.arguments.int("payload_bytes", default: 0, in: 0...65536)))
+        var first: Int64 = 0
+        var last: Int64 = 0
+        for index in 0..<count {
+            let subject = context.arguments.optionalString("subject") ?? "sample/\(index + 1)"
+            let event = try events.emit(type, subject: subject, data: ["index": .int(index), "filler": .string(filler)])
+            if index == 0 { first = event.seq }
+            last = event.seq
+        }
+        return ["first_seq": .int(first), "last_seq": .int(last), "count": .int(count)]
+    }
+
+    static func main() async {
+        exit(await ServiceRuntime.main(definition))
+    }
+}

@@ -1,0 +1,86 @@
+import ArgumentParser
+import BanshiKit
+import Foundation
+import ZeroMQ
+
+/// `banshictl call SERVICE COMMAND`: send one command and print its reply.
+struct Call: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Send a command to a service and print the result.",
+        discussion: """
+            Arguments come from --json-args, then each --arg on top. An --arg value that reads as JSON \
+            (a number, true, false, null, a quoted string, an array or object) is taken as that JSON; \
+            anything else is a string. `banshictl call SERVICE help` lists a service's commands.
+            Exit status: 0 on success, 1 when the service replied with an error, 2 on a usage error, \
+            4 when the service did not answer.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The service (bus, or a [services.NAME] of the configuration).")
+    var service: String
+
+    @Argument(help: "The command, e.g. status, help, events.since.")
+    var command: String
+
+    @Option(name: .customLong("arg"), help: ArgumentHelp("An argument, key=value (repeatable).", valueName: "key=value"))
+    var args: [String] = []
+
+    @Option(name: .customLong("json-args"), help: "All arguments as one JSON object.")
+    var jsonArgs: String?
+
+    @Option(name: .long, help: "The request id (default: a new UUID). Re-sending an id returns the stored reply.")
+    var id: String?
+
+    @Flag(name: .long, help: "Print the whole reply as compact JSON.")
+    var json = false
+
+    func run() throws {
+        let config = try global.loadConfig()
+        guard let endpoint = config.controlEndpoint(of: service) else {
+            throw ValidationError("no service '\(service)' in \(config.file); configured: \((["bus"] + config.services.map(\.name)).joined(separator: ", "))")
+        }
+        let arguments = try parseArguments()
+        let reply: CommandReply
+        do {
+            let client = try ControlClient(context: Context(), service: service, endpoint: endpoint, timeout: global.replyTimeout(config))
+            reply = try client.call(CommandRequest(id: id ?? UUID().uuidString.lowercased(), command: command, args: arguments))
+        } catch {
+            printError("banshictl: \(error)")
+            throw ExitCode(4)
+        }
+        if json {
+            print(reply.serialized())
+        }
+        switch reply.outcome {
+        case .success(let result):
+            if !json { print(prettyJSON(result)) }
+        case .failure(let error):
+            if !json {
+                var text = "banshictl: \(service) \(command): \(error.code.rawValue): \(error.message)"
+                if !error.details.isEmpty { text += " \(JSONValue.object(error.details).serialized())" }
+                printError(text)
+            }
+            throw ExitCode(1)
+        }
+    }
+
+    private func parseArguments() throws -> [String: JSONValue] {
+        var result: [String: JSONValue] = [:]
+        if let jsonArgs {
+            guard let value = try? JSONValue.parse(Array(jsonArgs.utf8)), let object = value.objectValue else {
+                throw ValidationError("--json-args must be a JSON object, e.g. '{\"after_seq\": 0}'")
+            }
+            result = object
+        }
+        for pair in args {
+            guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
+                throw ValidationError("--arg takes key=value, not '\(pair)'")
+            }
+            let key = String(pair[..<equals])
+            let text = String(pair[pair.index(after: equals)...])
+            result[key] = (try? JSONValue.parse(Array(text.utf8))) ?? .string(text)
+        }
+        return result
+    }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import BanshiKit
+import Foundation
+
+/// Options every subcommand takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "The suite's configuration file.")
+    var config: String = ProcessInfo.processInfo.environment["BANSHI_CONFIG"] ?? "config/banshi.toml"
+
+    @Option(name: .long, help: "How long to wait for a reply, in milliseconds (default: runtime.request_timeout_ms).")
+    var timeout: Int?
+
+    /// The configuration, or a validation error that names the file and key.
+    func loadConfig() throws -> SuiteConfig {
+        do {
+            return try SuiteConfig.load(file: config)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+
+    func replyTimeout(_ config: SuiteConfig) -> Duration {
+        timeout.map { .milliseconds(max(1, $0)) } ?? config.runtime.requestTimeout
+    }
+}
+
+/// An error banshictl reports on stderr before exiting with `code`.
+struct CLIFailure: Error, CustomStringConvertible {
+    let message: String
+    var code: Int32 = 1
+    var description: String { message }
+}
+
+/// Writes `text` and a newline to stderr.
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// Writes `text` and a newline to stdout at once, unbuffered, for output that others read live.
+func printLine(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+}
+
+/// Pretty JSON for people, sorted keys so that output is stable.
+func prettyJSON(_ value: JSONValue) -> String {
+    guard let data = value.serialized().data(using: .utf8),
+        let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
+        let pretty = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes])
+    else { return value.serialized() }
+    return String(decoding: pretty, as: UTF8.self)
+}

@@ -1,0 +1,106 @@
+import ArgumentParser
+import BanshiKit
+import Foundation
+import Synchronization
+import ZeroMQ
+
+/// `banshictl status`: every configured service, up or down.
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show every configured service: up or down, version, pid, uptime, last seq, endpoints.",
+        discussion: "Exits 0 when every service answers, 3 when any is down.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Flag(name: .long, help: "Print JSON instead of a table.")
+    var json = false
+
+    func run() throws {
+        let config = try global.loadConfig()
+        let targets = [("bus", config.bus.control)] + config.services.map { ($0.name, $0.control) }
+        let answers = try callConcurrently(targets, command: "status", timeout: global.replyTimeout(config))
+        if json {
+            let entries: [JSONValue] = answers.map { answer in
+                switch answer.outcome {
+                case .success(let result):
+                    var members = result.objectValue ?? [:]
+                    members["service"] = .string(answer.service)
+                    members["state"] = "up"
+                    members["control"] = .string(answer.endpoint)
+                    return .object(members)
+                case .failure(let error):
+                    return ["service": .string(answer.service), "state": "down", "control": .string(answer.endpoint), "error": .string("\(error)")]
+                }
+            }
+            print(prettyJSON(["services": .array(entries)]))
+        } else {
+            var table = Table(["SERVICE", "STATE", "VERSION", "PID", "UPTIME", "LAST SEQ", "CONTROL"])
+            var notes: [String] = []
+            for answer in answers {
+                switch answer.outcome {
+                case .success(let result):
+                    table.add([
+                        answer.service, "up", result["version"]?.stringValue ?? "-",
+                        result["pid"]?.intValue.map(String.init) ?? "-",
+                        formatUptime(result["uptime_seconds"]?.doubleValue ?? 0),
+                        result["last_seq"]?.intValue.map(String.init) ?? "-", answer.endpoint,
+                    ])
+                    if answer.service == "bus" {
+                        notes.append(
+                            "bus: publishers connect to \(result["publish_endpoint"]?.stringValue ?? "?"), subscribers to \(result["subscribe_endpoint"]?.stringValue ?? "?"); "
+                                + "\(result["publishers"]?.intValue ?? 0) publishers, \(result["subscribers"]?.intValue ?? 0) subscribers, "
+                                + "\(result["messages_forwarded"]?.intValue ?? 0) messages forwarded")
+                    }
+                case .failure(let error):
+                    table.add([answer.service, "down", "-", "-", "-", "-", answer.endpoint])
+                    notes.append("\(answer.service): \(error)")
+                }
+            }
+            print(table.render())
+            if !notes.isEmpty { print("\n" + notes.joined(separator: "\n")) }
+        }
+        if answers.contains(where: { if case .failure = $0.outcome { true } else { false } }) {
+            throw ExitCode(3)
+        }
+    }
+
+    private func formatUptime(_ seconds: Double) -> String {
+        let total = Int(seconds)
+        if total < 60 { return "\(total)s" }
+        if total < 3600 { return "\(total / 60)m\(total % 60)s" }
+        if total < 86400 { return "\(total / 3600)h\(total % 3600 / 60)m" }
+        return "\(total / 86400)d\(total % 86400 / 3600)h"
+    }
+}
+
+/// One service's answer to a command sent to many.
+struct Answer: Sendable {
+    let service: String
+    let endpoint: String
+    let outcome: Result<JSONValue, any Error>
+}
+
+/// Sends `command` to every target at once, each on a thread of its own, so that the whole call takes
+/// one timeout at most however many services are down.
+func callConcurrently(_ targets: [(String, String)], command: String, timeout: Duration) throws -> [Answer] {
+    let context = try Context()
+    let answers = Mutex<[Int: Answer]>([:])
+    let group = DispatchGroup()
+    for (index, (service, endpoint)) in targets.enumerated() {
+        group.enter()
+        let thread = Thread {
+            let outcome: Result<JSONValue, any Error>
+            do {
+                let client = try ControlClient(context: context, service: service, endpoint: endpoint, timeout: timeout)
+                outcome = .success(try client.call(command).get())
+            } catch {
+                outcome = .failure(error)
+            }
+            answers.withLock { $0[index] = Answer(service: service, endpoint: endpoint, outcome: outcome) }
+            group.leave()
+        }
+        thread.start()
+    }
+    group.wait()
+    return answers.withLock { collected in targets.indices.compactMap { collected[$0] } }
+}

@@ -1,0 +1,92 @@
+import BanshiKit
+import Foundation
+import Testing
+
+@Suite("The wire contract: topics, envelopes, requests and replies")
+struct WireContractTests {
+    @Test("Topics are <service>.<entity>.<verb> in lower-case ASCII", arguments: [
+        "children.abuse.referred", "petition.aid.opened", "public-interest.sample.exceeded", "a.b.c1",
+    ])
+    func validTopics(_ text: String) throws {
+        #expect(try Topic(text).description == text)
+    }
+
+    @Test("Malformed topics are refused with invalid_argument naming the topic", arguments: [
+        "", "children", "children.abuse", "children.abuse.referred.again", "Children.abuse.referred",
+        "children..referred", "children.abuse.referred ", "1children.abuse.referred", "儿童.abuse.referred",
+    ])
+    func invalidTopics(_ text: String) {
+        let error = #expect(throws: CommandError.self) { try Topic(text) }
+        #expect(error?.code == .invalidArgument)
+        #expect(error?.details["field"] == "topic")
+    }
+
+    @Test("An envelope carries every CloudEvents attribute and round-trips through its frames")
+    func envelopeRoundTrip() throws {
+        let time = Date(timeIntervalSince1970: 1_764_400_000.5)
+        let envelope = EventEnvelope(
+            service: "children", type: try Topic("children.abuse.referred"), time: time, subject: "case/C-1",
+            data: ["child_id": "ch_1", "count": 2], seq: 7, causationid: "req-1")
+        let frames = envelope.frames()
+        #expect(frames[0] == Array("children.abuse.referred".utf8))
+        let object = try JSONValue.parse(frames[1])
+        for key in ["specversion", "id", "source", "type", "time", "subject", "datacontenttype", "data", "seq", "correlationid", "causationid"] {
+            #expect(object[key] != nil, "missing \(key)")
+        }
+        #expect(object["specversion"] == "1.0")
+        #expect(object["source"] == "/banshi/children")
+        #expect(object["time"] == "2025-11-29T07:06:40.500Z")
+        #expect(object["correlationid"] == object["id"])
+        let decoded = try EventEnvelope.decode(frames[1])
+        #expect(decoded == envelope)
+        #expect(decoded.service == "children")
+    }
+
+    @Test("An envelope that breaks the contract is rejected with the reason")
+    func envelopeValidation() throws {
+        var envelope = EventEnvelope(
+            service: "loadgen", type: try Topic("loadgen.sample.emitted"), time: Date(), subject: nil, data: [:], seq: 1)
+        envelope.seq = 0
+        #expect(throws: EnvelopeError.self) { try envelope.validate() }
+        envelope.seq = 1
+        envelope.source = "elsewhere"
+        #expect(throws: EnvelopeError.self) { try envelope.validate() }
+        #expect(throws: EnvelopeError.self) { try EventEnvelope.decode(Array("{\"specversion\":\"1.0\"}".utf8)) }
+        #expect(throws: EnvelopeError.self) { try EventEnvelope.decode(Array("not json".utf8)) }
+    }
+
+    @Test("Requests: each malformed frame gets invalid_request, with the id when it was readable")
+    func requestParsing() {
+        func failure(_ text: String) -> RequestParseFailure? {
+            if case .failure(let failure) = CommandRequest.parse(Array(text.utf8)) { return failure }
+            return nil
+        }
+        #expect(failure("{nope")?.error.code == .invalidRequest)
+        #expect(failure("[1,2]")?.error.code == .invalidRequest)
+        #expect(failure("{\"command\":\"status\"}")?.error.details["field"] == "id")
+        let noCommand = failure("{\"id\":\"r1\"}")
+        #expect(noCommand?.id == "r1" && noCommand?.error.details["field"] == "command")
+        #expect(failure("{\"id\":\"r1\",\"command\":\"status\",\"args\":[]}")?.error.details["field"] == "args")
+        let ok = CommandRequest.parse(Array("{\"id\":\"r1\",\"command\":\"status\",\"args\":{\"n\":1}}".utf8))
+        #expect((try? ok.get())?.args == ["n": 1])
+    }
+
+    @Test("Replies serialize to the contract's shape and parse back")
+    func replies() throws {
+        let ok = CommandReply(id: "r1", outcome: .success(["n": 1]))
+        #expect(ok.serialized() == #"{"id":"r1","ok":true,"result":{"n":1}}"#)
+        let failed = CommandReply(id: "r2", outcome: .failure(CommandError(.invalidArgument, "bad", field: "n")))
+        #expect(failed.serialized() == #"{"error":{"code":"invalid_argument","details":{"field":"n"},"message":"bad"},"id":"r2","ok":false}"#)
+        #expect(try CommandReply.parse(Array(failed.serialized().utf8)) == failed)
+        #expect(try CommandReply.parse(Array(ok.serialized().utf8)) == ok)
+        #expect(throws: CommandError.self) { try CommandReply.parse(Array("{}".utf8)) }
+    }
+
+    @Test("JSON text escapes control characters and keeps Chinese text as it is")
+    func jsonSerialization() throws {
+        let value: JSONValue = ["text": "第一\n\"引号\"\u{01}", "n": 9_007_199_254_740_993, "f": 1.5, "list": [true, nil]]
+        let text = value.serialized()
+        #expect(text == #"{"f":1.5,"list":[true,null],"n":9007199254740993,"text":"第一\n\"引号\"\u0001"}"#)
+        #expect(try JSONValue.parse(Array(text.utf8)) == value)
+    }
+}

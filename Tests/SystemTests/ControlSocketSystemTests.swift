@@ -1,0 +1,108 @@
+import BanshiKit
+import BanshiTesting
+import Foundation
+import Testing
+
+/// What a peer can send to a control socket, answered over the wire by a real service.
+@Suite("System: the control socket contract")
+struct ControlSocketSystemTests {
+    func errorCode(_ raw: [UInt8]) throws -> ErrorCode? {
+        if case .failure(let error) = try CommandReply.parse(raw).outcome { return error.code }
+        return nil
+    }
+
+    @Test("Not JSON, a 10 MB frame, an unknown command, a wrong type and extra frames each get their own error; service keeps serving")
+    func badInput() async throws {
+        try await TestSuite.with { suite in
+            try await suite.start("bus")
+            try await suite.start("loadgen")
+
+            #expect(try errorCode(await suite.send("loadgen", frames: [Array("this is not json".utf8)])) == .invalidRequest)
+
+            let huge = [UInt8](repeating: UInt8(ascii: "a"), count: 10 << 20)
+            let tooLarge = try CommandReply.parse(await suite.send("loadgen", frames: [huge]))
+            guard case .failure(let sizeError) = tooLarge.outcome else { Issue.record("expected an error"); return }
+            #expect(sizeError.code == .invalidRequest)
+            #expect(sizeError.message.contains("too large"))
+            #expect(sizeError.details["size"] == .int(10 << 20))
+
+            let unknown = try await suite.call("loadgen", "launch.rockets")
+            #expect(unknown.outcome == .failure(CommandError(
+                .unknownCommand, "loadgen has no command 'launch.rockets'; 'help' lists them", details: ["command": "launch.rockets"])))
+
+            let wrongType = try await suite.call("loadgen", "emit", ["count": "five"])
+            guard case .failure(let typeError) = wrongType.outcome else { Issue.record("expected an error"); return }
+            #expect(typeError.code == .invalidArgument)
+            #expect(typeError.details["field"] == "count")
+
+            let outOfRange = try await suite.call("loadgen", "emit", ["count": 0])
+            #expect(try errorCode(Array(outOfRange.serialized().utf8)) == .invalidArgument)
+
+            let unknownArgument = try await suite.call("loadgen", "status", ["verbose": true])
+            #expect(try errorCode(Array(unknownArgument.serialized().utf8)) == .invalidArgument)
+
+            let twoFrames = try await suite.send("loadgen", frames: [Array("{}".utf8), Array("{}".utf8)])
+            #expect(try errorCode(twoFrames) == .invalidRequest)
+
+            #expect(try errorCode(await suite.send("loadgen", frames: [Array(#"{"id":"x","command":7}"#.utf8)])) == .invalidRequest)
+
+            // Nothing was half-written, and the next valid command is answered.
+            let status = try await suite.call("loadgen", "status").get()
+            #expect(status["last_seq"] == 0)
+            #expect(status["commands_failed"]?.intValue == 8)
+        }
+    }
+
+    @Test("A request id sent twice returns the stored reply and changes nothing")
+    func idempotent() async throws {
+        try await TestSuite.with { suite in
+            try await suite.start("bus")
+            try await suite.start("loadgen")
+            let first = try await suite.call("loadgen", "emit", ["count": 3], id: "same-id")
+            let second = try await suite.call("loadgen", "emit", ["count": 3], id: "same-id")
+            #expect(first == second)
+            #expect(try await suite.call("loadgen", "status").get()["last_seq"] == 3)
+            let reused = try await suite.call("loadgen", "help", id: "same-id")
+            #expect((try? reused.get()) != nil, "read-only commands are not stored, so their ids are free")
+        }
+    }
+
+    @Test("help lists every command with its arguments, including the shared ones")
+    func help() async throws {
+        try await TestSuite.with { suite in
+            try await suite.start("bus")
+            try await suite.start("loadgen")
+            let help = try await suite.call("loadgen", "help").get()
+            let names = help["commands"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
+            #expect(names == ["emit", "events.since", "help", "status"])
+            let since = help["commands"]?.arrayValue?.first { $0["name"] == "events.since" }
+            #expect(since?["arguments"]?.arrayValue?.first?["name"] == "after_seq")
+            #expect(since?["arguments"]?.arrayValue?.first?["required"] == true)
+            let busHelp = try await suite.call("bus", "help").get()
+            #expect(busHelp["commands"]?.arrayValue?.count == 3)
+        }
+    }
+
+    @Test("events.since pages through the log in seq order")
+    func eventsSince() async throws {
+        try await TestSuite.with { suite in
+            try await suite.start("bus")
+            try await suite.start("loadgen")
+            _ = try await suite.call("loadgen", "emit", ["count": 25]).get()
+            let page = try await suite.call("loadgen", "events.since", ["after_seq": 5, "limit": 10]).get()
+            let seqs = page["events"]?.arrayValue?.compactMap { $0["seq"]?.intValue }
+            #expect(seqs == Array(6...15))
+            #expect(page["has_more"] == true && page["last_seq"] == 25 && page["next_after_seq"] == 15)
+            let tail = try await suite.call("loadgen", "events.since", ["after_seq": 20, "limit": 10]).get()
+            #expect(tail["events"]?.arrayValue?.count == 5 && tail["has_more"] == false)
+
+            let cli = try await suite.banshictl(["events", "since", "loadgen", "22"])
+            #expect(cli.status == 0)
+            #expect(cli.stdout.split(separator: "\n").map { $0.contains("#23") || $0.contains("#24") || $0.contains("#25") } == [true, true, true])
+            let all = try await suite.banshictl(["events", "since", "loadgen", "0", "--json"])
+            let lines = all.stdout.split(separator: "\n")
+            #expect(lines.count == 25)
+            #expect(try lines.allSatisfy { try EventEnvelope.decode(Array($0.utf8)).source == "/banshi/loadgen" })
+        }
+    }
+}

@@ -1,0 +1,171 @@
+import BanshiKit
+import BanshiTesting
+import Foundation
+import Glibc
+import Testing
+
+/// Start-up, configuration errors, systemd notification and the CLI, with the real executables.
+@Suite("System: the service runtime and banshictl")
+struct RuntimeSystemTests {
+    @Test("A bad config key stops start-up with exit 78 and a message naming the key")
+    func configErrors() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("bad.toml")
+        try "[bus]\npublish = \"tcp://127.0.0.1:7100\"\nsubscribe = 7101\ncontrol = \"tcp://127.0.0.1:7102\"\n"
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try await TestSuite.run("banshi-bus", ["--config", path])
+        #expect(result.status == 78)
+        #expect(result.stderr.contains("key 'bus.subscribe': must be a string, not a integer"))
+
+        let missing = try await TestSuite.run("banshi-loadgen", ["--config", directory.file("nowhere.toml")])
+        #expect(missing.status == 78)
+        #expect(missing.stderr.contains("cannot read the file"))
+
+        let usage = try await TestSuite.run("banshi-bus", ["--frobnicate"])
+        #expect(usage.status == 2)
+        #expect(usage.stderr.contains("usage: banshi-bus"))
+    }
+
+    @Test("A control endpoint already in use fails start-up with a clear log line and a non-zero exit")
+    func endpointInUse() async throws {
+        try await TestSuite.with { suite in
+            try await suite.start("bus")
+            let second = try suite.launch("banshi-bus", [])
+            let status = await second.waitForExit(within: .seconds(10))
+            #expect(status == 1)
+            #expect(second.log.contains("Address already in use"))
+        }
+    }
+
+    @Test("Under systemd: READY=1 after start, WATCHDOG=1 at the WATCHDOG_USEC interval, STOPPING=1 on SIGTERM")
+    func systemdNotify() async throws {
+        try await TestSuite.with { suite in
+            let listener = try NotifyListener(path: suite.directory.file("notify.sock"))
+            let bus = try await suite.start("bus", environment: ["NOTIFY_SOCKET": listener.path, "WATCHDOG_USEC": "200000"])
+            let early = try await listener.collect(until: { $0.filter { $0 == "WATCHDOG=1" }.count >= 3 })
+            #expect(early.first?.hasPrefix("READY=1") == true)
+            #expect(early.filter { $0 == "WATCHDOG=1" }.count >= 3)
+            bus.signal(SIGTERM)
+            let late = try await listener.collect(until: { $0.contains { $0.hasPrefix("STOPPING=1") } })
+            #expect(late.contains { $0.hasPrefix("STOPPING=1") })
+            #expect(await bus.waitForExit() == 0)
+        }
+    }
+
+    @Test("banshictl names the service and endpoint that does not answer, and exits non-zero without hanging")
+    func callTimeout() async throws {
+        try await TestSuite.with { suite in
+            let result = try await suite.banshictl(["call", "loadgen", "status", "--timeout", "300"])
+            #expect(result.status == 4)
+            #expect(result.stderr.contains("loadgen did not answer at \(suite.control("loadgen"))"))
+            let unknown = try await suite.banshictl(["call", "nosuch", "status"])
+            #expect(unknown.status != 0)
+            #expect(unknown.stderr.contains("no service 'nosuch'"))
+        }
+    }
+
+    @Test("banshictl call passes --arg and --json-args and reports a service error with its code")
+    func call() async throws {
+        try await TestSuite.with { suite in
+            try await suite.start("bus")
+            try await suite.start("loadgen")
+            let emitted = try await suite.banshictl(["call", "loadgen", "emit", "--arg", "count=2", "--arg", "subject=case/1"])
+            #expect(emitted.status == 0)
+            #expect(try JSONValue.parse(Array(emitted.stdout.utf8))["last_seq"] == 2)
+            let json = try await suite.banshictl(["call", "loadgen", "events.since", "--json-args", #"{"after_seq": 1}"#, "--json"])
+            let reply = try CommandReply.parse(Array(json.stdout.utf8))
+            #expect(try reply.get()["events"]?.arrayValue?.first?["subject"] == "case/1")
+            let failed = try await suite.banshictl(["call", "loadgen", "emit", "--arg", "count=many"])
+            #expect(failed.status == 1)
+            #expect(failed.stderr.contains("invalid_argument"))
+        }
+    }
+
+    @Test("banshictl events tail prints live events, one line each")
+    func eventsTail() async throws {
+        try await TestSuite.with { suite in
+            try await suite.start("bus")
+            try await suite.start("loadgen")
+            async let tail = suite.banshictl(["events", "tail", "loadgen.", "--count", "3"])
+            try await waitFor { (try? await suite.call("bus", "status").get())?["topics"] == ["loadgen."] }
+            _ = try await suite.call("loadgen", "emit", ["count": 3]).get()
+            let result = try await tail
+            #expect(result.status == 0)
+            let lines = result.stdout.split(separator: "\n")
+            #expect(lines.count == 3)
+            #expect(lines.allSatisfy { $0.contains("loadgen.sample.emitted") })
+        }
+    }
+
+    @Test("banshictl up runs what exists, prefixes log lines, and stops everything cleanly on SIGTERM")
+    func up() async throws {
+        try await TestSuite.with(services: ["loadgen", "reporting"]) { suite in
+            let up = try suite.launch("banshictl", ["up"])
+            try await waitFor(.seconds(30)) { (try? await suite.call("loadgen", "status", timeout: .milliseconds(300)).get()) != nil }
+            let status = try await suite.call("bus", "status").get()
+            #expect(status["service"] == "bus")
+            up.signal(SIGTERM)
+            #expect(await up.waitForExit(within: .seconds(20)) == 0)
+            let log = up.log
+            #expect(log.contains("skipping reporting: no executable banshi-reporting"))
+            #expect(log.contains("bus     | time="))
+            #expect(log.contains("loadgen | time="))
+            #expect(log.contains("loadgen stopped (exit status 0)"))
+            #expect(log.contains("bus stopped (exit status 0)"))
+            let down = try await suite.banshictl(["status", "--timeout", "300"])
+            #expect(down.status == 3)
+        }
+    }
+
+    @Test("banshictl up reports a crashed service and does not restart it")
+    func upReportsCrash() async throws {
+        try await TestSuite.with { suite in
+            let up = try suite.launch("banshictl", ["up"])
+            try await waitFor(.seconds(30)) { (try? await suite.call("loadgen", "status", timeout: .milliseconds(300)).get()) != nil }
+            let pid = try await suite.call("loadgen", "status").get()["pid"]?.intValue ?? 0
+            kill(Int32(pid), SIGKILL)
+            try await waitFor { up.log.contains("loadgen exited unexpectedly (killed by signal 9); it is not restarted") }
+            up.signal(SIGTERM)
+            #expect(await up.waitForExit(within: .seconds(20)) == 1)
+        }
+    }
+}
+
+/// A datagram socket standing in for systemd's notify socket.
+final class NotifyListener: @unchecked Sendable {
+    // The descriptor is read only inside `collect`, one call at a time.
+    let path: String
+    private let fd: Int32
+
+    init(path: String) throws {
+        self.path = path
+        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard bound == 0 else { throw TestSuiteError("cannot bind \(path)") }
+        var timeout = timeval(tv_sec: 0, tv_usec: 100_000)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    deinit { close(fd) }
+
+    /// Reads datagrams until `done` holds for what was read, for at most `limit`.
+    func collect(within limit: Duration = .seconds(10), until done: @escaping @Sendable ([String]) -> Bool) async throws -> [String] {
+        let fd = self.fd
+        return try await onThread {
+            var messages: [String] = []
+            let deadline = ContinuousClock.now + limit
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while ContinuousClock.now < deadline && !done(messages) {
+                let count = recv(fd, &buffer, buffer.count, 0)
+                if count > 0 { messages.append(String(decoding: buffer[0..<count], as: UTF8.self)) }
+            }
+            return messages
+        }
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import Testing
+import ZeroMQ
+
+@Suite("ZeroMQ sockets on real transports")
+struct SocketTests {
+    let context: Context
+
+    init() throws {
+        context = try Context()
+    }
+
+    /// A fresh inproc endpoint per test: inproc names are per context, but tests share nothing.
+    func inproc() -> String { "inproc://test-\(UUID().uuidString)" }
+
+    func tcp() throws -> (Socket, String) {
+        let socket = try Socket(context, .router)
+        try socket.bind("tcp://127.0.0.1:*")
+        return (socket, try socket.lastEndpoint())
+    }
+
+    @Test("ROUTER and DEALER carry multipart messages both ways with the identity prefixed")
+    func routerDealer() throws {
+        let (router, endpoint) = try tcp()
+        let dealer = try Socket(context, .dealer)
+        try dealer.setRoutingId(Array("client-1".utf8))
+        try dealer.connect(endpoint)
+        try dealer.send(parts: [[], Array("hello".utf8), [0, 1, 2]])
+        let received = try #require(try router.receiveMultipart())
+        #expect(received == [Array("client-1".utf8), [], Array("hello".utf8), [0, 1, 2]])
+        try router.send(parts: [received[0], [], Array("world".utf8)])
+        #expect(try dealer.receiveMultipart() == [[], Array("world".utf8)])
+    }
+
+    @Test("REQ gets a reply from a ROUTER through the empty delimiter")
+    func requestReply() throws {
+        let (router, endpoint) = try tcp()
+        let request = try Socket(context, .req)
+        try request.connect(endpoint)
+        try request.send("ping")
+        let parts = try #require(try router.receiveMultipart())
+        #expect(parts.count == 3 && parts[1].isEmpty && parts[2] == Array("ping".utf8))
+        try router.send(parts: [parts[0], [], Array("pong".utf8)])
+        #expect(try request.receive() == Array("pong".utf8))
+    }
+
+    @Test("A 20 MB frame passes whole: the wrapper has no size limit of its own")
+    func largeFrame() throws {
+        let endpoint = inproc()
+        let pull = try Socket(context, .pull)
+        try pull.bind(endpoint)
+        let push = try Socket(context, .push)
+        try push.connect(endpoint)
+        let big = (0..<(20 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        try push.send(big)
+        #expect(try pull.receive() == big)
+    }
+
+    @Test("A non-blocking receive with nothing queued returns nil, and poll times out")
+    func nonBlockingAndPollTimeout() throws {
+        let pull = try Socket(context, .pull)
+        try pull.bind(inproc())
+        #expect(try pull.receive(dontWait: true) == nil)
+        let poller = Poller()
+        let index = poller.add(pull)
+        #expect(try poller.poll(timeout: .milliseconds(20)) == 0)
+        #expect(!poller.isReadable(index))
+    }
+
+    @Test("Poll reports a readable socket and a rung wakeup descriptor")
+    func pollReadable() throws {
+        let endpoint = inproc()
+        let pull = try Socket(context, .pull)
+        try pull.bind(endpoint)
+        let push = try Socket(context, .push)
+        try push.connect(endpoint)
+        let wakeup = try Wakeup()
+        let poller = Poller()
+        let socketIndex = poller.add(pull)
+        let wakeIndex = poller.add(fileDescriptor: wakeup.fileDescriptor)
+        wakeup.ring()
+        #expect(try poller.poll(timeout: .seconds(5)) == 1)
+        #expect(poller.isReadable(wakeIndex) && !poller.isReadable(socketIndex))
+        wakeup.drain()
+        try push.send("x")
+        #expect(try poller.poll(timeout: .seconds(5)) == 1)
+        #expect(poller.isReadable(socketIndex) && !poller.isReadable(wakeIndex))
+        #expect(try pull.receive() == Array("x".utf8))
+    }
+
+    @Test("Errors carry errno and the failed operation")
+    func errors() throws {
+        let socket = try Socket(context, .pub)
+        let error = #expect(throws: ZeroMQError.self) { try socket.bind("nonsense://here") }
+        #expect(error?.operation == "zmq_bind(nonsense://here)")
+        #expect(error?.errno == EPROTONOSUPPORT)
+        let (router, endpoint) = try tcp()
+        _ = router
+        let taken = try Socket(context, .router)
+        let inUse = #expect(throws: ZeroMQError.self) { try taken.bind(endpoint) }
+        #expect(inUse?.errno == EADDRINUSE)
+        #expect(inUse?.description.contains("Address already in use") == true)
+    }
+
+    @Test("A receive on a shut-down context fails as terminated")
+    func terminated() throws {
+        let context = try Context()
+        let pull = try Socket(context, .pull)
+        try pull.bind("inproc://terminated")
+        context.shutdown()
+        let error = #expect(throws: ZeroMQError.self) { try pull.receive() }
+        #expect(error?.isTerminated == true)
+    }
+
+    @Test("A receive timeout fails as again")
+    func receiveTimeout() throws {
+        let pull = try Socket(context, .pull)
+        try pull.bind(inproc())
+        try pull.setReceiveTimeout(.milliseconds(10))
+        let error = #expect(throws: ZeroMQError.self) { try pull.receive() }
+        #expect(error?.isAgain == true)
+    }
+
+    @Test("Setting every option the suite uses succeeds")
+    func options() throws {
+        let socket = try Socket(context, .xpub)
+        try socket.setLinger(.milliseconds(100))
+        try socket.setLinger(nil)
+        try socket.setSendHighWaterMark(10)
+        try socket.setReceiveHighWaterMark(10)
+        try socket.setMaximumMessageSize(1 << 20)
+        try socket.setMaximumMessageSize(nil)
+        try socket.setRoutingId([1, 2, 3])
+        try socket.setHeartbeat(interval: .seconds(1), timeout: .seconds(3), ttl: .seconds(6))
+        try socket.setXPubVerbose(true)
+        try socket.setXPubVerboser(true)
+        try socket.setXPubNoDrop(true)
+        try socket.setImmediate(true)
+        try socket.setSendTimeout(.seconds(1))
+        let router = try Socket(context, .router)
+        try router.setRouterMandatory(true)
+        let request = try Socket(context, .req)
+        try request.setRequestRelaxed(true)
+    }
+
+    @Test("A peer sending more than the maximum message size is disconnected, not served")
+    func maximumMessageSize() throws {
+        let router = try Socket(context, .router)
+        // Options are copied at bind time, so the limit is set first.
+        try router.setMaximumMessageSize(1000)
+        try router.bind("tcp://127.0.0.1:*")
+        let tcpEndpoint = try router.lastEndpoint()
+        let dealer = try Socket(context, .dealer)
+        try dealer.connect(tcpEndpoint)
+        try dealer.send([UInt8](repeating: 7, count: 5000))
+        try dealer.send([UInt8](repeating: 7, count: 10))
+        try router.setReceiveTimeout(.milliseconds(500))
+        // The oversized frame never arrives; the connection it came on is dropped.
+        let first = try? router.receiveMultipart()
+        #expect(first?.last?.count != 5000)
+    }
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what Banshi needs beyond Swift itself, through apt-get, when it is missing.
+# Safe to run again: it only installs what dpkg does not already report as installed.
+set -euo pipefail
+
+packages=(libzmq3-dev libsqlite3-dev pkg-config)
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing ${missing[*]}" >&2
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! command -v swift >/dev/null 2>&1; then
+  echo "setup: swift is not on PATH; install the Swift 6 toolchain first" >&2
+  exit 1
+fi
