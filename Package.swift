@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "banshi-bus", targets: ["banshi-bus"]),
         .executable(name: "banshictl", targets: ["banshictl"]),
         .executable(name: "banshi-loadgen", targets: ["banshi-loadgen"]),
+        .executable(name: "banshi-loadsink", targets: ["banshi-loadsink"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -55,6 +56,11 @@ let package = Package(
         .executableTarget(
             name: "banshi-loadgen",
             dependencies: ["BanshiKit"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "banshi-loadsink",
+            dependencies: ["BanshiKit", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

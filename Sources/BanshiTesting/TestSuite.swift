@@ -16,7 +16,11 @@ public final class TestSuite: @unchecked Sendable {
     public let context: Context
 
     /// Writes a config for the bus and `services` (each gets a control port), plus `extra` TOML.
-    public init(services: [String] = ["loadgen"], runtime: String = "", extra: String = "") throws {
+    /// `bus` and `serviceKeys[name]` are extra lines for the `[bus]` and `[services.<name>]` sections.
+    public init(
+        services: [String] = ["loadgen"], runtime: String = "", bus: String = "", serviceKeys: [String: String] = [:],
+        extra: String = ""
+    ) throws {
         directory = try TemporaryDirectory()
         context = try Context()
         publishEndpoint = FreePort.endpoint()
@@ -31,6 +35,7 @@ public final class TestSuite: @unchecked Sendable {
             publish = "\(publishEndpoint)"
             subscribe = "\(subscribeEndpoint)"
             control = "\(busControl)"
+            \(bus)
 
             [runtime]
             request_timeout_ms = 5000
@@ -40,7 +45,7 @@ public final class TestSuite: @unchecked Sendable {
         for service in services {
             let endpoint = FreePort.endpoint()
             controls[service] = endpoint
-            text += "[services.\(service)]\ncontrol = \"\(endpoint)\"\n\n"
+            text += "[services.\(service)]\ncontrol = \"\(endpoint)\"\n\(serviceKeys[service] ?? "")\n\n"
         }
         text += extra
         configPath = directory.file("banshi.toml")
@@ -49,10 +54,10 @@ public final class TestSuite: @unchecked Sendable {
 
     /// Runs `body` with a fresh suite, and stops everything it started afterwards, even on failure.
     public static func with(
-        services: [String] = ["loadgen"], runtime: String = "", extra: String = "",
-        _ body: (TestSuite) async throws -> Void
+        services: [String] = ["loadgen"], runtime: String = "", bus: String = "", serviceKeys: [String: String] = [:],
+        extra: String = "", _ body: (TestSuite) async throws -> Void
     ) async throws {
-        let suite = try TestSuite(services: services, runtime: runtime, extra: extra)
+        let suite = try TestSuite(services: services, runtime: runtime, bus: bus, serviceKeys: serviceKeys, extra: extra)
         do {
             try await body(suite)
         } catch {

@@ -6,7 +6,8 @@ public enum Bus {
     public static let definition = ServiceDefinition(name: "bus", publishesEvents: false, usesDatabase: false) { environment in
         let proxy = try BusProxy(
             context: environment.context, publish: environment.config.bus.publish,
-            subscribe: environment.config.bus.subscribe, logger: environment.logger)
+            subscribe: environment.config.bus.subscribe, highWaterMark: environment.config.bus.highWaterMark,
+            logger: environment.logger)
         return ServiceParts(
             services: [BusProxyService(proxy: proxy)],
             status: {
@@ -22,6 +23,12 @@ public enum Bus {
                     "topics": .array(stats.topics.sorted().map(JSONValue.string)),
                 ]
             },
-            startup: { try await proxy.start() })
+            startup: {
+                try await proxy.start()
+                environment.logger.info("proxy bound", metadata: [
+                    "publish": "\(proxy.publishEndpoint)", "subscribe": "\(proxy.subscribeEndpoint)",
+                    "high_water_mark": "\(environment.config.bus.highWaterMark)",
+                ])
+            })
     }
 }

@@ -34,8 +34,11 @@ public final class BusProxy: Sendable {
     private let state = Mutex(State())
     private let logger: Logger
 
-    public init(context: Context, publish: String, subscribe: String, logger: Logger) throws {
+    private let highWaterMark: Int32
+
+    public init(context: Context, publish: String, subscribe: String, highWaterMark: Int32, logger: Logger) throws {
         self.context = context
+        self.highWaterMark = highWaterMark
         self.publishEndpoint = publish
         self.subscribeEndpoint = subscribe
         self.wakeup = try Wakeup()
@@ -71,8 +74,8 @@ public final class BusProxy: Sendable {
             frontend = try Socket(context, .xsub)
             backend = try Socket(context, .xpub)
             for socket in [frontend, backend] { try socket.setLinger(.zero) }
-            try frontend.setReceiveHighWaterMark(100_000)
-            try backend.setSendHighWaterMark(100_000)
+            try frontend.setReceiveHighWaterMark(highWaterMark)
+            try backend.setSendHighWaterMark(highWaterMark)
             frontendEvents = try frontend.monitor(at: "inproc://bus-frontend-monitor")
             backendEvents = try backend.monitor(at: "inproc://bus-backend-monitor")
             try frontend.bind(publishEndpoint)

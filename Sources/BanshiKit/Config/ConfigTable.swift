@@ -133,6 +133,21 @@ public struct ConfigTable: Sendable {
         }
     }
 
+    /// A list of strings, or `nil` when absent.
+    public func stringList(_ key: String) throws(ConfigError) -> [String]? {
+        switch values[key] {
+        case nil: return nil
+        case .array(let items)?:
+            var strings: [String] = []
+            for item in items {
+                guard case .string(let text) = item else { throw error(key, "must be a list of strings, but holds a \(item.typeName)") }
+                strings.append(text)
+            }
+            return strings
+        case let other?: throw error(key, "must be a list of strings, not a \(other.typeName)")
+        }
+    }
+
     /// One of `choices`, or `defaultValue` when absent.
     public func choice(_ key: String, _ choices: [String], default defaultValue: String) throws(ConfigError) -> String {
         let value = try string(key, default: defaultValue)

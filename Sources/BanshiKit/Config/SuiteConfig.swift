@@ -13,6 +13,8 @@ public struct SuiteConfig: Sendable {
         public let subscribe: String
         /// The bus's control socket.
         public let control: String
+        /// Messages the bus queues per peer before it drops (subscribers heal the loss).
+        public let highWaterMark: Int32
     }
 
     /// One service's section, `[services.<name>]`.
@@ -64,10 +66,11 @@ public struct SuiteConfig: Sendable {
         logLevel = Logger.Level(rawValue: level) ?? .info
 
         let bus = try root.table("bus")
-        try bus.rejectUnknownKeys(["publish", "subscribe", "control"])
+        try bus.rejectUnknownKeys(["publish", "subscribe", "control", "high_water_mark"])
         self.bus = BusEndpoints(
             publish: try bus.endpoint("publish"), subscribe: try bus.endpoint("subscribe"),
-            control: try bus.endpoint("control"))
+            control: try bus.endpoint("control"),
+            highWaterMark: Int32(try bus.int("high_water_mark", default: 100_000, in: 1...10_000_000)))
 
         let runtime = try root.table("runtime")
         try runtime.rejectUnknownKeys(["heartbeat_interval_ms", "max_request_bytes", "shutdown_grace_ms", "request_timeout_ms"])

@@ -15,20 +15,21 @@ enum BuiltinCommands {
 
     static func make(
         facts: ProcessFacts, database: ServiceDatabase?, serviceCommands: [CommandSpec],
-        counters: @escaping @Sendable () -> (handled: Int64, failed: Int64, published: Int64),
+        counters: @escaping @Sendable () -> (handled: Int64, failed: Int64, transactions: Int64, published: Int64),
         extra: @escaping @Sendable () async -> [String: JSONValue]
     ) -> [CommandSpec] {
         let status = CommandSpec("status", "the service's identity, liveness and progress") { _ in
             let uptime = ContinuousClock.now - facts.startedInstant
             let lastSeq = try await database?.writer.read { try EventLog.lastSeq($0) } ?? 0
-            let (handled, failed, published) = counters()
+            let (handled, failed, transactions, published) = counters()
             var result: [String: JSONValue] = [
                 "service": .string(facts.service), "version": .string(version),
                 "pid": .int(Int64(ProcessInfo.processInfo.processIdentifier)),
                 "started_at": .string(Timestamp.format(facts.startedAt)),
                 "uptime_seconds": .double((Double(uptime.components.seconds) + Double(uptime.components.attoseconds) / 1e18)),
                 "last_seq": .int(lastSeq), "control": .string(facts.control),
-                "commands_handled": .int(handled), "commands_failed": .int(failed), "events_published": .int(published),
+                "commands_handled": .int(handled), "commands_failed": .int(failed),
+                "write_transactions": .int(transactions), "events_published": .int(published),
             ]
             result.merge(await extra()) { _, new in new }
             return .object(result)

@@ -3,16 +3,35 @@ import GRDB
 import Logging
 import Synchronization
 
-/// Reads requests from the socket loop, runs them, and hands the replies back.
+/// Reads request batches from the socket loop, runs them, and hands the replies back.
 ///
 /// Everything a peer can send is answered: a frame count other than one, an oversized frame, bad
 /// JSON, an unknown command and a wrong argument each get their own error code, and the dispatcher
-/// goes on to the next request. Write commands run in one transaction each, which also stores the
-/// reply (idempotency) and appends the events; the events are published only after the commit.
+/// goes on to the next request.
+///
+/// Write commands that arrive together are group-committed: one transaction, each command in a
+/// savepoint of its own (a failing command rolls back alone), its reply stored under its request id
+/// (idempotency) and its events appended. Only after the commit is durable are the events handed to
+/// the relay and the replies sent. Replies go out in arrival order.
 final class CommandDispatcher: Sendable {
     struct Counters {
         var handled: Int64 = 0
         var failed: Int64 = 0
+        var transactions: Int64 = 0
+    }
+
+    /// A request checked and ready to run.
+    private enum Prepared {
+        case answered(CommandReply)
+        case read(CommandContext, @Sendable (CommandContext) async throws -> JSONValue)
+        case write(CommandContext, @Sendable (CommandContext, inout EventAppender) throws -> JSONValue)
+    }
+
+    /// A write waiting for its group's transaction.
+    private struct PendingWrite {
+        let route: [[UInt8]]
+        let context: CommandContext
+        let body: @Sendable (CommandContext, inout EventAppender) throws -> JSONValue
     }
 
     let service: String
@@ -32,53 +51,60 @@ final class CommandDispatcher: Sendable {
         self.logger = logger
     }
 
-    var handled: Int64 { counters.withLock { $0.handled } }
-    var failed: Int64 { counters.withLock { $0.failed } }
+    var statistics: Counters { counters.withLock { $0 } }
 
     /// Serves until the loop stops accepting and every request already received is answered.
     func run() async {
-        for await request in loop.requests {
-            let reply = await handle(frames: request.frames)
-            loop.reply(to: request.route, reply)
+        for await batch in loop.requests {
+            await serve(batch)
         }
     }
 
-    /// The reply text for one request's frames.
-    func handle(frames: [[UInt8]]) async -> String {
-        let reply: CommandReply
-        switch parse(frames) {
-        case .failure(let failure):
-            reply = CommandReply(id: failure.id, outcome: .failure(failure.error))
-        case .success(let request):
-            if let stored = await execute(request) { return count(stored, ok: true) }
-            reply = CommandReply(id: request.id, outcome: .failure(CommandError(.internal, "no reply was produced")))
+    private func serve(_ batch: [IncomingRequest]) async {
+        var writes: [PendingWrite] = []
+        for request in batch {
+            switch prepare(request.frames) {
+            case .write(let context, let body):
+                writes.append(PendingWrite(route: request.route, context: context, body: body))
+            case .answered(let reply):
+                await commit(&writes)
+                send(reply, to: request.route)
+            case .read(let context, let body):
+                await commit(&writes)
+                send(await runRead(context, body), to: request.route)
+            }
         }
-        return count(reply.serialized(), ok: false)
+        await commit(&writes)
     }
 
-    private func count(_ text: String, ok: Bool) -> String {
-        counters.withLock { counters in
-            counters.handled += 1
-            if !ok { counters.failed += 1 }
-        }
-        return text
+    private func send(_ reply: CommandReply, to route: [[UInt8]]) {
+        send(reply.serialized(), ok: (try? reply.outcome.get()) != nil, to: route)
     }
 
-    private func parse(_ frames: [[UInt8]]) -> Result<CommandRequest, RequestParseFailure> {
+    private func send(_ text: String, ok: Bool, to route: [[UInt8]]) {
+        counters.withLock {
+            $0.handled += 1
+            if !ok { $0.failed += 1 }
+        }
+        loop.reply(to: route, text)
+    }
+
+    // MARK: Checking
+
+    private func prepare(_ frames: [[UInt8]]) -> Prepared {
         guard frames.count == 1 else {
-            return .failure(.init(id: nil, error: CommandError(.invalidRequest, "a request is one frame, not \(frames.count)")))
+            return .answered(CommandReply(id: nil, outcome: .failure(CommandError(.invalidRequest, "a request is one frame, not \(frames.count)"))))
         }
         guard frames[0].count <= maxRequestBytes else {
-            return .failure(.init(id: nil, error: CommandError(
+            return .answered(CommandReply(id: nil, outcome: .failure(CommandError(
                 .invalidRequest, "the request is too large: \(frames[0].count) bytes, the limit is \(maxRequestBytes)",
-                details: ["size": .int(Int64(frames[0].count)), "limit": .int(Int64(maxRequestBytes))])))
+                details: ["size": .int(Int64(frames[0].count)), "limit": .int(Int64(maxRequestBytes))]))))
         }
-        return CommandRequest.parse(frames[0])
-    }
-
-    /// Runs `request`; returns the reply text, or `nil` only if nothing could be produced.
-    private func execute(_ request: CommandRequest) async -> String? {
-        let outcome: Result<String, CommandError>
+        let request: CommandRequest
+        switch CommandRequest.parse(frames[0]) {
+        case .failure(let failure): return .answered(CommandReply(id: failure.id, outcome: .failure(failure.error)))
+        case .success(let parsed): request = parsed
+        }
         do {
             guard let spec = commands[request.command] else {
                 throw CommandError(
@@ -89,57 +115,111 @@ final class CommandDispatcher: Sendable {
             let context = CommandContext(
                 request: request, arguments: arguments, now: arguments.optionalTime("now") ?? Date(), logger: logger)
             switch spec.body {
-            case .read(let body):
-                let result = try await body(context)
-                outcome = .success(CommandReply(id: request.id, outcome: .success(result)).serialized())
+            case .read(let body): return .read(context, body)
             case .write(let body):
-                outcome = .success(try await write(request, context: context, body: body))
+                guard database != nil else {
+                    throw CommandError(.internal, "\(service) keeps no database, so it has no state-changing commands")
+                }
+                return .write(context, body)
             }
-        } catch let error as CommandError {
-            outcome = .failure(error)
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_FULL {
-            logger.error("database unavailable", metadata: ["command": "\(request.command)", "error": "\(error)"])
-            outcome = .failure(CommandError(.unavailable, "the database is unavailable; retry later"))
         } catch {
-            logger.error("command failed", metadata: ["command": "\(request.command)", "id": "\(request.id)", "error": "\(error)"])
-            outcome = .failure(CommandError(.internal, "the command failed inside the service; the log has the details"))
-        }
-        switch outcome {
-        case .success(let text):
-            return text
-        case .failure(let error):
-            counters.withLock { $0.failed += 1 }
-            return CommandReply(id: request.id, outcome: .failure(error)).serialized()
+            return .answered(CommandReply(id: request.id, outcome: .failure(replyError(error, request: request))))
         }
     }
 
-    private func write(
-        _ request: CommandRequest, context: CommandContext,
-        body: @escaping @Sendable (CommandContext, inout EventAppender) throws -> JSONValue
-    ) async throws -> String {
-        guard let database else {
-            throw CommandError(.internal, "\(service) keeps no database, so it has no state-changing commands")
+    /// The contract's error for whatever a command threw; faults are logged, not leaked.
+    private func replyError(_ error: any Error, request: CommandRequest) -> CommandError {
+        switch error {
+        case let error as CommandError:
+            return error
+        case let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_FULL:
+            logger.error("database unavailable", metadata: ["command": "\(request.command)", "error": "\(error)"])
+            return CommandError(.unavailable, "the database is unavailable; retry later")
+        default:
+            logger.error("command failed", metadata: ["command": "\(request.command)", "id": "\(request.id)", "error": "\(error)"])
+            return CommandError(.internal, "the command failed inside the service; the log has the details")
         }
+    }
+
+    // MARK: Running
+
+    private func runRead(_ context: CommandContext, _ body: @Sendable (CommandContext) async throws -> JSONValue) async -> CommandReply {
+        do {
+            return CommandReply(id: context.request.id, outcome: .success(try await body(context)))
+        } catch {
+            return CommandReply(id: context.request.id, outcome: .failure(replyError(error, request: context.request)))
+        }
+    }
+
+    /// Runs the pending writes in one transaction, then publishes their events and sends their replies.
+    private func commit(_ writes: inout [PendingWrite]) async {
+        guard !writes.isEmpty, let database else { return }
+        let group = writes
+        writes.removeAll()
         let service = self.service
-        let (reply, events) = try await database.writer.write { db -> (String, [EventEnvelope]) in
-            if let stored = try CommandReplyStore.find(db, requestId: request.id) {
-                guard stored.command == request.command else {
-                    throw CommandError(
-                        .conflict, "request id '\(request.id)' was already used for command '\(stored.command)'",
-                        field: "id")
+        let outcome = await Result {
+            try await database.writer.write { db -> ([(text: String, ok: Bool)], [EventEnvelope]) in
+                var replies: [(text: String, ok: Bool)] = []
+                var events: [EventEnvelope] = []
+                for write in group {
+                    let request = write.context.request
+                    do {
+                        var stored: String?
+                        var appended: [EventEnvelope] = []
+                        try db.inSavepoint {
+                            (stored, appended) = try Self.apply(write, service: service, db: db)
+                            return .commit
+                        }
+                        replies.append((stored!, true))
+                        events += appended
+                    } catch {
+                        let reply = CommandReply(id: request.id, outcome: .failure(self.replyError(error, request: request)))
+                        replies.append((reply.serialized(), false))
+                    }
                 }
-                return (stored.reply, [])
+                return (replies, events)
             }
-            var appender = try EventAppender(
-                db: db, service: service, now: context.now, causationid: request.id, correlationid: request.correlationid)
-            let result = try body(context, &appender)
-            let reply = CommandReply(id: request.id, outcome: .success(result)).serialized()
-            try CommandReplyStore.store(
-                db, requestId: request.id, command: request.command, reply: reply, at: Timestamp.format(context.now))
-            return (reply, appender.appended)
         }
-        // The transaction is durable now (synchronous=FULL): publish, then acknowledge.
-        loop.publish(events)
-        return reply
+        counters.withLock { $0.transactions += 1 }
+        switch outcome {
+        case .success(let (replies, events)):
+            // The transaction is durable now (synchronous=FULL): publish, then acknowledge.
+            loop.publish(events)
+            for (write, reply) in zip(group, replies) { send(reply.text, ok: reply.ok, to: write.route) }
+        case .failure(let error):
+            logger.error("group commit failed", metadata: ["commands": "\(group.count)", "error": "\(error)"])
+            for write in group {
+                let reply = CommandReply(
+                    id: write.context.request.id,
+                    outcome: .failure(CommandError(.unavailable, "the transaction could not be committed; retry later")))
+                send(reply, to: write.route)
+            }
+        }
+    }
+
+    /// One write command inside its savepoint: the stored reply if the id was seen, else run it.
+    private static func apply(_ write: PendingWrite, service: String, db: Database) throws -> (String, [EventEnvelope]) {
+        let request = write.context.request
+        if let stored = try CommandReplyStore.find(db, requestId: request.id) {
+            guard stored.command == request.command else {
+                throw CommandError(
+                    .conflict, "request id '\(request.id)' was already used for command '\(stored.command)'", field: "id")
+            }
+            return (stored.reply, [])
+        }
+        var appender = try EventAppender(
+            db: db, service: service, now: write.context.now, causationid: request.id, correlationid: request.correlationid)
+        let result = try write.body(write.context, &appender)
+        let reply = CommandReply(id: request.id, outcome: .success(result)).serialized()
+        try CommandReplyStore.store(
+            db, requestId: request.id, command: request.command, reply: reply, at: Timestamp.format(write.context.now))
+        return (reply, appender.appended)
+    }
+}
+
+extension Result where Failure == any Error {
+    /// Captures an async throwing call's outcome.
+    init(catching body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
     }
 }

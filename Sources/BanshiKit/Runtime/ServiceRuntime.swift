@@ -63,7 +63,11 @@ public enum ServiceRuntime {
 
         let loop = try SocketLoop(
             context: context, control: control, publish: definition.publishesEvents ? config.bus.publish : nil,
-            maxRequestBytes: config.runtime.maxRequestBytes, logger: logger)
+            maxRequestBytes: config.runtime.maxRequestBytes,
+            heartbeat: HeartbeatSchedule(service: definition.name, interval: config.runtime.heartbeatInterval), logger: logger)
+        if let database {
+            loop.setLastSeq(try await database.writer.read { try EventLog.lastSeq($0) })
+        }
         let environment = ServiceEnvironment(
             name: definition.name, config: config, settings: settings, database: database, context: context, logger: logger)
         let parts = try definition.makeParts(environment)
@@ -75,7 +79,10 @@ public enum ServiceRuntime {
         let dispatcherBox = DispatcherBox()
         let commands = BuiltinCommands.make(
             facts: facts, database: database, serviceCommands: parts.commands,
-            counters: { (dispatcherBox.dispatcher?.handled ?? 0, dispatcherBox.dispatcher?.failed ?? 0, loop.publishedCount) },
+            counters: {
+                let statistics = dispatcherBox.dispatcher?.statistics ?? .init()
+                return (statistics.handled, statistics.failed, statistics.transactions, loop.publishedCount)
+            },
             extra: parts.status)
         let dispatcher = CommandDispatcher(
             service: definition.name, commands: commands, database: database, loop: loop,

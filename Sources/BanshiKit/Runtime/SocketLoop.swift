@@ -27,6 +27,8 @@ public final class SocketLoop: Sendable {
         var exited = false
         var lastTick = ContinuousClock.now
         var published: Int64 = 0
+        /// The last `seq` committed, which every heartbeat carries.
+        var lastSeq: Int64 = 0
     }
 
     public let controlEndpoint: String
@@ -36,11 +38,17 @@ public final class SocketLoop: Sendable {
     private let wakeup: Wakeup
     private let outbox = Mutex(Outbox())
     private let logger: Logger
-    /// Requests for the dispatcher, in arrival order.
-    public let requests: AsyncStream<IncomingRequest>
-    private let requestSink: AsyncStream<IncomingRequest>.Continuation
+    /// Requests for the dispatcher, in arrival order, in batches of what arrived together: a batch is
+    /// what group commit may put into one transaction.
+    let requests: AsyncStream<[IncomingRequest]>
+    private let requestSink: AsyncStream<[IncomingRequest]>.Continuation
+    private let heartbeat: HeartbeatSchedule?
 
-    public init(context: Context, control: String, publish: String?, maxRequestBytes: Int, logger: Logger) throws {
+    /// `heartbeat` makes the loop publish the service's heartbeat at that interval (publishers only).
+    public init(
+        context: Context, control: String, publish: String?, maxRequestBytes: Int, heartbeat: HeartbeatSchedule?,
+        logger: Logger
+    ) throws {
         self.context = context
         self.controlEndpoint = control
         self.publishEndpoint = publish
@@ -49,6 +57,7 @@ public final class SocketLoop: Sendable {
         self.maxMessageBytes = Int64(max(maxRequestBytes * 4, 64 << 20))
         self.wakeup = try Wakeup()
         self.logger = logger
+        self.heartbeat = publish == nil ? nil : heartbeat
         (requests, requestSink) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
     }
 
@@ -69,12 +78,20 @@ public final class SocketLoop: Sendable {
         wakeup.ring()
     }
 
-    /// Queues committed events for publication, in order.
+    /// Queues committed events for publication, in order, and advances the heartbeat's `last_seq`.
     public func publish(_ events: [EventEnvelope]) {
-        guard publishEndpoint != nil, !events.isEmpty else { return }
-        let frames = events.map { $0.frames() }
-        outbox.withLock { $0.events.append(contentsOf: frames) }
+        guard let last = events.last else { return }
+        let frames = publishEndpoint == nil ? [] : events.map { $0.frames() }
+        outbox.withLock {
+            $0.events.append(contentsOf: frames)
+            $0.lastSeq = max($0.lastSeq, last.seq)
+        }
         wakeup.ring()
+    }
+
+    /// Sets the `last_seq` heartbeats report, from the log at start-up.
+    public func setLastSeq(_ seq: Int64) {
+        outbox.withLock { $0.lastSeq = max($0.lastSeq, seq) }
     }
 
     /// Stops taking new requests (they get `unavailable`) and ends the request stream, so that the
@@ -135,9 +152,20 @@ public final class SocketLoop: Sendable {
         let poller = Poller()
         let routerIndex = poller.add(router)
         let wakeIndex = poller.add(fileDescriptor: wakeup.fileDescriptor)
+        var nextHeartbeat = ContinuousClock.now
         while true {
+            if let heartbeat, let publisher, ContinuousClock.now >= nextHeartbeat {
+                let lastSeq = outbox.withLock { $0.lastSeq }
+                do {
+                    try publisher.send(parts: heartbeat.frames(lastSeq: lastSeq, now: Date()), dontWait: true)
+                } catch {
+                    logger.warning("heartbeat could not be published", metadata: ["error": "\(error)"])
+                }
+                nextHeartbeat = ContinuousClock.now + heartbeat.interval
+            }
+            let pollTimeout = heartbeat.map { _ in min(.milliseconds(200), max(.zero, nextHeartbeat - ContinuousClock.now)) }
             do {
-                try poller.poll(timeout: .milliseconds(200))
+                try poller.poll(timeout: pollTimeout ?? .milliseconds(200))
             } catch {
                 logger.error("socket poll failed", metadata: ["error": "\(error)"])
                 break
@@ -178,6 +206,8 @@ public final class SocketLoop: Sendable {
     }
 
     private func receiveRequests(from router: Socket, accepting: Bool) {
+        var batch: [IncomingRequest] = []
+        defer { if !batch.isEmpty { requestSink.yield(batch) } }
         // Drain what is queued, a bounded number at a time so that replies are not starved.
         for _ in 0..<1000 {
             let parts: [[UInt8]]
@@ -197,7 +227,7 @@ public final class SocketLoop: Sendable {
             }
             let request = IncomingRequest(route: route, frames: frames)
             if accepting {
-                requestSink.yield(request)
+                batch.append(request)
             } else {
                 let reply = CommandReply(
                     id: nil, outcome: .failure(CommandError(.unavailable, "the service is shutting down; retry shortly")))

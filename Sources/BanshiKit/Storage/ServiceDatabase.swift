@@ -26,6 +26,7 @@ public final class ServiceDatabase: Sendable {
         var migrator = DatabaseMigrator()
         EventLog.registerMigrations(&migrator)
         CommandReplyStore.registerMigrations(&migrator)
+        SubscriberCursor.registerMigrations(&migrator)
         migrations(&migrator)
         try migrator.migrate(writer)
     }

@@ -4,7 +4,7 @@ import Foundation
 /// extension attributes `seq`, `correlationid` and `causationid`.
 ///
 /// The ZeroMQ message is two frames, `[topic, envelope]`, where the topic equals `type`.
-public struct EventEnvelope: Sendable, Equatable, Codable {
+public struct EventEnvelope: Sendable, Equatable {
     public var specversion: String
     /// Unique per source (a UUID).
     public var id: String
@@ -70,14 +70,42 @@ public struct EventEnvelope: Sendable, Equatable, Codable {
 
     /// Decodes and checks an envelope frame; throws `EnvelopeError` naming what is wrong.
     public static func decode(_ bytes: [UInt8]) throws(EnvelopeError) -> EventEnvelope {
-        let envelope: EventEnvelope
+        let value: JSONValue
         do {
-            envelope = try JSONDecoder().decode(EventEnvelope.self, from: Data(bytes))
+            value = try JSONParser.parse(bytes)
         } catch {
-            throw EnvelopeError(reason: "not a CloudEvents envelope: \(error)")
+            throw EnvelopeError(reason: "not JSON: \(error)")
         }
-        try envelope.validate()
-        return envelope
+        return try EventEnvelope(json: value)
+    }
+
+    /// Reads and checks an envelope from its JSON object.
+    public init(json value: JSONValue) throws(EnvelopeError) {
+        guard case .object(let members) = value else { throw EnvelopeError(reason: "an envelope is a JSON object") }
+        func text(_ key: String) throws(EnvelopeError) -> String {
+            guard case .string(let text)? = members[key] else { throw EnvelopeError(reason: "'\(key)' must be a string") }
+            return text
+        }
+        func optionalText(_ key: String) throws(EnvelopeError) -> String? {
+            switch members[key] {
+            case nil, .null?: return nil
+            case .string(let text)?: return text
+            case _?: throw EnvelopeError(reason: "'\(key)' must be a string")
+            }
+        }
+        specversion = try text("specversion")
+        id = try text("id")
+        source = try text("source")
+        type = try text("type")
+        time = try text("time")
+        subject = try optionalText("subject")
+        datacontenttype = try text("datacontenttype")
+        data = members["data"] ?? .null
+        guard case .int(let seq)? = members["seq"] else { throw EnvelopeError(reason: "'seq' must be an integer") }
+        self.seq = seq
+        correlationid = try text("correlationid")
+        causationid = try optionalText("causationid")
+        try validate()
     }
 
     /// Checks the invariants the contract fixes.

@@ -1,15 +1,15 @@
 import Foundation
 
 extension JSONValue {
-    /// Parses UTF-8 JSON text. Throws `DecodingError` for anything that is not JSON.
+    /// Parses UTF-8 JSON text; throws for anything that is not JSON, says why and where.
     public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        try JSONParser.parse(bytes)
     }
 
     /// Converts any `Encodable` to a `JSONValue`.
     public init(encoding value: some Encodable) throws {
         let data = try JSONEncoder().encode(value)
-        self = try JSONDecoder().decode(JSONValue.self, from: data)
+        self = try JSONParser.parse(Array(data))
     }
 
     /// Decodes this value as `type`.

@@ -100,7 +100,7 @@ struct Events: ParsableCommand {
                 for event in events {
                     if json {
                         print(event.serialized())
-                    } else if let envelope = try? event.decode(as: EventEnvelope.self) {
+                    } else if let envelope = try? EventEnvelope(json: event) {
                         print(Events.line(envelope))
                     }
                     after = event["seq"]?.intValue ?? after

@@ -57,11 +57,30 @@ struct Status: ParsableCommand {
                 }
             }
             print(table.render())
+            let lag = lagTable(answers)
+            if !lag.rows.isEmpty { print("\n" + lag.render()) }
             if !notes.isEmpty { print("\n" + notes.joined(separator: "\n")) }
         }
         if answers.contains(where: { if case .failure = $0.outcome { true } else { false } }) {
             throw ExitCode(3)
         }
+    }
+
+    /// One row per subscriber and source: how far it has applied, how far the source's log reaches.
+    private func lagTable(_ answers: [Answer]) -> Table {
+        var table = Table(["SUBSCRIBER", "SOURCE", "APPLIED", "LATEST", "LAG", "SOURCE STATE", "LAST HEARD"])
+        for answer in answers {
+            guard case .success(let result) = answer.outcome, let subscriptions = result["subscriptions"]?.objectValue else { continue }
+            for source in subscriptions.keys.sorted() {
+                let entry = subscriptions[source]!
+                table.add([
+                    answer.service, source, entry["applied_seq"]?.intValue.map(String.init) ?? "-",
+                    entry["latest_seq"]?.intValue.map(String.init) ?? "-", entry["lag"]?.intValue.map(String.init) ?? "-",
+                    entry["source_state"]?.stringValue ?? "-", entry["last_heard"]?.stringValue ?? "never",
+                ])
+            }
+        }
+        return table
     }
 
     private func formatUptime(_ seconds: Double) -> String {

@@ -1,0 +1,323 @@
+import Foundation
+import GRDB
+import Logging
+import ServiceLifecycle
+import Synchronization
+import ZeroMQ
+
+/// Applies other services' events exactly once, in order per source, whatever the bus drops.
+///
+/// It follows the zguide's Clone pattern. It subscribes first, so that live events queue up; then it
+/// catches up from each followed source with `events.since`; then it applies live events, discarding
+/// any at or below its cursor. When a `seq` is skipped, or a heartbeat shows the log reaches further
+/// than the cursor, it fetches the missing range. Each applied batch and the new cursors are written in
+/// one transaction, so a crash at any instant neither loses nor repeats an effect.
+///
+/// One thread owns the SUB socket and the control clients, and writes synchronously: there is no
+/// hand-off between receiving and applying, and what the thread cannot keep up with waits in libzmq's
+/// queue or is dropped there and fetched again.
+public final class DurableSubscriber: Sendable {
+    /// Applies one event inside the subscriber's write transaction.
+    public typealias Apply = @Sendable (Database, EventEnvelope) throws -> Void
+
+    /// What the subscriber knows about one source, for `status`.
+    public struct SourceProgress: Sendable {
+        public var applied: Int64 = 0
+        /// The furthest `seq` seen in an event or a heartbeat.
+        public var latest: Int64 = 0
+        public var lastHeard: Date?
+        public var heartbeatInterval: Duration?
+        public var gapsHealed: Int64 = 0
+        public var eventsFetched: Int64 = 0
+        public var lastError: String?
+    }
+
+    struct State {
+        var progress: [String: SourceProgress] = [:]
+        var stopping = false
+        var exited = false
+        var malformed: Int64 = 0
+    }
+
+    private let context: Context
+    private let busEndpoint: String
+    private let sources: [String: FollowedSource]
+    private let prefixes: [String]
+    private let database: ServiceDatabase
+    private let requestTimeout: Duration
+    private let receiveHighWaterMark: Int32
+    private let logger: Logger
+    private let apply: Apply
+    private let state = Mutex(State())
+
+    /// - Parameter prefixes: the topics to apply; by default every event of each followed source.
+    public init(
+        context: Context, busEndpoint: String, sources: [FollowedSource], prefixes: [String]? = nil,
+        database: ServiceDatabase, requestTimeout: Duration, receiveHighWaterMark: Int32 = 100_000, logger: Logger,
+        apply: @escaping Apply
+    ) {
+        self.context = context
+        self.busEndpoint = busEndpoint
+        self.sources = Dictionary(sources.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.prefixes = prefixes ?? sources.map { "\($0.name)." }
+        self.database = database
+        self.requestTimeout = requestTimeout
+        self.receiveHighWaterMark = receiveHighWaterMark
+        self.logger = logger
+        self.apply = apply
+    }
+
+    /// A snapshot of every source's progress.
+    public var progress: [String: SourceProgress] { state.withLock { $0.progress } }
+
+    /// `status`'s `subscriptions` member: per source, applied and latest seq, lag, liveness.
+    public func statusValue(now: Date = Date()) -> JSONValue {
+        var members: [String: JSONValue] = [:]
+        for (name, progress) in progress {
+            var liveness = "unknown"
+            if let heard = progress.lastHeard {
+                let window = (progress.heartbeatInterval ?? .seconds(1)) * 3
+                let seconds = Double(window.components.seconds) + Double(window.components.attoseconds) / 1e18
+                liveness = now.timeIntervalSince(heard) <= seconds ? "alive" : "unreachable"
+            }
+            var entry: [String: JSONValue] = [
+                "applied_seq": .int(progress.applied), "latest_seq": .int(progress.latest),
+                "lag": .int(max(0, progress.latest - progress.applied)), "source_state": .string(liveness),
+                "gaps_healed": .int(progress.gapsHealed), "events_fetched": .int(progress.eventsFetched),
+            ]
+            if let heard = progress.lastHeard { entry["last_heard"] = .string(Timestamp.format(heard)) }
+            if let error = progress.lastError { entry["last_error"] = .string(error) }
+            members[name] = .object(entry)
+        }
+        return .object(members)
+    }
+
+    /// Subscribes, then catches up and applies live events on a thread of its own.
+    public func start() async throws {
+        try await withCheckedThrowingContinuation { (started: CheckedContinuation<Void, any Error>) in
+            let thread = Thread { [self] in
+                run(started: started)
+                state.withLock { $0.exited = true }
+            }
+            thread.name = "banshi-subscriber"
+            thread.start()
+        }
+    }
+
+    /// Stops after the batch in hand and returns once the thread has closed its sockets.
+    public func stop() async {
+        state.withLock { $0.stopping = true }
+        while !state.withLock({ $0.exited }) {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    private var isStopping: Bool { state.withLock { $0.stopping } }
+
+    // MARK: The thread
+
+    private func run(started: CheckedContinuation<Void, any Error>) {
+        let socket: Socket
+        var cursors: [String: Int64]
+        do {
+            socket = try Socket(context, .sub)
+            try socket.setLinger(.zero)
+            try socket.setReceiveHighWaterMark(receiveHighWaterMark)
+            for prefix in prefixes { try socket.subscribe(prefix) }
+            for name in sources.keys { try socket.subscribe(Heartbeat.topic(of: name)) }
+            try socket.connect(busEndpoint)
+            cursors = try database.writer.read { try SubscriberCursor.all($0) }
+        } catch {
+            started.resume(throwing: error)
+            return
+        }
+        state.withLock { state in
+            for name in sources.keys {
+                state.progress[name, default: SourceProgress()].applied = cursors[name] ?? 0
+                state.progress[name, default: SourceProgress()].latest = cursors[name] ?? 0
+            }
+        }
+        started.resume()
+        var clients: [String: ControlClient] = [:]
+        var session = Session(cursors: cursors)
+
+        // Clone pattern: subscribed already (live events queue in libzmq), now catch up from the logs.
+        for name in sources.keys.sorted() where !isStopping {
+            fill(name, through: nil, session: &session, clients: &clients)
+        }
+        let poller = Poller()
+        poller.add(socket)
+        var nextSweep = ContinuousClock.now + .seconds(1)
+        while !isStopping {
+            do {
+                if try poller.poll(timeout: .milliseconds(100)) > 0 {
+                    try receiveBatch(from: socket, session: &session, clients: &clients)
+                }
+            } catch {
+                logger.error("subscriber socket failed", metadata: ["error": "\(error)"])
+                break
+            }
+            if ContinuousClock.now >= nextSweep {
+                // A lost tail shows only in heartbeats: fetch whatever the logs hold beyond the cursors.
+                for (name, progress) in progress where progress.latest > session.cursor(name) && !isStopping {
+                    fill(name, through: progress.latest, session: &session, clients: &clients)
+                }
+                nextSweep = ContinuousClock.now + .seconds(1)
+            }
+        }
+    }
+
+    /// The cursors as the thread sees them, and the events read but not yet committed.
+    struct Session {
+        var cursors: [String: Int64]
+        var pending: [EventEnvelope] = []
+        var pendingLast: [String: Int64] = [:]
+
+        /// The last seq applied or about to be, for `source`.
+        func cursor(_ source: String) -> Int64 { pendingLast[source] ?? cursors[source] ?? 0 }
+    }
+
+    private func receiveBatch(from socket: Socket, session: inout Session, clients: inout [String: ControlClient]) throws {
+        var gapsToFill: [String: Int64] = [:]
+        for _ in 0..<10_000 {
+            guard let message = try socket.receiveMultipart(dontWait: true) else { break }
+            guard message.count == 2 else {
+                noteMalformed("a message of \(message.count) frames")
+                continue
+            }
+            if Heartbeat.isHeartbeat(topic: message[0]) {
+                guard let heartbeat = Heartbeat(envelope: message[1]), sources[heartbeat.service] != nil else { continue }
+                state.withLock { state in
+                    var progress = state.progress[heartbeat.service, default: SourceProgress()]
+                    progress.latest = max(progress.latest, heartbeat.lastSeq)
+                    progress.lastHeard = Date()
+                    progress.heartbeatInterval = heartbeat.interval
+                    state.progress[heartbeat.service] = progress
+                }
+                if heartbeat.lastSeq > session.cursor(heartbeat.service) {
+                    gapsToFill[heartbeat.service] = max(gapsToFill[heartbeat.service] ?? 0, heartbeat.lastSeq)
+                }
+                continue
+            }
+            let envelope: EventEnvelope
+            do {
+                envelope = try EventEnvelope.decode(message[1])
+            } catch {
+                noteMalformed("\(error)")
+                continue
+            }
+            guard let source = envelope.service, sources[source] != nil else { continue }
+            state.withLock { state in
+                state.progress[source, default: SourceProgress()].latest = max(state.progress[source]?.latest ?? 0, envelope.seq)
+                state.progress[source, default: SourceProgress()].lastHeard = Date()
+            }
+            let expected = session.cursor(source) + 1
+            if envelope.seq < expected { continue }  // a duplicate, or already fetched
+            if envelope.seq > expected {
+                // A gap: commit what is in hand, fetch the missing range, then go on with this event.
+                commit(&session)
+                fill(source, through: envelope.seq - 1, session: &session, clients: &clients)
+                guard session.cursor(source) == envelope.seq - 1 else { continue }  // fetched past it, or failed
+                state.withLock { $0.progress[source]?.gapsHealed += 1 }
+            }
+            session.pending.append(envelope)
+            session.pendingLast[source] = envelope.seq
+        }
+        commit(&session)
+        for (source, through) in gapsToFill where through > session.cursor(source) {
+            fill(source, through: through, session: &session, clients: &clients)
+        }
+    }
+
+    private func noteMalformed(_ what: String) {
+        let count = state.withLock { state -> Int64 in
+            state.malformed += 1
+            return state.malformed
+        }
+        if count <= 10 || count % 1000 == 0 {
+            logger.warning("skipped a malformed message from the bus", metadata: ["reason": "\(what)", "count": "\(count)"])
+        }
+    }
+
+    /// Applies the pending events and advances their cursors in one transaction.
+    private func commit(_ session: inout Session) {
+        guard !session.pending.isEmpty else { return }
+        let events = session.pending
+        let last = session.pendingLast
+        session.pending.removeAll(keepingCapacity: true)
+        session.pendingLast.removeAll()
+        do {
+            try database.writer.write { db in
+                for event in events { try apply(db, event) }
+                for (source, seq) in last { try SubscriberCursor.set(db, source: source, seq: seq) }
+            }
+            session.cursors.merge(last) { _, new in new }
+            state.withLock { state in
+                for (source, seq) in last { state.progress[source, default: SourceProgress()].applied = seq }
+            }
+        } catch {
+            // Nothing was applied; the events will be fetched again from the cursors that stand.
+            logger.error("applying events failed", metadata: ["events": "\(events.count)", "error": "\(error)"])
+        }
+    }
+
+    /// Fetches and applies `source`'s events after the cursor, through `through` (or the log's end).
+    private func fill(_ source: String, through: Int64?, session: inout Session, clients: inout [String: ControlClient]) {
+        guard let followed = sources[source] else { return }
+        commit(&session)
+        do {
+            let client: ControlClient
+            if let existing = clients[source] {
+                client = existing
+            } else {
+                client = try ControlClient(context: context, service: source, endpoint: followed.control, timeout: requestTimeout)
+                clients[source] = client
+            }
+            while !isStopping {
+                let after = session.cursor(source)
+                if let through, after >= through { break }
+                let limit = min(5000, through.map { $0 - after } ?? 5000)
+                let request = CommandRequest(
+                    id: "catch-up-\(UUID().uuidString.lowercased())", command: "events.since",
+                    args: ["after_seq": .int(after), "limit": .int(limit)])
+                let result = try SincePage.decode(client.exchange([Array(request.serialized().utf8)], matching: request.id))
+                var expected = after + 1
+                for event in result.events where event.seq >= expected {
+                    guard event.seq == expected, event.service == source else {
+                        throw CommandError(.internal, "\(source)'s log skipped from \(expected - 1) to \(event.seq)")
+                    }
+                    session.pending.append(event)
+                    session.pendingLast[source] = event.seq
+                    expected += 1
+                }
+                let fetched = Int64(session.pending.count)
+                commit(&session)
+                state.withLock { state in
+                    state.progress[source, default: SourceProgress()].eventsFetched += fetched
+                    state.progress[source, default: SourceProgress()].latest = max(state.progress[source]?.latest ?? 0, result.lastSeq)
+                    state.progress[source, default: SourceProgress()].lastError = nil
+                }
+                if !result.hasMore || result.events.isEmpty { break }
+            }
+        } catch {
+            session.pending.removeAll()
+            session.pendingLast.removeAll()
+            clients[source] = nil  // a fresh socket next time: the old one may hold a stale reply
+            state.withLock { $0.progress[source, default: SourceProgress()].lastError = "\(error)" }
+            logger.warning("catch-up failed; will retry", metadata: ["source": "\(source)", "error": "\(error)"])
+        }
+    }
+}
+
+/// Runs a durable subscriber for the lifetime of the service group.
+public struct DurableSubscriberService: Service {
+    let subscriber: DurableSubscriber
+
+    public init(_ subscriber: DurableSubscriber) { self.subscriber = subscriber }
+
+    public func run() async throws {
+        try await subscriber.start()
+        try? await gracefulShutdown()
+        await subscriber.stop()
+    }
+}

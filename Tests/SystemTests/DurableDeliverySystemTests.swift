@@ -1,0 +1,166 @@
+import BanshiKit
+import BanshiTesting
+import Foundation
+import Glibc
+import Synchronization
+import Testing
+
+/// The delivery guarantees, proven with real processes killed at awkward moments.
+@Suite("System: durable delivery")
+struct DurableDeliverySystemTests {
+    static let sinkKeys = ["loadsink": "follow = [\"loadgen\"]"]
+    static let fastHeartbeat = "heartbeat_interval_ms = 100"
+
+    /// Checks that the sink applied exactly the events `loadgen` logged: same count, same ids, each once,
+    /// in seq order.
+    func expectExactlyOnce(_ probe: DeliveryProbe, total: Int64) async throws {
+        try await probe.waitForApplied(total)
+        let applied = try await probe.applied()
+        let logged = try await probe.logged("loadgen")
+        #expect(logged.count == Int(total))
+        #expect(applied.count == Int(total), "applied \(applied.count) rows for \(total) events")
+        #expect(Set(applied.map(\.id)) == Set(logged.map(\.id)))
+        #expect(applied.map(\.seq) == Array(1...total), "applied in seq order, each once")
+        let summary = try await probe.summary()
+        #expect(summary["duplicates"] == 0)
+    }
+
+    @Test("10,000 events; the subscriber is SIGKILLed at 3 random points and restarted; every event applied exactly once")
+    func subscriberKilled() async throws {
+        try await TestSuite.with(services: ["loadgen", "loadsink"], runtime: Self.fastHeartbeat, serviceKeys: Self.sinkKeys) { suite in
+            try await suite.start("bus")
+            try await suite.start("loadgen")
+            try await suite.start("loadsink")
+            let probe = DeliveryProbe(suite)
+            var random = SystemRandomNumberGenerator()
+            let killPoints = Set((0..<3).map { _ in Int.random(in: 5..<95, using: &random) })
+            for batch in 0..<100 {
+                _ = try await suite.call("loadgen", "emit", ["count": 100]).get()
+                if killPoints.contains(batch) {
+                    // Let the sink get part-way through what is in flight, then kill it mid-apply.
+                    try await Task.sleep(for: .milliseconds(Int.random(in: 0..<30, using: &random)))
+                    suite.processes["loadsink"]?.signal(SIGKILL)
+                    _ = await suite.processes["loadsink"]?.waitForExit()
+                    try await suite.start("loadsink")
+                }
+            }
+            try await expectExactlyOnce(probe, total: 10_000)
+        }
+    }
+
+    @Test("The publisher is SIGKILLed mid-burst: every acknowledged command's events arrive, none of a command that never ran")
+    func publisherKilled() async throws {
+        try await TestSuite.with(services: ["loadgen", "loadsink"], runtime: Self.fastHeartbeat, serviceKeys: Self.sinkKeys) { suite in
+            try await suite.start("bus")
+            try await suite.start("loadgen")
+            try await suite.start("loadsink")
+            let acknowledged = IdSet()
+            let sent = IdSet()
+            // Four clients send commands of 10 events each, concurrently, until the publisher dies.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for client in 0..<4 {
+                    group.addTask {
+                        for index in 0..<1000 {
+                            let id = "burst-\(client)-\(index)"
+                            sent.insert(id)
+                            guard let reply = try? await suite.call("loadgen", "emit", ["count": 10], id: id, timeout: .seconds(2)),
+                                (try? reply.get()) != nil
+                            else { return }
+                            acknowledged.insert(id)
+                        }
+                    }
+                }
+                group.addTask {
+                    try await waitFor(.seconds(30)) { acknowledged.count >= 200 }
+                    suite.processes["loadgen"]?.signal(SIGKILL)
+                }
+                try await group.waitForAll()
+            }
+            try await suite.start("loadgen")
+            let lastSeq = try await suite.call("loadgen", "status").get()["last_seq"]?.intValue ?? 0
+            let probe = DeliveryProbe(suite)
+            try await probe.waitForApplied(lastSeq)
+            let applied = try await probe.applied()
+            let byCommand = Dictionary(grouping: applied, by: { $0.causationid ?? "" })
+            let acked = acknowledged.values
+            #expect(acked.count >= 200)
+            #expect(acked.isSubset(of: Set(byCommand.keys)), "every acknowledged command's events were delivered")
+            #expect(Set(byCommand.keys).isSubset(of: sent.values), "no event of a command that was never sent")
+            #expect(byCommand.values.allSatisfy { $0.count == 10 }, "a command's events arrive all together or not at all")
+            #expect(applied.map(\.seq) == Array(1...lastSeq))
+        }
+    }
+
+    @Test("The bus is restarted mid-stream; a tail lost while it was down is noticed through heartbeats and healed")
+    func busRestarted() async throws {
+        try await TestSuite.with(services: ["loadgen", "loadsink"], runtime: Self.fastHeartbeat, serviceKeys: Self.sinkKeys) { suite in
+            try await suite.start("bus")
+            try await suite.start("loadgen")
+            try await suite.start("loadsink")
+            let probe = DeliveryProbe(suite)
+            _ = try await suite.call("loadgen", "emit", ["count": 1000]).get()
+            try await probe.waitForApplied(1000)
+
+            suite.processes["bus"]?.signal(SIGKILL)
+            _ = await suite.processes["bus"]?.waitForExit()
+            _ = try await suite.call("loadgen", "emit", ["count": 1000]).get()
+            // The publisher dies too, so the 1000 events it held for the bus are never sent: the
+            // outbox has them, the wire does not.
+            suite.processes["loadgen"]?.signal(SIGKILL)
+            _ = await suite.processes["loadgen"]?.waitForExit()
+            try await suite.start("loadgen")
+            try await suite.start("bus")
+            // No new event follows: only the heartbeat's last_seq tells the sink what it missed.
+            try await probe.waitForApplied(2000)
+            _ = try await suite.call("loadgen", "emit", ["count": 1000]).get()
+            try await expectExactlyOnce(probe, total: 3000)
+            let status = try await suite.call("loadsink", "status").get()
+            #expect((status["subscriptions"]?["loadgen"]?["events_fetched"]?.intValue ?? 0) >= 1000)
+        }
+    }
+
+    @Test("A subscriber with a tiny high-water mark falls behind, loses events on the bus, and heals through events.since")
+    func tinyHighWaterMark() async throws {
+        try await TestSuite.with(
+            services: ["loadgen", "loadsink"], runtime: Self.fastHeartbeat, bus: "high_water_mark = 10",
+            serviceKeys: ["loadsink": "follow = [\"loadgen\"]\nreceive_hwm = 1"]
+        ) { suite in
+            try await suite.start("bus")
+            try await suite.start("loadgen")
+            try await suite.start("loadsink")
+            for _ in 0..<4 {
+                _ = try await suite.call("loadgen", "emit", ["count": 5000]).get()
+            }
+            let probe = DeliveryProbe(suite)
+            try await expectExactlyOnce(probe, total: 20_000)
+            let progress = try await suite.call("loadsink", "status").get()["subscriptions"]?["loadgen"]
+            #expect((progress?["events_fetched"]?.intValue ?? 0) > 0, "some events came through events.since")
+            #expect(progress?["lag"] == 0)
+        }
+    }
+
+    @Test("A late joiner that starts after 5,000 events gets all of them")
+    func lateJoiner() async throws {
+        try await TestSuite.with(services: ["loadgen", "loadsink"], runtime: Self.fastHeartbeat, serviceKeys: Self.sinkKeys) { suite in
+            try await suite.start("bus")
+            try await suite.start("loadgen")
+            for _ in 0..<5 {
+                _ = try await suite.call("loadgen", "emit", ["count": 1000]).get()
+            }
+            try await suite.start("loadsink")
+            try await expectExactlyOnce(DeliveryProbe(suite), total: 5000)
+            let status = try await suite.banshictl(["status"])
+            let row = status.stdout.split(separator: "\n").first { $0.hasPrefix("loadsink") && $0.contains("loadgen") }
+            #expect(row?.contains("5000") == true)
+            #expect(row?.contains("alive") == true)
+        }
+    }
+}
+
+/// A set of ids shared by concurrent senders.
+final class IdSet: Sendable {
+    private let ids = Mutex<Set<String>>([])
+    func insert(_ id: String) { ids.withLock { _ = $0.insert(id) } }
+    var count: Int { ids.withLock { $0.count } }
+    var values: Set<String> { ids.withLock { $0 } }
+}
