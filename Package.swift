@@ -72,6 +72,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "banshi-bench",
+            dependencies: [
+                "BanshiKit", "BanshiTesting", "ZeroMQ", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "bench/banshi-bench",
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "BanshiTesting",
             dependencies: ["BanshiKit", "ZeroMQ"],

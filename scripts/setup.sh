@@ -23,3 +23,9 @@ if ! command -v swift >/dev/null 2>&1; then
   echo "setup: swift is not on PATH; install the Swift 6 toolchain first" >&2
   exit 1
 fi
+
+# The downstream example and its system test are Python with pyzmq.
+if command -v python3 >/dev/null 2>&1 && ! python3 -c "import zmq" >/dev/null 2>&1; then
+  echo "setup: installing pyzmq for the Python downstream example" >&2
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore pyzmq >&2
+fi

@@ -32,7 +32,9 @@ struct LoadgenMain {
         var last: Int64 = 0
         for index in 0..<count {
             let subject = context.arguments.optionalString("subject") ?? "sample/\(index + 1)"
-            let event = try events.emit(type, subject: subject, data: ["index": .int(index), "filler": .string(filler)])
+            let event = try events.emit(
+                type, subject: subject,
+                data: ["index": .int(index), "filler": .string(filler), "emitted_ns": .int(WallClock.nanoseconds())])
             if index == 0 { first = event.seq }
             last = event.seq
         }

@@ -30,10 +30,12 @@ struct LoadsinkMain {
     ) { environment in
         let settings = try SubscriberSettings(environment)
         guard let database = environment.database else { throw CommandError(.internal, "loadsink needs its database") }
+        let latency = LatencyRecorder()
         let subscriber = DurableSubscriber(
             context: environment.context, busEndpoint: environment.config.bus.subscribe, sources: settings.sources,
             database: database, requestTimeout: environment.config.runtime.requestTimeout,
-            receiveHighWaterMark: settings.receiveHighWaterMark, logger: environment.logger
+            receiveHighWaterMark: settings.receiveHighWaterMark, logger: environment.logger,
+            committed: { latency.record($0) }
         ) { db, event in
             try db.cachedStatement(
                 sql: """
@@ -43,7 +45,7 @@ struct LoadsinkMain {
             ).execute(arguments: [event.service, event.seq, event.id, event.causationid, event.time, Timestamp.format(Date())])
         }
         return ServiceParts(
-            commands: [summary(database), ids(database)],
+            commands: [summary(database), ids(database)] + latency.commands,
             services: [DurableSubscriberService(subscriber)],
             status: { ["subscriptions": subscriber.statusValue()] })
     }

@@ -90,3 +90,24 @@ struct WireContractTests {
         #expect(try JSONValue.parse(Array(text.utf8)) == value)
     }
 }
+
+@Suite("RFC 3339 times")
+struct TimestampTests {
+    @Test("Formatting gives UTC with milliseconds, and parsing reads it back")
+    func roundTrip() {
+        let date = Date(timeIntervalSince1970: 1_764_400_000.123)
+        #expect(Timestamp.format(date) == "2025-11-29T07:06:40.123Z")
+        #expect(Timestamp.format(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.000Z")
+        #expect(Timestamp.format(Date(timeIntervalSince1970: -0.5)) == "1969-12-31T23:59:59.500Z")
+        #expect(Timestamp.parse("2025-11-29T07:06:40.123Z").map { abs($0.timeIntervalSince(date)) < 0.0005 } == true)
+    }
+
+    @Test("Other RFC 3339 forms parse; malformed and impossible dates do not")
+    func forms() {
+        #expect(Timestamp.parse("2021-06-01T00:00:00Z") == Date(timeIntervalSince1970: 1_622_505_600))
+        #expect(Timestamp.parse("2021-06-01T08:00:00+08:00") == Date(timeIntervalSince1970: 1_622_505_600))
+        for bad in ["2021-02-30T00:00:00Z", "2021-13-01T00:00:00Z", "yesterday", "2021-06-01", "2021-06-01T25:00:00Z", ""] {
+            #expect(Timestamp.parse(bad) == nil, "\(bad)")
+        }
+    }
+}

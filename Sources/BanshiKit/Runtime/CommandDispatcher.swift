@@ -158,33 +158,37 @@ final class CommandDispatcher: Sendable {
         writes.removeAll()
         let service = self.service
         let outcome = await Result {
-            try await database.writer.write { db -> ([(text: String, ok: Bool)], [EventEnvelope]) in
+            try await database.writer.write { db -> ([(text: String, ok: Bool)], [[[UInt8]]], Int64) in
                 var replies: [(text: String, ok: Bool)] = []
-                var events: [EventEnvelope] = []
+                var frames: [[[UInt8]]] = []
+                var lastSeq: Int64 = 0
                 for write in group {
                     let request = write.context.request
                     do {
                         var stored: String?
-                        var appended: [EventEnvelope] = []
+                        var appended: EventAppender?
                         try db.inSavepoint {
                             (stored, appended) = try Self.apply(write, service: service, db: db)
                             return .commit
                         }
                         replies.append((stored!, true))
-                        events += appended
+                        if let appended {
+                            frames += appended.frames
+                            lastSeq = appended.appended.last?.seq ?? lastSeq
+                        }
                     } catch {
                         let reply = CommandReply(id: request.id, outcome: .failure(self.replyError(error, request: request)))
                         replies.append((reply.serialized(), false))
                     }
                 }
-                return (replies, events)
+                return (replies, frames, lastSeq)
             }
         }
         counters.withLock { $0.transactions += 1 }
         switch outcome {
-        case .success(let (replies, events)):
+        case .success(let (replies, frames, lastSeq)):
             // The transaction is durable now (synchronous=FULL): publish, then acknowledge.
-            loop.publish(events)
+            loop.publish(frames, lastSeq: lastSeq)
             for (write, reply) in zip(group, replies) { send(reply.text, ok: reply.ok, to: write.route) }
         case .failure(let error):
             logger.error("group commit failed", metadata: ["commands": "\(group.count)", "error": "\(error)"])
@@ -197,15 +201,16 @@ final class CommandDispatcher: Sendable {
         }
     }
 
-    /// One write command inside its savepoint: the stored reply if the id was seen, else run it.
-    private static func apply(_ write: PendingWrite, service: String, db: Database) throws -> (String, [EventEnvelope]) {
+    /// One write command inside its savepoint: the stored reply if the id was seen, else run it and
+    /// return the appender that holds its events.
+    private static func apply(_ write: PendingWrite, service: String, db: Database) throws -> (String, EventAppender?) {
         let request = write.context.request
         if let stored = try CommandReplyStore.find(db, requestId: request.id) {
             guard stored.command == request.command else {
                 throw CommandError(
                     .conflict, "request id '\(request.id)' was already used for command '\(stored.command)'", field: "id")
             }
-            return (stored.reply, [])
+            return (stored.reply, nil)
         }
         var appender = try EventAppender(
             db: db, service: service, now: write.context.now, causationid: request.id, correlationid: request.correlationid)
@@ -213,7 +218,7 @@ final class CommandDispatcher: Sendable {
         let reply = CommandReply(id: request.id, outcome: .success(result)).serialized()
         try CommandReplyStore.store(
             db, requestId: request.id, command: request.command, reply: reply, at: Timestamp.format(write.context.now))
-        return (reply, appender.appended)
+        return (reply, appender)
     }
 }
 

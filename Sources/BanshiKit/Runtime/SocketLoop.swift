@@ -78,13 +78,13 @@ public final class SocketLoop: Sendable {
         wakeup.ring()
     }
 
-    /// Queues committed events for publication, in order, and advances the heartbeat's `last_seq`.
-    public func publish(_ events: [EventEnvelope]) {
-        guard let last = events.last else { return }
-        let frames = publishEndpoint == nil ? [] : events.map { $0.frames() }
+    /// Queues committed events (their wire frames) for publication, in order, and advances the
+    /// heartbeat's `last_seq` to `lastSeq`.
+    func publish(_ frames: [[[UInt8]]], lastSeq: Int64) {
+        guard !frames.isEmpty else { return }
         outbox.withLock {
-            $0.events.append(contentsOf: frames)
-            $0.lastSeq = max($0.lastSeq, last.seq)
+            if publishEndpoint != nil { $0.events.append(contentsOf: frames) }
+            $0.lastSeq = max($0.lastSeq, lastSeq)
         }
         wakeup.ring()
     }

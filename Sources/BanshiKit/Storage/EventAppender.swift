@@ -15,6 +15,12 @@ public struct EventAppender {
     private var nextSeq: Int64
     /// The events appended so far, in `seq` order.
     public private(set) var appended: [EventEnvelope] = []
+    /// Their wire frames, encoded once for the log and reused by the relay.
+    private(set) var frames: [[[UInt8]]] = []
+    /// `now` as RFC 3339 text: one per command, however many events it appends.
+    private let time: String
+    /// The last topic validated, since a command usually emits one type many times.
+    private var lastTopic: Topic?
 
     init(db: Database, service: String, now: Date, causationid: String?, correlationid: String?) throws {
         self.db = db
@@ -23,6 +29,7 @@ public struct EventAppender {
         self.causationid = causationid
         self.correlationid = correlationid
         self.nextSeq = try EventLog.lastSeq(db) + 1
+        self.time = Timestamp.format(now)
     }
 
     /// Appends one event. `correlationid` defaults to the request's flow, or the event's own id.
@@ -30,14 +37,23 @@ public struct EventAppender {
     public mutating func emit(
         _ type: String, subject: String? = nil, data: JSONValue = [:], correlationid: String? = nil
     ) throws -> EventEnvelope {
-        let topic = try Topic(type)
-        precondition(topic.service == service, "service \(service) may only emit its own topics, not \(type)")
-        let envelope = EventEnvelope(
+        let topic: Topic
+        if let lastTopic, lastTopic.description == type {
+            topic = lastTopic
+        } else {
+            topic = try Topic(type)
+            precondition(topic.service == service, "service \(service) may only emit its own topics, not \(type)")
+            lastTopic = topic
+        }
+        var envelope = EventEnvelope(
             service: service, type: topic, time: now, subject: subject, data: data, seq: nextSeq,
             correlationid: correlationid ?? self.correlationid, causationid: causationid)
-        try EventLog.insert(envelope, db: db)
+        envelope.time = time
+        let bytes = envelope.serializedBytes()
+        try EventLog.insert(envelope, text: String(decoding: bytes, as: UTF8.self), db: db)
         nextSeq += 1
         appended.append(envelope)
+        frames.append([Array(envelope.type.utf8), bytes])
         return envelope
     }
 }

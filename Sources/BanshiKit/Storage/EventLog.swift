@@ -29,7 +29,8 @@ public enum EventLog {
         try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM event_log") ?? 0
     }
 
-    static func insert(_ envelope: EventEnvelope, db: Database) throws {
+    /// Logs `envelope`, whose wire text is `text`.
+    static func insert(_ envelope: EventEnvelope, text: String, db: Database) throws {
         let statement = try db.cachedStatement(
             sql: """
                 INSERT INTO event_log (seq, id, type, subject, time, correlation_id, causation_id, envelope)
@@ -37,7 +38,7 @@ public enum EventLog {
                 """)
         try statement.execute(arguments: [
             envelope.seq, envelope.id, envelope.type, envelope.subject, envelope.time, envelope.correlationid,
-            envelope.causationid, envelope.jsonValue.serialized(),
+            envelope.causationid, text,
         ])
     }
 

@@ -19,6 +19,8 @@ import ZeroMQ
 public final class DurableSubscriber: Sendable {
     /// Applies one event inside the subscriber's write transaction.
     public typealias Apply = @Sendable (Database, EventEnvelope) throws -> Void
+    /// Told of each batch once its transaction has committed.
+    public typealias Committed = @Sendable ([EventEnvelope]) -> Void
 
     /// What the subscriber knows about one source, for `status`.
     public struct SourceProgress: Sendable {
@@ -48,14 +50,16 @@ public final class DurableSubscriber: Sendable {
     private let receiveHighWaterMark: Int32
     private let logger: Logger
     private let apply: Apply
+    private let committed: Committed?
     private let state = Mutex(State())
 
     /// - Parameter prefixes: the topics to apply; by default every event of each followed source.
     public init(
         context: Context, busEndpoint: String, sources: [FollowedSource], prefixes: [String]? = nil,
         database: ServiceDatabase, requestTimeout: Duration, receiveHighWaterMark: Int32 = 100_000, logger: Logger,
-        apply: @escaping Apply
+        committed: Committed? = nil, apply: @escaping Apply
     ) {
+        self.committed = committed
         self.context = context
         self.busEndpoint = busEndpoint
         self.sources = Dictionary(sources.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
@@ -179,6 +183,8 @@ public final class DurableSubscriber: Sendable {
 
     private func receiveBatch(from socket: Socket, session: inout Session, clients: inout [String: ControlClient]) throws {
         var gapsToFill: [String: Int64] = [:]
+        var heard: [String: Int64] = [:]
+        defer { noteHeard(heard) }
         for _ in 0..<10_000 {
             guard let message = try socket.receiveMultipart(dontWait: true) else { break }
             guard message.count == 2 else {
@@ -207,10 +213,7 @@ public final class DurableSubscriber: Sendable {
                 continue
             }
             guard let source = envelope.service, sources[source] != nil else { continue }
-            state.withLock { state in
-                state.progress[source, default: SourceProgress()].latest = max(state.progress[source]?.latest ?? 0, envelope.seq)
-                state.progress[source, default: SourceProgress()].lastHeard = Date()
-            }
+            heard[source] = max(heard[source] ?? 0, envelope.seq)
             let expected = session.cursor(source) + 1
             if envelope.seq < expected { continue }  // a duplicate, or already fetched
             if envelope.seq > expected {
@@ -226,6 +229,20 @@ public final class DurableSubscriber: Sendable {
         commit(&session)
         for (source, through) in gapsToFill where through > session.cursor(source) {
             fill(source, through: through, session: &session, clients: &clients)
+        }
+    }
+
+    /// Records, once per batch, the furthest seq seen live from each source.
+    private func noteHeard(_ heard: [String: Int64]) {
+        guard !heard.isEmpty else { return }
+        let now = Date()
+        state.withLock { state in
+            for (source, seq) in heard {
+                var progress = state.progress[source, default: SourceProgress()]
+                progress.latest = max(progress.latest, seq)
+                progress.lastHeard = now
+                state.progress[source] = progress
+            }
         }
     }
 
@@ -247,10 +264,20 @@ public final class DurableSubscriber: Sendable {
         session.pending.removeAll(keepingCapacity: true)
         session.pendingLast.removeAll()
         do {
-            try database.writer.write { db in
-                for event in events { try apply(db, event) }
-                for (source, seq) in last { try SubscriberCursor.set(db, source: source, seq: seq) }
+            try database.writer.writeWithoutTransaction { db in
+                // The effects and the cursor commit together, so they stay consistent whatever happens.
+                // They need not be durable at once: an OS crash that loses this transaction loses the
+                // cursor with it, and the events are fetched again. So this commit skips the fsync that
+                // acknowledged commands pay for; the next FULL commit syncs the WAL, this one included.
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
+                try db.inTransaction {
+                    for event in events { try apply(db, event) }
+                    for (source, seq) in last { try SubscriberCursor.set(db, source: source, seq: seq) }
+                    return .commit
+                }
             }
+            committed?(events)
             session.cursors.merge(last) { _, new in new }
             state.withLock { state in
                 for (source, seq) in last { state.progress[source, default: SourceProgress()].applied = seq }

@@ -27,7 +27,7 @@ public struct EventEnvelope: Sendable, Equatable {
     public var causationid: String?
 
     public init(
-        id: String = UUID().uuidString.lowercased(), service: String, type: Topic, time: Date, subject: String?,
+        id: String = EventID.next(), service: String, type: Topic, time: Date, subject: String?,
         data: JSONValue, seq: Int64, correlationid: String? = nil, causationid: String? = nil
     ) {
         self.specversion = "1.0"
@@ -63,9 +63,37 @@ public struct EventEnvelope: Sendable, Equatable {
         return .object(members)
     }
 
+    /// The envelope's JSON text, members in a fixed order. Written by hand because every event is
+    /// serialized once on its way into the log, and this is on the append path.
+    public func serializedBytes() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(320)
+        func member(_ name: StaticString, _ value: String) {
+            out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            JSONValue.writeString(value, to: &out)
+        }
+        member("{\"specversion\":", specversion)
+        member(",\"id\":", id)
+        member(",\"source\":", source)
+        member(",\"type\":", type)
+        member(",\"time\":", time)
+        if let subject { member(",\"subject\":", subject) }
+        member(",\"datacontenttype\":", datacontenttype)
+        out.append(contentsOf: ",\"seq\":\(seq)".utf8)
+        member(",\"correlationid\":", correlationid)
+        if let causationid { member(",\"causationid\":", causationid) }
+        out.append(contentsOf: ",\"data\":".utf8)
+        data.write(to: &out)
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
+
+    /// The envelope's JSON text.
+    public func serialized() -> String { String(decoding: serializedBytes(), as: UTF8.self) }
+
     /// The two ZeroMQ frames of this event: `[topic, envelope]`.
     public func frames() -> [[UInt8]] {
-        [Array(type.utf8), Array(jsonValue.serialized().utf8)]
+        [Array(type.utf8), serializedBytes()]
     }
 
     /// Decodes and checks an envelope frame; throws `EnvelopeError` naming what is wrong.

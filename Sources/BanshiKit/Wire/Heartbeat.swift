@@ -51,7 +51,7 @@ public struct HeartbeatSchedule: Sendable {
     func frames(lastSeq: Int64, now: Date) -> [[UInt8]] {
         let millis = interval.components.seconds * 1000 + interval.components.attoseconds / 1_000_000_000_000_000
         let envelope: JSONValue = [
-            "specversion": "1.0", "id": .string(UUID().uuidString.lowercased()),
+            "specversion": "1.0", "id": .string(EventID.next()),
             "source": .string(EventEnvelope.source(of: service)), "type": .string(Heartbeat.topic(of: service)),
             "time": .string(Timestamp.format(now)), "datacontenttype": "application/json",
             "data": [

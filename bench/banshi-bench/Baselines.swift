@@ -1,0 +1,89 @@
+import BanshiKit
+import Foundation
+import GRDB
+import ZeroMQ
+
+/// The ceilings: raw libzmq PUB/SUB and raw SQLite batched inserts, in the same harness.
+enum Baselines {
+    /// A real envelope's bytes, so that the raw runs move what the pipeline moves.
+    static func sampleEnvelope() throws -> [[UInt8]] {
+        EventEnvelope(
+            service: "loadgen", type: try Topic("loadgen.sample.emitted"), time: Date(), subject: "sample/1",
+            data: ["index": 1, "filler": "", "emitted_ns": .int(WallClock.nanoseconds())], seq: 1, causationid: "bench"
+        ).frames()
+    }
+
+    static func run(_ options: Options, into report: inout Report) async throws {
+        let frames = try sampleEnvelope()
+        let count = options.events
+        let elapsed = try await pubSub(frames: frames, count: count)
+        let (perSecond, display) = rate(count, elapsed)
+        report.add(
+            "raw_pubsub_per_second", "raw libzmq PUB→SUB, tcp loopback", .double(perSecond), display: display,
+            note: "\(count.formatted()) messages of \(frames[1].count) bytes")
+
+        let rows = min(count, 200_000)
+        let insertElapsed = try sqliteInserts(envelope: String(decoding: frames[1], as: UTF8.self), rows: rows)
+        let (insertRate, insertDisplay) = rate(rows, insertElapsed)
+        report.add(
+            "raw_sqlite_inserts_per_second", "raw SQLite batched insert (WAL, synchronous=FULL)", .double(insertRate),
+            display: insertDisplay, note: "\(rows.formatted()) rows, 1,000 per transaction, cached statement")
+    }
+
+    /// Publishes `count` messages and times how long the subscriber takes to receive them all.
+    static func pubSub(frames: [[UInt8]], count: Int) async throws -> Duration {
+        let context = try Context()
+        let subscriber = try Socket(context, .sub)
+        try subscriber.setReceiveHighWaterMark(0)  // unlimited: the ceiling, not the drop policy
+        try subscriber.subscribe("")
+        try subscriber.bind("tcp://127.0.0.1:*")
+        let endpoint = try subscriber.lastEndpoint()
+        Thread {
+            do {
+                let publisher = try Socket(context, .pub)
+                try publisher.setSendHighWaterMark(0)
+                try publisher.connect(endpoint)
+                // PUB drops until the subscription has arrived (the slow joiner): let it settle first.
+                Thread.sleep(forTimeInterval: 0.5)
+                for _ in 0..<count { try publisher.send(parts: frames) }
+                try publisher.setLinger(.seconds(30))
+            } catch {
+                FileHandle.standardError.write(Data("bench: publisher failed: \(error)\n".utf8))
+            }
+        }.start()
+        _ = try subscriber.receiveMultipart()
+        let start = ContinuousClock.now
+        var received = 1
+        while received < count {
+            if try subscriber.receiveMultipart() != nil { received += 1 }
+        }
+        return ContinuousClock.now - start
+    }
+
+    /// Inserts `rows` envelope-sized rows, 1,000 per transaction.
+    static func sqliteInserts(envelope: String, rows: Int) throws -> Duration {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("banshi-bench-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var configuration = Configuration()
+        configuration.prepareDatabase { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+        let pool = try DatabasePool(path: "\(directory)/raw.sqlite", configuration: configuration)
+        try pool.write { db in
+            try db.execute(sql: "CREATE TABLE raw (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, envelope TEXT NOT NULL)")
+        }
+        let start = ContinuousClock.now
+        var seq = 0
+        while seq < rows {
+            try pool.write { db in
+                let statement = try db.cachedStatement(sql: "INSERT INTO raw (seq, id, envelope) VALUES (?, ?, ?)")
+                for _ in 0..<1000 where seq < rows {
+                    seq += 1
+                    try statement.execute(arguments: [seq, "id-\(seq)", envelope])
+                }
+            }
+        }
+        let elapsed = ContinuousClock.now - start
+        try pool.close()
+        return elapsed
+    }
+}

@@ -1,0 +1,81 @@
+import BanshiKit
+import BanshiTesting
+import Foundation
+
+/// `banshi-bench`: measures the delivery pipeline and its ceilings on this machine.
+///
+/// It starts the real release executables (bus, loadgen, loadsink) on 127.0.0.1 and drives them over
+/// the wire, as a downstream system would. Results go to stdout as a Markdown table, and as JSON with
+/// `--json`. `--events N` sets the size of the large runs (default 1,000,000).
+@main
+struct BenchMain {
+    static func main() async {
+        var options = Options()
+        var arguments = CommandLine.arguments.dropFirst()
+        while let argument = arguments.popFirst() {
+            switch argument {
+            case "--events": options.events = Int(arguments.popFirst() ?? "") ?? options.events
+            case "--seconds": options.seconds = Int(arguments.popFirst() ?? "") ?? options.seconds
+            case "--json": options.json = true
+            case "--help", "-h":
+                print("usage: banshi-bench [--events N] [--seconds S] [--json]")
+                return
+            default:
+                FileHandle.standardError.write(Data("banshi-bench: unknown argument \(argument)\n".utf8))
+                exit(2)
+            }
+        }
+        do {
+            var report = Report()
+            try await Baselines.run(options, into: &report)
+            try await PipelineBenchmarks.run(options, into: &report)
+            print(options.json ? report.json() : report.markdown())
+        } catch {
+            FileHandle.standardError.write(Data("banshi-bench: \(error)\n".utf8))
+            exit(1)
+        }
+    }
+}
+
+struct Options {
+    var events = 1_000_000
+    var seconds = 10
+    var json = false
+}
+
+/// The measured figures, in the order they were taken.
+struct Report {
+    struct Row {
+        let name: String
+        let value: String
+        let note: String
+    }
+
+    var rows: [Row] = []
+    var values: [String: JSONValue] = [:]
+
+    mutating func add(_ key: String, _ name: String, _ value: JSONValue, display: String, note: String = "") {
+        values[key] = value
+        rows.append(Row(name: name, value: display, note: note))
+        FileHandle.standardError.write(Data("bench: \(name): \(display) \(note)\n".utf8))
+    }
+
+    func markdown() -> String {
+        var text = "| measure | result | note |\n|---|---|---|\n"
+        for row in rows { text += "| \(row.name) | \(row.value) | \(row.note) |\n" }
+        return text
+    }
+
+    func json() -> String { JSONValue.object(values).serialized() }
+}
+
+/// Formats a rate as e.g. `123,456/s`.
+func rate(_ count: Int, _ elapsed: Duration) -> (Double, String) {
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    let perSecond = Double(count) / max(seconds, 1e-9)
+    return (perSecond, "\(Int(perSecond).formatted())/s")
+}
+
+func seconds(_ elapsed: Duration) -> Double {
+    Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+}

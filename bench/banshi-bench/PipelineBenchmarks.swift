@@ -1,0 +1,148 @@
+import BanshiKit
+import BanshiTesting
+import Foundation
+import ZeroMQ
+
+/// The pipeline as a user sees it: bus, loadgen (publisher) and loadsink (durable subscriber).
+enum PipelineBenchmarks {
+    static func run(_ options: Options, into report: inout Report) async throws {
+        var failure: (any Error)?
+        var collected = report
+        try await TestSuite.with(
+            services: ["loadgen", "loadsink"], runtime: "heartbeat_interval_ms = 200",
+            serviceKeys: ["loadsink": "follow = [\"loadgen\"]"]
+        ) { suite in
+            do {
+                try await measure(suite, options, into: &collected)
+            } catch {
+                failure = error
+            }
+        }
+        report = collected
+        if let failure { throw failure }
+    }
+
+    private static func measure(_ suite: TestSuite, _ options: Options, into report: inout Report) async throws {
+        try await suite.start("bus")
+        try await suite.start("loadgen")
+        try await suite.start("loadsink")
+        let loadgen = suite.control("loadgen")
+        let prefix = UUID().uuidString.prefix(8)
+
+        // 1. Command round trip at a steady rate: each command is a durable write of one event.
+        let steadyCommands = 1000 * options.seconds
+        let steady = try await CommandLoad.drive(
+            context: suite.context, endpoint: loadgen, total: steadyCommands, perSecond: 1000, window: 1000
+        ) { CommandRequest(id: "\(prefix)-rtt-\($0)", command: "emit", args: ["count": 1]) }
+        report.add(
+            "command_rtt_us", "command round trip at 1,000 commands/s (p50 / p99 / p999)",
+            ["p50": .int(CommandLoad.percentile(steady.latencies, 0.5)), "p99": .int(CommandLoad.percentile(steady.latencies, 0.99)),
+             "p999": .int(CommandLoad.percentile(steady.latencies, 0.999))],
+            display: "\(ms(CommandLoad.percentile(steady.latencies, 0.5))) / \(ms(CommandLoad.percentile(steady.latencies, 0.99))) / \(ms(CommandLoad.percentile(steady.latencies, 0.999)))",
+            note: "\(steadyCommands.formatted()) `emit count=1`, each a durable transaction; \(steady.failures) failed")
+
+        // 2. The maximum command rate: 64 outstanding, group commit does the rest.
+        let flood = try await CommandLoad.drive(
+            context: suite.context, endpoint: loadgen, total: 20_000, perSecond: nil, window: 64
+        ) { CommandRequest(id: "\(prefix)-max-\($0)", command: "emit", args: ["count": 1]) }
+        let (maxRate, maxDisplay) = rate(20_000, flood.elapsed)
+        report.add(
+            "max_commands_per_second", "maximum command rate (64 in flight)", .double(maxRate), display: maxDisplay,
+            note: "p99 \(ms(CommandLoad.percentile(flood.latencies, 0.99))) at that rate; \(flood.failures) failed")
+        try await waitForSink(suite, through: try await lastSeq(suite))
+
+        // 3. Commit-to-applied latency at a steady 20,000 events/s (200 commands of 100 events a second).
+        _ = try await suite.call("loadsink", "latency.reset").get()
+        let steadyEvents = try await CommandLoad.drive(
+            context: suite.context, endpoint: loadgen, total: 200 * options.seconds, perSecond: 200, window: 200
+        ) { CommandRequest(id: "\(prefix)-steady-\($0)", command: "emit", args: ["count": 100]) }
+        try await waitForSink(suite, through: try await lastSeq(suite))
+        let latency = try await suite.call("loadsink", "latency.report").get()
+        report.add(
+            "steady_20k_commit_to_applied_us", "commit-to-applied at 20,000 events/s (p50 / p99 / p999)", latency,
+            display: "\(ms(latency["p50_us"]?.intValue ?? 0)) / \(ms(latency["p99_us"]?.intValue ?? 0)) / \(ms(latency["p999_us"]?.intValue ?? 0))",
+            note: "\((latency["count"]?.intValue ?? 0).formatted()) events over \(options.seconds) s; \(steadyEvents.failures) commands failed")
+
+        // 4. Durable end-to-end throughput: N events, commit to applied by the durable subscriber.
+        let base = try await lastSeq(suite)
+        let perCommand = 10_000
+        let commands = max(1, options.events / perCommand)
+        let start = ContinuousClock.now
+        let burst = try await CommandLoad.drive(
+            context: suite.context, endpoint: loadgen, total: commands, perSecond: nil, window: 4
+        ) { CommandRequest(id: "\(prefix)-burst-\($0)", command: "emit", args: ["count": .int(Int64(perCommand))]) }
+        let total = commands * perCommand
+        try await waitForSink(suite, through: base + Int64(total))
+        let elapsed = ContinuousClock.now - start
+        let (throughput, display) = rate(total, elapsed)
+        let (commitRate, commitDisplay) = rate(total, burst.elapsed)
+        report.add(
+            "durable_end_to_end_per_second", "durable end to end: commit → bus → applied by a durable subscriber",
+            .double(throughput), display: display,
+            note: "\(total.formatted()) events in \(String(format: "%.1f", seconds(elapsed))) s (publisher alone committed \(commitDisplay))")
+        report.values["publisher_commit_per_second"] = .double(commitRate)
+
+        // 5. Catch-up: a fresh subscriber applies the whole log through events.since.
+        let logEnd = try await lastSeq(suite)
+        let catchUpConfig = suite.directory.file("catch-up.toml")
+        let sinkPort = FreePort.endpoint()
+        let text = try String(contentsOfFile: suite.configPath, encoding: .utf8)
+            .replacingOccurrences(of: "data_dir = \"\(suite.directory.file("var"))\"", with: "data_dir = \"\(suite.directory.file("catch-up"))\"")
+            .replacingOccurrences(of: suite.control("loadsink"), with: sinkPort)
+        try text.write(toFile: catchUpConfig, atomically: true, encoding: .utf8)
+        let catchUpStart = ContinuousClock.now
+        let fresh = try ServiceProcess(
+            "banshi-loadsink", arguments: ["--config", catchUpConfig], logPath: suite.directory.file("catch-up.log"))
+        defer { fresh.signal() }
+        try await waitForApplied(endpoint: sinkPort, context: suite.context, through: logEnd)
+        let catchUp = ContinuousClock.now - catchUpStart
+        let (catchUpRate, catchUpDisplay) = rate(Int(logEnd), catchUp)
+        report.add(
+            "catch_up_seconds", "catch-up of a fresh subscriber from the log", .double(seconds(catchUp)),
+            display: String(format: "%.1f s", seconds(catchUp)),
+            note: "\(logEnd.formatted()) events (\(catchUpDisplay), process start included)")
+        report.values["catch_up_per_second"] = .double(catchUpRate)
+
+        // 6. Memory high-water marks.
+        var memory: [String: JSONValue] = [:]
+        for (name, process) in [("bus", suite.processes["bus"]), ("loadgen", suite.processes["loadgen"]), ("loadsink", suite.processes["loadsink"]), ("catch-up sink", fresh)] {
+            if let process, let peak = peakResidentKiB(process.pid) { memory[name] = .int(peak) }
+        }
+        report.add(
+            "peak_rss_kib", "peak resident memory (bus / loadgen / loadsink / catch-up sink)", .object(memory),
+            display: ["bus", "loadgen", "loadsink", "catch-up sink"].map { "\((memory[$0]?.intValue ?? 0) / 1024) MiB" }.joined(separator: " / "))
+    }
+
+    static func ms(_ micros: Int64) -> String { String(format: "%.2f ms", Double(micros) / 1000) }
+
+    static func lastSeq(_ suite: TestSuite) async throws -> Int64 {
+        try await suite.call("loadgen", "status").get()["last_seq"]?.intValue ?? 0
+    }
+
+    static func waitForSink(_ suite: TestSuite, through seq: Int64) async throws {
+        try await waitForApplied(endpoint: suite.control("loadsink"), context: suite.context, through: seq)
+    }
+
+    /// Polls a sink's status until it has applied `loadgen` through `seq`.
+    static func waitForApplied(endpoint: String, context: Context, through seq: Int64) async throws {
+        let deadline = ContinuousClock.now + .seconds(600)
+        while ContinuousClock.now < deadline {
+            let applied = try? await onThread { () -> Int64 in
+                let client = try ControlClient(context: context, service: "loadsink", endpoint: endpoint, timeout: .seconds(5))
+                return try client.call("status").get()["subscriptions"]?["loadgen"]?["applied_seq"]?.intValue ?? 0
+            }
+            if let applied, applied >= seq { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw CommandError(.unavailable, "the sink did not reach seq \(seq) within 600 s")
+    }
+
+    /// VmHWM of a process, in KiB.
+    static func peakResidentKiB(_ pid: Int32) -> Int64? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            return Int64(line.split(separator: " ").dropFirst().first { !$0.isEmpty } ?? "")
+        }
+        return nil
+    }
+}
