@@ -116,6 +116,32 @@ public final class Socket {
         return parts
     }
 
+    /// Moves the next whole message to `destination` without copying its frames: what a proxy does.
+    ///
+    /// Returns the number of bytes moved, or `nil` when `dontWait` is set and nothing is queued.
+    public func forward(to destination: Socket, dontWait: Bool = false) throws(ZeroMQError) -> Int? {
+        var flags: Int32 = dontWait ? ZMQ_DONTWAIT : 0
+        var bytes = 0
+        while true {
+            while zmq_msg_recv(message, handle, flags) == -1 {
+                let code = zmq_errno()
+                if code == EINTR { continue }
+                if code == EAGAIN && dontWait && bytes == 0 { return nil }
+                throw ZeroMQError(errno: code, operation: "zmq_msg_recv(\(type))")
+            }
+            flags = 0  // the rest of a multipart message is already here
+            bytes += zmq_msg_size(message)
+            let more = zmq_msg_more(message) == 1
+            // zmq_msg_send hands the content over and leaves the message empty, ready for reuse.
+            while zmq_msg_send(message, destination.handle, more ? ZMQ_SNDMORE : 0) == -1 {
+                let code = zmq_errno()
+                if code == EINTR { continue }
+                throw ZeroMQError(errno: code, operation: "zmq_msg_send(\(destination.type))")
+            }
+            if !more { return bytes }
+        }
+    }
+
     private func receiveFrame(dontWait: Bool) throws(ZeroMQError) -> (bytes: [UInt8], more: Bool)? {
         let flags: Int32 = dontWait ? ZMQ_DONTWAIT : 0
         while true {

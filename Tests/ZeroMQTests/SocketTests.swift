@@ -160,3 +160,23 @@ struct SocketTests {
         #expect(first?.last?.count != 5000)
     }
 }
+
+@Suite("ZeroMQ forwarding")
+struct ForwardTests {
+    @Test("forward moves a whole multipart message to another socket and reports its size")
+    func forward() throws {
+        let context = try Context()
+        let input = try Socket(context, .pull)
+        try input.bind("inproc://forward-in")
+        let output = try Socket(context, .push)
+        try output.bind("inproc://forward-out")
+        let sender = try Socket(context, .push)
+        try sender.connect("inproc://forward-in")
+        let receiver = try Socket(context, .pull)
+        try receiver.connect("inproc://forward-out")
+        #expect(try input.forward(to: output, dontWait: true) == nil)
+        try sender.send(parts: [Array("topic".utf8), [], [UInt8](repeating: 9, count: 100_000)])
+        #expect(try input.forward(to: output) == 100_005)
+        #expect(try receiver.receiveMultipart() == [Array("topic".utf8), [], [UInt8](repeating: 9, count: 100_000)])
+    }
+}

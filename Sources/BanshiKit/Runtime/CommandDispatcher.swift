@@ -60,33 +60,47 @@ final class CommandDispatcher: Sendable {
         }
     }
 
+    /// Replies gathered while a batch is served, handed to the socket loop together.
+    private struct Outgoing {
+        var replies: [(route: [[UInt8]], body: [UInt8])] = []
+        var failed: Int64 = 0
+
+        mutating func add(_ reply: CommandReply, to route: [[UInt8]]) {
+            add(reply.serialized(), ok: (try? reply.outcome.get()) != nil, to: route)
+        }
+
+        mutating func add(_ text: String, ok: Bool, to route: [[UInt8]]) {
+            replies.append((route, Array(text.utf8)))
+            if !ok { failed += 1 }
+        }
+    }
+
     private func serve(_ batch: [IncomingRequest]) async {
         var writes: [PendingWrite] = []
+        var outgoing = Outgoing()
         for request in batch {
             switch prepare(request.frames) {
             case .write(let context, let body):
                 writes.append(PendingWrite(route: request.route, context: context, body: body))
             case .answered(let reply):
-                await commit(&writes)
-                send(reply, to: request.route)
+                await commit(&writes, into: &outgoing)
+                outgoing.add(reply, to: request.route)
             case .read(let context, let body):
-                await commit(&writes)
-                send(await runRead(context, body), to: request.route)
+                await commit(&writes, into: &outgoing)
+                outgoing.add(await runRead(context, body), to: request.route)
             }
         }
-        await commit(&writes)
+        await commit(&writes, into: &outgoing)
+        send(outgoing)
     }
 
-    private func send(_ reply: CommandReply, to route: [[UInt8]]) {
-        send(reply.serialized(), ok: (try? reply.outcome.get()) != nil, to: route)
-    }
-
-    private func send(_ text: String, ok: Bool, to route: [[UInt8]]) {
+    private func send(_ outgoing: Outgoing) {
+        guard !outgoing.replies.isEmpty else { return }
         counters.withLock {
-            $0.handled += 1
-            if !ok { $0.failed += 1 }
+            $0.handled += Int64(outgoing.replies.count)
+            $0.failed += outgoing.failed
         }
-        loop.reply(to: route, text)
+        loop.reply(outgoing.replies)
     }
 
     // MARK: Checking
@@ -151,8 +165,8 @@ final class CommandDispatcher: Sendable {
         }
     }
 
-    /// Runs the pending writes in one transaction, then publishes their events and sends their replies.
-    private func commit(_ writes: inout [PendingWrite]) async {
+    /// Runs the pending writes in one transaction, then publishes their events and queues their replies.
+    private func commit(_ writes: inout [PendingWrite], into outgoing: inout Outgoing) async {
         guard !writes.isEmpty, let database else { return }
         let group = writes
         writes.removeAll()
@@ -174,7 +188,7 @@ final class CommandDispatcher: Sendable {
                         replies.append((stored!, true))
                         if let appended {
                             frames += appended.frames
-                            lastSeq = appended.appended.last?.seq ?? lastSeq
+                            lastSeq = max(lastSeq, appended.lastSeq)
                         }
                     } catch {
                         let reply = CommandReply(id: request.id, outcome: .failure(self.replyError(error, request: request)))
@@ -189,14 +203,14 @@ final class CommandDispatcher: Sendable {
         case .success(let (replies, frames, lastSeq)):
             // The transaction is durable now (synchronous=FULL): publish, then acknowledge.
             loop.publish(frames, lastSeq: lastSeq)
-            for (write, reply) in zip(group, replies) { send(reply.text, ok: reply.ok, to: write.route) }
+            for (write, reply) in zip(group, replies) { outgoing.add(reply.text, ok: reply.ok, to: write.route) }
         case .failure(let error):
             logger.error("group commit failed", metadata: ["commands": "\(group.count)", "error": "\(error)"])
             for write in group {
                 let reply = CommandReply(
                     id: write.context.request.id,
                     outcome: .failure(CommandError(.unavailable, "the transaction could not be committed; retry later")))
-                send(reply, to: write.route)
+                outgoing.add(reply, to: write.route)
             }
         }
     }

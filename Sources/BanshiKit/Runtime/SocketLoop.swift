@@ -72,9 +72,9 @@ public final class SocketLoop: Sendable {
         }
     }
 
-    /// Queues a reply for the client at `route`.
-    func reply(to route: [[UInt8]], _ body: String) {
-        outbox.withLock { $0.replies.append((route, Array(body.utf8))) }
+    /// Queues replies, each for the client at its route.
+    func reply(_ replies: [(route: [[UInt8]], body: [UInt8])]) {
+        outbox.withLock { $0.replies.append(contentsOf: replies) }
         wakeup.ring()
     }
 

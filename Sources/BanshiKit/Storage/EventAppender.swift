@@ -13,14 +13,14 @@ public struct EventAppender {
     let causationid: String?
     let correlationid: String?
     private var nextSeq: Int64
-    /// The events appended so far, in `seq` order.
-    public private(set) var appended: [EventEnvelope] = []
-    /// Their wire frames, encoded once for the log and reused by the relay.
+    /// The `seq` of the last event appended, 0 before the first.
+    public private(set) var lastSeq: Int64 = 0
+    /// The wire frames of the events appended, encoded once for the log and reused by the relay.
     private(set) var frames: [[[UInt8]]] = []
     /// `now` as RFC 3339 text: one per command, however many events it appends.
     private let time: String
-    /// The last topic validated, since a command usually emits one type many times.
-    private var lastTopic: Topic?
+    /// The last topic validated, and its frame, since a command usually emits one type many times.
+    private var lastTopic: (topic: Topic, frame: [UInt8])?
 
     init(db: Database, service: String, now: Date, causationid: String?, correlationid: String?) throws {
         self.db = db
@@ -37,23 +37,24 @@ public struct EventAppender {
     public mutating func emit(
         _ type: String, subject: String? = nil, data: JSONValue = [:], correlationid: String? = nil
     ) throws -> EventEnvelope {
-        let topic: Topic
-        if let lastTopic, lastTopic.description == type {
+        let topic: (topic: Topic, frame: [UInt8])
+        if let lastTopic, lastTopic.topic.description == type {
             topic = lastTopic
         } else {
-            topic = try Topic(type)
-            precondition(topic.service == service, "service \(service) may only emit its own topics, not \(type)")
+            let validated = try Topic(type)
+            precondition(validated.service == service, "service \(service) may only emit its own topics, not \(type)")
+            topic = (validated, Array(type.utf8))
             lastTopic = topic
         }
         var envelope = EventEnvelope(
-            service: service, type: topic, time: now, subject: subject, data: data, seq: nextSeq,
+            service: service, type: topic.topic, time: now, subject: subject, data: data, seq: nextSeq,
             correlationid: correlationid ?? self.correlationid, causationid: causationid)
         envelope.time = time
         let bytes = envelope.serializedBytes()
         try EventLog.insert(envelope, text: String(decoding: bytes, as: UTF8.self), db: db)
+        lastSeq = nextSeq
         nextSeq += 1
-        appended.append(envelope)
-        frames.append([Array(envelope.type.utf8), bytes])
+        frames.append([topic.frame, bytes])
         return envelope
     }
 }

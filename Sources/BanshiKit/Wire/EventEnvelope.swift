@@ -98,42 +98,79 @@ public struct EventEnvelope: Sendable, Equatable {
 
     /// Decodes and checks an envelope frame; throws `EnvelopeError` naming what is wrong.
     public static func decode(_ bytes: [UInt8]) throws(EnvelopeError) -> EventEnvelope {
-        let value: JSONValue
+        // Every live event passes here, so the envelope's members are read as they come, without a
+        // dictionary of them; only `data` becomes a JSON tree.
+        var fields = Fields()
         do {
-            value = try JSONParser.parse(bytes)
+            try JSONParser.forEachMember(of: bytes) { key, value in fields.set(key, value) }
         } catch {
-            throw EnvelopeError(reason: "not JSON: \(error)")
+            throw EnvelopeError(reason: "not a JSON object: \(error)")
         }
-        return try EventEnvelope(json: value)
+        return try EventEnvelope(fields)
+    }
+
+    /// The envelope's members as they are read; other extension attributes are ignored.
+    private struct Fields {
+        var specversion, id, source, type, time, subject, datacontenttype, correlationid, causationid: String?
+        var data: JSONValue = .null
+        var seq: JSONValue?
+        var wrongType: String?
+
+        mutating func set(_ key: String, _ value: JSONValue) {
+            if key == "data" { data = value; return }
+            if key == "seq" { seq = value; return }
+            let text: String?
+            switch value {
+            case .string(let string): text = string
+            case .null: text = nil
+            default:
+                if ["specversion", "id", "source", "type", "time", "subject", "datacontenttype", "correlationid", "causationid"].contains(key) {
+                    wrongType = key
+                }
+                return
+            }
+            switch key {
+            case "specversion": specversion = text
+            case "id": id = text
+            case "source": source = text
+            case "type": type = text
+            case "time": time = text
+            case "subject": subject = text
+            case "datacontenttype": datacontenttype = text
+            case "correlationid": correlationid = text
+            case "causationid": causationid = text
+            default: break
+            }
+        }
+    }
+
+    private init(_ fields: Fields) throws(EnvelopeError) {
+        if let key = fields.wrongType { throw EnvelopeError(reason: "'\(key)' must be a string") }
+        func required(_ value: String?, _ name: String) throws(EnvelopeError) -> String {
+            guard let value else { throw EnvelopeError(reason: "'\(name)' must be a string") }
+            return value
+        }
+        specversion = try required(fields.specversion, "specversion")
+        id = try required(fields.id, "id")
+        source = try required(fields.source, "source")
+        type = try required(fields.type, "type")
+        time = try required(fields.time, "time")
+        subject = fields.subject
+        datacontenttype = try required(fields.datacontenttype, "datacontenttype")
+        correlationid = try required(fields.correlationid, "correlationid")
+        causationid = fields.causationid
+        data = fields.data
+        guard case .int(let seq)? = fields.seq else { throw EnvelopeError(reason: "'seq' must be an integer") }
+        self.seq = seq
+        try validate()
     }
 
     /// Reads and checks an envelope from its JSON object.
     public init(json value: JSONValue) throws(EnvelopeError) {
         guard case .object(let members) = value else { throw EnvelopeError(reason: "an envelope is a JSON object") }
-        func text(_ key: String) throws(EnvelopeError) -> String {
-            guard case .string(let text)? = members[key] else { throw EnvelopeError(reason: "'\(key)' must be a string") }
-            return text
-        }
-        func optionalText(_ key: String) throws(EnvelopeError) -> String? {
-            switch members[key] {
-            case nil, .null?: return nil
-            case .string(let text)?: return text
-            case _?: throw EnvelopeError(reason: "'\(key)' must be a string")
-            }
-        }
-        specversion = try text("specversion")
-        id = try text("id")
-        source = try text("source")
-        type = try text("type")
-        time = try text("time")
-        subject = try optionalText("subject")
-        datacontenttype = try text("datacontenttype")
-        data = members["data"] ?? .null
-        guard case .int(let seq)? = members["seq"] else { throw EnvelopeError(reason: "'seq' must be an integer") }
-        self.seq = seq
-        correlationid = try text("correlationid")
-        causationid = try optionalText("causationid")
-        try validate()
+        var fields = Fields()
+        for (key, member) in members { fields.set(key, member) }
+        try self.init(fields)
     }
 
     /// Checks the invariants the contract fixes.
@@ -143,7 +180,9 @@ public struct EventEnvelope: Sendable, Equatable {
         guard let service, Topic.isValidPart(service) else {
             throw EnvelopeError(reason: "source must be /banshi/<service>, not \(source)")
         }
-        do { _ = try Topic(type) } catch { throw EnvelopeError(reason: error.message) }
+        if !Topic.isValid(type) {
+            do { _ = try Topic(type) } catch { throw EnvelopeError(reason: error.message) }
+        }
         guard seq >= 1 else { throw EnvelopeError(reason: "seq must be at least 1, not \(seq)") }
         guard Timestamp.parse(time) != nil else { throw EnvelopeError(reason: "time is not RFC 3339: \(time)") }
         guard datacontenttype == "application/json" else {

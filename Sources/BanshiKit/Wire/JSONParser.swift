@@ -27,6 +27,38 @@ struct JSONParser {
         return value
     }
 
+    /// Parses a JSON object and hands each member to `member` in order, without building a
+    /// dictionary: for records with a fixed set of members, such as an event envelope.
+    static func forEachMember(of bytes: [UInt8], _ member: (String, JSONValue) throws(Failure) -> Void) throws(Failure) {
+        var parser = JSONParser(bytes: bytes)
+        parser.skipWhitespace()
+        guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "{") else { throw parser.failure("expected an object") }
+        try parser.enter()
+        parser.index += 1
+        parser.skipWhitespace()
+        if parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "}") {
+            parser.index += 1
+        } else {
+            while true {
+                parser.skipWhitespace()
+                guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "\"") else { throw parser.failure("expected a member name") }
+                let key = try parser.string()
+                parser.skipWhitespace()
+                guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: ":") else { throw parser.failure("expected ':'") }
+                parser.index += 1
+                parser.skipWhitespace()
+                try member(key, try parser.value())
+                parser.skipWhitespace()
+                guard parser.index < bytes.count else { throw parser.failure("unexpected end of input") }
+                if bytes[parser.index] == UInt8(ascii: ",") { parser.index += 1; continue }
+                if bytes[parser.index] == UInt8(ascii: "}") { parser.index += 1; break }
+                throw parser.failure("expected ',' or '}'")
+            }
+        }
+        parser.skipWhitespace()
+        guard parser.index == bytes.count else { throw parser.failure("unexpected text after the JSON value") }
+    }
+
     private init(bytes: [UInt8]) { self.bytes = bytes }
 
     private func failure(_ message: String) -> Failure { Failure(message: message, offset: index) }

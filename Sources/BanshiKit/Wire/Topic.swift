@@ -26,6 +26,25 @@ public struct Topic: Sendable, Hashable, CustomStringConvertible, Codable {
         verb = parts[2]
     }
 
+    /// Whether `text` is a valid topic, checked without allocating (the read path checks every event).
+    public static func isValid(_ text: String) -> Bool {
+        var parts = 0
+        var partLength = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: ".") {
+                guard partLength > 0 else { return false }
+                parts += 1
+                partLength = 0
+                continue
+            }
+            let isLetter = byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")
+            let isOther = (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "-")
+            guard partLength == 0 ? isLetter : (isLetter || isOther), partLength < 64 else { return false }
+            partLength += 1
+        }
+        return parts == 2 && partLength > 0
+    }
+
     /// Whether `name` is usable as a service name or topic part.
     public static func isValidPart(_ part: String) -> Bool {
         guard let first = part.utf8.first, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first) else {
