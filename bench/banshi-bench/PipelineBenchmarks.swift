@@ -51,17 +51,17 @@ enum PipelineBenchmarks {
             note: "p99 \(ms(CommandLoad.percentile(flood.latencies, 0.99))) at that rate; \(flood.failures) failed")
         try await waitForSink(suite, through: try await lastSeq(suite))
 
-        // 3. Commit-to-applied latency at a steady 20,000 events/s (200 commands of 100 events a second).
+        // 3. Commit-to-applied latency at a steady 20,000 events/s (1,000 commands of 20 events a second).
         _ = try await suite.call("loadsink", "latency.reset").get()
         let steadyEvents = try await CommandLoad.drive(
-            context: suite.context, endpoint: loadgen, total: 200 * options.seconds, perSecond: 200, window: 200
-        ) { CommandRequest(id: "\(prefix)-steady-\($0)", command: "emit", args: ["count": 100]) }
+            context: suite.context, endpoint: loadgen, total: 1000 * options.seconds, perSecond: 1000, window: 1000
+        ) { CommandRequest(id: "\(prefix)-steady-\($0)", command: "emit", args: ["count": 20]) }
         try await waitForSink(suite, through: try await lastSeq(suite))
         let latency = try await suite.call("loadsink", "latency.report").get()
         report.add(
             "steady_20k_commit_to_applied_us", "commit-to-applied at 20,000 events/s (p50 / p99 / p999)", latency,
             display: "\(ms(latency["p50_us"]?.intValue ?? 0)) / \(ms(latency["p99_us"]?.intValue ?? 0)) / \(ms(latency["p999_us"]?.intValue ?? 0))",
-            note: "\((latency["count"]?.intValue ?? 0).formatted()) events over \(options.seconds) s; \(steadyEvents.failures) commands failed")
+            note: "\((latency["count"]?.intValue ?? 0).formatted()) events over \(options.seconds) s, 1,000 commands/s of 20 events, stamped when appended (before the commit); \(steadyEvents.failures) commands failed")
 
         // 4. Durable end-to-end throughput: N events, commit to applied by the durable subscriber.
         let base = try await lastSeq(suite)

@@ -27,8 +27,12 @@ public final class SocketLoop: Sendable {
         var exited = false
         var lastTick = ContinuousClock.now
         var published: Int64 = 0
-        /// The last `seq` committed, which every heartbeat carries.
+        /// The last `seq` committed and queued for the bus.
         var lastSeq: Int64 = 0
+        /// The last `seq` handed to the PUB socket: what every heartbeat carries. A heartbeat leaves
+        /// the same socket after the events it counts, so a subscriber that sees it and lacks one of
+        /// those events really lost it (rather than not yet received it).
+        var sentSeq: Int64 = 0
     }
 
     public let controlEndpoint: String
@@ -89,9 +93,13 @@ public final class SocketLoop: Sendable {
         wakeup.ring()
     }
 
-    /// Sets the `last_seq` heartbeats report, from the log at start-up.
+    /// Sets the `last_seq` heartbeats report, from the log at start-up: whatever the log held before
+    /// this process was either sent or lost, and a subscriber behind it should fetch it.
     public func setLastSeq(_ seq: Int64) {
-        outbox.withLock { $0.lastSeq = max($0.lastSeq, seq) }
+        outbox.withLock {
+            $0.lastSeq = max($0.lastSeq, seq)
+            $0.sentSeq = max($0.sentSeq, seq)
+        }
     }
 
     /// Stops taking new requests (they get `unavailable`) and ends the request stream, so that the
@@ -155,7 +163,7 @@ public final class SocketLoop: Sendable {
         var nextHeartbeat = ContinuousClock.now
         while true {
             if let heartbeat, let publisher, ContinuousClock.now >= nextHeartbeat {
-                let lastSeq = outbox.withLock { $0.lastSeq }
+                let lastSeq = outbox.withLock { $0.sentSeq }
                 do {
                     try publisher.send(parts: heartbeat.frames(lastSeq: lastSeq, now: Date()), dontWait: true)
                 } catch {
@@ -171,14 +179,15 @@ public final class SocketLoop: Sendable {
                 break
             }
             if poller.isReadable(wakeIndex) { wakeup.drain() }
-            let (replies, events, accepting, finishing) = outbox.withLock { state in
-                let taken = (state.replies, state.events, state.accepting, state.finishing)
+            let (replies, events, queuedSeq, accepting, finishing) = outbox.withLock { state in
+                let taken = (state.replies, state.events, state.lastSeq, state.accepting, state.finishing)
                 state.replies.removeAll(keepingCapacity: true)
                 state.events.removeAll(keepingCapacity: true)
                 state.lastTick = .now
                 return taken
             }
             send(replies: replies, events: events, router: router, publisher: publisher)
+            outbox.withLock { $0.sentSeq = max($0.sentSeq, queuedSeq) }
             if poller.isReadable(routerIndex) {
                 receiveRequests(from: router, accepting: accepting)
             }
