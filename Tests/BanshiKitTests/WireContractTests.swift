@@ -111,3 +111,37 @@ struct TimestampTests {
         }
     }
 }
+
+@Suite("The JSON parser")
+struct JSONParserTests {
+    @Test("Valid JSON parses to the same values Foundation would give", arguments: [
+        #"{"a":[1,-2,3.5,2.5e-1,true,false,null],"b":"x\"y\\z\/\n\t\u00e9\ud83d\ude00","c":{}}"#,
+        #"  [ ]  "#, #""中文""#, #"-0"#, #"9223372036854775807"#,
+    ])
+    func valid(_ text: String) throws {
+        let value = try JSONValue.parse(Array(text.utf8))
+        let reference = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        #expect(value == reference)
+    }
+
+    @Test("An exponent makes a number a fraction, which still reads as an integer when it is whole")
+    func exponent() throws {
+        #expect(try JSONValue.parse(Array("1e3".utf8)).intValue == 1000)
+    }
+
+    @Test("Malformed input is rejected", arguments: [
+        "", "{", "[1,]", "{\"a\":1,}", "01", "1.", "\"\\x\"", "\"\\ud800\"", "tru", "[1] 2", "\"a\u{01}\"", "1e999",
+    ])
+    func invalid(_ text: String) {
+        #expect(throws: (any Error).self) { try JSONValue.parse(Array(text.utf8)) }
+    }
+
+    @Test("Invalid UTF-8 and nesting beyond the limit are rejected")
+    func limits() {
+        #expect(throws: (any Error).self) { try JSONValue.parse([0x22, 0xC3, 0x28, 0x22]) }
+        let deep = String(repeating: "[", count: 300) + String(repeating: "]", count: 300)
+        #expect(throws: (any Error).self) { try JSONValue.parse(Array(deep.utf8)) }
+        let fine = String(repeating: "[", count: 200) + String(repeating: "]", count: 200)
+        #expect((try? JSONValue.parse(Array(fine.utf8))) != nil)
+    }
+}

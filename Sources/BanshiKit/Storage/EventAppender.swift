@@ -20,7 +20,9 @@ public struct EventAppender {
     /// `now` as RFC 3339 text: one per command, however many events it appends.
     private let time: String
     /// The last topic validated, and its frame, since a command usually emits one type many times.
-    private var lastTopic: (topic: Topic, frame: [UInt8])?
+    private var lastTopic: (type: String, frame: [UInt8])?
+    /// `/banshi/<service>`.
+    private let source: String
 
     init(db: Database, service: String, now: Date, causationid: String?, correlationid: String?) throws {
         self.db = db
@@ -30,6 +32,7 @@ public struct EventAppender {
         self.correlationid = correlationid
         self.nextSeq = try EventLog.lastSeq(db) + 1
         self.time = Timestamp.format(now)
+        self.source = EventEnvelope.source(of: service)
     }
 
     /// Appends one event. `correlationid` defaults to the request's flow, or the event's own id.
@@ -37,21 +40,20 @@ public struct EventAppender {
     public mutating func emit(
         _ type: String, subject: String? = nil, data: JSONValue = [:], correlationid: String? = nil
     ) throws -> EventEnvelope {
-        let topic: (topic: Topic, frame: [UInt8])
-        if let lastTopic, lastTopic.topic.description == type {
+        let topic: (type: String, frame: [UInt8])
+        if let lastTopic, lastTopic.type == type {
             topic = lastTopic
         } else {
             let validated = try Topic(type)
             precondition(validated.service == service, "service \(service) may only emit its own topics, not \(type)")
-            topic = (validated, Array(type.utf8))
+            topic = (type, Array(type.utf8))
             lastTopic = topic
         }
-        var envelope = EventEnvelope(
-            service: service, type: topic.topic, time: now, subject: subject, data: data, seq: nextSeq,
+        let envelope = EventEnvelope(
+            id: EventID.next(), source: source, type: topic.type, time: time, subject: subject, data: data, seq: nextSeq,
             correlationid: correlationid ?? self.correlationid, causationid: causationid)
-        envelope.time = time
         let bytes = envelope.serializedBytes()
-        try EventLog.insert(envelope, text: String(decoding: bytes, as: UTF8.self), db: db)
+        try EventLog.insert(envelope, bytes: bytes, db: db)
         lastSeq = nextSeq
         nextSeq += 1
         frames.append([topic.frame, bytes])

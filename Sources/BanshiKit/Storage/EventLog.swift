@@ -1,12 +1,14 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// The service's event log: the outbox its relay publishes from, and what `events.since` serves.
 ///
 /// `seq` is the table's integer primary key, assigned inside the single writer's transaction, so it
-/// has no gaps and no repeats. The envelope is stored exactly as it was published. It has no
-/// `json_valid` check: the kit's own serializer writes it, and the check cost a quarter of the
-/// append path's CPU.
+/// has no gaps and no repeats. The envelope is stored exactly as it was published, and nothing else
+/// is: every other attribute is in it (`json_extract` reads them ad hoc), and each extra column made
+/// every append write more. It has no `json_valid` check: the kit's own serializer writes it, and the
+/// check cost a quarter of the append path's CPU.
 public enum EventLog {
     static func registerMigrations(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("banshi-event-log-v1") { db in
@@ -15,11 +17,6 @@ public enum EventLog {
                     CREATE TABLE event_log (
                         seq INTEGER PRIMARY KEY CHECK (seq >= 1),
                         id TEXT NOT NULL UNIQUE,
-                        type TEXT NOT NULL,
-                        subject TEXT,
-                        time TEXT NOT NULL,
-                        correlation_id TEXT NOT NULL,
-                        causation_id TEXT,
                         envelope TEXT NOT NULL
                     ) STRICT
                     """)
@@ -31,17 +28,48 @@ public enum EventLog {
         try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(seq), 0) FROM event_log")) ?? 0
     }
 
-    /// Logs `envelope`, whose wire text is `text`.
-    static func insert(_ envelope: EventEnvelope, text: String, db: Database) throws {
+    /// Logs `envelope`, whose wire text is `bytes`.
+    ///
+    /// Bound through SQLite's C API: this runs once per event, and GRDB's argument boxing and a
+    /// `String` copy of the envelope were a fifth of the append path.
+    static func insert(_ envelope: EventEnvelope, bytes: [UInt8], db: Database) throws {
         let statement = try db.cachedStatement(
             sql: """
-                INSERT INTO event_log (seq, id, type, subject, time, correlation_id, causation_id, envelope)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO event_log (seq, id, envelope) VALUES (?, ?, ?)
                 """)
-        try statement.execute(arguments: [
-            envelope.seq, envelope.id, envelope.type, envelope.subject, envelope.time, envelope.correlationid,
-            envelope.causationid, text,
-        ])
+        let handle = statement.sqliteStatement
+        sqlite3_reset(handle)
+        sqlite3_bind_int64(handle, 1, envelope.seq)
+        bindText(handle, 2, envelope.id)
+        bytes.withUnsafeBufferPointer { buffer in
+            _ = buffer.withMemoryRebound(to: CChar.self) {
+                sqlite3_bind_text(handle, 3, $0.baseAddress, Int32($0.count), sqliteTransient)
+            }
+        }
+        let code = sqlite3_step(handle)
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        guard code == SQLITE_DONE else {
+            throw DatabaseError(
+                resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
+                sql: statement.sql)
+        }
+    }
+
+    /// SQLite copies the bound bytes (the C macro `SQLITE_TRANSIENT` does not import into Swift).
+    private static let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    private static func bindText(_ handle: OpaquePointer, _ index: Int32, _ text: String) {
+        var text = text
+        if text.isEmpty {
+            sqlite3_bind_text(handle, index, "", 0, sqliteTransient)  // not NULL: an empty buffer has no address
+            return
+        }
+        text.withUTF8 { buffer in
+            _ = buffer.withMemoryRebound(to: CChar.self) {
+                sqlite3_bind_text(handle, index, $0.baseAddress, Int32($0.count), sqliteTransient)
+            }
+        }
     }
 
     /// Up to `limit` events with `seq > afterSeq`, in order, as stored JSON.

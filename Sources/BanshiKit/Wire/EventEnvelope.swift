@@ -43,6 +43,25 @@ public struct EventEnvelope: Sendable, Equatable {
         self.causationid = causationid
     }
 
+    /// An envelope from parts already formatted: the append path formats `source` and `time` once per
+    /// command, not once per event.
+    init(
+        id: String, source: String, type: String, time: String, subject: String?, data: JSONValue, seq: Int64,
+        correlationid: String?, causationid: String?
+    ) {
+        self.specversion = "1.0"
+        self.id = id
+        self.source = source
+        self.type = type
+        self.time = time
+        self.subject = subject
+        self.datacontenttype = "application/json"
+        self.data = data
+        self.seq = seq
+        self.correlationid = correlationid ?? id
+        self.causationid = causationid
+    }
+
     /// The CloudEvents `source` of a Banshi service.
     public static func source(of service: String) -> String { "/banshi/\(service)" }
 

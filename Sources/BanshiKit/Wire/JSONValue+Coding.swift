@@ -71,14 +71,18 @@ extension JSONValue {
     /// Appends `value` as a JSON string literal.
     static func writeString(_ value: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        let utf8 = value.utf8
-        // Most strings need no escaping: copy them whole.
-        if !utf8.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }) {
-            out.append(contentsOf: utf8)
+        var value = value
+        // Most strings need no escaping: scan the contiguous bytes once and copy them whole.
+        let plain = value.withUTF8 { buffer -> Bool in
+            for byte in buffer where byte == 0x22 || byte == 0x5C || byte < 0x20 { return false }
+            out.append(contentsOf: buffer)
+            return true
+        }
+        if plain {
             out.append(UInt8(ascii: "\""))
             return
         }
-        for byte in utf8 {
+        for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
             case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
