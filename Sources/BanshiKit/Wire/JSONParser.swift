@@ -14,22 +14,45 @@ struct JSONParser {
 
     static let maxDepth = 256
 
-    private let bytes: [UInt8]
+    /// The input, borrowed for the parse: reading through a buffer pointer keeps reference counting
+    /// off every byte access.
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private var depth = 0
 
-    static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
-        var parser = JSONParser(bytes: bytes)
-        parser.skipWhitespace()
-        let value = try parser.value()
-        parser.skipWhitespace()
-        guard parser.index == bytes.count else { throw parser.failure("unexpected text after the JSON value") }
-        return value
+    static func parse(_ input: [UInt8]) throws(Failure) -> JSONValue {
+        let result = input.withUnsafeBufferPointer { bytes -> Result<JSONValue, Failure> in
+            var parser = JSONParser(bytes: bytes)
+            do throws(Failure) {
+                parser.skipWhitespace()
+                let value = try parser.value()
+                parser.skipWhitespace()
+                guard parser.index == bytes.count else { throw parser.failure("unexpected text after the JSON value") }
+                return .success(value)
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
     }
 
     /// Parses a JSON object and hands each member to `member` in order, without building a
     /// dictionary: for records with a fixed set of members, such as an event envelope.
-    static func forEachMember(of bytes: [UInt8], _ member: (String, JSONValue) throws(Failure) -> Void) throws(Failure) {
+    static func forEachMember(of input: [UInt8], _ member: (String, JSONValue) throws(Failure) -> Void) throws(Failure) {
+        let result = input.withUnsafeBufferPointer { bytes -> Failure? in
+            do throws(Failure) {
+                try forEachMember(in: bytes, member)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        if let result { throw result }
+    }
+
+    private static func forEachMember(
+        in bytes: UnsafeBufferPointer<UInt8>, _ member: (String, JSONValue) throws(Failure) -> Void
+    ) throws(Failure) {
         var parser = JSONParser(bytes: bytes)
         parser.skipWhitespace()
         guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "{") else { throw parser.failure("expected an object") }
@@ -59,7 +82,7 @@ struct JSONParser {
         guard parser.index == bytes.count else { throw parser.failure("unexpected text after the JSON value") }
     }
 
-    private init(bytes: [UInt8]) { self.bytes = bytes }
+    private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     private func failure(_ message: String) -> Failure { Failure(message: message, offset: index) }
 
@@ -157,7 +180,7 @@ struct JSONParser {
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let text = try validated(bytes[start..<index])
+                let text = try validated(UnsafeBufferPointer(rebasing: bytes[start..<index]))
                 index += 1
                 return text
             }
@@ -171,7 +194,9 @@ struct JSONParser {
             switch byte {
             case UInt8(ascii: "\""):
                 index += 1
-                return try validated(scalars[...])
+                let text = scalars.withUnsafeBufferPointer { validatedText($0) }
+                guard let text else { throw failure("invalid UTF-8 in a string") }
+                return text
             case UInt8(ascii: "\\"):
                 index += 1
                 guard index < bytes.count else { throw failure("unexpected end of input") }
@@ -233,17 +258,16 @@ struct JSONParser {
 
     /// The string of `slice`, rejecting invalid UTF-8. ASCII, by far the commonest case on the wire,
     /// skips the validating decoder.
-    private func validated(_ slice: ArraySlice<UInt8>) throws(Failure) -> String {
-        let text = slice.withUnsafeBufferPointer { buffer -> String? in
-            var ascii = true
-            for byte in buffer where byte >= 0x80 {
-                ascii = false
-                break
-            }
-            return ascii ? String(decoding: buffer, as: UTF8.self) : String(validating: buffer, as: UTF8.self)
-        }
-        guard let text else { throw failure("invalid UTF-8 in a string") }
+    private func validated(_ buffer: UnsafeBufferPointer<UInt8>) throws(Failure) -> String {
+        guard let text = validatedText(buffer) else { throw failure("invalid UTF-8 in a string") }
         return text
+    }
+
+    private func validatedText(_ buffer: UnsafeBufferPointer<UInt8>) -> String? {
+        for byte in buffer where byte >= 0x80 {
+            return String(validating: buffer, as: UTF8.self)
+        }
+        return String(decoding: buffer, as: UTF8.self)
     }
 
     private mutating func number() throws(Failure) -> JSONValue {
