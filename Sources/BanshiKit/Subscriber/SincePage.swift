@@ -1,5 +1,6 @@
-/// An `events.since` reply read into envelopes: catch-up reads up to 5,000 events a page, so this
-/// path uses the byte-level JSON parser and builds each envelope from the parsed tree directly.
+/// An `events.since` reply read into envelopes. Catch-up reads up to 5,000 events a page, so the
+/// reply is pulled member by member and each envelope is built where it stands, with no JSON tree of
+/// the page in between.
 struct SincePage {
     let events: [EventEnvelope]
     let lastSeq: Int64
@@ -7,13 +8,49 @@ struct SincePage {
 
     /// Reads a reply frame; throws the service's own error when it refused.
     static func decode(_ bytes: [UInt8]) throws -> SincePage {
-        let reply = try CommandReply.parse(bytes)
-        let result = try reply.get()
-        guard let events = result["events"]?.arrayValue, let lastSeq = result["last_seq"]?.intValue,
-            let hasMore = result["has_more"]?.boolValue
-        else {
-            throw CommandError(.internal, "an events.since reply without events, last_seq or has_more")
+        var events: [EventEnvelope] = []
+        var lastSeq: Int64?
+        var hasMore: Bool?
+        var refused = false
+        var envelopeError: EnvelopeError?
+        try JSONParser.withParser(bytes) { parser throws(JSONParser.Failure) in
+            try parser.beginObject()
+            while let key = try parser.nextMember() {
+                switch key {
+                case "result":
+                    try parser.beginObject()
+                    while let member = try parser.nextMember() {
+                        switch member {
+                        case "events":
+                            try parser.beginArray()
+                            while try parser.nextElement() {
+                                do {
+                                    events.append(try EventEnvelope.read(&parser))
+                                } catch let error as JSONParser.Failure {
+                                    throw error
+                                } catch {
+                                    envelopeError = envelopeError ?? (error as? EnvelopeError)
+                                }
+                            }
+                        case "last_seq": lastSeq = try parser.value().intValue
+                        case "has_more": hasMore = try parser.value().boolValue
+                        default: _ = try parser.value()
+                        }
+                    }
+                case "error":
+                    refused = true
+                    _ = try parser.value()
+                default: _ = try parser.value()
+                }
+            }
         }
-        return SincePage(events: try events.map { value throws(EnvelopeError) in try EventEnvelope(json: value) }, lastSeq: lastSeq, hasMore: hasMore)
+        if refused {
+            _ = try CommandReply.parse(bytes).get()  // throws the service's error as the contract spells it
+        }
+        if let envelopeError { throw envelopeError }
+        guard let lastSeq, let hasMore else {
+            throw CommandError(.internal, "an events.since reply without last_seq or has_more")
+        }
+        return SincePage(events: events, lastSeq: lastSeq, hasMore: hasMore)
     }
 }

@@ -117,19 +117,33 @@ public struct EventEnvelope: Sendable, Equatable {
 
     /// Decodes and checks an envelope frame; throws `EnvelopeError` naming what is wrong.
     public static func decode(_ bytes: [UInt8]) throws(EnvelopeError) -> EventEnvelope {
-        // Every live event passes here, so the envelope's members are read as they come, without a
-        // dictionary of them; only `data` becomes a JSON tree.
-        var fields = Fields()
+        let fields: Fields
         do {
-            try JSONParser.forEachMember(of: bytes) { key, value in fields.set(key, value) }
+            fields = try JSONParser.withParser(bytes) { parser throws(JSONParser.Failure) in try Fields.read(&parser) }
         } catch {
             throw EnvelopeError(reason: "not a JSON object: \(error)")
         }
         return try EventEnvelope(fields)
     }
 
-    /// The envelope's members as they are read; other extension attributes are ignored.
+    /// Reads an envelope at the parser's position (an element of an `events.since` page, say).
+    static func read(_ parser: inout JSONParser) throws -> EventEnvelope {
+        try EventEnvelope(try Fields.read(&parser))
+    }
+
+    /// The envelope's members as they are read; other extension attributes are ignored. Every event
+    /// a subscriber receives passes here, so the members are pulled one by one, without a dictionary of
+    /// them; only `data` becomes a JSON tree.
     private struct Fields {
+        static func read(_ parser: inout JSONParser) throws(JSONParser.Failure) -> Fields {
+            var fields = Fields()
+            try parser.beginObject()
+            while let key = try parser.nextMember() {
+                fields.set(key, try parser.value())
+            }
+            return fields
+        }
+
         var specversion, id, source, type, time, subject, datacontenttype, correlationid, causationid: String?
         var data: JSONValue = .null
         var seq: JSONValue?

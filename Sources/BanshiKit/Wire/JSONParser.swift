@@ -19,6 +19,8 @@ struct JSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private var depth = 0
+    /// Per open object or array being pulled: whether a comma must come before the next item.
+    private var commaExpected: [Bool] = []
 
     static func parse(_ input: [UInt8]) throws(Failure) -> JSONValue {
         let result = input.withUnsafeBufferPointer { bytes -> Result<JSONValue, Failure> in
@@ -36,55 +38,90 @@ struct JSONParser {
         return try result.get()
     }
 
-    /// Parses a JSON object and hands each member to `member` in order, without building a
-    /// dictionary: for records with a fixed set of members, such as an event envelope.
-    static func forEachMember(of input: [UInt8], _ member: (String, JSONValue) throws(Failure) -> Void) throws(Failure) {
-        let result = input.withUnsafeBufferPointer { bytes -> Failure? in
+    /// Runs `body` with a parser over `input` and checks that nothing but whitespace follows what it read.
+    static func withParser<T>(_ input: [UInt8], _ body: (inout JSONParser) throws(Failure) -> T) throws(Failure) -> T {
+        let result = input.withUnsafeBufferPointer { bytes -> Result<T, Failure> in
+            var parser = JSONParser(bytes: bytes)
             do throws(Failure) {
-                try forEachMember(in: bytes, member)
-                return nil
+                parser.skipWhitespace()
+                let value = try body(&parser)
+                parser.skipWhitespace()
+                guard parser.index == bytes.count else { throw parser.failure("unexpected text after the JSON value") }
+                return .success(value)
             } catch {
-                return error
+                return .failure(error)
             }
         }
-        if let result { throw result }
+        return try result.get()
     }
 
-    private static func forEachMember(
-        in bytes: UnsafeBufferPointer<UInt8>, _ member: (String, JSONValue) throws(Failure) -> Void
-    ) throws(Failure) {
-        var parser = JSONParser(bytes: bytes)
-        parser.skipWhitespace()
-        guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "{") else { throw parser.failure("expected an object") }
-        try parser.enter()
-        parser.index += 1
-        parser.skipWhitespace()
-        if parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "}") {
-            parser.index += 1
-        } else {
-            while true {
-                parser.skipWhitespace()
-                guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "\"") else { throw parser.failure("expected a member name") }
-                let key = try parser.string()
-                parser.skipWhitespace()
-                guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: ":") else { throw parser.failure("expected ':'") }
-                parser.index += 1
-                parser.skipWhitespace()
-                try member(key, try parser.value())
-                parser.skipWhitespace()
-                guard parser.index < bytes.count else { throw parser.failure("unexpected end of input") }
-                if bytes[parser.index] == UInt8(ascii: ",") { parser.index += 1; continue }
-                if bytes[parser.index] == UInt8(ascii: "}") { parser.index += 1; break }
-                throw parser.failure("expected ',' or '}'")
-            }
+    // MARK: Pull parsing, for records read member by member without a dictionary
+
+    /// Consumes the `{` of an object.
+    mutating func beginObject() throws(Failure) {
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { throw failure("expected an object") }
+        try enter()
+        index += 1
+        commaExpected.append(false)
+    }
+
+    /// The next member's name (its value is next to read), or `nil` once the object's `}` is consumed.
+    mutating func nextMember() throws(Failure) -> String? {
+        skipWhitespace()
+        guard index < bytes.count else { throw failure("unexpected end of input") }
+        if bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            depth -= 1
+            commaExpected.removeLast()
+            return nil
         }
-        parser.skipWhitespace()
-        guard parser.index == bytes.count else { throw parser.failure("unexpected text after the JSON value") }
+        if commaExpected[commaExpected.count - 1] {
+            guard bytes[index] == UInt8(ascii: ",") else { throw failure("expected ',' or '}'") }
+            index += 1
+            skipWhitespace()
+        }
+        commaExpected[commaExpected.count - 1] = true
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a member name") }
+        let key = try string()
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':'") }
+        index += 1
+        skipWhitespace()
+        return key
+    }
+
+    /// Consumes the `[` of an array.
+    mutating func beginArray() throws(Failure) {
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "[") else { throw failure("expected an array") }
+        try enter()
+        index += 1
+        commaExpected.append(false)
+    }
+
+    /// Whether another element follows (positioned at it); `false` once the array's `]` is consumed.
+    mutating func nextElement() throws(Failure) -> Bool {
+        skipWhitespace()
+        guard index < bytes.count else { throw failure("unexpected end of input") }
+        if bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            depth -= 1
+            commaExpected.removeLast()
+            return false
+        }
+        if commaExpected[commaExpected.count - 1] {
+            guard bytes[index] == UInt8(ascii: ",") else { throw failure("expected ',' or ']'") }
+            index += 1
+            skipWhitespace()
+        }
+        commaExpected[commaExpected.count - 1] = true
+        return true
     }
 
     private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
-    private func failure(_ message: String) -> Failure { Failure(message: message, offset: index) }
+    func failure(_ message: String) -> Failure { Failure(message: message, offset: index) }
 
     private mutating func skipWhitespace() {
         while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 {
@@ -92,7 +129,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func value() throws(Failure) -> JSONValue {
+    mutating func value() throws(Failure) -> JSONValue {
         guard index < bytes.count else { throw failure("unexpected end of input") }
         switch bytes[index] {
         case UInt8(ascii: "{"): return try object()
