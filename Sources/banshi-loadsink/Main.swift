@@ -37,12 +37,15 @@ struct LoadsinkMain {
             receiveHighWaterMark: settings.receiveHighWaterMark, logger: environment.logger,
             committed: { latency.record($0) }
         ) { db, event in
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO applied_event (source, seq, event_id, causation_id, event_time, applied_at)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """
-            ).execute(arguments: [event.service, event.seq, event.id, event.causationid, event.time, Timestamp.format(Date())])
+            try db.executeBound(
+                """
+                INSERT INTO applied_event (source, seq, event_id, causation_id, event_time, applied_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    .text(event.service ?? ""), .int(event.seq), .text(event.id), event.causationid.map { .text($0) } ?? .null,
+                    .text(event.time), .text(Timestamp.format(Date())),
+                ])
         }
         return ServiceParts(
             commands: [summary(database), ids(database)] + latency.commands,

@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import GRDBSQLite
 
 /// The service's event log: the outbox its relay publishes from, and what `events.since` serves.
 ///
@@ -29,47 +28,10 @@ public enum EventLog {
     }
 
     /// Logs `envelope`, whose wire text is `bytes`.
-    ///
-    /// Bound through SQLite's C API: this runs once per event, and GRDB's argument boxing and a
-    /// `String` copy of the envelope were a fifth of the append path.
     static func insert(_ envelope: EventEnvelope, bytes: [UInt8], db: Database) throws {
-        let statement = try db.cachedStatement(
-            sql: """
-                INSERT INTO event_log (seq, id, envelope) VALUES (?, ?, ?)
-                """)
-        let handle = statement.sqliteStatement
-        sqlite3_reset(handle)
-        sqlite3_bind_int64(handle, 1, envelope.seq)
-        bindText(handle, 2, envelope.id)
-        bytes.withUnsafeBufferPointer { buffer in
-            _ = buffer.withMemoryRebound(to: CChar.self) {
-                sqlite3_bind_text(handle, 3, $0.baseAddress, Int32($0.count), sqliteTransient)
-            }
-        }
-        let code = sqlite3_step(handle)
-        sqlite3_reset(handle)
-        sqlite3_clear_bindings(handle)
-        guard code == SQLITE_DONE else {
-            throw DatabaseError(
-                resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
-                sql: statement.sql)
-        }
-    }
-
-    /// SQLite copies the bound bytes (the C macro `SQLITE_TRANSIENT` does not import into Swift).
-    private static let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-
-    private static func bindText(_ handle: OpaquePointer, _ index: Int32, _ text: String) {
-        var text = text
-        if text.isEmpty {
-            sqlite3_bind_text(handle, index, "", 0, sqliteTransient)  // not NULL: an empty buffer has no address
-            return
-        }
-        text.withUTF8 { buffer in
-            _ = buffer.withMemoryRebound(to: CChar.self) {
-                sqlite3_bind_text(handle, index, $0.baseAddress, Int32($0.count), sqliteTransient)
-            }
-        }
+        try db.executeBound(
+            "INSERT INTO event_log (seq, id, envelope) VALUES (?, ?, ?)",
+            [.int(envelope.seq), .text(envelope.id), .utf8(bytes)])
     }
 
     /// Up to `limit` events with `seq > afterSeq`, in order, as stored JSON.
