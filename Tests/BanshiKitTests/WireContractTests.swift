@@ -145,3 +145,19 @@ struct JSONParserTests {
         #expect((try? JSONValue.parse(Array(fine.utf8))) != nil)
     }
 }
+
+@Suite("Event ids")
+struct EventIDTests {
+    @Test("Ids are version 7 UUIDs that only grow within a process, and never repeat")
+    func ordered() {
+        let ids = (0..<20_000).map { _ in EventID.next() }
+        #expect(Set(ids).count == ids.count)
+        #expect(ids == ids.sorted())
+        for id in ids.prefix(100) {
+            let characters = Array(id)
+            #expect(characters.count == 36 && characters[14] == "7")
+            #expect(["8", "9", "a", "b"].contains(characters[19]))
+            #expect(UUID(uuidString: id) != nil)
+        }
+    }
+}

@@ -15,7 +15,7 @@ public struct IncomingRequest: Sendable {
 /// service, the PUB socket connected to the bus.
 ///
 /// ZeroMQ sockets are single-threaded, so nothing else touches them. Requests leave the loop through an
-/// `AsyncStream`; replies and events to publish come back through a locked queue and an eventfd
+/// `AsyncStream`; replies and events to publish come back through a locked queue and a pipe
 /// doorbell, which wakes the poll at once. The poll also has a finite timeout so that the loop notices
 /// shutdown and reports liveness even when idle.
 public final class SocketLoop: Sendable {
