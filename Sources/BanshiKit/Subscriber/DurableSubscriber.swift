@@ -44,6 +44,9 @@ public final class DurableSubscriber: Sendable {
     private let context: Context
     private let busEndpoint: String
     private let sources: [String: FollowedSource]
+    /// Followed services by CloudEvents `source` (`/banshi/<name>`), to name an event's source without
+    /// building a string per event.
+    private let names: [String: String]
     private let prefixes: [String]
     private let database: ServiceDatabase
     private let requestTimeout: Duration
@@ -63,6 +66,7 @@ public final class DurableSubscriber: Sendable {
         self.context = context
         self.busEndpoint = busEndpoint
         self.sources = Dictionary(sources.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.names = Dictionary(sources.map { (EventEnvelope.source(of: $0.name), $0.name) }, uniquingKeysWith: { first, _ in first })
         self.prefixes = prefixes ?? sources.map { "\($0.name)." }
         self.database = database
         self.requestTimeout = requestTimeout
@@ -212,7 +216,7 @@ public final class DurableSubscriber: Sendable {
                 noteMalformed("\(error)")
                 continue
             }
-            guard let source = envelope.service, sources[source] != nil else { continue }
+            guard let source = names[envelope.source] else { continue }
             heard[source] = max(heard[source] ?? 0, envelope.seq)
             let expected = session.cursor(source) + 1
             if envelope.seq < expected { continue }  // a duplicate, or already fetched
@@ -310,7 +314,7 @@ public final class DurableSubscriber: Sendable {
                 let result = try SincePage.decode(client.exchange([Array(request.serialized().utf8)], matching: request.id))
                 var expected = after + 1
                 for event in result.events where event.seq >= expected {
-                    guard event.seq == expected, event.service == source else {
+                    guard event.seq == expected, names[event.source] == source else {
                         throw CommandError(.internal, "\(source)'s log skipped from \(expected - 1) to \(event.seq)")
                     }
                     session.pending.append(event)

@@ -210,7 +210,7 @@ public struct EventEnvelope: Sendable, Equatable {
     public func validate() throws(EnvelopeError) {
         guard specversion == "1.0" else { throw EnvelopeError(reason: "specversion must be 1.0, not \(specversion)") }
         guard !id.isEmpty else { throw EnvelopeError(reason: "id is empty") }
-        guard let service, Topic.isValidPart(service) else {
+        guard source.hasPrefix("/banshi/"), Topic.isValidPart(source.utf8.dropFirst(8)) else {
             throw EnvelopeError(reason: "source must be /banshi/<service>, not \(source)")
         }
         if !Topic.isValid(type) {

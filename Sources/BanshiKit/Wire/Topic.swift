@@ -47,10 +47,15 @@ public struct Topic: Sendable, Hashable, CustomStringConvertible, Codable {
 
     /// Whether `name` is usable as a service name or topic part.
     public static func isValidPart(_ part: String) -> Bool {
-        guard let first = part.utf8.first, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first) else {
+        isValidPart(part.utf8[...])
+    }
+
+    /// The same check on UTF-8 bytes, so that a caller holding part of a larger string need not copy it.
+    static func isValidPart(_ part: Substring.UTF8View) -> Bool {
+        guard let first = part.first, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first) else {
             return false
         }
-        return part.utf8.count <= 64 && part.utf8.allSatisfy { byte in
+        return part.count <= 64 && part.allSatisfy { byte in
             (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
                 || byte == UInt8(ascii: "-")
         }
