@@ -63,11 +63,26 @@ public final class ControlClient {
     ///
     /// With `matching`, replies carrying another id are skipped as stale.
     public func exchange(_ frames: [[UInt8]], matching id: String? = nil) throws(ControlClientError) -> [UInt8] {
+        try send(frames)
+        return try receive(matching: id)
+    }
+
+    /// Sends one request without waiting, so that a caller can have the next one in flight while it
+    /// works on the last reply (catch-up does, page by page).
+    public func send(_ request: CommandRequest) throws(ControlClientError) {
+        try send([Array(request.serialized().utf8)])
+    }
+
+    private func send(_ frames: [[UInt8]]) throws(ControlClientError) {
         do {
             try socket.send(parts: [[]] + frames)
         } catch {
             throw .transport(service: service, endpoint: endpoint, error)
         }
+    }
+
+    /// Waits up to the timeout for the reply to request `id` (any reply when `nil`), skipping stale ones.
+    public func receive(matching id: String?) throws(ControlClientError) -> [UInt8] {
         let deadline = ContinuousClock.now + timeout
         let poller = Poller()
         poller.add(socket)
@@ -84,7 +99,7 @@ public final class ControlClient {
                 throw .transport(service: service, endpoint: endpoint, error)
             }
             guard let body = parts.last else { continue }
-            if let id, let reply = try? CommandReply.parse(body), reply.id != nil, reply.id != id { continue }
+            if let id, let replyID = CommandReply.peekID(body), replyID != id { continue }
             return body
         }
     }

@@ -304,16 +304,24 @@ public final class DurableSubscriber: Sendable {
                 client = try ControlClient(context: context, service: source, endpoint: followed.control, timeout: requestTimeout)
                 clients[source] = client
             }
-            while !isStopping {
-                let after = session.cursor(source)
-                if let through, after >= through { break }
-                let limit = min(5000, through.map { $0 - after } ?? 5000)
+            // One page is always in flight while the last one is applied, so that the source reads
+            // its log while we write ours.
+            func request(after: Int64) throws(ControlClientError) -> CommandRequest? {
+                if let through, after >= through { return nil }
                 let request = CommandRequest(
-                    id: "catch-up-\(UUID().uuidString.lowercased())", command: "events.since",
-                    args: ["after_seq": .int(after), "limit": .int(limit)])
-                let result = try SincePage.decode(client.exchange([Array(request.serialized().utf8)], matching: request.id))
+                    id: "catch-up-\(EventID.next())", command: "events.since",
+                    args: ["after_seq": .int(after), "limit": .int(min(5000, through.map { $0 - after } ?? 5000))])
+                try client.send(request)
+                return request
+            }
+            var inFlight = try request(after: session.cursor(source))
+            while let current = inFlight, !isStopping {
+                let page = try SincePage.decode(client.receive(matching: current.id))
+                let after = session.cursor(source)
+                let lastInPage = page.events.last?.seq ?? after
+                inFlight = page.hasMore && !page.events.isEmpty ? try request(after: lastInPage) : nil
                 var expected = after + 1
-                for event in result.events where event.seq >= expected {
+                for event in page.events where event.seq >= expected {
                     guard event.seq == expected, names[event.source] == source else {
                         throw CommandError(.internal, "\(source)'s log skipped from \(expected - 1) to \(event.seq)")
                     }
@@ -325,10 +333,9 @@ public final class DurableSubscriber: Sendable {
                 commit(&session)
                 state.withLock { state in
                     state.progress[source, default: SourceProgress()].eventsFetched += fetched
-                    state.progress[source, default: SourceProgress()].latest = max(state.progress[source]?.latest ?? 0, result.lastSeq)
+                    state.progress[source, default: SourceProgress()].latest = max(state.progress[source]?.latest ?? 0, page.lastSeq)
                     state.progress[source, default: SourceProgress()].lastError = nil
                 }
-                if !result.hasMore || result.events.isEmpty { break }
             }
         } catch {
             session.pending.removeAll()

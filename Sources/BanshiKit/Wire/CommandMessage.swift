@@ -92,6 +92,19 @@ public struct CommandReply: Sendable, Equatable {
         return JSONValue.object(members).serialized()
     }
 
+    /// The `id` of a reply frame, read without parsing the rest: the contract's replies list their
+    /// members in sorted order, so a success reply's id comes first, before a possibly large result.
+    public static func peekID(_ bytes: [UInt8]) -> String? {
+        try? JSONParser.withParser(bytes, whole: false) { parser throws(JSONParser.Failure) -> String? in
+            try parser.beginObject()
+            while let key = try parser.nextMember() {
+                let value = try parser.value()
+                if key == "id" { return value.stringValue }
+            }
+            return nil
+        }
+    }
+
     /// Reads a reply frame; throws `invalid_request` if it is not a well-formed reply.
     public static func parse(_ bytes: [UInt8]) throws(CommandError) -> CommandReply {
         guard let value = try? JSONValue.parse(bytes), case .object(let members) = value,

@@ -38,15 +38,18 @@ struct JSONParser {
         return try result.get()
     }
 
-    /// Runs `body` with a parser over `input` and checks that nothing but whitespace follows what it read.
-    static func withParser<T>(_ input: [UInt8], _ body: (inout JSONParser) throws(Failure) -> T) throws(Failure) -> T {
+    /// Runs `body` with a parser over `input`. With `whole`, checks that nothing but whitespace follows
+    /// what it read; without, `body` may stop early (to peek at a leading member).
+    static func withParser<T>(
+        _ input: [UInt8], whole: Bool = true, _ body: (inout JSONParser) throws(Failure) -> T
+    ) throws(Failure) -> T {
         let result = input.withUnsafeBufferPointer { bytes -> Result<T, Failure> in
             var parser = JSONParser(bytes: bytes)
             do throws(Failure) {
                 parser.skipWhitespace()
                 let value = try body(&parser)
                 parser.skipWhitespace()
-                guard parser.index == bytes.count else { throw parser.failure("unexpected text after the JSON value") }
+                guard !whole || parser.index == bytes.count else { throw parser.failure("unexpected text after the JSON value") }
                 return .success(value)
             } catch {
                 return .failure(error)
