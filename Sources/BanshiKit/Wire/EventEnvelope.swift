@@ -30,17 +30,9 @@ public struct EventEnvelope: Sendable, Equatable {
         id: String = EventID.next(), service: String, type: Topic, time: Date, subject: String?,
         data: JSONValue, seq: Int64, correlationid: String? = nil, causationid: String? = nil
     ) {
-        self.specversion = "1.0"
-        self.id = id
-        self.source = Self.source(of: service)
-        self.type = type.description
-        self.time = Timestamp.format(time)
-        self.subject = subject
-        self.datacontenttype = "application/json"
-        self.data = data
-        self.seq = seq
-        self.correlationid = correlationid ?? id
-        self.causationid = causationid
+        self.init(
+            id: id, source: Self.source(of: service), type: type.description, time: Timestamp.format(time),
+            subject: subject, data: data, seq: seq, correlationid: correlationid, causationid: causationid)
     }
 
     /// An envelope from parts already formatted: the append path formats `source` and `time` once per

@@ -62,29 +62,12 @@ struct JSONParser {
 
     /// Consumes the `{` of an object.
     mutating func beginObject() throws(Failure) {
-        skipWhitespace()
-        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { throw failure("expected an object") }
-        try enter()
-        index += 1
-        commaExpected.append(false)
+        try begin(UInt8(ascii: "{"), "expected an object")
     }
 
     /// The next member's name (its value is next to read), or `nil` once the object's `}` is consumed.
     mutating func nextMember() throws(Failure) -> String? {
-        skipWhitespace()
-        guard index < bytes.count else { throw failure("unexpected end of input") }
-        if bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            depth -= 1
-            commaExpected.removeLast()
-            return nil
-        }
-        if commaExpected[commaExpected.count - 1] {
-            guard bytes[index] == UInt8(ascii: ",") else { throw failure("expected ',' or '}'") }
-            index += 1
-            skipWhitespace()
-        }
-        commaExpected[commaExpected.count - 1] = true
+        guard try nextItem(closing: UInt8(ascii: "}")) else { return nil }
         guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a member name") }
         let key = try string()
         skipWhitespace()
@@ -96,25 +79,36 @@ struct JSONParser {
 
     /// Consumes the `[` of an array.
     mutating func beginArray() throws(Failure) {
+        try begin(UInt8(ascii: "["), "expected an array")
+    }
+
+    /// Whether another element follows (positioned at it); `false` once the array's `]` is consumed.
+    mutating func nextElement() throws(Failure) -> Bool {
+        try nextItem(closing: UInt8(ascii: "]"))
+    }
+
+    private mutating func begin(_ opening: UInt8, _ expectation: String) throws(Failure) {
         skipWhitespace()
-        guard index < bytes.count, bytes[index] == UInt8(ascii: "[") else { throw failure("expected an array") }
+        guard index < bytes.count, bytes[index] == opening else { throw failure(expectation) }
         try enter()
         index += 1
         commaExpected.append(false)
     }
 
-    /// Whether another element follows (positioned at it); `false` once the array's `]` is consumed.
-    mutating func nextElement() throws(Failure) -> Bool {
+    /// Consumes the closing bracket (returning `false`) or the comma before the next item.
+    private mutating func nextItem(closing: UInt8) throws(Failure) -> Bool {
         skipWhitespace()
         guard index < bytes.count else { throw failure("unexpected end of input") }
-        if bytes[index] == UInt8(ascii: "]") {
+        if bytes[index] == closing {
             index += 1
             depth -= 1
             commaExpected.removeLast()
             return false
         }
         if commaExpected[commaExpected.count - 1] {
-            guard bytes[index] == UInt8(ascii: ",") else { throw failure("expected ',' or ']'") }
+            guard bytes[index] == UInt8(ascii: ",") else {
+                throw failure("expected ',' or '\(Character(Unicode.Scalar(closing)))'")
+            }
             index += 1
             skipWhitespace()
         }
@@ -162,54 +156,20 @@ struct JSONParser {
     }
 
     private mutating func object() throws(Failure) -> JSONValue {
-        try enter()
-        index += 1
+        try beginObject()
         var members: [String: JSONValue] = [:]
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            depth -= 1
-            return .object(members)
-        }
-        while true {
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a member name") }
-            let key = try string()
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':'") }
-            index += 1
-            skipWhitespace()
+        while let key = try nextMember() {
             members[key] = try value()
-            skipWhitespace()
-            guard index < bytes.count else { throw failure("unexpected end of input") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "}") { index += 1; break }
-            throw failure("expected ',' or '}'")
         }
-        depth -= 1
         return .object(members)
     }
 
     private mutating func array() throws(Failure) -> JSONValue {
-        try enter()
-        index += 1
+        try beginArray()
         var elements: [JSONValue] = []
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-            index += 1
-            depth -= 1
-            return .array(elements)
-        }
-        while true {
-            skipWhitespace()
+        while try nextElement() {
             elements.append(try value())
-            skipWhitespace()
-            guard index < bytes.count else { throw failure("unexpected end of input") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "]") { index += 1; break }
-            throw failure("expected ',' or ']'")
         }
-        depth -= 1
         return .array(elements)
     }
 
