@@ -1,3 +1,4 @@
+import BanshiKit
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -21,17 +22,13 @@ public final class BusProxy: Sendable {
         public var topics: Set<String> = []
     }
 
-    struct State {
-        var statistics = Statistics()
-        var stopping = false
-        var exited = false
-    }
 
     public let publishEndpoint: String
     public let subscribeEndpoint: String
     private let context: Context
     private let wakeup: Wakeup
-    private let state = Mutex(State())
+    private let state = Mutex(Statistics())
+    private let thread = SocketThread(name: "banshi-bus-proxy")
     private let logger: Logger
 
     private let highWaterMark: Int32
@@ -45,30 +42,19 @@ public final class BusProxy: Sendable {
         self.logger = logger
     }
 
-    public var statistics: Statistics { state.withLock { $0.statistics } }
+    public var statistics: Statistics { state.withLock { $0 } }
 
     /// Binds both sides and starts forwarding on a thread of its own.
     public func start() async throws {
-        try await withCheckedThrowingContinuation { (started: CheckedContinuation<Void, any Error>) in
-            let thread = Thread { [self] in
-                forward(started: started)
-                state.withLock { $0.exited = true }
-            }
-            thread.name = "banshi-bus-proxy"
-            thread.start()
-        }
+        try await thread.start { [self] started in forward(started: started) }
     }
 
     /// Stops forwarding and returns once the sockets are closed.
     public func stop() async {
-        state.withLock { $0.stopping = true }
-        wakeup.ring()
-        while !state.withLock({ $0.exited }) {
-            try? await Task.sleep(for: .milliseconds(5))
-        }
+        await thread.stop(wake: wakeup.ring)
     }
 
-    private func forward(started: CheckedContinuation<Void, any Error>) {
+    private func forward(started: @Sendable (Result<Void, any Error>) -> Void) {
         let frontend: Socket, backend: Socket, frontendEvents: Socket, backendEvents: Socket
         do {
             frontend = try Socket(context, .xsub)
@@ -81,10 +67,10 @@ public final class BusProxy: Sendable {
             try frontend.bind(publishEndpoint)
             try backend.bind(subscribeEndpoint)
         } catch {
-            started.resume(throwing: error)
+            started(.failure(error))
             return
         }
-        started.resume()
+        started(.success(()))
 
         let poller = Poller()
         let fromPublishers = poller.add(frontend)
@@ -92,7 +78,7 @@ public final class BusProxy: Sendable {
         let publisherEvents = poller.add(frontendEvents)
         let subscriberEvents = poller.add(backendEvents)
         let wake = poller.add(fileDescriptor: wakeup.fileDescriptor)
-        while !state.withLock({ $0.stopping }) {
+        while !thread.isStopping {
             do {
                 try poller.poll(timeout: .milliseconds(200))
                 if poller.isReadable(wake) { wakeup.drain() }
@@ -117,8 +103,8 @@ public final class BusProxy: Sendable {
             bytes += Int64(size)
         }
         state.withLock {
-            $0.statistics.messagesForwarded += count
-            $0.statistics.bytesForwarded += bytes
+            $0.messagesForwarded += count
+            $0.bytesForwarded += bytes
         }
     }
 
@@ -128,8 +114,8 @@ public final class BusProxy: Sendable {
             guard let frame = message.first, let kind = frame.first else { continue }
             let topic = String(decoding: frame.dropFirst(), as: UTF8.self)
             state.withLock {
-                $0.statistics.subscriptionsForwarded += 1
-                if kind == 1 { $0.statistics.topics.insert(topic) } else { $0.statistics.topics.remove(topic) }
+                $0.subscriptionsForwarded += 1
+                if kind == 1 { $0.topics.insert(topic) } else { $0.topics.remove(topic) }
             }
         }
     }
@@ -137,8 +123,8 @@ public final class BusProxy: Sendable {
     private func countPeers(_ monitor: Socket, _ counter: WritableKeyPath<Statistics, Int>) throws(ZeroMQError) {
         while let event = try monitor.nextEvent(dontWait: true) {
             switch event.kind {
-            case .accepted: state.withLock { $0.statistics[keyPath: counter] += 1 }
-            case .disconnected: state.withLock { $0.statistics[keyPath: counter] = max(0, $0.statistics[keyPath: counter] - 1) }
+            case .accepted: state.withLock { $0[keyPath: counter] += 1 }
+            case .disconnected: state.withLock { $0[keyPath: counter] = max(0, $0[keyPath: counter] - 1) }
             default: break
             }
         }

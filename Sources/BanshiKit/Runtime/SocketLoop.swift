@@ -23,8 +23,6 @@ public final class SocketLoop: Sendable {
         var replies: [(route: [[UInt8]], body: [UInt8])] = []
         var events: [[[UInt8]]] = []
         var accepting = true
-        var finishing = false
-        var exited = false
         var lastTick = ContinuousClock.now
         var published: Int64 = 0
         /// The last `seq` committed and queued for the bus.
@@ -47,6 +45,7 @@ public final class SocketLoop: Sendable {
     let requests: AsyncStream<[IncomingRequest]>
     private let requestSink: AsyncStream<[IncomingRequest]>.Continuation
     private let heartbeat: HeartbeatSchedule?
+    private let thread = SocketThread(name: "banshi-sockets")
 
     /// `heartbeat` makes the loop publish the service's heartbeat at that interval (publishers only).
     public init(
@@ -67,13 +66,7 @@ public final class SocketLoop: Sendable {
 
     /// Starts the thread and returns once the control socket is bound (or throws why it could not be).
     public func start() async throws {
-        try await withCheckedThrowingContinuation { (started: CheckedContinuation<Void, any Error>) in
-            let thread = Thread { [self] in
-                run(started: started)
-            }
-            thread.name = "banshi-sockets"
-            thread.start()
-        }
+        try await thread.start { [self] started in serve(started: started) }
     }
 
     /// Queues replies, each for the client at its route.
@@ -112,11 +105,7 @@ public final class SocketLoop: Sendable {
 
     /// Sends what is queued, closes the sockets and ends the thread; returns when it has.
     public func finish() async {
-        outbox.withLock { $0.finishing = true }
-        wakeup.ring()
-        while !outbox.withLock({ $0.exited }) {
-            try? await Task.sleep(for: .milliseconds(5))
-        }
+        await thread.stop(wake: wakeup.ring)
     }
 
     /// When the loop last went round; the watchdog pings only while this is recent.
@@ -127,13 +116,9 @@ public final class SocketLoop: Sendable {
 
     // MARK: The thread
 
-    private func run(started: CheckedContinuation<Void, any Error>) {
-        serve(started: started)
-        // serve's sockets are closed now (their linger lets the last replies and events leave).
-        outbox.withLock { $0.exited = true }
-    }
-
-    private func serve(started: CheckedContinuation<Void, any Error>) {
+    /// The thread's body. Its sockets close when it returns; their linger lets the last replies and
+    /// events leave.
+    private func serve(started: @Sendable (Result<Void, any Error>) -> Void) {
         let router: Socket
         let publisher: Socket?
         do {
@@ -152,10 +137,10 @@ public final class SocketLoop: Sendable {
             }
         } catch {
             requestSink.finish()
-            started.resume(throwing: error)
+            started(.failure(error))
             return
         }
-        started.resume()
+        started(.success(()))
 
         let poller = Poller()
         let routerIndex = poller.add(router)
@@ -179,8 +164,11 @@ public final class SocketLoop: Sendable {
                 break
             }
             if poller.isReadable(wakeIndex) { wakeup.drain() }
-            let (replies, events, queuedSeq, accepting, finishing) = outbox.withLock { state in
-                let taken = (state.replies, state.events, state.lastSeq, state.accepting, state.finishing)
+            // Read before taking the queue: `finish` is called only after the last reply was queued, so
+            // once this is true the queue taken below holds everything that will ever be sent.
+            let finishing = thread.isStopping
+            let (replies, events, queuedSeq, accepting) = outbox.withLock { state in
+                let taken = (state.replies, state.events, state.lastSeq, state.accepting)
                 state.replies.removeAll(keepingCapacity: true)
                 state.events.removeAll(keepingCapacity: true)
                 state.lastTick = .now

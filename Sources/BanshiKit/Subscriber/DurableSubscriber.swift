@@ -36,8 +36,6 @@ public final class DurableSubscriber: Sendable {
 
     struct State {
         var progress: [String: SourceProgress] = [:]
-        var stopping = false
-        var exited = false
         var malformed: Int64 = 0
     }
 
@@ -55,6 +53,7 @@ public final class DurableSubscriber: Sendable {
     private let apply: Apply
     private let committed: Committed?
     private let state = Mutex(State())
+    private let thread = SocketThread(name: "banshi-subscriber")
 
     /// - Parameter prefixes: the topics to apply; by default every event of each followed source.
     public init(
@@ -102,29 +101,19 @@ public final class DurableSubscriber: Sendable {
 
     /// Subscribes, then catches up and applies live events on a thread of its own.
     public func start() async throws {
-        try await withCheckedThrowingContinuation { (started: CheckedContinuation<Void, any Error>) in
-            let thread = Thread { [self] in
-                run(started: started)
-                state.withLock { $0.exited = true }
-            }
-            thread.name = "banshi-subscriber"
-            thread.start()
-        }
+        try await thread.start { [self] started in run(started: started) }
     }
 
     /// Stops after the batch in hand and returns once the thread has closed its sockets.
     public func stop() async {
-        state.withLock { $0.stopping = true }
-        while !state.withLock({ $0.exited }) {
-            try? await Task.sleep(for: .milliseconds(5))
-        }
+        await thread.stop()
     }
 
-    private var isStopping: Bool { state.withLock { $0.stopping } }
+    private var isStopping: Bool { thread.isStopping }
 
     // MARK: The thread
 
-    private func run(started: CheckedContinuation<Void, any Error>) {
+    private func run(started: @Sendable (Result<Void, any Error>) -> Void) {
         let socket: Socket
         var cursors: [String: Int64]
         do {
@@ -136,7 +125,7 @@ public final class DurableSubscriber: Sendable {
             try socket.connect(busEndpoint)
             cursors = try database.writer.read { try SubscriberCursor.all($0) }
         } catch {
-            started.resume(throwing: error)
+            started(.failure(error))
             return
         }
         state.withLock { state in
@@ -145,7 +134,7 @@ public final class DurableSubscriber: Sendable {
                 state.progress[name, default: SourceProgress()].latest = cursors[name] ?? 0
             }
         }
-        started.resume()
+        started(.success(()))
         var clients: [String: ControlClient] = [:]
         var session = Session(cursors: cursors)
 
