@@ -139,6 +139,24 @@ struct DurableDeliverySystemTests {
         }
     }
 
+    @Test("A followed source that is down does not keep the subscriber from the others, and status says so")
+    func deadSource() async throws {
+        try await TestSuite.with(
+            services: ["loadgen", "loadsink", "ghost"], runtime: Self.fastHeartbeat,
+            serviceKeys: ["loadsink": "follow = [\"loadgen\", \"ghost\"]"]
+        ) { suite in
+            try await suite.start("bus")
+            try await suite.start("loadgen")
+            try await suite.start("loadsink")
+            _ = try await suite.call("loadgen", "emit", ["count": 1000]).get()
+            try await DeliveryProbe(suite).waitForApplied(1000)
+            let subscriptions = try await suite.call("loadsink", "status").get()["subscriptions"]
+            #expect(subscriptions?["loadgen"]?["source_state"] == "alive")
+            #expect(subscriptions?["ghost"]?["source_state"] == "unknown")
+            #expect(subscriptions?["ghost"]?["last_error"]?.stringValue?.contains("ghost did not answer") == true)
+        }
+    }
+
     @Test("A late joiner that starts after 5,000 events gets all of them")
     func lateJoiner() async throws {
         try await TestSuite.with(services: ["loadgen", "loadsink"], runtime: Self.fastHeartbeat, serviceKeys: Self.sinkKeys) { suite in

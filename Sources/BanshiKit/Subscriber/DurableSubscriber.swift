@@ -156,7 +156,10 @@ public final class DurableSubscriber: Sendable {
             }
             if ContinuousClock.now >= nextSweep {
                 // A lost tail shows only in heartbeats: fetch whatever the logs hold beyond the cursors.
+                // A source that failed to answer is retried with back-off, so that one dead source
+                // does not stall the others for a timeout every second.
                 for (name, progress) in progress where progress.latest > session.cursor(name) && !isStopping {
+                    if let retryAt = session.retryAt[name], ContinuousClock.now < retryAt { continue }
                     fill(name, through: progress.latest, session: &session, clients: &clients)
                 }
                 nextSweep = ContinuousClock.now + .seconds(1)
@@ -169,6 +172,9 @@ public final class DurableSubscriber: Sendable {
         var cursors: [String: Int64]
         var pending: [EventEnvelope] = []
         var pendingLast: [String: Int64] = [:]
+        /// When a source whose catch-up failed may be tried again by the sweep, and the current back-off.
+        var retryAt: [String: ContinuousClock.Instant] = [:]
+        var backoff: [String: Duration] = [:]
 
         /// The last seq applied or about to be, for `source`.
         func cursor(_ source: String) -> Int64 { pendingLast[source] ?? cursors[source] ?? 0 }
@@ -320,6 +326,8 @@ public final class DurableSubscriber: Sendable {
                 }
                 let fetched = Int64(session.pending.count)
                 commit(&session)
+                session.retryAt[source] = nil
+                session.backoff[source] = nil
                 state.withLock { state in
                     state.progress[source, default: SourceProgress()].eventsFetched += fetched
                     state.progress[source, default: SourceProgress()].latest = max(state.progress[source]?.latest ?? 0, page.lastSeq)
@@ -330,6 +338,9 @@ public final class DurableSubscriber: Sendable {
             session.pending.removeAll()
             session.pendingLast.removeAll()
             clients[source] = nil  // a fresh socket next time: the old one may hold a stale reply
+            let backoff = min((session.backoff[source] ?? .milliseconds(500)) * 2, .seconds(30))
+            session.backoff[source] = backoff
+            session.retryAt[source] = ContinuousClock.now + backoff
             state.withLock { $0.progress[source, default: SourceProgress()].lastError = "\(error)" }
             logger.warning("catch-up failed; will retry", metadata: ["source": "\(source)", "error": "\(error)"])
         }
