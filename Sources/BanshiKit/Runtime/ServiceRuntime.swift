@@ -101,10 +101,11 @@ public enum ServiceRuntime {
         groupConfiguration.maximumGracefulShutdownDuration = .init(config.runtime.shutdownGrace)
         let group = ServiceGroup(configuration: groupConfiguration)
 
-        logger.info("serving", metadata: [
-            "control": "\(control)", "publish": "\(definition.publishesEvents ? config.bus.publish : "-")",
-            "version": "\(BanshiVersion.current)", "pid": "\(ProcessInfo.processInfo.processIdentifier)",
-        ])
+        var serving: Logger.Metadata = [
+            "control": "\(control)", "version": "\(BanshiVersion.current)", "pid": "\(ProcessInfo.processInfo.processIdentifier)",
+        ]
+        if definition.publishesEvents { serving["publish"] = "\(config.bus.publish)" }
+        logger.info("serving", metadata: serving)
         notifier.ready()
         defer { notifier.stopping() }
         do {
