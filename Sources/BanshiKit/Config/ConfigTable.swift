@@ -174,7 +174,7 @@ public struct ConfigTable: Sendable {
     }
 }
 
-/// ZeroMQ endpoint checks shared by the config and the CLI.
+/// What the configuration accepts as a ZeroMQ endpoint.
 public enum Endpoint {
     /// Returns `text` when it is a usable endpoint, else `nil`.
     public static func validate(_ text: String) -> String? {

@@ -332,6 +332,8 @@ public final class DurableSubscriber: Sendable {
                     state.progress[source, default: SourceProgress()].eventsFetched += fetched
                     state.progress[source, default: SourceProgress()].latest = max(state.progress[source]?.latest ?? 0, page.lastSeq)
                     state.progress[source, default: SourceProgress()].lastError = nil
+                    // An answer from its control socket is as good a sign of life as a heartbeat.
+                    state.progress[source, default: SourceProgress()].lastHeard = Date()
                 }
             }
         } catch {

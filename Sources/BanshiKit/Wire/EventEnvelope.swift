@@ -62,18 +62,6 @@ public struct EventEnvelope: Sendable, Equatable {
         source.hasPrefix("/banshi/") ? String(source.dropFirst("/banshi/".count)) : nil
     }
 
-    /// The envelope as the JSON value that goes on the wire.
-    public var jsonValue: JSONValue {
-        var members: [String: JSONValue] = [
-            "specversion": .string(specversion), "id": .string(id), "source": .string(source),
-            "type": .string(type), "time": .string(time), "datacontenttype": .string(datacontenttype),
-            "data": data, "seq": .int(seq), "correlationid": .string(correlationid),
-        ]
-        if let subject { members["subject"] = .string(subject) }
-        if let causationid { members["causationid"] = .string(causationid) }
-        return .object(members)
-    }
-
     /// The envelope's JSON text, members in a fixed order. Written by hand because every event is
     /// serialized once on its way into the log, and this is on the append path.
     public func serializedBytes() -> [UInt8] {

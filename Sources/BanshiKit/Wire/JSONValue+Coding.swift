@@ -6,17 +6,6 @@ extension JSONValue {
         try JSONParser.parse(bytes)
     }
 
-    /// Converts any `Encodable` to a `JSONValue`.
-    public init(encoding value: some Encodable) throws {
-        let data = try JSONEncoder().encode(value)
-        self = try JSONParser.parse(Array(data))
-    }
-
-    /// Decodes this value as `type`.
-    public func decode<T: Decodable>(as type: T.Type) throws -> T {
-        try JSONDecoder().decode(T.self, from: Data(serialized().utf8))
-    }
-
     /// Compact JSON text with object keys sorted, so that equal values always serialize the same.
     public func serialized() -> String {
         String(decoding: serializedBytes(), as: UTF8.self)
