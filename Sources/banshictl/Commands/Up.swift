@@ -65,6 +65,8 @@ final class Supervisor: Sendable {
         var processes: [(name: String, process: Process)] = []
         var stopping = false
         var failures: [String] = []
+        /// Services whose exit has been reported, by whichever of the two paths saw it first.
+        var reported: Set<String> = []
     }
 
     private let directory: String
@@ -120,16 +122,14 @@ final class Supervisor: Sendable {
         process.standardError = stderr
         process.standardInput = FileHandle.nullDevice
         process.terminationHandler = { [self] finished in
-            let status = finished.terminationStatus
-            let clean = status == 0 && finished.terminationReason == .exit
-            let stopping = state.withLock { state -> Bool in
-                // Any exit we did not ask for is a failure, and so is an unclean exit when we did.
-                if !state.stopping || !clean { state.failures.append(name) }
-                return state.stopping
+            // An exit we asked for is reported by `stopAll`, which waits for it; this reports the others.
+            let unexpected = state.withLock { state -> Bool in
+                guard !state.stopping else { return false }
+                state.failures.append(name)
+                state.reported.insert(name)
+                return true
             }
-            if stopping {
-                Supervisor.say("\(name) stopped (\(Self.describe(finished)))")
-            } else {
+            if unexpected {
                 Supervisor.say("\(name) exited unexpectedly (\(Self.describe(finished))); it is not restarted")
             }
             changed.signal()
@@ -207,17 +207,26 @@ final class Supervisor: Sendable {
             state.stopping = true
             return state.processes
         }
-        for (name, process) in processes.reversed() where process.isRunning {
-            kill(process.processIdentifier, SIGTERM)
-            let deadline = ContinuousClock.now + grace
-            while process.isRunning && ContinuousClock.now < deadline {
-                Thread.sleep(forTimeInterval: 0.02)
-            }
+        for (name, process) in processes.reversed() {
             if process.isRunning {
-                Supervisor.say("\(name) did not stop within \(grace); killing it")
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
+                kill(process.processIdentifier, SIGTERM)
+                let deadline = ContinuousClock.now + grace
+                while process.isRunning && ContinuousClock.now < deadline {
+                    Thread.sleep(forTimeInterval: 0.02)
+                }
+                if process.isRunning {
+                    Supervisor.say("\(name) did not stop within \(grace); killing it")
+                    kill(process.processIdentifier, SIGKILL)
+                }
             }
+            process.waitUntilExit()
+            let clean = process.terminationStatus == 0 && process.terminationReason == .exit
+            let unreported = state.withLock { state -> Bool in
+                guard state.reported.insert(name).inserted else { return false }
+                if !clean { state.failures.append(name) }
+                return true
+            }
+            if unreported { Supervisor.say("\(name) stopped (\(Self.describe(process)))") }
         }
     }
 }
