@@ -113,6 +113,19 @@ public final class TestSuite: @unchecked Sendable {
         return try await exchange(service, timeout: timeout) { client in try client.call(request) }
     }
 
+    /// Sends every request before reading any reply, and returns the replies in request order.
+    public func pipeline(_ service: String, _ requests: [CommandRequest], timeout: Duration = .seconds(10)) async throws -> [CommandReply] {
+        try await exchange(service, timeout: timeout) { client in
+            for request in requests { try client.send(request) }
+            var replies: [String: CommandReply] = [:]
+            while replies.count < requests.count {
+                let reply = try CommandReply.parse(client.receive(matching: nil))
+                if let id = reply.id { replies[id] = reply }
+            }
+            return requests.compactMap { replies[$0.id] }
+        }
+    }
+
     /// Sends raw frames to `service`'s control socket and returns the raw reply.
     public func send(_ service: String, frames: [[UInt8]], timeout: Duration = .seconds(5)) async throws -> [UInt8] {
         try await exchange(service, timeout: timeout) { client in try client.exchange(frames) }

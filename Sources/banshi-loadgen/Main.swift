@@ -19,6 +19,7 @@ struct LoadgenMain {
             ArgumentSpec("type", .string, "the event type (default loadgen.sample.emitted)"),
             ArgumentSpec("subject", .string, "the subject of every event (default sample/<n>)"),
             ArgumentSpec("payload_bytes", .integer, "the size of a filler string in each payload, 0 to 65536"),
+            ArgumentSpec("fail_after", .integer, "fail with conflict after appending this many events (tests atomicity)"),
         ]
     ) { context, events in
         let count = try context.arguments.int("count", default: 1, in: 1...100_000)
@@ -30,7 +31,11 @@ struct LoadgenMain {
         let filler = String(repeating: "x", count: Int(try context.arguments.int("payload_bytes", default: 0, in: 0...65536)))
         var first: Int64 = 0
         var last: Int64 = 0
+        let failAfter = try context.arguments.int("fail_after", default: -1, in: -1...100_000)
         for index in 0..<count {
+            if index == failAfter {
+                throw CommandError(.conflict, "failing after \(failAfter) events, as asked: none of them may remain")
+            }
             let subject = context.arguments.optionalString("subject") ?? "sample/\(index + 1)"
             let event = try events.emit(
                 type, subject: subject,

@@ -106,3 +106,43 @@ struct ControlSocketSystemTests {
         }
     }
 }
+
+/// Writes that arrive together share a transaction; one that fails must leave no trace.
+@Suite("System: group commit")
+struct GroupCommitSystemTests {
+    @Test("Pipelined writes: a command that fails half-way leaves nothing, the others commit, seq stays gapless")
+    func failingCommandInABatch() async throws {
+        try await TestSuite.with { suite in
+            try await suite.start("bus")
+            try await suite.start("loadgen")
+            let requests = (0..<30).map { index in
+                CommandRequest(
+                    id: "batch-\(index)", command: "emit",
+                    args: index % 3 == 1 ? ["count": 3, "fail_after": 2] : ["count": 2])
+            }
+            // All thirty leave before the first reply is read, so the service receives them together.
+            let replies = try await suite.pipeline("loadgen", requests)
+            #expect(replies.count == 30)
+            var nextSeq: Int64 = 1
+            for (index, reply) in replies.enumerated() {
+                if index % 3 == 1 {
+                    guard case .failure(let error) = reply.outcome else { Issue.record("batch-\(index) should fail"); continue }
+                    #expect(error.code == .conflict)
+                } else {
+                    let result = try reply.get()
+                    #expect(result["first_seq"] == .int(nextSeq), "batch-\(index)")
+                    #expect(result["last_seq"] == .int(nextSeq + 1), "batch-\(index)")
+                    nextSeq += 2
+                }
+            }
+            let page = try await suite.call("loadgen", "events.since", ["after_seq": 0]).get()
+            let events = page["events"]?.arrayValue ?? []
+            #expect(events.count == 40)
+            #expect(events.compactMap { $0["seq"]?.intValue } == Array(1...40))
+            let failed = Set((0..<30).filter { $0 % 3 == 1 }.map { "batch-\($0)" })
+            #expect(events.allSatisfy { !failed.contains($0["causationid"]?.stringValue ?? "") })
+            let status = try await suite.call("loadgen", "status").get()
+            #expect((status["write_transactions"]?.intValue ?? 0) < 30, "some of the writes shared a transaction")
+        }
+    }
+}
