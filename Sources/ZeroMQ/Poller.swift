@@ -28,7 +28,7 @@ public final class Poller {
         return items.count - 1
     }
 
-    /// Registers a file descriptor (an eventfd or pipe used to wake the loop).
+    /// Registers a file descriptor (a `Wakeup` pipe, say).
     @discardableResult
     public func add(fileDescriptor: Int32, events: PollEvents = .readable) -> Int {
         items.append(zmq_pollitem_t(socket: nil, fd: fileDescriptor, events: events.rawValue, revents: 0))
