@@ -60,6 +60,14 @@ struct Report {
         FileHandle.standardError.write(Data("bench: \(name): \(display) \(note)\n".utf8))
     }
 
+    /// Adds p50 / p99 / p999 of `micros`, shown in milliseconds.
+    mutating func addPercentiles(_ key: String, _ name: String, _ micros: [Int64], note: String) {
+        let values = [0.5, 0.99, 0.999].map { CommandLoad.percentile(micros, $0) }
+        add(
+            key, name, ["p50": .int(values[0]), "p99": .int(values[1]), "p999": .int(values[2])],
+            display: values.map { String(format: "%.2f ms", Double($0) / 1000) }.joined(separator: " / "), note: note)
+    }
+
     func markdown() -> String {
         var text = "| measure | result | note |\n|---|---|---|\n"
         for row in rows { text += "| \(row.name) | \(row.value) | \(row.note) |\n" }

@@ -34,11 +34,8 @@ enum PipelineBenchmarks {
         let steady = try await CommandLoad.drive(
             context: suite.context, endpoint: loadgen, total: steadyCommands, perSecond: 1000, window: 1000
         ) { CommandRequest(id: "\(prefix)-rtt-\($0)", command: "emit", args: ["count": 1]) }
-        report.add(
-            "command_rtt_us", "command round trip at a steady 1,000 commands/s, open loop (p50 / p99 / p999)",
-            ["p50": .int(CommandLoad.percentile(steady.latencies, 0.5)), "p99": .int(CommandLoad.percentile(steady.latencies, 0.99)),
-             "p999": .int(CommandLoad.percentile(steady.latencies, 0.999))],
-            display: "\(ms(CommandLoad.percentile(steady.latencies, 0.5))) / \(ms(CommandLoad.percentile(steady.latencies, 0.99))) / \(ms(CommandLoad.percentile(steady.latencies, 0.999)))",
+        report.addPercentiles(
+            "command_rtt_us", "command round trip at a steady 1,000 commands/s, open loop (p50 / p99 / p999)", steady.latencies,
             note: "\(steadyCommands.formatted()) `emit count=1`, each a durable transaction; \(steady.failures) failed")
 
         // 1b. The same, one command in flight at a time: the service's own latency, without the queueing
@@ -46,11 +43,8 @@ enum PipelineBenchmarks {
         let closed = try await CommandLoad.drive(
             context: suite.context, endpoint: loadgen, total: steadyCommands, perSecond: 1000, window: 1
         ) { CommandRequest(id: "\(prefix)-closed-\($0)", command: "emit", args: ["count": 1]) }
-        report.add(
-            "command_rtt_closed_loop_us", "command round trip, one in flight (p50 / p99 / p999)",
-            ["p50": .int(CommandLoad.percentile(closed.latencies, 0.5)), "p99": .int(CommandLoad.percentile(closed.latencies, 0.99)),
-             "p999": .int(CommandLoad.percentile(closed.latencies, 0.999))],
-            display: "\(ms(CommandLoad.percentile(closed.latencies, 0.5))) / \(ms(CommandLoad.percentile(closed.latencies, 0.99))) / \(ms(CommandLoad.percentile(closed.latencies, 0.999)))",
+        report.addPercentiles(
+            "command_rtt_closed_loop_us", "command round trip, one in flight (p50 / p99 / p999)", closed.latencies,
             note: "closed loop: the next command leaves when the last reply is in; \(closed.failures) failed")
 
         // 2. The maximum command rate: 64 outstanding, group commit does the rest.
