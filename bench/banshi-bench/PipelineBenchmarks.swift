@@ -28,29 +28,31 @@ enum PipelineBenchmarks {
         try await suite.start("loadsink")
         let loadgen = suite.control("loadgen")
         let prefix = UUID().uuidString.prefix(8)
+        /// Drives `loadgen` with `total` commands of `emit count=events`, ids labelled for this run.
+        func emit(
+            _ label: String, total: Int, events: Int64, perSecond: Double?, window: Int
+        ) async throws -> CommandLoad.Result {
+            try await CommandLoad.drive(
+                context: suite.context, endpoint: loadgen, total: total, perSecond: perSecond, window: window
+            ) { CommandRequest(id: "\(prefix)-\(label)-\($0)", command: "emit", args: ["count": .int(events)]) }
+        }
 
         // 1. Command round trip at a steady rate: each command is a durable write of one event.
         let steadyCommands = 1000 * options.seconds
-        let steady = try await CommandLoad.drive(
-            context: suite.context, endpoint: loadgen, total: steadyCommands, perSecond: 1000, window: 1000
-        ) { CommandRequest(id: "\(prefix)-rtt-\($0)", command: "emit", args: ["count": 1]) }
+        let steady = try await emit("rtt", total: steadyCommands, events: 1, perSecond: 1000, window: 1000)
         report.addPercentiles(
             "command_rtt_us", "command round trip at a steady 1,000 commands/s, open loop (p50 / p99 / p999)", steady.latencies,
             note: "\(steadyCommands.formatted()) `emit count=1`, each a durable transaction; \(steady.failures) failed")
 
         // 1b. The same, one command in flight at a time: the service's own latency, without the queueing
         // that a stall imposes on the commands behind it in the open-loop run above.
-        let closed = try await CommandLoad.drive(
-            context: suite.context, endpoint: loadgen, total: steadyCommands, perSecond: 1000, window: 1
-        ) { CommandRequest(id: "\(prefix)-closed-\($0)", command: "emit", args: ["count": 1]) }
+        let closed = try await emit("closed", total: steadyCommands, events: 1, perSecond: 1000, window: 1)
         report.addPercentiles(
             "command_rtt_closed_loop_us", "command round trip, one in flight (p50 / p99 / p999)", closed.latencies,
             note: "closed loop: the next command leaves when the last reply is in; \(closed.failures) failed")
 
         // 2. The maximum command rate: 64 outstanding, group commit does the rest.
-        let flood = try await CommandLoad.drive(
-            context: suite.context, endpoint: loadgen, total: 20_000, perSecond: nil, window: 64
-        ) { CommandRequest(id: "\(prefix)-max-\($0)", command: "emit", args: ["count": 1]) }
+        let flood = try await emit("max", total: 20_000, events: 1, perSecond: nil, window: 64)
         let (maxRate, maxDisplay) = rate(20_000, flood.elapsed)
         report.add(
             "max_commands_per_second", "maximum command rate (64 in flight)", .double(maxRate), display: maxDisplay,
@@ -59,9 +61,7 @@ enum PipelineBenchmarks {
 
         // 3. Commit-to-applied latency at a steady 20,000 events/s (1,000 commands of 20 events a second).
         _ = try await suite.call("loadsink", "latency.reset").get()
-        let steadyEvents = try await CommandLoad.drive(
-            context: suite.context, endpoint: loadgen, total: 1000 * options.seconds, perSecond: 1000, window: 1000
-        ) { CommandRequest(id: "\(prefix)-steady-\($0)", command: "emit", args: ["count": 20]) }
+        let steadyEvents = try await emit("steady", total: 1000 * options.seconds, events: 20, perSecond: 1000, window: 1000)
         try await waitForSink(suite, through: try await lastSeq(suite))
         let latency = try await suite.call("loadsink", "latency.report").get()
         report.add(
@@ -74,9 +74,7 @@ enum PipelineBenchmarks {
         let perCommand = 10_000
         let commands = max(1, options.events / perCommand)
         let start = ContinuousClock.now
-        let burst = try await CommandLoad.drive(
-            context: suite.context, endpoint: loadgen, total: commands, perSecond: nil, window: 4
-        ) { CommandRequest(id: "\(prefix)-burst-\($0)", command: "emit", args: ["count": .int(Int64(perCommand))]) }
+        let burst = try await emit("burst", total: commands, events: Int64(perCommand), perSecond: nil, window: 4)
         let total = commands * perCommand
         try await waitForSink(suite, through: base + Int64(total))
         let elapsed = ContinuousClock.now - start
