@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "banshi-bus", targets: ["banshi-bus"]),
         .executable(name: "banshictl", targets: ["banshictl"]),
+        .executable(name: "banshi-children", targets: ["banshi-children"]),
         .executable(name: "banshi-loadgen", targets: ["banshi-loadgen"]),
         .executable(name: "banshi-loadsink", targets: ["banshi-loadsink"]),
     ],
@@ -51,6 +52,20 @@ let package = Package(
         .executableTarget(
             name: "banshi-bus",
             dependencies: ["Bus", "BanshiKit"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Children",
+            dependencies: [
+                "BanshiKit", "ZeroMQ", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "banshi-children",
+            dependencies: ["Children", "BanshiKit"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -93,6 +108,11 @@ let package = Package(
         .testTarget(
             name: "BanshiKitTests",
             dependencies: ["BanshiKit", "BanshiTesting", "ZeroMQ"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ChildrenTests",
+            dependencies: ["Children", "BanshiKit", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -7,23 +7,32 @@ public struct ArgumentSpec: Sendable {
         case string, integer, number, boolean, object, array
         /// An RFC 3339 time string.
         case time
+        /// A calendar day, `YYYY-MM-DD`.
+        case date
     }
 
     public let name: String
     public let kind: Kind
     public let required: Bool
     public let summary: String
+    /// The only values a string argument may take, when it is a closed set.
+    public let choices: [String]?
 
-    public init(_ name: String, _ kind: Kind, required: Bool = false, _ summary: String) {
+    public init(_ name: String, _ kind: Kind, required: Bool = false, choices: [String]? = nil, _ summary: String) {
         self.name = name
         self.kind = kind
         self.required = required
+        self.choices = choices
         self.summary = summary
     }
 
     /// How `help` shows this argument.
     var helpValue: JSONValue {
-        ["name": .string(name), "type": .string(kind.rawValue), "required": .bool(required), "summary": .string(summary)]
+        var value: [String: JSONValue] = [
+            "name": .string(name), "type": .string(kind.rawValue), "required": .bool(required), "summary": .string(summary),
+        ]
+        if let choices { value["choices"] = .array(choices.map { .string($0) }) }
+        return .object(value)
     }
 
     /// Checks `value` against this argument's kind.
@@ -37,10 +46,22 @@ public struct ArgumentSpec: Sendable {
         case .object: fits = value.objectValue != nil
         case .array: fits = value.arrayValue != nil
         case .time: fits = value.stringValue.flatMap(Timestamp.parse) != nil
+        case .date: fits = value.stringValue.flatMap(CalendarDate.init) != nil
         }
         guard fits else {
-            let expected = kind == .time ? "an RFC 3339 time" : "of type \(kind.rawValue)"
-            throw CommandError(.invalidArgument, "argument '\(name)' must be \(expected), not \(value.typeName)", field: name)
+            let expected =
+                switch kind {
+                case .time: "an RFC 3339 time"
+                case .date: "a date YYYY-MM-DD"
+                default: "of type \(kind.rawValue)"
+                }
+            let shown = value.stringValue.map { "'\($0)'" } ?? value.typeName
+            throw CommandError(.invalidArgument, "argument '\(name)' must be \(expected), not \(shown)", field: name)
+        }
+        if let choices, let text = value.stringValue, !choices.contains(text) {
+            throw CommandError(
+                .invalidArgument, "argument '\(name)' must be one of \(choices.joined(separator: ", ")), not '\(text)'",
+                field: name)
         }
     }
 }
@@ -86,6 +107,21 @@ public struct Arguments: Sendable {
     }
 
     public func optionalTime(_ name: String) -> Date? { values[name]?.stringValue.flatMap(Timestamp.parse) }
+
+    public func date(_ name: String) throws(CommandError) -> CalendarDate {
+        guard let date = optionalDate(name) else { throw missing(name) }
+        return date
+    }
+
+    public func optionalDate(_ name: String) -> CalendarDate? { values[name]?.stringValue.flatMap(CalendarDate.init) }
+
+    /// A string argument that must be one of `Choice`'s raw values (the spec lists them as `choices`).
+    public func choice<Choice: RawRepresentable<String>>(_ name: String, as type: Choice.Type = Choice.self) throws(CommandError) -> Choice {
+        guard let choice = Choice(rawValue: try string(name)) else { throw missing(name) }
+        return choice
+    }
+
+    public func optionalDouble(_ name: String) -> Double? { values[name]?.doubleValue }
 
     private func missing(_ name: String) -> CommandError {
         CommandError(.invalidArgument, "argument '\(name)' is missing or of the wrong type", field: name)

@@ -9,6 +9,14 @@ public struct CommandContext: Sendable {
     /// "Now" for deadline logic: the request's `now` argument when given, else the clock.
     public let now: Date
     public let logger: Logger
+    /// The service's database, for read commands (`read`); write commands get theirs in the appender.
+    let database: ServiceDatabase?
+
+    /// Runs `body` on a read-only snapshot of the service's database.
+    public func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
+        guard let database else { throw CommandError(.internal, "this service keeps no database") }
+        return try await database.writer.read(body)
+    }
 }
 
 /// One command a service answers.

@@ -40,10 +40,15 @@ final class CommandDispatcher: Sendable {
     private let loop: SocketLoop
     private let maxRequestBytes: Int
     private let logger: Logger
+    private let catalog: EventCatalog?
     private let counters = Mutex(Counters())
 
-    init(service: String, commands: [CommandSpec], database: ServiceDatabase?, loop: SocketLoop, maxRequestBytes: Int, logger: Logger) {
+    init(
+        service: String, commands: [CommandSpec], catalog: EventCatalog? = nil, database: ServiceDatabase?, loop: SocketLoop,
+        maxRequestBytes: Int, logger: Logger
+    ) {
         self.service = service
+        self.catalog = catalog
         self.commands = Dictionary(commands.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.database = database
         self.loop = loop
@@ -127,7 +132,8 @@ final class CommandDispatcher: Sendable {
             }
             let arguments = try spec.check(request.args)
             let context = CommandContext(
-                request: request, arguments: arguments, now: arguments.optionalTime("now") ?? Date(), logger: logger)
+                request: request, arguments: arguments, now: arguments.optionalTime("now") ?? Date(), logger: logger,
+                database: database)
             switch spec.body {
             case .read(let body): return .read(context, body)
             case .write(let body):
@@ -171,6 +177,7 @@ final class CommandDispatcher: Sendable {
         let group = writes
         writes.removeAll()
         let service = self.service
+        let catalog = self.catalog
         let outcome = await Result {
             try await database.writer.write { db -> ([(text: String, ok: Bool)], [[[UInt8]]], Int64) in
                 var replies: [(text: String, ok: Bool)] = []
@@ -182,7 +189,7 @@ final class CommandDispatcher: Sendable {
                         var stored: String?
                         var appended: EventAppender?
                         try db.inSavepoint {
-                            (stored, appended) = try Self.apply(write, service: service, db: db)
+                            (stored, appended) = try Self.apply(write, service: service, catalog: catalog, db: db)
                             return .commit
                         }
                         replies.append((stored!, true))
@@ -217,7 +224,9 @@ final class CommandDispatcher: Sendable {
 
     /// One write command inside its savepoint: the stored reply if the id was seen, else run it and
     /// return the appender that holds its events.
-    private static func apply(_ write: PendingWrite, service: String, db: Database) throws -> (String, EventAppender?) {
+    private static func apply(
+        _ write: PendingWrite, service: String, catalog: EventCatalog?, db: Database
+    ) throws -> (String, EventAppender?) {
         let request = write.context.request
         if let stored = try CommandReplyStore.find(db, requestId: request.id) {
             guard stored.command == request.command else {
@@ -227,7 +236,8 @@ final class CommandDispatcher: Sendable {
             return (stored.reply, nil)
         }
         var appender = try EventAppender(
-            db: db, service: service, now: write.context.now, causationid: request.id, correlationid: request.correlationid)
+            db: db, service: service, now: write.context.now, causationid: request.id, correlationid: request.correlationid,
+            catalog: catalog)
         let result = try write.body(write.context, &appender)
         let reply = CommandReply(id: request.id, outcome: .success(result)).serialized()
         try CommandReplyStore.store(

@@ -10,14 +10,18 @@ public struct ServiceDefinition: Sendable {
     public let publishesEvents: Bool
     public let usesDatabase: Bool
     public let migrations: @Sendable (inout DatabaseMigrator) -> Void
+    /// The events the service publishes; when given, every event is checked against it before it is logged.
+    public let events: EventCatalog?
     public let makeParts: @Sendable (ServiceEnvironment) throws -> ServiceParts
 
     public init(
         name: String, publishesEvents: Bool = true, usesDatabase: Bool = true,
         migrations: @escaping @Sendable (inout DatabaseMigrator) -> Void = { _ in },
+        events: EventCatalog? = nil,
         makeParts: @escaping @Sendable (ServiceEnvironment) throws -> ServiceParts
     ) {
         self.name = name
+        self.events = events
         self.publishesEvents = publishesEvents
         self.usesDatabase = usesDatabase
         self.migrations = migrations

@@ -85,7 +85,7 @@ public enum ServiceRuntime {
             },
             extra: parts.status)
         let dispatcher = CommandDispatcher(
-            service: definition.name, commands: commands, database: database, loop: loop,
+            service: definition.name, commands: commands, catalog: definition.events, database: database, loop: loop,
             maxRequestBytes: config.runtime.maxRequestBytes, logger: logger)
         dispatcherBox.dispatcher = dispatcher
 

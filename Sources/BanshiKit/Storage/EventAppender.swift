@@ -23,9 +23,12 @@ public struct EventAppender {
     private var lastTopic: (type: String, frame: [UInt8])?
     /// `/banshi/<service>`.
     private let source: String
+    /// The service's event contract; every event is checked against it when there is one.
+    private let catalog: EventCatalog?
 
-    init(db: Database, service: String, now: Date, causationid: String?, correlationid: String?) throws {
+    init(db: Database, service: String, now: Date, causationid: String?, correlationid: String?, catalog: EventCatalog? = nil) throws {
         self.db = db
+        self.catalog = catalog
         self.service = service
         self.now = now
         self.causationid = causationid
@@ -49,6 +52,7 @@ public struct EventAppender {
             topic = (type, Array(type.utf8))
             lastTopic = topic
         }
+        try catalog?.check(type, data: data)
         let envelope = EventEnvelope(
             id: EventID.next(), source: source, type: topic.type, time: time, subject: subject, data: data, seq: nextSeq,
             correlationid: correlationid ?? self.correlationid, causationid: causationid)

@@ -1,0 +1,19 @@
+import GRDB
+
+extension Row {
+    /// The row as a JSON object keyed by column name; `booleans` names the 0/1 columns to show as
+    /// `true`/`false`.
+    public func jsonObject(booleans: Set<String> = []) -> JSONValue {
+        var object: [String: JSONValue] = [:]
+        for (column, value) in self {
+            switch value.storage {
+            case .null: object[column] = .null
+            case .int64(let number): object[column] = booleans.contains(column) ? .bool(number != 0) : .int(number)
+            case .double(let number): object[column] = .double(number)
+            case .string(let text): object[column] = .string(text)
+            case .blob(let data): object[column] = .string(data.base64EncodedString())
+            }
+        }
+        return .object(object)
+    }
+}

@@ -1,0 +1,28 @@
+import BanshiKit
+import Foundation
+import GRDB
+import ServiceLifecycle
+
+/// `banshi-children`: the migrant children program (流动儿童 V计划) as a service.
+public enum ChildrenService {
+    public static let definition = ServiceDefinition(
+        name: "children", migrations: ChildrenSchema.register, events: ChildrenEvents.catalog
+    ) { environment in
+        let settings = try environment.settings.map { try ChildrenSettings($0.table) } ?? ChildrenSettings()
+        var services: [any Service] = []
+        if let interval = settings.scanInterval, let control = environment.settings?.control {
+            services.append(
+                DeadlineTimer(
+                    interval: interval, context: environment.context, control: control,
+                    timeout: environment.config.runtime.requestTimeout, logger: environment.logger))
+        }
+        return ServiceParts(commands: commands(settings), services: services)
+    }
+
+    /// Every command of the service, in the order `help` lists them.
+    public static func commands(_ settings: ChildrenSettings) -> [CommandSpec] {
+        ChildCommands.all + OffenderCommands.all + VictimCommands.all(settings) + GuardianshipCommands.all(settings)
+            + PreventionCommands.all(settings) + ReportCommands.all(settings) + SchoolCommands.all + CaseCommands.all
+            + [DeadlineCommands.scan]
+    }
+}

@@ -1,0 +1,163 @@
+import BanshiKit
+import Foundation
+import GRDB
+
+/// Registering children and reading their records. The record holds the personal data; the event
+/// announces the opaque id only.
+enum ChildCommands {
+    static let all = [register, get, list, timeline]
+
+    static let register = CommandSpec(
+        "child.register", "register a child; the personal data stays in this service",
+        arguments: [
+            ArgumentSpec("name", .string, required: true, "the child's name"),
+            ArgumentSpec("birth_date", .date, required: true, "YYYY-MM-DD"),
+            ArgumentSpec("household_province", .string, required: true, "province of household registration (户籍)"),
+            ArgumentSpec("migrant_status", .string, required: true, choices: MigrantStatus.names, "relation to migration"),
+            ArgumentSpec("id_number", .string, "resident identity number; its check character and birth date are verified"),
+            ArgumentSpec("address", .string, "where the child lives"),
+            ArgumentSpec("school_id", .string, "the child's school (see school.register)"),
+            ArgumentSpec("guardians", .array, "[{name, relation, phone}], relation one of \(GuardianRelation.names.joined(separator: ", "))"),
+        ]
+    ) { context, events in
+        let arguments = context.arguments
+        let birthDate = try arguments.date("birth_date")
+        guard birthDate <= CalendarDate(context.now) else {
+            throw CommandError(.invalidArgument, "the birth date \(birthDate) is in the future", field: "birth_date")
+        }
+        var idNumber: IdentityNumber?
+        if let text = arguments.optionalString("id_number") {
+            let number = try IdentityNumber(text, field: "id_number")
+            guard number.birthDate == birthDate else {
+                throw CommandError(
+                    .invalidArgument, "the identity number gives birth date \(number.birthDate), not \(birthDate)", field: "id_number")
+            }
+            idNumber = number
+        }
+        let guardians = try (arguments.values["guardians"]?.arrayValue ?? []).enumerated().map(Guardian.init)
+        let db = events.db
+        if let idNumber, try Row.fetchOne(db, sql: "SELECT id FROM child WHERE id_number = ?", arguments: [idNumber.text]) != nil {
+            throw CommandError(.conflict, "a child with this identity number is already registered", field: "id_number")
+        }
+        if let school = arguments.optionalString("school_id") {
+            _ = try Lookup.row(db, "school", id: school, what: "school", field: "school_id")
+        }
+        let id = OpaqueID.make("CH")
+        try db.execute(
+            sql: """
+                INSERT INTO child (id, name, birth_date, id_number, household_province, migrant_status, school_id, address, registered_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                id, try arguments.text("name"), birthDate.description, idNumber?.text, try arguments.text("household_province"),
+                try arguments.string("migrant_status"), arguments.optionalString("school_id"), arguments.optionalString("address"),
+                Timestamp.format(context.now),
+            ])
+        for guardian in guardians {
+            try db.execute(
+                sql: "INSERT INTO guardian (child_id, name, relation, phone) VALUES (?, ?, ?, ?)",
+                arguments: [id, guardian.name, guardian.relation.rawValue, guardian.phone])
+        }
+        try events.emit(
+            "children.child.registered", subject: "child/\(id)",
+            data: ["child_id": .string(id), "migrant_status": .string(try arguments.string("migrant_status"))])
+        return ["child_id": .string(id)]
+    }
+
+    /// One guardian as given to `child.register`.
+    struct Guardian {
+        let name: String
+        let relation: GuardianRelation
+        let phone: String?
+
+        init(index: Int, value: JSONValue) throws(CommandError) {
+            let field = "guardians[\(index)]"
+            guard let name = value["name"]?.stringValue, !name.isEmpty else {
+                throw CommandError(.invalidArgument, "\(field).name is required", field: field)
+            }
+            guard let relation = value["relation"]?.stringValue.flatMap(GuardianRelation.init(rawValue:)) else {
+                throw CommandError(
+                    .invalidArgument, "\(field).relation must be one of \(GuardianRelation.names.joined(separator: ", "))", field: field)
+            }
+            let known: Set = ["name", "relation", "phone"]
+            if let extra = value.objectValue?.keys.first(where: { !known.contains($0) }) {
+                throw CommandError(.invalidArgument, "\(field) has no field '\(extra)'", field: field)
+            }
+            self.name = name
+            self.relation = relation
+            self.phone = value["phone"]?.stringValue
+        }
+    }
+
+    static let get = CommandSpec(
+        "child.get", "a child's whole record: personal data, guardians and cases",
+        arguments: [ArgumentSpec("child_id", .string, required: true, "the child's id")]
+    ) { context in
+        let id = try context.arguments.string("child_id")
+        return try await context.read { db in
+            guard case .object(var record) = try Lookup.child(db, id).jsonObject() else { return .null }
+            record["guardians"] = .array(
+                try Row.fetchAll(db, sql: "SELECT name, relation, phone FROM guardian WHERE child_id = ? ORDER BY id", arguments: [id])
+                    .map { $0.jsonObject() })
+            record["offender_cases"] = .array(
+                try Row.fetchAll(db, sql: "SELECT * FROM offender_case WHERE child_id = ? ORDER BY registered_at", arguments: [id])
+                    .map { $0.jsonObject(booleans: CaseCommands.offenderBooleans) })
+            record["victim_cases"] = .array(
+                try Row.fetchAll(db, sql: "SELECT * FROM victim_case WHERE child_id = ? ORDER BY registered_at", arguments: [id])
+                    .map { $0.jsonObject(booleans: CaseCommands.victimBooleans) })
+            record["guardianship_measures"] = .array(
+                try Row.fetchAll(db, sql: "SELECT * FROM guardianship_measure WHERE child_id = ? ORDER BY issued_at", arguments: [id])
+                    .map { $0.jsonObject(booleans: ["overdue_emitted"]) })
+            return .object(record)
+        }
+    }
+
+    static let list = CommandSpec(
+        "child.list", "children, filtered, oldest registration first",
+        arguments: [
+            ArgumentSpec("migrant_status", .string, choices: MigrantStatus.names, "only children with this status"),
+            ArgumentSpec("school_id", .string, "only children of this school"),
+            ArgumentSpec("limit", .integer, "at most this many, 1 to 1000 (default 100)"),
+            ArgumentSpec("offset", .integer, "skip this many first"),
+        ]
+    ) { context in
+        let arguments = context.arguments
+        let limit = try arguments.int("limit", default: 100, in: 1...1000)
+        let offset = try arguments.int("offset", default: 0, in: 0...Int64(Int32.max))
+        return try await context.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, name, birth_date, migrant_status, household_province, school_id, registered_at FROM child
+                    WHERE (?1 IS NULL OR migrant_status = ?1) AND (?2 IS NULL OR school_id = ?2)
+                    ORDER BY registered_at, id LIMIT ?3 OFFSET ?4
+                    """,
+                arguments: [arguments.optionalString("migrant_status"), arguments.optionalString("school_id"), limit, offset])
+            return ["children": .array(rows.map { $0.jsonObject() })]
+        }
+    }
+
+    static let timeline = CommandSpec(
+        "child.timeline", "everything that happened to one child, in order: the child's events from the log",
+        arguments: [ArgumentSpec("child_id", .string, required: true, "the child's id")]
+    ) { context in
+        let id = try context.arguments.string("child_id")
+        return try await context.read { db in
+            _ = try Lookup.child(db, id)
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT seq, json_extract(envelope, '$.type') AS type, json_extract(envelope, '$.time') AS time,
+                           json_extract(envelope, '$.subject') AS subject, json_extract(envelope, '$.data') AS data
+                    FROM event_log WHERE json_extract(envelope, '$.data.child_id') = ? ORDER BY seq
+                    """,
+                arguments: [id])
+            let entries: [JSONValue] = try rows.map { row in
+                guard case .object(var entry) = row.jsonObject() else { return .null }
+                entry["data"] = try JSONValue.parse(Array((row["data"] as String).utf8))
+                return .object(entry)
+            }
+            return ["child_id": .string(id), "events": .array(entries)]
+        }
+    }
+}
