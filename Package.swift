@@ -117,7 +117,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SystemTests",
-            dependencies: ["BanshiKit", "BanshiTesting", "ZeroMQ"],
+            dependencies: ["BanshiKit", "BanshiTesting", "ZeroMQ", "Children"],
             swiftSettings: swiftSettings
         ),
     ]

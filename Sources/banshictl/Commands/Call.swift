@@ -36,19 +36,7 @@ struct Call: ParsableCommand {
     var json = false
 
     func run() throws {
-        let config = try global.loadConfig()
-        guard let endpoint = config.controlEndpoint(of: service) else {
-            throw ValidationError("no service '\(service)' in \(config.file); configured: \((["bus"] + config.services.map(\.name)).joined(separator: ", "))")
-        }
-        let arguments = try parseArguments()
-        let reply: CommandReply
-        do {
-            let client = try ControlClient(context: Context(), service: service, endpoint: endpoint, timeout: global.replyTimeout(config))
-            reply = try client.call(CommandRequest(id: id ?? UUID().uuidString.lowercased(), command: command, args: arguments))
-        } catch {
-            printError("banshictl: \(error)")
-            throw ExitCode(4)
-        }
+        let reply = try ServiceCall(global: global, service: service).reply(command, try parseArguments(), id: id)
         if json {
             print(reply.serialized())
         }
@@ -56,11 +44,7 @@ struct Call: ParsableCommand {
         case .success(let result):
             if !json { print(prettyJSON(result)) }
         case .failure(let error):
-            if !json {
-                var text = "banshictl: \(service) \(command): \(error.code.rawValue): \(error.message)"
-                if !error.details.isEmpty { text += " \(JSONValue.object(error.details).serialized())" }
-                printError(text)
-            }
+            if !json { ServiceCall.report(error, service: service, command: command) }
             throw ExitCode(1)
         }
     }

@@ -1,0 +1,52 @@
+import ArgumentParser
+import BanshiKit
+import Foundation
+import ZeroMQ
+
+/// One command to one service, as every banshictl subcommand sends it.
+struct ServiceCall {
+    let global: GlobalOptions
+    let service: String
+
+    /// The reply, or exit 4 (after saying which service did not answer) when none came.
+    func reply(_ command: String, _ args: [String: JSONValue] = [:], id: String? = nil) throws -> CommandReply {
+        let config = try global.loadConfig()
+        guard let endpoint = config.controlEndpoint(of: service) else {
+            throw ValidationError(
+                "no service '\(service)' in \(config.file); configured: \((["bus"] + config.services.map(\.name)).joined(separator: ", "))")
+        }
+        do {
+            let client = try ControlClient(context: Context(), service: service, endpoint: endpoint, timeout: global.replyTimeout(config))
+            return try client.call(CommandRequest(id: id ?? UUID().uuidString.lowercased(), command: command, args: args))
+        } catch {
+            printError("banshictl: \(error)")
+            throw ExitCode(4)
+        }
+    }
+
+    /// The result, or exit 1 after printing the service's error.
+    func result(_ command: String, _ args: [String: JSONValue] = [:]) throws -> JSONValue {
+        switch try reply(command, args).outcome {
+        case .success(let result): return result
+        case .failure(let error):
+            Self.report(error, service: service, command: command)
+            throw ExitCode(1)
+        }
+    }
+
+    /// Prints a service's error for a person.
+    static func report(_ error: CommandError, service: String, command: String) {
+        var text = "banshictl: \(service) \(command): \(error.code.rawValue): \(error.message)"
+        if !error.details.isEmpty { text += " \(JSONValue.object(error.details).serialized())" }
+        printError(text)
+    }
+}
+
+/// A JSON value as a table cell: strings bare, null as "-", everything else as compact JSON.
+func cell(_ value: JSONValue?) -> String {
+    switch value {
+    case nil, .null?: "-"
+    case .string(let text)?: text
+    case let other?: other.serialized()
+    }
+}

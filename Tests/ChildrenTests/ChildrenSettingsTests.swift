@@ -1,0 +1,33 @@
+import BanshiKit
+import Children
+import Testing
+
+@Suite("The children service's config keys")
+struct ChildrenSettingsTests {
+    @Test("The shipped config's [services.children] section reads, with its documented values")
+    func shipped() throws {
+        let config = try SuiteConfig.load(file: "config/banshi.toml")
+        let settings = try ChildrenSettings(try config.service("children").table)
+        #expect(settings.interventionDueHours == 24)
+        #expect(settings.remedyFollowUpDays == 60)
+        #expect(settings.scanInterval == .seconds(60))
+    }
+
+    func errorKey(_ section: String) -> String? {
+        do {
+            let root = try ConfigTable.parse("[services.children]\ncontrol = \"tcp://127.0.0.1:1\"\n" + section, file: "test.toml")
+            _ = try ChildrenSettings(try root.table("services").table("children"))
+            return nil
+        } catch {
+            return error.key
+        }
+    }
+
+    @Test("A bad or unknown key is named in full; 0 turns the timer off")
+    func errors() throws {
+        #expect(errorKey("intervention_due_hours = 0") == "services.children.intervention_due_hours")
+        #expect(errorKey("intervention_due_hour = 24") == "services.children.intervention_due_hour")
+        #expect(errorKey("scan_interval_ms = \"often\"") == "services.children.scan_interval_ms")
+        #expect(errorKey("scan_interval_ms = 0") == nil)
+    }
+}

@@ -1,0 +1,310 @@
+import BanshiKit
+import BanshiTesting
+import Children
+import Foundation
+import Testing
+
+/// The real `banshi-children` over ZeroMQ: whole cases, the law's boundaries that need state, the
+/// deadlines, and what subscribers may see of a child.
+@Suite("System: the children service")
+struct ChildrenSystemTests {
+    /// A child's personal data as an admin enters it; none of it may ever reach an event.
+    static let name = "李小明"
+    static let idNumber = "110105200803151232"
+    static let address = "朝阳区建国路88号3单元502"
+    static let schoolName = "向阳花打工子弟学校"
+    static let guardianName = "李建国"
+
+    /// A suite with the bus and children, the deadline timer off (tests scan with an explicit `now`).
+    static func withChildren(_ body: (TestSuite) async throws -> Void) async throws {
+        try await TestSuite.with(
+            services: ["children"], runtime: "heartbeat_interval_ms = 50", serviceKeys: ["children": "scan_interval_ms = 0"]
+        ) { suite in
+            try await suite.start("bus")
+            try await suite.start("children")
+            try await body(suite)
+        }
+    }
+
+    @Test("A whole case: register, abuse referral, aid decision recorded, timeline; subscribers never see a name, ID number, address or school")
+    func wholeCase() async throws {
+        try await Self.withChildren { suite in
+            let subscriber = try EventSubscriber(context: suite.context, endpoint: suite.subscribeEndpoint, prefixes: ["children."])
+            // The first heartbeat through the bus proves the path is live, so nothing below is a slow joiner's loss.
+            #expect(try await subscriber.receive(1).count == 1)
+            let run = Runner(suite)
+
+            let school = try await run.ok("school.register", ["name": .string(Self.schoolName), "district": "朝阳区"])["school_id"]!
+            let child = try await run.ok(
+                "child.register",
+                [
+                    "name": .string(Self.name), "birth_date": "2008-03-15", "household_province": "河南省", "migrant_status": "migrant",
+                    "id_number": .string(Self.idNumber), "address": .string(Self.address), "school_id": school,
+                    "guardians": [["name": .string(Self.guardianName), "relation": "father", "phone": "13800000000"]],
+                ])["child_id"]!
+            #expect(child.stringValue?.hasPrefix("CH-") == true)
+            let victimCase = try await run.ok(
+                "victim-case.register", ["child_id": child, "offence_type": "sexual-assault", "now": "2026-03-01T02:00:00Z"])["case_id"]!
+            try await run.ok("intervention.record", ["case_id": victimCase, "now": "2026-03-01T10:00:00Z"])
+            let centre = try await run.ok("centre.register", ["name": "朝阳区一站式询问救助中心", "district": "朝阳区", "opened_on": "2025-06-01"])["centre_id"]!
+            try await run.ok("interview.record", ["case_id": victimCase, "centre_id": centre, "now": "2026-03-01T11:00:00Z"])
+            let referral = try await run.ok("abuse.refer", ["case_id": victimCase, "situation": "由继父长期侵害，邻居报告"])
+            #expect(referral["case_id"] == victimCase)
+            #expect(try await run.failure("abuse.refer", ["case_id": victimCase, "situation": "again"])?.code == .conflict)
+            let request = try await run.ok("legal-aid.request", ["case_id": victimCase])["request_id"]!
+            try await run.ok("legal-aid.assign", ["request_id": request, "lawyer_id": "LW-0042"])
+            // The decision comes back from the petition service through the coordinator.
+            try await run.ok("aid.record", ["case_id": victimCase, "aid_id": "AID-2026-0007", "decision": "approved", "amount": 30000])
+            #expect(try await run.failure("aid.record", ["case_id": victimCase, "aid_id": "AID-2026-0008", "decision": "rejected"])?.code == .conflict)
+            try await run.ok("guardianship.issue", ["child_id": child, "kind": "supervise-order", "note": "督促继父履行监护职责"])
+            try await run.ok("legal-education.record", ["school_id": school, "held_on": "2026-03-02", "topic": "防性侵", "attendees": 320, "now": "2026-03-03T00:00:00Z"])
+
+            // The admin sees everything, behind the command.
+            let record = try await run.ok("child.get", ["child_id": child])
+            #expect(record["name"] == .string(Self.name))
+            #expect(record["id_number"] == .string(Self.idNumber))
+            #expect(record["guardians"]?.arrayValue?.first?["name"] == .string(Self.guardianName))
+            let caseRecord = try await run.ok("case.get", ["case_id": victimCase])
+            #expect(caseRecord["aid_decision"] == "approved")
+            #expect(caseRecord["aid_amount"]?.doubleValue == 30000)
+            #expect(caseRecord["interviews"]?.arrayValue?.count == 1)
+            #expect(caseRecord["legal_aid_requests"]?.arrayValue?.first?["lawyer_id"] == "LW-0042")
+
+            let timeline = try await run.ok("child.timeline", ["child_id": child])["events"]?.arrayValue ?? []
+            #expect(timeline.map { $0["type"]?.stringValue ?? "" } == [
+                "children.child.registered", "children.victim-case.registered", "children.intervention.recorded",
+                "children.interview.held", "children.abuse.referred", "children.legal-aid.requested", "children.legal-aid.assigned",
+                "children.aid.recorded", "children.guardianship.issued",
+            ])
+            #expect(timeline.first(where: { $0["type"] == "children.intervention.recorded" })?["data"]?["on_time"] == true)
+
+            // Every event through the bus: no personal data, and each matches its published contract.
+            let lastSeq = try await run.ok("status")["last_seq"]!.intValue!
+            var events: [EventEnvelope] = []
+            while events.count < lastSeq {
+                let batch = try await subscriber.receive(1, within: .seconds(5))
+                guard let message = batch.first else { break }
+                let text = String(decoding: message[1], as: UTF8.self)
+                for secret in [Self.name, Self.idNumber, Self.address, Self.schoolName, Self.guardianName, "13800000000", "继父"] {
+                    #expect(!text.contains(secret), "\(secret) leaked in \(text)")
+                }
+                if Heartbeat.isHeartbeat(topic: message[0]) { continue }
+                let envelope = try EventEnvelope.decode(message[1])
+                #expect(ChildrenEvents.catalog.spec(envelope.type)?.mismatch(envelope.data) == nil, "\(envelope.type)")
+                events.append(envelope)
+            }
+            #expect(events.map(\.seq) == Array(1...lastSeq))
+            let referred = try #require(events.first { $0.type == "children.abuse.referred" })
+            #expect(referred.data["case_id"] == victimCase)
+            #expect(referred.data["child_id"] == child)
+            #expect(referred.subject == "case/\(victimCase.stringValue!)")
+        }
+    }
+
+    @Test("Conditional non-prosecution over the wire: the 18th birthday, the probation bounds, an objection, revocation and conclusion")
+    func juvenileCase() async throws {
+        try await Self.withChildren { suite in
+            let run = Runner(suite)
+            let child = try await run.ok(
+                "child.register", ["name": "王某", "birth_date": "2008-03-15", "household_province": "四川省", "migrant_status": "left-behind"])["child_id"]!
+            func register(_ offence: String, sentence: Int64 = 6) async throws -> JSONValue {
+                try await run.ok(
+                    "offender-case.register",
+                    [
+                        "child_id": child, "offence_date": .string(offence), "crime_chapter": 5, "charge": "盗窃罪",
+                        "likely_sentence_months": .int(sentence), "repentance": true, "now": "2026-06-01T00:00:00Z",
+                    ])["case_id"]!
+            }
+            let decide: (JSONValue, [String: JSONValue]) async throws -> Reply = { caseID, extra in
+                try await run.reply(
+                    "offender-case.decide",
+                    ["case_id": caseID, "probation_months": 6, "police_heard": true, "victim_heard": true, "now": "2026-06-10T04:00:00Z"]
+                        .merging(extra) { _, new in new })
+            }
+
+            let onBirthday = try await register("2026-03-15")
+            let dayAfter = try await register("2026-03-16")
+            let refused = try await decide(dayAfter, [:])
+            #expect(refused.error?.code == .conflict)
+            #expect(refused.error?.message.contains("18 or older") == true)
+            #expect(try await decide(onBirthday, ["probation_months": 5]).error?.details["field"] == "probation_months")
+            #expect(try await decide(onBirthday, ["probation_months": 13]).error?.code == .invalidArgument)
+            #expect(try await decide(onBirthday, ["objection": "guardian"]).error?.code == .conflict)
+            let decided = try await decide(onBirthday, ["probation_months": 12]).result
+            #expect(decided?["probation_ends"] == "2027-06-10")
+            #expect(try await decide(onBirthday, [:]).error?.code == .conflict)
+
+            #expect(try await run.failure("probation.conclude", ["case_id": onBirthday, "now": "2027-06-10T12:00:00Z"])?.code == .conflict)
+            #expect(try await run.ok("deadlines.scan", ["now": "2027-06-10T12:00:00Z"])["emitted"]?["probation"] == 0)
+            #expect(try await run.ok("deadlines.scan", ["now": "2027-06-11T01:00:00Z"])["emitted"]?["probation"] == 1)
+            #expect(try await run.ok("probation.conclude", ["case_id": onBirthday, "now": "2027-06-11T01:00:00Z"])["status"] == "not-prosecuted")
+
+            let other = try await register("2026-01-01")
+            _ = try await decide(other, [:])
+            #expect(try await run.failure("probation.revoke", ["case_id": other, "reason": "bored"])?.code == .invalidArgument)
+            #expect(try await run.ok("probation.revoke", ["case_id": other, "reason": "new-crime", "now": "2026-09-01T00:00:00Z"])["status"] == "revoked")
+            #expect(try await run.failure("probation.conclude", ["case_id": other, "now": "2027-06-11T01:00:00Z"])?.code == .conflict)
+
+            let plan = try await run.ok(
+                "help-education.plan",
+                ["case_id": onBirthday, "measures": "每周心理辅导", "starts_on": "2026-06-10", "ends_on": "2026-12-10", "partner_procuratorate": "成都市人民检察院"])
+            #expect(plan["plan_id"] != nil)
+            let cases = try await run.ok("case.list", ["kind": "offender", "child_id": child])["cases"]?.arrayValue ?? []
+            #expect(cases.count == 3)
+            #expect(Set(cases.compactMap { $0["status"]?.stringValue }) == ["registered", "not-prosecuted", "revoked"])
+        }
+    }
+
+    @Test("Deadlines: each overdue event is emitted once, however often the scan runs, and not before it is due")
+    func deadlines() async throws {
+        try await Self.withChildren { suite in
+            let run = Runner(suite)
+            let child = try await run.ok(
+                "child.register", ["name": "赵某", "birth_date": "2015-05-05", "household_province": "安徽省", "migrant_status": "migrant"])["child_id"]!
+            let registered = "2026-04-01T00:00:00Z"
+            try await run.ok("victim-case.register", ["child_id": child, "offence_type": "sexual-assault", "now": .string(registered)])
+            try await run.ok("victim-case.register", ["child_id": child, "offence_type": "injury", "now": .string(registered)])
+            try await run.ok("guardianship.issue", ["child_id": child, "kind": "supervise-order", "note": "督促", "now": .string(registered)])
+            let finding = try await run.ok(
+                "inspection.record", ["venue_name": "星光网吧", "venue_type": "internet-cafe", "findings": ["minors-admitted"], "now": .string(registered)]
+            )["finding_ids"]!.arrayValue![0]
+            try await run.ok("remedy.issue", ["finding_id": finding, "kind": "procuratorial-suggestion", "now": .string(registered)])
+
+            let before = try await run.ok("deadlines.scan", ["now": "2026-04-01T23:59:00Z"])["emitted"]
+            #expect(before == ["intervention": 0, "guardianship": 0, "remedy": 0, "probation": 0])
+            let due = try await run.ok("deadlines.scan", ["now": "2026-04-02T00:00:01Z"])["emitted"]
+            #expect(due == ["intervention": 1, "guardianship": 0, "remedy": 0, "probation": 0])
+            let later = try await run.ok("deadlines.scan", ["now": "2026-06-30T00:00:01Z"])["emitted"]
+            #expect(later == ["intervention": 0, "guardianship": 1, "remedy": 1, "probation": 0])
+            let again = try await run.ok("deadlines.scan", ["now": "2026-12-31T00:00:00Z"])["emitted"]
+            #expect(again == ["intervention": 0, "guardianship": 0, "remedy": 0, "probation": 0])
+
+            let log = try await run.ok("events.since", ["after_seq": 0, "limit": 1000])["events"]?.arrayValue ?? []
+            let overdue = log.compactMap { $0["type"]?.stringValue }.filter { $0.hasSuffix(".overdue") }
+            #expect(overdue == ["children.intervention.overdue", "children.guardianship.overdue", "children.remedy.overdue"])
+        }
+    }
+
+    @Test("banshictl children: tables for people, --json for scripts, a clear error for an unknown child")
+    func cli() async throws {
+        try await Self.withChildren { suite in
+            let run = Runner(suite)
+            let child = try await run.ok(
+                "child.register",
+                [
+                    "name": "孙某某", "birth_date": "2012-07-01", "household_province": "湖南省", "migrant_status": "migrant",
+                    "guardians": [["name": "孙父", "relation": "father"]],
+                ])["child_id"]!.stringValue!
+            try await run.ok("victim-case.register", ["child_id": .string(child), "offence_type": "neglect"])
+
+            let list = try await suite.banshictl(["children", "list"])
+            #expect(list.status == 0)
+            #expect(list.stdout.hasPrefix("ID"))
+            #expect(list.stdout.contains(child) && list.stdout.contains("孙某某"))
+
+            let show = try await suite.banshictl(["children", "show", child])
+            #expect(show.stdout.contains("Guardians") && show.stdout.contains("孙父") && show.stdout.contains("neglect"))
+
+            let timeline = try await suite.banshictl(["children", "timeline", child])
+            #expect(timeline.stdout.contains("children.child.registered") && timeline.stdout.contains("children.victim-case.registered"))
+
+            let json = try await suite.banshictl(["children", "cases", "victim", "--child", child, "--json"])
+            let cases = try JSONValue.parse(Array(json.stdout.utf8))["cases"]?.arrayValue
+            #expect(cases?.first?["offence_type"] == "neglect")
+
+            let missing = try await suite.banshictl(["children", "show", "CH-NOSUCHCHILD"])
+            #expect(missing.status == 1)
+            #expect(missing.stderr.contains("not_found") && missing.stderr.contains("CH-NOSUCHCHILD"))
+        }
+    }
+
+    @Test("The deadline timer scans on its own: an overdue case is announced once, without anyone calling deadlines.scan")
+    func timer() async throws {
+        try await TestSuite.with(services: ["children"], serviceKeys: ["children": "scan_interval_ms = 50"]) { suite in
+            try await suite.start("bus")
+            try await suite.start("children")
+            let run = Runner(suite)
+            let child = try await run.ok(
+                "child.register", ["name": "周某", "birth_date": "2014-01-01", "household_province": "江西省", "migrant_status": "migrant"])["child_id"]!
+            let twoDaysAgo = Timestamp.format(Date().addingTimeInterval(-2 * 86_400))
+            try await run.ok("victim-case.register", ["child_id": child, "offence_type": "sexual-assault", "now": .string(twoDaysAgo)])
+            func overdue() async throws -> Int {
+                let log = try await run.ok("events.since", ["after_seq": 0, "limit": 1000])["events"]?.arrayValue ?? []
+                return log.filter { $0["type"] == "children.intervention.overdue" }.count
+            }
+            try await waitFor { try await overdue() == 1 }
+            // Several more ticks pass; the event stays single.
+            let handled = try await run.ok("status")["commands_handled"]!.intValue!
+            try await waitFor { (try await run.ok("status")["commands_handled"]?.intValue ?? 0) >= handled + 5 }
+            #expect(try await overdue() == 1)
+        }
+    }
+
+    @Test("Mandatory reports open cases, employment inquiries bar a recorded offender, other services open prevention items once")
+    func reportsInquiriesPrevention() async throws {
+        try await Self.withChildren { suite in
+            let run = Runner(suite)
+            let child = try await run.ok(
+                "child.register", ["name": "陈某", "birth_date": "2016-09-09", "household_province": "贵州省", "migrant_status": "migrant"])["child_id"]!
+            let report = try await run.ok(
+                "mandatory-report.receive",
+                ["reporter": "某小学 班主任", "sector": "education", "situation": "身上多处淤青", "child_id": child, "offence_type": "abuse"])
+            let opened = try await run.ok("case.get", ["case_id": report["case_id"]!])
+            #expect(opened["offence_type"] == "abuse")
+            #expect(opened["mandatory_reports"]?.arrayValue?.count == 1)
+
+            try await run.ok("barring-record.add", ["id_number": "11010519800101456X", "kind": "sexual-assault", "court_reference": "(2019)京0105刑初123号"])
+            let hit = try await run.ok("employment.inquire", ["employer": "某培训学校", "candidate_id_number": "11010519800101456x"])
+            #expect(hit["must_not_hire"] == true)
+            #expect(hit["records"] == ["sexual-assault"])
+            #expect(try await run.ok("employment.inquire", ["employer": "某培训学校", "candidate_id_number": "110105200803151232"])["hit"] == false)
+            #expect(try await run.failure("employment.inquire", ["employer": "x", "candidate_id_number": "110105200803151233"])?.details["field"] == "candidate_id_number")
+
+            let item: [String: JSONValue] = [
+                "origin_service": "public-interest", "origin_ref": "SAMPLE-2026-0031", "venue_name": "某小学食堂",
+                "venue_type": "school-canteen", "finding": "unsafe-food",
+            ]
+            #expect(try await run.ok("prevention.open", item)["finding_ids"]?.arrayValue?.count == 1)
+            #expect(try await run.failure("prevention.open", item)?.code == .conflict)
+
+            let log = try await run.ok("events.since", ["after_seq": 0, "limit": 1000])["events"]?.arrayValue ?? []
+            let types = log.compactMap { $0["type"]?.stringValue }
+            #expect(types.contains("children.employment.barred"))
+            #expect(types.filter { $0 == "children.inspection.recorded" }.count == 1)
+            #expect(!log.map { $0.serialized() }.joined().contains("11010519800101456X"))
+        }
+    }
+}
+
+/// One command's reply, split for `#expect`.
+struct Reply {
+    let result: JSONValue?
+    let error: CommandError?
+}
+
+/// Calls one service of a suite and unwraps its replies.
+struct Runner {
+    let suite: TestSuite
+    let service: String
+
+    init(_ suite: TestSuite, service: String = "children") {
+        self.suite = suite
+        self.service = service
+    }
+
+    func reply(_ command: String, _ args: [String: JSONValue] = [:]) async throws -> Reply {
+        switch try await suite.call(service, command, args).outcome {
+        case .success(let result): Reply(result: result, error: nil)
+        case .failure(let error): Reply(result: nil, error: error)
+        }
+    }
+
+    @discardableResult
+    func ok(_ command: String, _ args: [String: JSONValue] = [:]) async throws -> JSONValue {
+        try await suite.call(service, command, args).get()
+    }
+
+    func failure(_ command: String, _ args: [String: JSONValue] = [:]) async throws -> CommandError? {
+        try await reply(command, args).error
+    }
+}

@@ -1,0 +1,36 @@
+import BanshiKit
+import Children
+import Foundation
+import Testing
+
+/// The committed contract documents are exactly what the catalogs generate.
+///
+/// `scripts/contract.sh` rewrites them (it runs this suite with BANSHI_WRITE_CONTRACT=1).
+@Suite("The published event contract matches the code")
+struct ContractDocumentTests {
+    static let catalogs = [ChildrenEvents.catalog]
+    static let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../docs").standardized
+    static let writing = ProcessInfo.processInfo.environment["BANSHI_WRITE_CONTRACT"] == "1"
+
+    func check(_ relative: String, _ expected: String) throws {
+        let url = Self.docs.appendingPathComponent(relative)
+        if Self.writing {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try expected.write(to: url, atomically: true, encoding: .utf8)
+        }
+        let committed = try? String(contentsOf: url, encoding: .utf8)
+        #expect(committed == expected, "docs/\(relative) is out of date: run scripts/contract.sh")
+    }
+
+    @Test("docs/schemas holds one JSON Schema per event type")
+    func schemas() throws {
+        for file in ContractDocuments.schemaFiles(Self.catalogs) { try check(file.path, file.text) }
+    }
+
+    @Test("docs/asyncapi.yaml lists every topic")
+    func asyncAPI() throws {
+        let document = ContractDocuments.asyncAPI(Self.catalogs)
+        try check("asyncapi.yaml", document)
+        for spec in Self.catalogs.flatMap(\.events) { #expect(document.contains("address: \"\(spec.type)\"")) }
+    }
+}
