@@ -59,6 +59,35 @@ struct ChildrenSystemTests {
             try await run.ok("guardianship.issue", ["child_id": child, "kind": "supervise-order", "note": "督促继父履行监护职责"])
             try await run.ok("legal-education.record", ["school_id": school, "held_on": "2026-03-02", "topic": "防性侵", "attendees": 320, "now": "2026-03-03T00:00:00Z"])
 
+            // The rest of the service's commands, so that every event family crosses the bus below.
+            let offender = try await run.ok(
+                "offender-case.register",
+                [
+                    "child_id": child, "offence_date": "2025-12-01", "crime_chapter": 5, "charge": "盗窃罪", "likely_sentence_months": 6,
+                    "repentance": true, "now": "2026-01-05T00:00:00Z",
+                ])["case_id"]!
+            try await run.ok(
+                "offender-case.decide",
+                ["case_id": offender, "probation_months": 6, "police_heard": true, "victim_heard": true, "now": "2026-01-10T00:00:00Z"])
+            try await run.ok(
+                "help-education.plan",
+                ["case_id": offender, "measures": "心理辅导", "starts_on": "2026-01-10", "ends_on": "2026-07-10", "partner_procuratorate": "信阳市人民检察院"])
+            let finding = try await run.ok(
+                "inspection.record", ["venue_name": "金色年华KTV", "venue_type": "entertainment", "findings": ["minors-admitted", "tobacco-alcohol-sold"]]
+            )["finding_ids"]!.arrayValue![0]
+            let remedy = try await run.ok("remedy.issue", ["finding_id": finding, "kind": "attention-letter"])["remedy_id"]!
+            try await run.ok("remedy.follow-up", ["remedy_id": remedy, "result": "rectified"])
+            let report = try await run.ok(
+                "mandatory-report.receive",
+                ["reporter": "王医生 市儿童医院", "sector": "medical", "situation": "多处陈旧性骨折", "child_id": child, "offence_type": "abuse"])
+            #expect(report["case_id"] != nil)
+            try await run.ok("barring-record.add", ["id_number": "11010519800101456X", "kind": "abuse", "court_reference": "(2018)京0105刑初9号"])
+            #expect(try await run.ok("employment.inquire", ["employer": "某托育中心", "candidate_id_number": "11010519800101456X"])["hit"] == true)
+            let measure = try await run.ok("guardianship.issue", ["child_id": child, "kind": "family-guidance", "note": "家庭教育指导"])["measure_id"]!
+            try await run.ok("guardianship.conclude", ["measure_id": measure, "outcome": "completed"])
+            #expect(try await run.ok("deadlines.scan", ["now": "2027-01-01T00:00:00Z"])["emitted"]?["probation"] == 1)
+            try await run.ok("probation.conclude", ["case_id": offender, "now": "2027-01-01T00:00:00Z"])
+
             // The admin sees everything, behind the command.
             let record = try await run.ok("child.get", ["child_id": child])
             #expect(record["name"] == .string(Self.name))
@@ -71,7 +100,7 @@ struct ChildrenSystemTests {
             #expect(caseRecord["legal_aid_requests"]?.arrayValue?.first?["lawyer_id"] == "LW-0042")
 
             let timeline = try await run.ok("child.timeline", ["child_id": child])["events"]?.arrayValue ?? []
-            #expect(timeline.map { $0["type"]?.stringValue ?? "" } == [
+            #expect(timeline.map { $0["type"]?.stringValue ?? "" }.prefix(9) == [
                 "children.child.registered", "children.victim-case.registered", "children.intervention.recorded",
                 "children.interview.held", "children.abuse.referred", "children.legal-aid.requested", "children.legal-aid.assigned",
                 "children.aid.recorded", "children.guardianship.issued",
@@ -85,7 +114,11 @@ struct ChildrenSystemTests {
                 let batch = try await subscriber.receive(1, within: .seconds(5))
                 guard let message = batch.first else { break }
                 let text = String(decoding: message[1], as: UTF8.self)
-                for secret in [Self.name, Self.idNumber, Self.address, Self.schoolName, Self.guardianName, "13800000000", "继父"] {
+                let secrets = [
+                    Self.name, Self.idNumber, Self.address, Self.schoolName, Self.guardianName, "13800000000", "继父", "11010519800101456X",
+                    "王医生", "骨折", "2008-03-15",
+                ]
+                for secret in secrets {
                     #expect(!text.contains(secret), "\(secret) leaked in \(text)")
                 }
                 if Heartbeat.isHeartbeat(topic: message[0]) { continue }
@@ -94,6 +127,11 @@ struct ChildrenSystemTests {
                 events.append(envelope)
             }
             #expect(events.map(\.seq) == Array(1...lastSeq))
+            // Every event type crossed the bus but two overdue ones and revocation, which have tests of their own.
+            let unseen = Set(ChildrenEvents.catalog.events.map(\.type)).subtracting(events.map(\.type))
+            #expect(unseen == [
+                "children.intervention.overdue", "children.remedy.overdue", "children.probation.revoked",
+            ])
             let referred = try #require(events.first { $0.type == "children.abuse.referred" })
             #expect(referred.data["case_id"] == victimCase)
             #expect(referred.data["child_id"] == child)
