@@ -1,13 +1,6 @@
-/// The closed sets of the children program: each is a CHECK constraint in the schema, a `choices`
-/// list in `help`, and an `enum` in the event schemas, from these one definitions.
-public protocol Vocabulary: RawRepresentable<String>, CaseIterable, Sendable {}
+import BanshiKit
 
-extension Vocabulary {
-    /// Every value, in declaration order.
-    public static var names: [String] { allCases.map(\.rawValue) }
-    /// `'a', 'b'` for a CHECK constraint.
-    static var sqlList: String { names.map { "'\($0)'" }.joined(separator: ", ") }
-}
+// The closed sets of the children program (see `Vocabulary`).
 
 /// A child's relation to migration.
 public enum MigrantStatus: String, Vocabulary {
