@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "banshi-bus", targets: ["banshi-bus"]),
         .executable(name: "banshictl", targets: ["banshictl"]),
         .executable(name: "banshi-children", targets: ["banshi-children"]),
+        .executable(name: "banshi-petition", targets: ["banshi-petition"]),
         .executable(name: "banshi-loadgen", targets: ["banshi-loadgen"]),
         .executable(name: "banshi-loadsink", targets: ["banshi-loadsink"]),
     ],
@@ -68,6 +69,19 @@ let package = Package(
             dependencies: ["Children", "BanshiKit"],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "Petition",
+            dependencies: [
+                "BanshiKit", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "banshi-petition",
+            dependencies: ["Petition", "BanshiKit"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "banshi-loadgen",
             dependencies: ["BanshiKit"],
@@ -116,8 +130,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "PetitionTests",
+            dependencies: ["Petition", "BanshiKit", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SystemTests",
-            dependencies: ["BanshiKit", "BanshiTesting", "ZeroMQ", "Children"],
+            dependencies: ["BanshiKit", "BanshiTesting", "ZeroMQ", "Children", "Petition"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -11,7 +11,7 @@ public enum ChildrenService {
         let settings = try environment.settings.map { try ChildrenSettings($0.table) } ?? ChildrenSettings()
         var services: [any Service] = []
         if let interval = settings.scanInterval, let control = environment.settings?.control {
-            services.append(CommandTimer("deadlines.scan", every: interval, environment: environment, control: control))
+            services.append(CommandTimer(["deadlines.scan"], every: interval, environment: environment, control: control))
         }
         return ServiceParts(commands: commands(settings), services: services)
     }

@@ -82,6 +82,13 @@ public struct Arguments: Sendable {
 
     public func optionalString(_ name: String) -> String? { values[name]?.stringValue }
 
+    /// A string argument that is present and not blank, trimmed.
+    public func text(_ name: String) throws(CommandError) -> String {
+        let value = try string(name).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !value.isEmpty else { throw CommandError(.invalidArgument, "argument '\(name)' must not be blank", field: name) }
+        return value
+    }
+
     public func int(_ name: String) throws(CommandError) -> Int64 {
         guard let value = values[name]?.intValue else { throw missing(name) }
         return value

@@ -93,6 +93,21 @@ public struct ConfigTable: Sendable {
         }
     }
 
+    /// An array of tables (`[[key]]`), each with the path `key[index]`; empty when absent.
+    public func tables(_ key: String) throws(ConfigError) -> [ConfigTable] {
+        switch values[key] {
+        case nil: return []
+        case .array(let items)?:
+            var tables: [ConfigTable] = []
+            for (index, item) in items.enumerated() {
+                guard case .table(let members) = item else { throw error("\(key)[\(index)]", "must be a table, not a \(item.typeName)") }
+                tables.append(ConfigTable(values: members, path: keyPath("\(key)[\(index)]"), file: file))
+            }
+            return tables
+        case let other?: throw error(key, "must be an array of tables ([[\(key)]]), not a \(other.typeName)")
+        }
+    }
+
     public func string(_ key: String) throws(ConfigError) -> String {
         guard let value = try optionalString(key) else { throw error(key, "is required (a string)") }
         return value
@@ -122,6 +137,16 @@ public struct ConfigTable: Sendable {
             }
             return number
         case let other?: throw error(key, "must be an integer, not a \(other.typeName)")
+        }
+    }
+
+    /// A required number, integer or float.
+    public func number(_ key: String) throws(ConfigError) -> Double {
+        switch values[key] {
+        case nil: throw error(key, "is required")
+        case .int(let number)?: return Double(number)
+        case .double(let number)?: return number
+        case let other?: throw error(key, "must be a number, not a \(other.typeName)")
         }
     }
 

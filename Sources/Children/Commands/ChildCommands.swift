@@ -40,7 +40,7 @@ enum ChildCommands {
             throw CommandError(.conflict, "a child with this identity number is already registered", field: "id_number")
         }
         if let school = arguments.optionalString("school_id") {
-            _ = try Lookup.row(db, "school", id: school, what: "school", field: "school_id")
+            _ = try db.record("school", id: school, what: "school", field: "school_id")
         }
         let id = OpaqueID.make("CH")
         try db.execute(

@@ -46,8 +46,8 @@ enum GuardianshipCommands {
             ArgumentSpec("outcome", .string, required: true, choices: MeasureOutcome.names, "how it ended"),
         ]
     ) { context, events in
-        let measure = try Lookup.row(
-            events.db, "guardianship_measure", id: try context.arguments.string("measure_id"), what: "guardianship measure",
+        let measure = try events.db.record(
+            "guardianship_measure", id: try context.arguments.string("measure_id"), what: "guardianship measure",
             field: "measure_id")
         let kind = GuardianshipMeasure(rawValue: measure["kind"])!
         let outcome = try context.arguments.string("outcome")

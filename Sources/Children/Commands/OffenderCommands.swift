@@ -52,7 +52,7 @@ enum OffenderCommands {
 
     /// The case `case_id` names, with the facts the law asks about.
     private static func offenderCase(_ db: Database, _ arguments: Arguments) throws -> (row: Row, facts: ConditionalNonProsecution.Facts) {
-        let row = try Lookup.row(db, "offender_case", id: try arguments.string("case_id"), what: "offender case", field: "case_id")
+        let row = try db.record("offender_case", id: try arguments.string("case_id"), what: "offender case", field: "case_id")
         let child = try Lookup.child(db, row["child_id"])
         let facts = ConditionalNonProsecution.Facts(
             birthDate: CalendarDate(child["birth_date"] as String)!, offenceDate: CalendarDate(row["offence_date"] as String)!,

@@ -88,7 +88,7 @@ enum PreventionCommands {
                 ArgumentSpec("follow_up_due", .time, "when the follow-up falls due (default: now + remedy_follow_up_days)"),
             ]
         ) { context, events in
-            let finding = try Lookup.row(events.db, "finding", id: try context.arguments.string("finding_id"), what: "finding", field: "finding_id")
+            let finding = try events.db.record("finding", id: try context.arguments.string("finding_id"), what: "finding", field: "finding_id")
             let kind: RemedyKind = try context.arguments.choice("kind")
             let due = context.arguments.optionalTime("follow_up_due")
                 ?? context.now.addingTimeInterval(TimeInterval(settings.remedyFollowUpDays) * 86_400)
@@ -116,7 +116,7 @@ enum PreventionCommands {
             ArgumentSpec("result", .string, required: true, choices: RemedyResult.names, "what the follow-up found"),
         ]
     ) { context, events in
-        let remedy = try Lookup.row(events.db, "remedy", id: try context.arguments.string("remedy_id"), what: "remedy", field: "remedy_id")
+        let remedy = try events.db.record("remedy", id: try context.arguments.string("remedy_id"), what: "remedy", field: "remedy_id")
         if let result: String = remedy["result"] {
             throw CommandError(.conflict, "the remedy was already followed up: \(result)")
         }

@@ -37,7 +37,7 @@ enum SchoolCommands {
         ]
     ) { context, events in
         let arguments = context.arguments
-        let school = try Lookup.row(events.db, "school", id: try arguments.string("school_id"), what: "school", field: "school_id")
+        let school = try events.db.record("school", id: try arguments.string("school_id"), what: "school", field: "school_id")
         let held = try arguments.date("held_on")
         guard held <= CalendarDate(context.now) else {
             throw CommandError(.invalidArgument, "a session on \(held) has not been held yet", field: "held_on")

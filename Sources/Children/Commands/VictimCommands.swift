@@ -45,7 +45,7 @@ enum VictimCommands {
     }
 
     static func victimCase(_ db: Database, _ arguments: Arguments) throws -> Row {
-        try Lookup.row(db, "victim_case", id: try arguments.string("case_id"), what: "victim case", field: "case_id")
+        try db.record("victim_case", id: try arguments.string("case_id"), what: "victim case", field: "case_id")
     }
 
     static let caseArgument = ArgumentSpec("case_id", .string, required: true, "the victim case")
@@ -101,7 +101,7 @@ enum VictimCommands {
         ]
     ) { context, events in
         let row = try victimCase(events.db, context.arguments)
-        let centre = try Lookup.row(events.db, "interview_centre", id: try context.arguments.string("centre_id"), what: "interview centre", field: "centre_id")
+        let centre = try events.db.record("interview_centre", id: try context.arguments.string("centre_id"), what: "interview centre", field: "centre_id")
         let id = OpaqueID.make("IV")
         let caseID: String = row["id"]
         let centreID: String = centre["id"]
@@ -144,8 +144,8 @@ enum VictimCommands {
             ArgumentSpec("lawyer_id", .string, required: true, "the lawyer service's id of the lawyer"),
         ]
     ) { context, events in
-        let request = try Lookup.row(
-            events.db, "legal_aid_request", id: try context.arguments.string("request_id"), what: "legal-aid request", field: "request_id")
+        let request = try events.db.record(
+            "legal_aid_request", id: try context.arguments.string("request_id"), what: "legal-aid request", field: "request_id")
         let lawyer = try context.arguments.text("lawyer_id")
         let requestID: String = request["id"]
         if let assigned: String = request["lawyer_id"] {

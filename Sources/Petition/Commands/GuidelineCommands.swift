@@ -1,0 +1,96 @@
+import BanshiKit
+import Foundation
+import GRDB
+
+/// The guideline knowledge base: import with history, search, read.
+enum GuidelineCommands {
+    static func all(_ settings: PetitionSettings) -> [CommandSpec] { [importDirectory(settings), search, get, history, list] }
+
+    static func importDirectory(_ settings: PetitionSettings) -> CommandSpec {
+        CommandSpec(
+            "guidelines.import", "import every .md guideline of a directory; a changed one gets a new version, the old kept",
+            arguments: [ArgumentSpec("directory", .string, "the directory on the service's host (default: guidelines_dir)")]
+        ) { context, events in
+            let directory = context.arguments.optionalString("directory") ?? settings.guidelinesDirectory
+            let documents = try GuidelineLibrary.read(directory: directory)
+            let outcome = try GuidelineLibrary.store(documents, events: &events, now: context.now)
+            return [
+                "directory": .string(directory), "added": .array(outcome.added.map { .string($0) }),
+                "updated": .array(outcome.updated.map { .string($0) }), "unchanged": .array(outcome.unchanged.map { .string($0) }),
+            ]
+        }
+    }
+
+    static let search = CommandSpec(
+        "guideline.search", "search the guidelines (Chinese substrings; 1- and 2-character terms too), ranked, with highlighted snippets",
+        arguments: [
+            ArgumentSpec("query", .string, required: true, "the search text; every term must occur"),
+            ArgumentSpec("category", .string, choices: PetitionCategory.names, "only this category"),
+            ArgumentSpec("limit", .integer, "at most this many, 1 to 100 (default 10)"),
+        ]
+    ) { context in
+        let query = try context.arguments.text("query")
+        guard query.count <= 200 else {
+            throw CommandError(.invalidArgument, "a search of more than 200 characters is a question: use inquiry.submit", field: "query")
+        }
+        let limit = Int(try context.arguments.int("limit", default: 10, in: 1...100))
+        let category = context.arguments.optionalString("category")
+        let hits = try await context.read { db in try GuidelineSearch.search(db, query, category: category, limit: limit) }
+        return ["query": .string(query), "hits": .array(hits.map(\.json))]
+    }
+
+    static let get = CommandSpec(
+        "guideline.get", "a guideline's text: the current version, or the one asked for",
+        arguments: [
+            ArgumentSpec("guideline_id", .string, required: true, "the guideline"),
+            ArgumentSpec("version", .integer, "a past version (default: current)"),
+        ]
+    ) { context in
+        let id = try context.arguments.string("guideline_id")
+        let version = context.arguments.values["version"]?.intValue
+        return try await context.read { db in
+            let guideline = try db.record("guideline", id: id, what: "guideline", field: "guideline_id")
+            let wanted = version ?? guideline["current_version"]
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT * FROM guideline_version WHERE guideline_id = ? AND version = ?", arguments: [id, wanted])
+            else {
+                throw CommandError(.notFound, "guideline '\(id)' has no version \(wanted)", field: "version")
+            }
+            guard case .object(var record) = row.jsonObject() else { return .null }
+            record["current_version"] = .int(guideline["current_version"])
+            return .object(record)
+        }
+    }
+
+    static let history = CommandSpec(
+        "guideline.history", "every version of a guideline, newest first",
+        arguments: [ArgumentSpec("guideline_id", .string, required: true, "the guideline")]
+    ) { context in
+        let id = try context.arguments.string("guideline_id")
+        return try await context.read { db in
+            _ = try db.record("guideline", id: id, what: "guideline", field: "guideline_id")
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT version, title, category, source_file, imported_at, length(body) AS characters
+                    FROM guideline_version WHERE guideline_id = ? ORDER BY version DESC
+                    """,
+                arguments: [id])
+            return ["guideline_id": .string(id), "versions": .array(rows.map { $0.jsonObject() })]
+        }
+    }
+
+    static let list = CommandSpec(
+        "guideline.list", "every guideline with its current version",
+        arguments: [ArgumentSpec("category", .string, choices: PetitionCategory.names, "only this category")]
+    ) { context in
+        let category = context.arguments.optionalString("category")
+        return try await context.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: "SELECT id, category, title, current_version, updated_at FROM guideline WHERE (?1 IS NULL OR category = ?1) ORDER BY category, id",
+                arguments: [category])
+            return ["guidelines": .array(rows.map { $0.jsonObject() })]
+        }
+    }
+}

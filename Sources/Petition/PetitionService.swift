@@ -1,0 +1,31 @@
+import BanshiKit
+import Foundation
+import GRDB
+import ServiceLifecycle
+
+/// `banshi-petition`: the 12309 window (12309 云窗口): guidelines, Q&A, petitions and judicial aid.
+public enum PetitionService {
+    public static let definition = ServiceDefinition(
+        name: "petition", migrations: PetitionSchema.register, events: PetitionEvents.catalog
+    ) { environment in
+        guard let section = environment.settings else {
+            throw ConfigError(key: "services.petition", "is missing", file: environment.config.file)
+        }
+        let settings = try PetitionSettings(section.table)
+        var services: [any Service] = []
+        if settings.importOnStart {
+            services.append(
+                CommandTimer(["procuratorates.import", "guidelines.import"], every: nil, atStart: true, environment: environment, control: section.control))
+        }
+        if let interval = settings.scanInterval {
+            services.append(CommandTimer(["deadlines.scan"], every: interval, environment: environment, control: section.control))
+        }
+        return ServiceParts(commands: commands(settings), services: services)
+    }
+
+    /// Every command of the service, in the order `help` lists them.
+    public static func commands(_ settings: PetitionSettings) -> [CommandSpec] {
+        GuidelineCommands.all(settings) + InquiryCommands.all + PetitionCommands.all + AidCommands.all(settings)
+            + ProcuratorateCommands.all(settings) + [DeadlineCommands.scan]
+    }
+}

@@ -1,0 +1,73 @@
+import BanshiKit
+import Foundation
+
+/// The cap on a judicial-aid amount: normally 36 months of the province's average monthly wage of the
+/// year before the decision (人民检察院国家司法救助工作细则). A minor with a serious injury or in need of
+/// long-term therapy may exceed it, with the reason recorded.
+public struct AidCap: Sendable {
+    public static let months = 36
+
+    /// Average monthly wage by year, in yuan (`config/aid-wages.toml`).
+    public let wages: [Int: Double]
+
+    public init(wages: [Int: Double]) { self.wages = wages }
+
+    /// Reads `[wages]` of a TOML file: `2025 = 9200` per year.
+    public init(file: String) throws(ConfigError) {
+        let table = try ConfigTable.load(file: file)
+        try table.rejectUnknownKeys(["wages"])
+        let section = try table.table("wages")
+        var wages: [Int: Double] = [:]
+        for key in section.values.keys {
+            guard let year = Int(key), (2000...2100).contains(year) else {
+                throw section.error(key, "a year from 2000 to 2100 is expected as the key")
+            }
+            let wage = try section.number(key)
+            guard wage > 0 else { throw section.error(key, "the average monthly wage must be positive") }
+            wages[year] = wage
+        }
+        guard !wages.isEmpty else { throw section.error(nil, "lists no year") }
+        self.wages = wages
+    }
+
+    /// The year whose wage sets the cap for a decision made in `decisionYear`: the year before.
+    public static func wageYear(forDecisionIn decisionYear: Int) -> Int { decisionYear - 1 }
+
+    /// The cap for a decision in `decisionYear`, or `unavailable` naming the missing year.
+    public func cap(forDecisionIn decisionYear: Int) throws(CommandError) -> (amount: Double, wageYear: Int) {
+        let year = Self.wageYear(forDecisionIn: decisionYear)
+        guard let wage = wages[year] else {
+            throw CommandError(
+                .unavailable, "no average monthly wage is configured for \(year); add it to the aid wage table",
+                details: ["year": .int(Int64(year))])
+        }
+        return (Double(Self.months) * wage, year)
+    }
+
+    /// Checks `amount` against the cap: above it only for a minor with a serious injury or long-term
+    /// therapy, with a reason.
+    public func check(
+        amount: Double, category: AidCategory, decisionYear: Int, seriousInjuryOrLongTermTherapy: Bool, exceedReason: String?
+    ) throws(CommandError) -> (cap: Double, wageYear: Int, exceeds: Bool) {
+        guard amount > 0, amount.isFinite else {
+            throw CommandError(.invalidArgument, "the amount must be a positive number of yuan", field: "amount")
+        }
+        let (cap, year) = try cap(forDecisionIn: decisionYear)
+        guard amount > cap else { return (cap, year, false) }
+        let details: [String: JSONValue] = ["field": "amount", "cap": .double(cap), "wage_year": .int(Int64(year))]
+        guard category == .minor, seriousInjuryOrLongTermTherapy else {
+            throw CommandError(
+                .invalidArgument,
+                "\(Self.format(amount)) yuan exceeds the cap of \(Self.format(cap)) (36 × the \(year) average monthly wage); only a minor with a serious injury or long-term therapy may exceed it",
+                details: details)
+        }
+        guard let reason = exceedReason?.trimmingCharacters(in: .whitespacesAndNewlines), !reason.isEmpty else {
+            throw CommandError(
+                .invalidArgument, "exceeding the cap of \(Self.format(cap)) yuan for a minor needs a recorded reason (exceed_reason)",
+                details: details.merging(["field": "exceed_reason"]) { _, new in new })
+        }
+        return (cap, year, true)
+    }
+
+    static func format(_ amount: Double) -> String { String(format: "%.2f", amount) }
+}

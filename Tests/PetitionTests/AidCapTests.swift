@@ -1,0 +1,57 @@
+import BanshiKit
+import Petition
+import Testing
+
+@Suite("Judicial aid: the 36-month cap and the minor's exception")
+struct AidCapTests {
+    /// A decision in 2026 is capped by the 2025 wage: 36 × 10,000 = 360,000 yuan.
+    let cap = AidCap(wages: [2025: 10_000])
+
+    func check(_ amount: Double, _ category: AidCategory = .petitioner, serious: Bool = false, reason: String? = nil) throws -> Bool {
+        try cap.check(amount: amount, category: category, decisionYear: 2026, seriousInjuryOrLongTermTherapy: serious, exceedReason: reason).exceeds
+    }
+
+    func error(_ amount: Double, _ category: AidCategory = .petitioner, serious: Bool = false, reason: String? = nil) -> CommandError? {
+        do {
+            _ = try cap.check(amount: amount, category: category, decisionYear: 2026, seriousInjuryOrLongTermTherapy: serious, exceedReason: reason)
+            return nil
+        } catch { return error }
+    }
+
+    @Test("Exactly 36 × the previous year's wage is allowed; one yuan more is not, and the error names the cap")
+    func boundary() throws {
+        #expect(try check(360_000) == false)
+        let above = try #require(error(360_001))
+        #expect(above.code == .invalidArgument)
+        #expect(above.details["field"] == "amount")
+        #expect(above.details["cap"] == .double(360_000))
+        #expect(above.details["wage_year"] == 2025)
+    }
+
+    @Test("A minor seriously injured or in long-term therapy may exceed it, with a reason")
+    func minor() throws {
+        #expect(try check(500_000, .minor, serious: true, reason: "长期康复治疗") == true)
+        #expect(error(500_000, .minor, serious: true, reason: nil)?.details["field"] == "exceed_reason")
+        #expect(error(500_000, .minor, serious: true, reason: "  ")?.details["field"] == "exceed_reason")
+        #expect(error(500_000, .minor, serious: false, reason: "长期康复治疗")?.details["field"] == "amount")
+        #expect(error(500_000, .disabled, serious: true, reason: "长期康复治疗")?.details["field"] == "amount")
+        #expect(try check(360_000, .minor) == false)
+    }
+
+    @Test("No wage for the year before is unavailable, naming the year; a non-positive amount is invalid")
+    func missing() {
+        let cap = self.cap
+        #expect(throws: CommandError(.unavailable, "no average monthly wage is configured for 2029; add it to the aid wage table", details: ["year": 2029])) {
+            _ = try cap.cap(forDecisionIn: 2030)
+        }
+        #expect(error(0)?.details["field"] == "amount")
+        #expect(error(-5)?.code == .invalidArgument)
+    }
+
+    @Test("The shipped wage table reads and covers last year")
+    func shipped() throws {
+        let table = try AidCap(file: "config/aid-wages.toml")
+        #expect(table.wages[2025] == 10_610)
+        #expect(try table.cap(forDecisionIn: 2026).amount == 381_960)
+    }
+}
