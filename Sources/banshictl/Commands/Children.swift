@@ -12,39 +12,9 @@ struct ChildrenRecords: ParsableCommand {
         discussion: "State-changing commands go through `banshictl call children COMMAND --arg k=v`; `banshictl call children help` lists them.",
         subcommands: [List.self, Show.self, Timeline.self, Cases.self, Case.self, Coverage.self])
 
-    /// Options every children subcommand takes.
-    struct Options: ParsableArguments {
-        @OptionGroup var global: GlobalOptions
-
-        @Flag(name: .long, help: "Print the service's result as JSON instead of a table.")
-        var json = false
-
-        /// Calls `command`, prints JSON when asked, else hands the result to `table`.
-        func show(_ command: String, _ args: [String: JSONValue], table: (JSONValue) -> String) throws {
-            let result = try ServiceCall(global: global, service: "children").result(command, args)
-            print(json ? prettyJSON(result) : table(result))
-        }
-    }
-
-    /// Rows of `items` under `columns` (header, key).
-    static func table(_ items: [JSONValue]?, _ columns: [(String, String)]) -> String {
-        var table = Table(columns.map(\.0))
-        for item in items ?? [] { table.add(columns.map { cell(item[$0.1]) }) }
-        return table.render()
-    }
-
-    /// `key: value` lines for the scalar fields of a record, keys sorted.
-    static func fields(_ record: JSONValue) -> String {
-        let object = record.objectValue ?? [:]
-        let scalars = object.keys.sorted().filter { object[$0]?.arrayValue == nil }
-        var table = Table(["FIELD", "VALUE"])
-        for key in scalars { table.add([key, cell(object[key])]) }
-        return table.render()
-    }
-
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List children, oldest registration first.")
-        @OptionGroup var options: Options
+        @OptionGroup var options: RecordOptions
         @Option(help: "Only children with this migrant status (migrant, left-behind, local).") var migrantStatus: String?
         @Option(help: "Only children of this school id.") var school: String?
         @Option(help: "At most this many (1 to 1000).") var limit: Int = 100
@@ -53,8 +23,8 @@ struct ChildrenRecords: ParsableCommand {
             var args: [String: JSONValue] = ["limit": .int(Int64(limit))]
             if let migrantStatus { args["migrant_status"] = .string(migrantStatus) }
             if let school { args["school_id"] = .string(school) }
-            try options.show("child.list", args) { result in
-                ChildrenRecords.table(result["children"]?.arrayValue, [
+            try options.show(service: "children", "child.list", args) { result in
+                recordTable(result["children"]?.arrayValue, [
                     ("ID", "id"), ("NAME", "name"), ("BORN", "birth_date"), ("STATUS", "migrant_status"),
                     ("PROVINCE", "household_province"), ("SCHOOL", "school_id"), ("REGISTERED", "registered_at"),
                 ])
@@ -64,22 +34,22 @@ struct ChildrenRecords: ParsableCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one child's record, guardians and cases.")
-        @OptionGroup var options: Options
+        @OptionGroup var options: RecordOptions
         @Argument(help: "The child's id.") var childID: String
 
         func run() throws {
-            try options.show("child.get", ["child_id": .string(childID)]) { record in
+            try options.show(service: "children", "child.get", ["child_id": .string(childID)]) { record in
                 [
-                    ChildrenRecords.fields(record),
-                    "\nGuardians\n" + ChildrenRecords.table(record["guardians"]?.arrayValue, [("NAME", "name"), ("RELATION", "relation"), ("PHONE", "phone")]),
-                    "\nOffender cases\n" + ChildrenRecords.table(record["offender_cases"]?.arrayValue, [
+                    recordFields(record),
+                    "\nGuardians\n" + recordTable(record["guardians"]?.arrayValue, [("NAME", "name"), ("RELATION", "relation"), ("PHONE", "phone")]),
+                    "\nOffender cases\n" + recordTable(record["offender_cases"]?.arrayValue, [
                         ("CASE", "id"), ("CHARGE", "charge"), ("STATUS", "status"), ("PROBATION ENDS", "probation_ends"),
                     ]),
-                    "\nVictim cases\n" + ChildrenRecords.table(record["victim_cases"]?.arrayValue, [
+                    "\nVictim cases\n" + recordTable(record["victim_cases"]?.arrayValue, [
                         ("CASE", "id"), ("OFFENCE", "offence_type"), ("REGISTERED", "registered_at"), ("INTERVENED", "intervened_at"),
                         ("AID", "aid_decision"),
                     ]),
-                    "\nGuardianship measures\n" + ChildrenRecords.table(record["guardianship_measures"]?.arrayValue, [
+                    "\nGuardianship measures\n" + recordTable(record["guardianship_measures"]?.arrayValue, [
                         ("MEASURE", "id"), ("KIND", "kind"), ("FOLLOW-UP DUE", "follow_up_due"), ("OUTCOME", "outcome"),
                     ]),
                 ].joined(separator: "\n")
@@ -89,12 +59,12 @@ struct ChildrenRecords: ParsableCommand {
 
     struct Timeline: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show everything that happened to one child, in order.")
-        @OptionGroup var options: Options
+        @OptionGroup var options: RecordOptions
         @Argument(help: "The child's id.") var childID: String
 
         func run() throws {
-            try options.show("child.timeline", ["child_id": .string(childID)]) { result in
-                ChildrenRecords.table(result["events"]?.arrayValue, [
+            try options.show(service: "children", "child.timeline", ["child_id": .string(childID)]) { result in
+                recordTable(result["events"]?.arrayValue, [
                     ("SEQ", "seq"), ("TIME", "time"), ("EVENT", "type"), ("SUBJECT", "subject"), ("DATA", "data"),
                 ])
             }
@@ -103,7 +73,7 @@ struct ChildrenRecords: ParsableCommand {
 
     struct Cases: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List offender or victim cases.")
-        @OptionGroup var options: Options
+        @OptionGroup var options: RecordOptions
         @Argument(help: "offender or victim.") var kind: String
         @Option(help: "Only this child's cases.") var child: String?
         @Option(help: "Offender cases in this status (registered, on-probation, revoked, not-prosecuted).") var status: String?
@@ -121,38 +91,32 @@ struct ChildrenRecords: ParsableCommand {
                    ("DECIDED", "decided_on"), ("PROBATION ENDS", "probation_ends")]
                 : [("CASE", "id"), ("CHILD", "child_id"), ("OFFENCE", "offence_type"), ("REGISTERED", "registered_at"),
                    ("INTERVENTION DUE", "intervention_due_at"), ("INTERVENED", "intervened_at"), ("AID", "aid_decision")]
-            try options.show("case.list", args) { ChildrenRecords.table($0["cases"]?.arrayValue, columns) }
+            try options.show(service: "children", "case.list", args) { recordTable($0["cases"]?.arrayValue, columns) }
         }
     }
 
     struct Case: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one case with everything recorded on it.")
-        @OptionGroup var options: Options
+        @OptionGroup var options: RecordOptions
         @Argument(help: "The case id.") var caseID: String
 
         func run() throws {
-            try options.show("case.get", ["case_id": .string(caseID)]) { record in
-                let lists = (record.objectValue ?? [:]).filter { $0.value.arrayValue != nil }.keys.sorted()
-                return ([ChildrenRecords.fields(record)] + lists.map { key in
-                    "\n\(key.replacingOccurrences(of: "_", with: " ").capitalized)\n"
-                        + (record[key]?.arrayValue ?? []).map { $0.serialized() }.joined(separator: "\n")
-                }).joined(separator: "\n")
-            }
+            try options.show(service: "children", "case.get", ["case_id": .string(caseID)], view: recordWithLists)
         }
     }
 
     struct Coverage: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Legal-education coverage of schools for migrant workers' children.")
-        @OptionGroup var options: Options
+        @OptionGroup var options: RecordOptions
         @Option(help: "The calendar year (default: this year).") var year: Int?
 
         func run() throws {
             var args: [String: JSONValue] = [:]
             if let year { args["year"] = .int(Int64(year)) }
-            try options.show("legal-education.coverage", args) { result in
+            try options.show(service: "children", "legal-education.coverage", args) { result in
                 let rate = result["coverage"]?.doubleValue.map { String(format: "%.1f%%", $0 * 100) } ?? "-"
                 return "\(cell(result["covered"])) of \(cell(result["schools"])) schools covered in \(cell(result["year"])): \(rate)\n\n"
-                    + ChildrenRecords.table(result["by_school"]?.arrayValue, [
+                    + recordTable(result["by_school"]?.arrayValue, [
                         ("SCHOOL", "id"), ("NAME", "name"), ("DISTRICT", "district"), ("SESSIONS", "sessions"), ("ATTENDEES", "attendees"),
                     ])
             }
