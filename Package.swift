@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "banshictl", targets: ["banshictl"]),
         .executable(name: "banshi-children", targets: ["banshi-children"]),
         .executable(name: "banshi-petition", targets: ["banshi-petition"]),
+        .executable(name: "banshi-coordinator", targets: ["banshi-coordinator"]),
         .executable(name: "banshi-loadgen", targets: ["banshi-loadgen"]),
         .executable(name: "banshi-loadsink", targets: ["banshi-loadsink"]),
     ],
@@ -40,6 +41,7 @@ let package = Package(
                 "ZeroMQ",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
@@ -80,6 +82,20 @@ let package = Package(
         .executableTarget(
             name: "banshi-petition",
             dependencies: ["Petition", "BanshiKit"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Coordinator",
+            dependencies: [
+                "BanshiKit", "ZeroMQ", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "banshi-coordinator",
+            dependencies: ["Coordinator", "BanshiKit"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -135,8 +151,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "CoordinatorTests",
+            dependencies: ["Coordinator", "BanshiKit"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SystemTests",
-            dependencies: ["BanshiKit", "BanshiTesting", "ZeroMQ", "Children", "Petition"],
+            dependencies: ["BanshiKit", "BanshiTesting", "ZeroMQ", "Children", "Petition", "Coordinator"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -9,7 +9,7 @@ public struct ConfigTable: Sendable {
     /// A TOML value; dates are kept as their text.
     public indirect enum Value: Sendable {
         case string(String), int(Int), double(Double), bool(Bool), array([Value]), table([String: Value])
-        var typeName: String {
+        public var typeName: String {
             switch self {
             case .string: "string"
             case .int: "integer"

@@ -38,10 +38,11 @@ public struct EventAppender {
         self.source = EventEnvelope.source(of: service)
     }
 
-    /// Appends one event. `correlationid` defaults to the request's flow, or the event's own id.
+    /// Appends one event. `correlationid` defaults to the request's flow, or the event's own id;
+    /// `causationid` to the request's id (pass the event that caused it when that is more precise).
     @discardableResult
     public mutating func emit(
-        _ type: String, subject: String? = nil, data: JSONValue = [:], correlationid: String? = nil
+        _ type: String, subject: String? = nil, data: JSONValue = [:], correlationid: String? = nil, causationid: String? = nil
     ) throws -> EventEnvelope {
         let topic: (type: String, frame: [UInt8])
         if let lastTopic, lastTopic.type == type {
@@ -55,7 +56,7 @@ public struct EventAppender {
         try catalog?.check(type, data: data)
         let envelope = EventEnvelope(
             id: EventID.next(), source: source, type: topic.type, time: time, subject: subject, data: data, seq: nextSeq,
-            correlationid: correlationid ?? self.correlationid, causationid: causationid)
+            correlationid: correlationid ?? self.correlationid, causationid: causationid ?? self.causationid)
         let bytes = envelope.serializedBytes()
         try EventLog.insert(envelope, bytes: bytes, db: db)
         lastSeq = nextSeq

@@ -42,7 +42,10 @@ enum AidCommands {
             data["source_service"] = .string(source.service)
             data["source_ref"] = .string(source.ref)
         }
-        try events.emit("petition.aid.opened", subject: "aid/\(id)", data: .object(data))
+        // The aid case belongs to the flow that opened it (a child's referral, say): its later events
+        // carry the same correlationid, however much later and by whomever they are caused.
+        let opened = try events.emit("petition.aid.opened", subject: "aid/\(id)", data: .object(data))
+        try events.db.execute(sql: "UPDATE aid_case SET correlation_id = ? WHERE id = ?", arguments: [opened.correlationid, id])
         return .object(data)
     }
 
@@ -165,7 +168,7 @@ enum AidCommands {
                     sql: "UPDATE aid_case SET status = 'rejected', decision_reason = ?, decided_at = ? WHERE id = ?", arguments: [reason, at, id])
                 data["exceeds_cap"] = false
             }
-            try events.emit("petition.aid.decided", subject: "aid/\(id)", data: .object(data))
+            try events.emit("petition.aid.decided", subject: "aid/\(id)", data: .object(data), correlationid: row["correlation_id"] as String?)
             return .object(data)
         }
     }
@@ -181,7 +184,7 @@ enum AidCommands {
         var data = routing(row)
         data["aid_id"] = .string(id)
         data["amount"] = .double(row["amount"])
-        try events.emit("petition.aid.paid", subject: "aid/\(id)", data: .object(data))
+        try events.emit("petition.aid.paid", subject: "aid/\(id)", data: .object(data), correlationid: row["correlation_id"] as String?)
         return .object(data)
     }
 

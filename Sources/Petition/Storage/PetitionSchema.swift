@@ -99,6 +99,7 @@ enum PetitionSchema {
                     procuratorate_id TEXT NOT NULL REFERENCES procuratorate(id),
                     petition_id TEXT REFERENCES petition(id),
                     situation TEXT NOT NULL,
+                    correlation_id TEXT,
                     opened_at TEXT NOT NULL,
                     status TEXT NOT NULL CHECK (status IN (\(AidStatus.sqlList))),
                     amount REAL CHECK (amount > 0),

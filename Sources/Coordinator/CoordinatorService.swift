@@ -1,0 +1,58 @@
+import BanshiKit
+import Foundation
+import GRDB
+import ServiceLifecycle
+
+/// `banshi-coordinator`: routes cross-cutting events into commands on other services, acknowledged,
+/// retried and applied exactly once.
+///
+/// A durable subscription (the services in `follow`) decides, in the same transaction as its cursor,
+/// which rules each event triggers; the delivery worker sends the commands and settles each attempt.
+public enum CoordinatorService {
+    public static let definition = ServiceDefinition(
+        name: "coordinator", migrations: CoordinatorSchema.register, events: CoordinatorEvents.catalog
+    ) { environment in
+        guard let section = environment.settings, let database = environment.database else {
+            throw ConfigError(key: "services.coordinator", "is missing", file: environment.config.file)
+        }
+        let settings = try CoordinatorSettings(section.table)
+        let subscription = try SubscriberSettings(environment)
+        let targets = Set(environment.config.services.map(\.name)).subtracting(["coordinator"])
+        let book: RouteBook
+        do throws(RuleFileError) {
+            book = try RouteBook.load(file: settings.routesFile, services: targets)
+        } catch {
+            throw section.table.error("routes_file", error.description)
+        }
+        environment.logger.info("routes loaded", metadata: ["file": "\(book.file)", "rules": "\(book.rules.count)"])
+        let state = RouteState(book, services: targets)
+        let worker = DeliveryWorker(
+            database: database, context: environment.context,
+            controls: Dictionary(environment.config.services.map { ($0.name, $0.control) }, uniquingKeysWith: { first, _ in first }),
+            ownControl: section.control, timeout: environment.config.runtime.requestTimeout, logger: environment.logger)
+        let subscriber = DurableSubscriber(
+            context: environment.context, busEndpoint: environment.config.bus.subscribe, sources: subscription.sources,
+            database: database, requestTimeout: environment.config.runtime.requestTimeout,
+            receiveHighWaterMark: subscription.receiveHighWaterMark, logger: environment.logger,
+            committed: { _ in worker.nudge() }
+        ) { db, event in
+            _ = try RouteDecision.decide(db, event, book: state.current, settings: settings, now: Date())
+        }
+        return ServiceParts(
+            commands: RouteCommands.all(state) + [SettleCommand.make(settings)],
+            services: [
+                DurableSubscriberService(subscriber), DeliveryService(worker: worker),
+                HangupCommand("rules.reload", environment: environment, control: section.control),
+            ],
+            status: {
+                var status: [String: JSONValue] = ["subscriptions": subscriber.statusValue(), "rules": .int(Int64(state.current.rules.count))]
+                if let counts = try? await database.writer.read({ db -> [String: JSONValue] in
+                    let rows = try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM delivery GROUP BY status")
+                    return Dictionary(uniqueKeysWithValues: rows.map { ($0["status"] as String, JSONValue.int($0["n"])) })
+                }) {
+                    status["deliveries"] = .object(counts)
+                }
+                return status
+            })
+    }
+}

@@ -1,0 +1,159 @@
+import BanshiKit
+import Foundation
+import GRDB
+import Logging
+import ServiceLifecycle
+import Synchronization
+import ZeroMQ
+
+/// Delivers the pending routes: sends each command to its target, then settles the attempt through
+/// the coordinator's own control socket (`route.settle`), where the outcome, the retry schedule and
+/// the coordinator's event are written in one transaction.
+///
+/// The command's request id is the delivery id, so a command sent again after a crash or a lost
+/// reply is applied once by the target. Sockets are owned by the worker's one thread.
+final class DeliveryWorker: Sendable {
+    private let database: ServiceDatabase
+    private let context: Context
+    private let controls: [String: String]
+    private let ownControl: String
+    private let timeout: Duration
+    private let logger: Logger
+    private let wake = DispatchSemaphore(value: 0)
+    private let stopped = Atomic<Bool>(false)
+    private let done = DispatchSemaphore(value: 0)
+
+    init(database: ServiceDatabase, context: Context, controls: [String: String], ownControl: String, timeout: Duration, logger: Logger) {
+        self.database = database
+        self.context = context
+        self.controls = controls
+        self.ownControl = ownControl
+        self.timeout = timeout
+        self.logger = logger
+    }
+
+    /// Wakes the worker at once (new deliveries were decided).
+    func nudge() { wake.signal() }
+
+    func start() {
+        let thread = Thread { [self] in
+            self.loop()
+            self.done.signal()
+        }
+        thread.name = "banshi-delivery"
+        thread.start()
+    }
+
+    func stop() async {
+        stopped.store(true, ordering: .releasing)
+        wake.signal()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Thread { [done] in
+                done.wait()
+                continuation.resume()
+            }.start()
+        }
+    }
+
+    private struct Due {
+        let id: String
+        let target: String
+        let command: String
+        let args: String?
+        let problem: String?
+        let correlationID: String
+        let attempts: Int64
+    }
+
+    private func loop() {
+        var clients: [String: ControlClient] = [:]
+        while !stopped.load(ordering: .acquiring) {
+            let due: [Due]
+            do {
+                due = try database.writer.read { db in
+                    try Row.fetchAll(
+                        db,
+                        sql: """
+                            SELECT id, target, command, args, problem, correlation_id, attempts FROM delivery
+                            WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 32
+                            """,
+                        arguments: [Timestamp.format(Date())]
+                    ).map {
+                        Due(
+                            id: $0["id"], target: $0["target"], command: $0["command"], args: $0["args"], problem: $0["problem"],
+                            correlationID: $0["correlation_id"], attempts: $0["attempts"])
+                    }
+                }
+            } catch {
+                logger.error("reading pending deliveries failed", metadata: ["error": "\(error)"])
+                due = []
+            }
+            for delivery in due where !stopped.load(ordering: .acquiring) {
+                let outcome = deliver(delivery, clients: &clients)
+                settle(delivery, outcome)
+            }
+            if due.isEmpty { _ = wake.wait(timeout: .now() + .milliseconds(200)) }
+        }
+    }
+
+    /// What one attempt came to: `delivered`, `retry` (timeout, `unavailable`) or `dead`.
+    private struct Outcome {
+        let kind: String
+        let code: String?
+        let message: String?
+    }
+
+    private func deliver(_ delivery: Due, clients: inout [String: ControlClient]) -> Outcome {
+        if let problem = delivery.problem { return Outcome(kind: "dead", code: "unroutable", message: problem) }
+        guard let endpoint = controls[delivery.target] else {
+            return Outcome(kind: "dead", code: "unroutable", message: "\(delivery.target) is not configured")
+        }
+        let args = (try? JSONValue.parse(Array((delivery.args ?? "{}").utf8)))?.objectValue ?? [:]
+        do {
+            let client = try clients[delivery.target] ?? ControlClient(context: context, service: delivery.target, endpoint: endpoint, timeout: timeout)
+            clients[delivery.target] = client
+            let reply = try client.call(CommandRequest(id: delivery.id, command: delivery.command, args: args, correlationid: delivery.correlationID))
+            switch reply.outcome {
+            case .success: return Outcome(kind: "delivered", code: nil, message: nil)
+            case .failure(let error) where error.code == .unavailable:
+                return Outcome(kind: "retry", code: error.code.rawValue, message: error.message)
+            case .failure(let error):
+                return Outcome(kind: "dead", code: error.code.rawValue, message: error.message)
+            }
+        } catch {
+            // A timeout or a socket error: the target may be down. A fresh socket next time, so that
+            // nothing queued for the old connection is sent twice in a burst.
+            clients[delivery.target] = nil
+            return Outcome(kind: "retry", code: "timeout", message: "\(error)")
+        }
+    }
+
+    private func settle(_ delivery: Due, _ outcome: Outcome) {
+        var args: [String: JSONValue] = ["delivery_id": .string(delivery.id), "outcome": .string(outcome.kind)]
+        if let code = outcome.code { args["code"] = .string(code) }
+        if let message = outcome.message { args["message"] = .string(message) }
+        do {
+            // One request id per attempt: a settle sent twice (its reply lost) is recorded once.
+            let request = CommandRequest(id: "settle/\(delivery.id)/\(delivery.attempts + 1)", command: "route.settle", args: args)
+            let client = try ControlClient(context: context, service: "coordinator", endpoint: ownControl, timeout: timeout)
+            if case .failure(let error) = try client.call(request).outcome {
+                logger.warning("settling a delivery failed", metadata: ["delivery": "\(delivery.id)", "error": "\(error)"])
+            }
+        } catch {
+            // The delivery stays pending and is sent again; the target answers it from its stored reply.
+            logger.warning("settling a delivery failed", metadata: ["delivery": "\(delivery.id)", "error": "\(error)"])
+        }
+        logger.debug("delivery attempt", metadata: ["delivery": "\(delivery.id)", "outcome": "\(outcome.kind)", "code": "\(outcome.code ?? "-")"])
+    }
+}
+
+/// Runs the worker for the life of the service.
+struct DeliveryService: Service {
+    let worker: DeliveryWorker
+
+    func run() async throws {
+        worker.start()
+        try? await gracefulShutdown()
+        await worker.stop()
+    }
+}
