@@ -1,5 +1,6 @@
 import BanshiKit
 import Children
+import Coordinator
 import Petition
 import Foundation
 import Testing
@@ -9,7 +10,7 @@ import Testing
 /// `scripts/contract.sh` rewrites them (it runs this suite with BANSHI_WRITE_CONTRACT=1).
 @Suite("The published event contract matches the code")
 struct ContractDocumentTests {
-    static let catalogs = [ChildrenEvents.catalog, PetitionEvents.catalog]
+    static let catalogs = [ChildrenEvents.catalog, PetitionEvents.catalog, CoordinatorEvents.catalog]
     static let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../docs").standardized
     static let writing = ProcessInfo.processInfo.environment["BANSHI_WRITE_CONTRACT"] == "1"
 

@@ -1,0 +1,255 @@
+import BanshiKit
+import BanshiTesting
+import Foundation
+import Testing
+
+/// Bus, children, petition and coordinator as real processes: DESIGN.md rule 1 end to end, and the
+/// coordinator's delivery guarantees under failure.
+@Suite("System: the coordinator")
+struct CoordinatorSystemTests {
+    static let repository = PetitionSystemTests.repository
+
+    /// The four processes, the coordinator on `routes` (default: the shipped rules).
+    static func withFlow(
+        routes: String = "\(repository)/config/routes.toml", coordinatorKeys: String = "", _ body: (TestSuite) async throws -> Void
+    ) async throws {
+        try await TestSuite.with(
+            services: ["children", "petition", "coordinator"], runtime: "heartbeat_interval_ms = 100",
+            serviceKeys: [
+                "children": "scan_interval_ms = 0", "petition": PetitionSystemTests.keys(),
+                "coordinator": """
+                    follow = ["children", "petition"]
+                    routes_file = "\(routes)"
+                    retry_base_ms = 50
+                    retry_max_ms = 1000
+                    \(coordinatorKeys)
+                    """,
+            ]
+        ) { suite in
+            try await suite.start("bus")
+            try await suite.start("children")
+            try await suite.start("petition")
+            try await suite.start("coordinator")
+            try await body(suite)
+        }
+    }
+
+    /// Registers a child with a victim case of `offence` and refers it; returns (child id, case id).
+    static func referral(_ suite: TestSuite, offence: String = "sexual-assault") async throws -> (child: String, case: String) {
+        let children = Runner(suite)
+        let child = try await children.ok(
+            "child.register", ["name": "受害儿童", "birth_date": "2014-06-01", "household_province": "河南省", "migrant_status": "migrant"])["child_id"]!
+        let victimCase = try await children.ok("victim-case.register", ["child_id": child, "offence_type": .string(offence)])["case_id"]!
+        try await children.ok("abuse.refer", ["case_id": victimCase, "situation": "邻居报告"])
+        return (child.stringValue!, victimCase.stringValue!)
+    }
+
+    /// The petition service's aid cases opened from children cases, by source reference.
+    static func aidBySource(_ suite: TestSuite) async throws -> [String: [JSONValue]] {
+        let cases = try await Runner(suite, service: "petition").ok("aid.list", ["limit": 1000])["aid_cases"]?.arrayValue ?? []
+        return Dictionary(grouping: cases, by: { $0["source_ref"]?.stringValue ?? "" })
+    }
+
+    static func log(_ suite: TestSuite, _ service: String) async throws -> [JSONValue] {
+        try await Runner(suite, service: service).ok("events.since", ["after_seq": 0, "limit": 10_000])["events"]?.arrayValue ?? []
+    }
+
+    @Test("Rule 1 both ways: a referral opens aid with the child's case reference, the decision lands on the case, one correlationid throughout")
+    func flagship() async throws {
+        try await Self.withFlow { suite in
+            let (child, caseID) = try await Self.referral(suite)
+            var aid: JSONValue?
+            try await waitFor { aid = try await Self.aidBySource(suite)[caseID]?.first; return aid != nil }
+            let opened = try #require(aid)
+            #expect(opened["source_service"] == "children")
+            #expect(opened["category"] == "minor")
+            let aidRecord = try await Runner(suite, service: "petition").ok("aid.get", ["aid_id": opened["id"]!])
+            #expect(aidRecord["beneficiary_ref"] == .string(child))
+
+            try await Runner(suite, service: "petition").ok("aid.decide", ["aid_id": opened["id"]!, "decision": "approved", "amount": 50_000])
+            var recorded: JSONValue?
+            try await waitFor {
+                recorded = try await Runner(suite).ok("case.get", ["case_id": .string(caseID)])
+                return recorded?["aid_decision"] == "approved"
+            }
+            #expect(recorded?["aid_id"] == opened["id"])
+            #expect(recorded?["aid_amount"]?.doubleValue == 50_000)
+
+            // Every event of the flow shares the referral's correlationid.
+            let childrenLog = try await Self.log(suite, "children")
+            let referred = try #require(childrenLog.first { $0["type"] == "children.abuse.referred" })
+            let flow = try #require(referred["correlationid"]?.stringValue)
+            try await waitFor {
+                try await Self.log(suite, "coordinator").filter { $0["type"] == "coordinator.route.delivered" }.count == 2
+            }
+            var flowTypes: [String] = []
+            for service in ["children", "petition", "coordinator"] {
+                for event in try await Self.log(suite, service) where event["correlationid"] == .string(flow) {
+                    flowTypes.append(event["type"]!.stringValue!)
+                }
+            }
+            #expect(Set(flowTypes) == [
+                "children.abuse.referred", "petition.aid.opened", "coordinator.route.delivered", "petition.aid.decided", "children.aid.recorded",
+            ])
+            #expect(flowTypes.count == 6)
+            let delivered = try await Self.log(suite, "coordinator").filter { $0["type"] == "coordinator.route.delivered" }
+            #expect(delivered.first?["causationid"] == referred["id"])
+        }
+    }
+
+    @Test("Petition is down for 30 s while a referral is pending: the aid is opened exactly once when it is back")
+    func targetDown() async throws {
+        try await Self.withFlow { suite in
+            await suite.processes["petition"]?.stop()
+            let (_, caseID) = try await Self.referral(suite)
+            try await Task.sleep(for: .seconds(30))
+            let pending = try await Runner(suite, service: "coordinator").ok("delivery.list", ["status": "pending"])["deliveries"]?.arrayValue ?? []
+            #expect(pending.count == 1)
+            #expect((pending.first?["attempts"]?.intValue ?? 0) >= 2)
+            try await suite.start("petition")
+            try await waitFor(.seconds(20)) { try await Self.aidBySource(suite)[caseID]?.count == 1 }
+            try await Task.sleep(for: .seconds(1))
+            #expect(try await Self.aidBySource(suite)[caseID]?.count == 1)
+            let stats = try await Runner(suite, service: "coordinator").ok("routes.stats")["routes"]?.arrayValue ?? []
+            #expect(stats.first { $0["rule_id"] == "abuse-referral-opens-aid" }?["delivered"] == 1)
+        }
+    }
+
+    @Test("The coordinator is killed with SIGKILL mid-flow and restarted: every referral gets its aid, none twice")
+    func coordinatorKilled() async throws {
+        try await Self.withFlow { suite in
+            var cases: [String] = []
+            for index in 0..<30 {
+                cases.append(try await Self.referral(suite).case)
+                if index == 12 { suite.processes["coordinator"]?.signal(SIGKILL) }
+            }
+            _ = await suite.processes["coordinator"]?.waitForExit()
+            try await suite.start("coordinator")
+            try await waitFor(.seconds(30)) { try await Self.aidBySource(suite).filter { cases.contains($0.key) }.count == 30 }
+            try await Task.sleep(for: .seconds(1))
+            let bySource = try await Self.aidBySource(suite)
+            #expect(cases.allSatisfy { bySource[$0]?.count == 1 })
+            let deliveries = try await Runner(suite, service: "coordinator").ok("delivery.list", ["rule_id": "abuse-referral-opens-aid", "limit": 1000])
+            #expect(deliveries["deliveries"]?.arrayValue?.count == 30)
+            #expect(deliveries["deliveries"]?.arrayValue?.allSatisfy { $0["status"] == "delivered" } == true)
+        }
+    }
+
+    @Test("A malformed rule file is refused with the rule and the field; the old rules keep routing")
+    func badReload() async throws {
+        let routes = FileManager.default.temporaryDirectory.appendingPathComponent("routes-\(UUID().uuidString).toml").path
+        try FileManager.default.copyItem(atPath: "\(Self.repository)/config/routes.toml", toPath: routes)
+        defer { try? FileManager.default.removeItem(atPath: routes) }
+        try await Self.withFlow(routes: routes) { suite in
+            let coordinator = Runner(suite, service: "coordinator")
+            let original = try String(contentsOfFile: routes, encoding: .utf8)
+            try original.replacingOccurrences(of: "equals = \"children\"", with: "equal = \"children\"").write(toFile: routes, atomically: true, encoding: .utf8)
+            let refused = try #require(try await coordinator.failure("rules.reload"))
+            #expect(refused.code == .invalidArgument)
+            #expect(refused.details["rule"] == "aid-decision-to-child-case")
+            #expect(refused.details["field"] == "when.equal")
+            #expect(refused.message.contains("route 'aid-decision-to-child-case': when.equal"))
+
+            // SIGHUP with the file still bad changes nothing either.
+            suite.processes["coordinator"]?.signal(SIGHUP)
+            let (_, caseID) = try await Self.referral(suite)
+            try await waitFor { try await Self.aidBySource(suite)[caseID]?.count == 1 }
+            #expect(try await coordinator.ok("routes.list")["routes"]?.arrayValue?.count == 2)
+
+            try original.write(toFile: routes, atomically: true, encoding: .utf8)
+            #expect(try await coordinator.ok("rules.reload")["rules"]?.arrayValue?.count == 2)
+        }
+    }
+
+    @Test("A permanent error goes to the dead-letter list; fixed and retried from there, it is delivered; a disabled rule does not fire")
+    func deadLetters() async throws {
+        let routes = FileManager.default.temporaryDirectory.appendingPathComponent("routes-\(UUID().uuidString).toml").path
+        let original = try String(contentsOfFile: "\(Self.repository)/config/routes.toml", encoding: .utf8)
+        try original.replacingOccurrences(of: "command = \"aid.open\"", with: "command = \"aid.opn\"").write(toFile: routes, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: routes) }
+        try await Self.withFlow(routes: routes) { suite in
+            let coordinator = Runner(suite, service: "coordinator")
+            let (_, caseID) = try await Self.referral(suite)
+            var dead: [JSONValue] = []
+            try await waitFor { dead = try await coordinator.ok("dlq.list")["dead"]?.arrayValue ?? []; return dead.count == 1 }
+            #expect(dead.first?["last_error"]?.stringValue?.hasPrefix("unknown_command") == true)
+            let failed = try await Self.log(suite, "coordinator").filter { $0["type"] == "coordinator.route.failed" }
+            #expect(failed.count == 1)
+
+            let listed = try await suite.banshictl(["dlq", "list"])
+            #expect(listed.status == 0 && listed.stdout.contains("unknown_command"))
+            try original.write(toFile: routes, atomically: true, encoding: .utf8)
+            try await coordinator.ok("rules.reload")
+            let retried = try await suite.banshictl(["dlq", "retry", dead[0]["id"]!.stringValue!])
+            #expect(retried.status == 0)
+            try await waitFor { try await Self.aidBySource(suite)[caseID]?.count == 1 }
+
+            #expect(try await suite.banshictl(["routes", "disable", "abuse-referral-opens-aid"]).status == 0)
+            let routesTable = try await suite.banshictl(["routes", "list"])
+            #expect(routesTable.stdout.contains("abuse-referral-opens-aid") && routesTable.stdout.contains("off"))
+            let (_, ignored) = try await Self.referral(suite)
+            try await Task.sleep(for: .seconds(1))
+            #expect(try await Self.aidBySource(suite)[ignored] == nil)
+            #expect(try await suite.banshictl(["routes", "enable", "abuse-referral-opens-aid"]).status == 0)
+            let stats = try await suite.banshictl(["routes", "stats", "--json"])
+            let rows = try JSONValue.parse(Array(stats.stdout.utf8))["routes"]?.arrayValue ?? []
+            #expect(rows.first { $0["rule_id"] == "abuse-referral-opens-aid" }?["delivered"] == 1)
+        }
+    }
+
+    @Test("Loop protection: rules that feed each other stop at the hop limit, into the dead-letter list")
+    func hopLimit() async throws {
+        let routes = FileManager.default.temporaryDirectory.appendingPathComponent("routes-\(UUID().uuidString).toml").path
+        let loop = """
+            [[route]]
+            id = "referral"
+            topic = "children.abuse.referred"
+            target = "petition"
+            command = "aid.open"
+            [route.args]
+            category = "minor"
+            source_service = "children"
+            source_ref = "{data.case_id}"
+            beneficiary_ref = "{data.child_id}"
+
+            # Each aid opened opens another: a loop only the hop limit stops.
+            [[route]]
+            id = "echo"
+            topic = "petition.aid.opened"
+            target = "petition"
+            command = "aid.open"
+            [route.args]
+            category = "minor"
+            source_service = "loop"
+            source_ref = "{data.aid_id}"
+            beneficiary_ref = "{data.aid_id}"
+            """
+        try loop.write(toFile: routes, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: routes) }
+        try await Self.withFlow(routes: routes, coordinatorKeys: "max_hops = 4") { suite in
+            _ = try await Self.referral(suite)
+            let coordinator = Runner(suite, service: "coordinator")
+            try await waitFor { (try await coordinator.ok("dlq.list")["dead"]?.arrayValue?.count ?? 0) == 1 }
+            try await Task.sleep(for: .seconds(1))
+            let dead = try await coordinator.ok("dlq.list")["dead"]?.arrayValue ?? []
+            #expect(dead.count == 1)
+            #expect(dead.first?["last_error"]?.stringValue?.contains("hop limit") == true)
+            #expect(try await Runner(suite, service: "petition").ok("aid.list")["aid_cases"]?.arrayValue?.count == 4)
+        }
+    }
+
+    @Test("A malformed rule file at start stops the coordinator with exit 78, naming the key, the rule and the field")
+    func badStart() async throws {
+        let routes = FileManager.default.temporaryDirectory.appendingPathComponent("routes-\(UUID().uuidString).toml").path
+        try "[[route]]\nid = \"r\"\ntopic = \"children.abuse.referred\"\ntarget = \"nowhere\"\ncommand = \"x\"\n".write(
+            toFile: routes, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: routes) }
+        try await TestSuite.with(services: ["children", "coordinator"], serviceKeys: ["coordinator": "follow = [\"children\"]\nroutes_file = \"\(routes)\""]) { suite in
+            let process = try suite.launch("banshi-coordinator", [])
+            let status = await process.waitForExit()
+            #expect(status == 78)
+            #expect(process.log.contains("services.coordinator.routes_file"))
+            #expect(process.log.contains("route 'r': target"))
+        }
+    }
+}
