@@ -156,8 +156,15 @@ struct CoordinatorSystemTests {
             try await waitFor { try await Self.aidBySource(suite)[caseID]?.count == 1 }
             #expect(try await coordinator.ok("routes.list")["routes"]?.arrayValue?.count == 2)
 
-            try original.write(toFile: routes, atomically: true, encoding: .utf8)
-            #expect(try await coordinator.ok("rules.reload")["rules"]?.arrayValue?.count == 2)
+            // With the file good again, SIGHUP reloads it, as `systemctl reload` would.
+            try original.replacingOccurrences(of: "id = \"aid-decision-to-child-case\"", with: "id = \"aid-decision-back\"")
+                .write(toFile: routes, atomically: true, encoding: .utf8)
+            suite.processes["coordinator"]?.signal(SIGHUP)
+            try await waitFor {
+                try await coordinator.ok("routes.list")["routes"]?.arrayValue?.compactMap { $0["id"]?.stringValue }
+                    == ["abuse-referral-opens-aid", "aid-decision-back"]
+            }
+            #expect(try await Self.log(suite, "coordinator").filter { $0["type"] == "coordinator.rules.reloaded" }.count == 1)
         }
     }
 
