@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "banshi-children", targets: ["banshi-children"]),
         .executable(name: "banshi-petition", targets: ["banshi-petition"]),
         .executable(name: "banshi-coordinator", targets: ["banshi-coordinator"]),
+        .executable(name: "banshi-reporting", targets: ["banshi-reporting"]),
         .executable(name: "banshi-loadgen", targets: ["banshi-loadgen"]),
         .executable(name: "banshi-loadsink", targets: ["banshi-loadsink"]),
     ],
@@ -98,6 +99,20 @@ let package = Package(
             dependencies: ["Coordinator", "BanshiKit"],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "Reporting",
+            dependencies: [
+                "BanshiKit", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "banshi-reporting",
+            dependencies: ["Reporting", "BanshiKit"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "banshi-loadgen",
             dependencies: ["BanshiKit"],
@@ -156,8 +171,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ReportingTests",
+            dependencies: ["Reporting", "BanshiKit"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SystemTests",
-            dependencies: ["BanshiKit", "BanshiTesting", "ZeroMQ", "Children", "Petition", "Coordinator"],
+            dependencies: ["BanshiKit", "BanshiTesting", "ZeroMQ", "Children", "Petition", "Coordinator", "Reporting"],
             swiftSettings: swiftSettings
         ),
     ]

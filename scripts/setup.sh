@@ -4,6 +4,11 @@
 set -euo pipefail
 
 packages=(libzmq3-dev libsqlite3-dev pkg-config)
+# `setup.sh --test` adds what only the tests need: headless Chromium, which renders the HTML report the
+# way a person would see it, and a font with Chinese glyphs for it.
+if [ "${1:-}" = "--test" ]; then
+  packages+=(chromium fonts-wqy-microhei)
+fi
 missing=()
 for package in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

@@ -149,8 +149,14 @@ public final class TestSuite: @unchecked Sendable {
 
     /// Runs an executable of the build to completion.
     public static func run(_ executable: String, _ arguments: [String], timeout: Duration = .seconds(30)) async throws -> (status: Int32, stdout: String, stderr: String) {
+        try await runExternal("\(ServiceProcess.executableDirectory)/\(executable)", arguments, timeout: timeout)
+    }
+
+    /// Runs any program (by path) to completion and returns its exit status and output.
+    public static func runExternal(_ path: String, _ arguments: [String], timeout: Duration = .seconds(30)) async throws -> (status: Int32, stdout: String, stderr: String) {
+        let executable = (path as NSString).lastPathComponent
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "\(ServiceProcess.executableDirectory)/\(executable)")
+        process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         let out = Pipe()
         let err = Pipe()

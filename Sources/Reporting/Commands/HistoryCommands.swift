@@ -1,0 +1,56 @@
+import BanshiKit
+import Foundation
+import GRDB
+
+/// Reading the history: a filtered query, and one flow traced across services.
+enum HistoryCommands {
+    static let all = [query, trace]
+
+    static let query = CommandSpec(
+        "history.query", "events from the history, filtered by source, type prefix, subject, correlation and time range",
+        arguments: [
+            ArgumentSpec("source", .string, "only this service's events"),
+            ArgumentSpec("type", .string, "only types starting with this (children.abuse. or children.abuse.referred)"),
+            ArgumentSpec("subject", .string, "only this subject (case/VC-…)"),
+            ArgumentSpec("correlation_id", .string, "only this flow"),
+            ArgumentSpec("from", .time, "at or after this time"),
+            ArgumentSpec("to", .time, "before this time"),
+            ArgumentSpec("limit", .integer, "at most this many, 1 to 10000 (default 100)"),
+        ]
+    ) { context in
+        let arguments = context.arguments
+        let limit = Int(try arguments.int("limit", default: 100, in: 1...10_000))
+        let from = arguments.optionalTime("from").map(Timestamp.format)
+        let to = arguments.optionalTime("to").map(Timestamp.format)
+        let events = try await context.read { db in
+            try History.query(
+                db, source: arguments.optionalString("source"), typePrefix: arguments.optionalString("type"),
+                subject: arguments.optionalString("subject"), correlation: arguments.optionalString("correlation_id"), from: from, to: to,
+                limit: limit)
+        }
+        return ["events": .array(events)]
+    }
+
+    static let trace = CommandSpec(
+        "trace", "one flow across services, in order, with the time from its start and from the step before",
+        arguments: [ArgumentSpec("correlation_id", .string, required: true, "the flow: the correlationid its events share")]
+    ) { context in
+        let flow = try context.arguments.string("correlation_id")
+        let events = try await context.read { db in
+            try History.query(db, source: nil, typePrefix: nil, subject: nil, correlation: flow, from: nil, to: nil, limit: 10_000)
+        }
+        guard !events.isEmpty else { throw CommandError(.notFound, "no event of flow '\(flow)' in the history", field: "correlation_id") }
+        let times = events.map { $0["time"]?.stringValue.flatMap(Timestamp.parse) ?? Date(timeIntervalSince1970: 0) }
+        let steps: [JSONValue] = events.enumerated().map { index, event in
+            guard case .object(var step) = event else { return event }
+            step["since_start_ms"] = .int(Int64((times[index].timeIntervalSince(times[0]) * 1000).rounded()))
+            step["since_previous_ms"] = .int(index == 0 ? 0 : Int64((times[index].timeIntervalSince(times[index - 1]) * 1000).rounded()))
+            return .object(step)
+        }
+        let total = Int64((times[times.count - 1].timeIntervalSince(times[0]) * 1000).rounded())
+        return [
+            "correlation_id": .string(flow), "steps": .array(steps), "duration_ms": .int(total),
+            "services": .array(Array(Set(events.compactMap { $0["source"]?.stringValue })).sorted().map { .string($0) }),
+        ]
+    }
+}

@@ -1,0 +1,54 @@
+import BanshiKit
+import Foundation
+import GRDB
+import ServiceLifecycle
+
+/// `banshi-reporting`: the whole event history, every program against its targets, flows traced.
+public enum ReportingService {
+    public static let definition = ServiceDefinition(
+        name: "reporting", publishesEvents: false, migrations: ReportingSchema.register
+    ) { environment in
+        guard let section = environment.settings, let database = environment.database else {
+            throw ConfigError(key: "services.reporting", "is missing", file: environment.config.file)
+        }
+        let settings = try ReportingSettings(section.table, dataDirectory: environment.config.stateDirectory(of: "reporting"))
+        let subscription = try SubscriberSettings(environment)
+        let subscriber = DurableSubscriber(
+            context: environment.context, busEndpoint: environment.config.bus.subscribe, sources: subscription.sources,
+            database: database, requestTimeout: environment.config.runtime.requestTimeout,
+            receiveHighWaterMark: subscription.receiveHighWaterMark, logger: environment.logger
+        ) { db, event in
+            try History.append(db, event)
+        }
+        let targets = settings.targets
+        let metrics = CommandSpec("metrics", "the Prometheus text-format metrics (also written to metrics_file)") { context in
+            let subscriptions = subscriber.statusValue()
+            let now = context.now
+            return ["content": .string(try await context.read { db in try Metrics.render(db, subscriptions: subscriptions, targets: targets, now: now) })]
+        }
+        var services: [any Service] = [
+            DurableSubscriberService(subscriber),
+            RebuildDriver(database: database, caller: SelfCaller(environment: environment, control: section.control)),
+        ]
+        if let file = settings.metricsFile {
+            services.append(
+                MetricsWriter(
+                    file: file, interval: settings.metricsInterval,
+                    render: {
+                        let subscriptions = subscriber.statusValue()
+                        return try await database.writer.read { db in try Metrics.render(db, subscriptions: subscriptions, targets: targets, now: Date()) }
+                    },
+                    logger: environment.logger))
+        }
+        return ServiceParts(
+            commands: HistoryCommands.all + [ReportCommands.make(settings), metrics] + RebuildCommands.all,
+            services: services,
+            status: {
+                var status: [String: JSONValue] = ["subscriptions": subscriber.statusValue()]
+                if let count = try? await database.writer.read({ try Int64.fetchOne($0, sql: "SELECT COUNT(*) FROM history") ?? 0 }) {
+                    status["history_events"] = .int(count)
+                }
+                return status
+            })
+    }
+}

@@ -1,0 +1,51 @@
+import GRDB
+
+/// The reporting service's tables: the whole event history, the facts indicators are computed from,
+/// and the state of a rebuild.
+enum ReportingSchema {
+    static func register(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("reporting-v1") { db in
+            try db.execute(sql: """
+                -- Every event of every followed service, once: (source, seq) is the source's log position.
+                CREATE TABLE history (
+                    n INTEGER PRIMARY KEY,
+                    source TEXT NOT NULL,
+                    seq INTEGER NOT NULL CHECK (seq >= 1),
+                    id TEXT NOT NULL UNIQUE,
+                    type TEXT NOT NULL,
+                    subject TEXT,
+                    time TEXT NOT NULL,
+                    correlation_id TEXT NOT NULL,
+                    causation_id TEXT,
+                    envelope TEXT NOT NULL,
+                    UNIQUE (source, seq)
+                ) STRICT;
+                CREATE INDEX history_type ON history(type, time);
+                CREATE INDEX history_time ON history(time);
+                CREATE INDEX history_subject ON history(subject);
+                CREATE INDEX history_correlation ON history(correlation_id, time);
+
+                -- What indicators count: per indicator, period ("2026", or "*" for every year) and entity,
+                -- whether the entity counts and whether it meets the indicator. Applying a fact twice
+                -- changes nothing (flags only rise), so live events and a rebuild can interleave.
+                CREATE TABLE indicator_fact (
+                    indicator TEXT NOT NULL,
+                    period TEXT NOT NULL,
+                    entity TEXT NOT NULL,
+                    counted INTEGER NOT NULL DEFAULT 0 CHECK (counted IN (0, 1)),
+                    met INTEGER NOT NULL DEFAULT 0 CHECK (met IN (0, 1)),
+                    PRIMARY KEY (indicator, period, entity)
+                ) STRICT, WITHOUT ROWID;
+
+                CREATE TABLE rebuild_state (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    started_at TEXT NOT NULL,
+                    finished_at TEXT,
+                    total INTEGER NOT NULL,
+                    done INTEGER NOT NULL,
+                    last_n INTEGER NOT NULL
+                ) STRICT;
+                """)
+        }
+    }
+}

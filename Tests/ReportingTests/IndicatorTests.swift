@@ -1,0 +1,64 @@
+import BanshiKit
+import Foundation
+import Reporting
+import Testing
+
+@Suite("Indicators: the facts each event establishes")
+struct IndicatorTests {
+    func event(_ type: String, _ data: JSONValue, at time: String = "2026-03-01T02:00:00Z") throws -> EventEnvelope {
+        let topic = try Topic(type)
+        return EventEnvelope(service: topic.service, type: topic, time: Timestamp.parse(time)!, subject: nil, data: data, seq: 1)
+    }
+
+    func indicator(_ id: String) throws -> Indicator { try #require(ProgramIndicators.all.first { $0.id == id }) }
+
+    @Test("Every indicator has a target in the shipped targets file, and reads only catalogued event types")
+    func shipped() throws {
+        let targets = try Targets(file: "config/targets.toml", indicators: ProgramIndicators.all)
+        #expect(targets.values["children.interview-centres"] == 14)
+        #expect(Set(targets.values.keys) == Set(ProgramIndicators.all.map(\.id)))
+    }
+
+    @Test("Early intervention counts only cases that require it, in the year registered; met when on time")
+    func earlyIntervention() throws {
+        let early = try indicator("children.early-intervention")
+        #expect(early.facts(try event("children.victim-case.registered", ["case_id": "VC-1", "intervention_required": true]))
+            == [Fact(period: "2026", entity: "VC-1", counted: true)])
+        #expect(early.facts(try event("children.victim-case.registered", ["case_id": "VC-2", "intervention_required": false])).isEmpty)
+        #expect(early.facts(try event("children.intervention.recorded", ["case_id": "VC-1", "on_time": false]))
+            == [Fact(period: "*", entity: "VC-1", met: false)])
+    }
+
+    @Test("The year is China Standard Time's: 16:00 UTC on 31 December is already next year")
+    func year() throws {
+        #expect(try event("children.school.registered", [:], at: "2025-12-31T16:00:00Z").year == "2026")
+        #expect(Fact.year("2025-12-31") == "2025")
+        #expect(Fact.year(nil) == "*")
+    }
+
+    @Test("No blank spots: registration counts every year, an approval meets its year, a rejection nothing")
+    func blankSpots() throws {
+        let spots = try indicator("petition.aid-no-blank-spots")
+        #expect(spots.facts(try event("petition.procuratorate.registered", ["procuratorate_id": "nanhu", "level": "district"]))
+            == [Fact(period: "*", entity: "nanhu", counted: true)])
+        #expect(spots.facts(try event("petition.aid.decided", ["procuratorate_id": "nanhu", "decision": "approved"]))
+            == [Fact(period: "2026", entity: "nanhu", met: true)])
+        #expect(spots.facts(try event("petition.aid.decided", ["procuratorate_id": "nanhu", "decision": "rejected"])).isEmpty)
+    }
+
+    func targetError(_ text: String) -> ConfigError? {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("targets-\(UUID().uuidString).toml").path
+        try? text.write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        do throws(ConfigError) { _ = try Targets(file: file, indicators: ProgramIndicators.all); return nil } catch { return error }
+    }
+
+    @Test("A missing, unknown or out-of-range target is named")
+    func targetErrors() throws {
+        let shipped = try String(contentsOfFile: "config/targets.toml", encoding: .utf8)
+        #expect(targetError(shipped.replacingOccurrences(of: "\"children.early-intervention\" = 1.0", with: ""))?.key == "targets.children.early-intervention")
+        #expect(targetError(shipped + "\n\"children.happiness\" = 1\n")?.key == "targets.children.happiness")
+        #expect(targetError(shipped.replacingOccurrences(of: "\"petition.aid-no-blank-spots\" = 1.0", with: "\"petition.aid-no-blank-spots\" = 100"))?.key
+            == "targets.petition.aid-no-blank-spots")
+    }
+}

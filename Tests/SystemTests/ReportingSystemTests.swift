@@ -1,0 +1,197 @@
+import BanshiKit
+import BanshiTesting
+import Foundation
+import Testing
+
+/// `banshi-reporting` with the real program services: indicators equal to a hand count, history
+/// exactly once across a restart, the flagship flow traced, and the HTML report as Chromium shows it.
+@Suite("System: reporting")
+struct ReportingSystemTests {
+    static let repository = PetitionSystemTests.repository
+
+    /// Waits until reporting has applied every event each source has logged.
+    static func caughtUp(_ suite: TestSuite, sources: [String]) async throws {
+        try await waitFor(.seconds(30)) {
+            var expected: Int64 = 0
+            for source in sources { expected += try await Runner(suite, service: source).ok("status")["last_seq"]?.intValue ?? 0 }
+            return try await Runner(suite, service: "reporting").ok("status")["history_events"]?.intValue == expected
+        }
+    }
+
+    static func reportingKeys(follow: [String]) -> String {
+        """
+        follow = [\(follow.map { "\"\($0)\"" }.joined(separator: ", "))]
+        targets_file = "\(repository)/config/targets.toml"
+        metrics_interval_ms = 200
+        """
+    }
+
+    @Test("Indicators reported equal a hand count of the same children and petition inputs; a rebuild gives the same")
+    func indicatorsByHand() async throws {
+        try await TestSuite.with(
+            services: ["children", "petition", "reporting"],
+            serviceKeys: [
+                "children": "scan_interval_ms = 0", "petition": PetitionSystemTests.keys(),
+                "reporting": Self.reportingKeys(follow: ["children", "petition"]),
+            ]
+        ) { suite in
+            for service in ["bus", "children", "petition", "reporting"] { try await suite.start(service) }
+            let children = Runner(suite)
+            let petition = Runner(suite, service: "petition")
+
+            // Centres: one opened in 2025, two in 2026 → 3 by the end of 2026 (target 14), 1 by the end of 2025.
+            for (index, opened) in ["2025-05-01", "2026-02-01", "2026-06-01"].enumerated() {
+                try await children.ok("centre.register", ["name": .string("中心\(index)"), "district": "南湖区", "opened_on": .string(opened)])
+            }
+            // Sexual-assault cases in 2026: three with intervention on time, one late → 3/4. An abuse case does not count.
+            let child = try await children.ok(
+                "child.register", ["name": "某", "birth_date": "2014-01-01", "household_province": "湖北省", "migrant_status": "migrant"])["child_id"]!
+            for index in 0..<4 {
+                let id = try await children.ok("victim-case.register", ["child_id": child, "offence_type": "sexual-assault", "now": "2026-03-01T00:00:00Z"])["case_id"]!
+                try await children.ok("intervention.record", ["case_id": id, "now": .string(index < 3 ? "2026-03-01T10:00:00Z" : "2026-03-03T00:00:00Z")])
+            }
+            let abuse = try await children.ok("victim-case.register", ["child_id": child, "offence_type": "abuse", "now": "2026-03-01T00:00:00Z"])["case_id"]!
+            try await children.ok("intervention.record", ["case_id": abuse, "now": "2026-03-01T01:00:00Z"])
+            // Schools: two for migrant children, one covered in 2026; a session at an ordinary school does not count → 1/2.
+            let covered = try await children.ok("school.register", ["name": "甲校", "district": "南湖区"])["school_id"]!
+            try await children.ok("school.register", ["name": "乙校", "district": "北山区"])
+            let ordinary = try await children.ok("school.register", ["name": "丙校", "district": "北山区", "for_migrant_children": false])["school_id"]!
+            try await children.ok("legal-education.record", ["school_id": covered, "held_on": "2026-04-01", "topic": "防欺凌", "attendees": 200, "now": "2026-04-02T00:00:00Z"])
+            try await children.ok("legal-education.record", ["school_id": ordinary, "held_on": "2026-04-02", "topic": "防欺凌", "attendees": 100, "now": "2026-04-03T00:00:00Z"])
+            // Petitions received 1 March 2026: replies on days 4 and 7 (on time), day 8 (late), one never (overdue) → 2/4.
+            var petitions: [JSONValue] = []
+            for _ in 0..<4 {
+                petitions.append(try await petition.ok(
+                    "petition.receive",
+                    ["petitioner_name": "某", "category": "complaint", "summary": "控告", "procuratorate_id": "nanhu", "now": "2026-03-01T02:00:00Z"]
+                )["petition_id"]!)
+            }
+            for (index, day) in ["2026-03-05", "2026-03-08", "2026-03-09"].enumerated() {
+                try await petition.ok("petition.reply", ["petition_id": petitions[index], "kind": "procedural", "content": "已受理", "now": .string("\(day)T02:00:00Z")])
+            }
+            try await petition.ok("deadlines.scan", ["now": "2026-03-10T02:00:00Z"])
+            // Aid: approved at nanhu in 2026, rejected at xicheng in 2026, approved at city in 2025 → 2026: 1/6; 2025: 1/6.
+            for (procuratorate, decision, now) in [("nanhu", "approved", "2026-05-01T00:00:00Z"), ("xicheng", "rejected", "2026-05-02T00:00:00Z"), ("city", "approved", "2025-06-01T00:00:00Z")] {
+                let aid = try await petition.ok("aid.apply", ["beneficiary_name": "某", "category": "veteran", "procuratorate_id": .string(procuratorate), "situation": "困难"])["aid_id"]!
+                var args: [String: JSONValue] = ["aid_id": aid, "decision": .string(decision), "now": .string(now)]
+                if decision == "approved" { args["amount"] = 10_000 } else { args["reason"] = "不符合条件" }
+                try await petition.ok("aid.decide", args)
+            }
+            try await Self.caughtUp(suite, sources: ["children", "petition"])
+
+            func values(_ args: [String: JSONValue]) async throws -> [String: JSONValue] {
+                let report = try await Runner(suite, service: "reporting").ok("report", args)
+                return Dictionary(uniqueKeysWithValues: (report["indicators"]?.arrayValue ?? []).map { ($0["id"]!.stringValue!, $0) })
+            }
+            let year2026 = try await values(["from": "2026-01-01", "to": "2026-12-31"])
+            #expect(year2026["children.interview-centres"]?["value"] == 3)
+            #expect(year2026["children.interview-centres"]?["status"] == "behind")
+            #expect(year2026["children.early-intervention"]?["value"]?.doubleValue == 0.75)
+            #expect(year2026["children.early-intervention"]?["denominator"] == 4)
+            #expect(year2026["children.legal-education-coverage"]?["value"]?.doubleValue == 0.5)
+            #expect(year2026["petition.procedural-reply-on-time"]?["value"]?.doubleValue == 0.5)
+            #expect(year2026["petition.procedural-reply-on-time"]?["numerator"] == 2)
+            #expect(year2026["petition.aid-no-blank-spots"]?["numerator"] == 1)
+            #expect(year2026["petition.aid-no-blank-spots"]?["denominator"] == 6)
+            let year2025 = try await values(["from": "2025-01-01", "to": "2025-12-31"])
+            #expect(year2025["children.interview-centres"]?["value"] == 1)
+            #expect(year2025["petition.aid-no-blank-spots"]?["numerator"] == 1)
+            #expect(year2025["children.early-intervention"]?["value"] == .null)
+            #expect(try await values(["program": "petition", "to": "2026-12-31"]).count == 2)
+
+            let rebuilt = try await suite.banshictl(["rebuild"])
+            #expect(rebuilt.status == 0)
+            #expect(rebuilt.stdout.contains("rebuilt"))
+            #expect(rebuilt.stderr.contains("100%"))
+            let again = try await values(["from": "2026-01-01", "to": "2026-12-31"])
+            for (id, indicator) in year2026 { #expect(again[id]?["value"] == indicator["value"], "\(id)") }
+
+            let table = try await suite.banshictl(["report", "--from", "2026-01-01", "--to", "2026-12-31"])
+            #expect(table.stdout.contains("children.early-intervention") && table.stdout.contains("75.0% (3/4)"))
+            let csv = try await suite.banshictl(["report", "--format", "csv", "--to", "2026-12-31"])
+            #expect(csv.stdout.split(separator: "\r\n").count == 6)
+            let metrics = try await Runner(suite, service: "reporting").ok("metrics")["content"]?.stringValue ?? ""
+            #expect(metrics.contains("banshi_history_events{source=\"children\"}"))
+            #expect(metrics.contains("# TYPE banshi_indicator_value gauge"))
+            try await waitFor { FileManager.default.fileExists(atPath: suite.directory.file("var/reporting/banshi.prom")) }
+        }
+    }
+
+    @Test("Reporting is stopped, 1,000 more events are driven, it starts again: its history holds every event exactly once")
+    func restart() async throws {
+        try await TestSuite.with(services: ["loadgen", "reporting"], serviceKeys: ["reporting": Self.reportingKeys(follow: ["loadgen"])]) { suite in
+            for service in ["bus", "loadgen", "reporting"] { try await suite.start(service) }
+            try await Runner(suite, service: "loadgen").ok("emit", ["count": 500])
+            try await Self.caughtUp(suite, sources: ["loadgen"])
+            await suite.processes["reporting"]?.stop()
+            for _ in 0..<10 { try await Runner(suite, service: "loadgen").ok("emit", ["count": 100]) }
+            try await suite.start("reporting")
+            try await Self.caughtUp(suite, sources: ["loadgen"])
+            let events = try await Runner(suite, service: "reporting").ok("history.query", ["source": "loadgen", "limit": 10_000])["events"]?.arrayValue ?? []
+            #expect(events.count == 1500)
+            #expect(Set(events.compactMap { $0["seq"]?.intValue }) == Set(1...1500))
+        }
+    }
+
+    @Test("The flagship flow's trace lists every step in order: referral, aid opened, decided, recorded on the child's case")
+    func trace() async throws {
+        try await TestSuite.with(
+            services: ["children", "petition", "coordinator", "reporting"],
+            serviceKeys: [
+                "children": "scan_interval_ms = 0", "petition": PetitionSystemTests.keys(),
+                "coordinator": "follow = [\"children\", \"petition\"]\nroutes_file = \"\(Self.repository)/config/routes.toml\"",
+                "reporting": Self.reportingKeys(follow: ["children", "petition", "coordinator"]),
+            ]
+        ) { suite in
+            for service in ["bus", "children", "petition", "coordinator", "reporting"] { try await suite.start(service) }
+            let (_, caseID) = try await CoordinatorSystemTests.referral(suite)
+            var aid: JSONValue?
+            try await waitFor { aid = try await CoordinatorSystemTests.aidBySource(suite)[caseID]?.first; return aid != nil }
+            try await Runner(suite, service: "petition").ok("aid.decide", ["aid_id": aid!["id"]!, "decision": "approved", "amount": 30_000])
+            try await waitFor { try await Runner(suite).ok("case.get", ["case_id": .string(caseID)])["aid_decision"] == "approved" }
+            try await waitFor { (try await CoordinatorSystemTests.log(suite, "coordinator")).count == 2 }
+            try await Self.caughtUp(suite, sources: ["children", "petition", "coordinator"])
+
+            let referral = try await Runner(suite, service: "reporting").ok("history.query", ["type": "children.abuse.referred"])["events"]!.arrayValue![0]
+            let flow = referral["correlation_id"]!.stringValue!
+            let trace = try await Runner(suite, service: "reporting").ok("trace", ["correlation_id": .string(flow)])
+            #expect(trace["steps"]?.arrayValue?.compactMap { $0["type"]?.stringValue } == [
+                "children.abuse.referred", "petition.aid.opened", "coordinator.route.delivered", "petition.aid.decided", "children.aid.recorded",
+                "coordinator.route.delivered",
+            ])
+            #expect(trace["services"] == ["children", "coordinator", "petition"])
+            let printed = try await suite.banshictl(["trace", flow])
+            #expect(printed.status == 0)
+            #expect(printed.stdout.contains("6 events across children, coordinator, petition"))
+            #expect(printed.stdout.contains("children.aid.recorded"))
+        }
+    }
+
+    @Test("The HTML report is one self-contained file that headless Chromium renders with its charts")
+    func htmlInChromium() async throws {
+        let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        let browser = try #require(chromium, "headless Chromium is needed: scripts/setup.sh --test installs it")
+        try await TestSuite.with(services: ["loadgen", "reporting"], serviceKeys: ["reporting": Self.reportingKeys(follow: ["loadgen"])]) { suite in
+            for service in ["bus", "loadgen", "reporting"] { try await suite.start(service) }
+            try await Runner(suite, service: "loadgen").ok("emit", ["count": 40])
+            try await Self.caughtUp(suite, sources: ["loadgen"])
+            let file = suite.directory.file("report.html")
+            let written = try await suite.banshictl(["report", "--format", "html", "--output", file])
+            #expect(written.status == 0)
+            let html = try String(contentsOfFile: file, encoding: .utf8)
+            #expect(html.hasPrefix("<!DOCTYPE html>"))
+            #expect(html.components(separatedBy: "<svg").count - 1 == 2)
+            #expect(!html.contains("<script") && !html.contains("src=") && !html.contains("href="))
+
+            let screenshot = suite.directory.file("report.png")
+            let render = try await TestSuite.runExternal(
+                browser,
+                ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1200,1400", "--screenshot=\(screenshot)", "file://\(file)"],
+                timeout: .seconds(90))
+            #expect(render.status == 0, "\(render.stderr)")
+            let check = try await TestSuite.runExternal(
+                "/usr/bin/env", ["python3", "\(Self.repository)/scripts/check_screenshot.py", screenshot], timeout: .seconds(60))
+            #expect(check.status == 0, "the screenshot does not show the charts: \(check.stdout)")
+        }
+    }
+}
