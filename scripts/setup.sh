@@ -5,9 +5,9 @@ set -euo pipefail
 
 packages=(libzmq3-dev libsqlite3-dev pkg-config)
 # `setup.sh --test` adds what only the tests need: headless Chromium, which renders the HTML report the
-# way a person would see it, and a font with Chinese glyphs for it.
+# way a person would see it, a font with Chinese glyphs for it, and systemd-analyze for the units.
 if [ "${1:-}" = "--test" ]; then
-  packages+=(chromium fonts-wqy-microhei)
+  packages+=(chromium fonts-wqy-microhei systemd)
 fi
 missing=()
 for package in "${packages[@]}"; do

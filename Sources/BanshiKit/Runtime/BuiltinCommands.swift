@@ -14,7 +14,7 @@ enum BuiltinCommands {
     static let version = BanshiVersion.current
 
     static func make(
-        facts: ProcessFacts, database: ServiceDatabase?, serviceCommands: [CommandSpec],
+        facts: ProcessFacts, database: ServiceDatabase?, backupDirectory: String, serviceCommands: [CommandSpec],
         counters: @escaping @Sendable () -> (handled: Int64, failed: Int64, transactions: Int64, published: Int64),
         extra: @escaping @Sendable () async -> [String: JSONValue]
     ) -> [CommandSpec] {
@@ -57,6 +57,7 @@ enum BuiltinCommands {
             ]
         }
         all.append(since)
+        if let database { all.append(DatabaseBackup.command(database: database, directory: backupDirectory)) }
         let everything = all + serviceCommands
         let help = CommandSpec("help", "every command this service answers, with its arguments") { _ in
             let listed = (everything + [helpSpec]).sorted { $0.name < $1.name }

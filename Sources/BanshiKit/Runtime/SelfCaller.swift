@@ -5,9 +5,8 @@ import ZeroMQ
 /// Sends commands to the service's own control socket, for work that starts inside the process (a
 /// timer, a signal) but must run like an admin's command: in a transaction, stored, audited.
 ///
-/// The call blocks until the reply, so it runs on a thread of its own: on two cores, two blocked
-/// cooperative threads would starve the very dispatcher that has to answer. The client socket lives
-/// only within one call, on that thread.
+/// The call blocks until the reply, so it runs on a thread of its own (`onOwnThread`): the dispatcher
+/// that has to answer needs the cooperative pool. The client socket lives only within one call.
 public struct SelfCaller: Sendable {
     let service: String
     let control: String
@@ -26,12 +25,7 @@ public struct SelfCaller: Sendable {
     /// Sends each command in order and logs its outcome at `logLevel` (failures at warning).
     public func send(_ commands: [String], logLevel: Logger.Level) async {
         let caller = self
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            Thread {
-                for command in commands { caller.sendNow(command, logLevel: logLevel) }
-                continuation.resume()
-            }.start()
-        }
+        _ = try? await onOwnThread { for command in commands { caller.sendNow(command, logLevel: logLevel) } }
     }
 
     private func sendNow(_ command: String, logLevel: Logger.Level) {

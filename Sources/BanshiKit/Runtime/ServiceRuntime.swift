@@ -78,7 +78,9 @@ public enum ServiceRuntime {
             service: definition.name, control: control, startedAt: Date(), startedInstant: .now)
         let dispatcherBox = DispatcherBox()
         let commands = BuiltinCommands.make(
-            facts: facts, database: database, serviceCommands: parts.commands,
+            facts: facts, database: database,
+            backupDirectory: (config.stateDirectory(of: definition.name) as NSString).appendingPathComponent("backups"),
+            serviceCommands: parts.commands,
             counters: {
                 let statistics = dispatcherBox.dispatcher?.statistics ?? .init()
                 return (statistics.handled, statistics.failed, statistics.transactions, loop.publishedCount)

@@ -47,12 +47,8 @@ final class DeliveryWorker: Sendable {
     func stop() async {
         stopped.store(true, ordering: .releasing)
         wake.signal()
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            Thread { [done] in
-                done.wait()
-                continuation.resume()
-            }.start()
-        }
+        let done = self.done
+        _ = try? await onOwnThread { done.wait() }
     }
 
     private struct Due {

@@ -1,0 +1,109 @@
+import BanshiKit
+import BanshiTesting
+import Foundation
+import Testing
+
+/// What operators run: the systemd units, the installer, and backup and restore of a live database.
+@Suite("System: deployment and operations")
+struct DeploySystemTests {
+    static let repository = PetitionSystemTests.repository
+
+    @Test("Every unit passes systemd-analyze verify, and each service scores 3.0 or less in systemd-analyze security")
+    func units() async throws {
+        let check = try await TestSuite.runExternal(
+            "/bin/bash", ["\(Self.repository)/scripts/check-units.sh", ServiceProcess.executableDirectory], timeout: .seconds(120))
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        let scores = check.stdout.split(separator: "\n").map { $0.split(separator: " ") }
+        #expect(scores.map { String($0[0]) } == ["bus", "children", "coordinator", "petition", "reporting"].map { "banshi-\($0).service" })
+        for score in scores { #expect((Double(score[1]) ?? 10) <= 3.0) }
+    }
+
+    @Test("install.sh places binaries, units and config under a root, keeps an operator's config, and uninstalls")
+    func install() async throws {
+        let root = try TemporaryDirectory()
+        defer { root.remove() }
+        let script = "\(Self.repository)/deploy/install.sh"
+        let first = try await TestSuite.runExternal("/bin/bash", [script, "--root", root.path, "--bin", ServiceProcess.executableDirectory])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("systemctl enable --now banshi.target"))
+        let manager = FileManager.default
+        for service in ["bus", "children", "petition", "coordinator", "reporting"] {
+            #expect(manager.isExecutableFile(atPath: root.file("usr/local/bin/banshi-\(service)")))
+            #expect(manager.fileExists(atPath: root.file("etc/systemd/system/banshi-\(service).service")))
+        }
+        #expect(manager.isExecutableFile(atPath: root.file("usr/local/bin/banshictl")))
+        #expect(manager.fileExists(atPath: root.file("etc/systemd/system/banshi.target")))
+        #expect(manager.fileExists(atPath: root.file("etc/banshi/guidelines/judicial-aid.md")))
+        #expect(manager.fileExists(atPath: root.file("usr/local/share/doc/banshi/operations.md")))
+        let config = try SuiteConfig.load(file: root.file("etc/banshi/banshi.toml"))
+        #expect(config.dataDirectory == "/var/lib/banshi")
+        #expect(config.services.map(\.name) == ["children", "petition", "coordinator", "reporting"])
+
+        // An operator's edit survives a reinstall; the shipped file lands beside it.
+        try "# edited by the operator\n".appendingToFile(root.file("etc/banshi/routes.toml"))
+        let second = try await TestSuite.runExternal("/bin/bash", [script, "--root", root.path, "--bin", ServiceProcess.executableDirectory])
+        #expect(second.stdout.contains("kept your"))
+        #expect(try String(contentsOfFile: root.file("etc/banshi/routes.toml"), encoding: .utf8).contains("edited by the operator"))
+        #expect(manager.fileExists(atPath: root.file("etc/banshi/routes.toml.new")))
+
+        let removed = try await TestSuite.runExternal("/bin/bash", [script, "--root", root.path, "--uninstall"])
+        #expect(removed.status == 0)
+        #expect(!manager.fileExists(atPath: root.file("usr/local/bin/banshi-bus")))
+        #expect(!manager.fileExists(atPath: root.file("etc/systemd/system/banshi.target")))
+        #expect(manager.fileExists(atPath: root.file("etc/banshi/banshi.toml")))
+        _ = try await TestSuite.runExternal("/bin/bash", [script, "--root", root.path, "--uninstall", "--purge"])
+        #expect(!manager.fileExists(atPath: root.file("etc/banshi")))
+    }
+
+    @Test("A backup taken while the database is written restores to a working service with a gapless log")
+    func backupAndRestore() async throws {
+        try await TestSuite.with { suite in
+            try await suite.start("bus")
+            try await suite.start("loadgen")
+            let loadgen = Runner(suite, service: "loadgen")
+            try await loadgen.ok("emit", ["count": 2000])
+            // Writes keep coming while the backup runs.
+            let writer = Task {
+                for _ in 0..<40 { _ = try? await loadgen.ok("emit", ["count": 100]) }
+            }
+            let backup = try await suite.banshictl(["backup", "loadgen", "first.sqlite", "--json"])
+            #expect(backup.status == 0, "\(backup.stderr)")
+            let result = try JSONValue.parse(Array(backup.stdout.utf8))
+            #expect(result["integrity"] == "ok")
+            let backedUp = try #require(result["last_seq"]?.intValue)
+            #expect(backedUp >= 2000)
+            await writer.value
+            let refused = try await suite.banshictl(["backup", "loadgen", "first.sqlite"])
+            #expect(refused.status == 1 && refused.stderr.contains("conflict"))
+
+            // Restore as docs/operations.md says: stop, replace the file (and drop the WAL), start.
+            await suite.processes["loadgen"]?.stop()
+            let database = suite.directory.file("var/loadgen/loadgen.sqlite")
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
+            try FileManager.default.copyItem(atPath: result["destination"]!.stringValue!, toPath: database)
+            try await suite.start("loadgen")
+            #expect(try await loadgen.ok("status")["last_seq"]?.intValue == backedUp)
+            var seqs: [Int64] = []
+            var after: Int64 = 0
+            while true {
+                let page = try await loadgen.ok("events.since", ["after_seq": .int(after), "limit": 10_000])
+                let events = page["events"]?.arrayValue ?? []
+                seqs += events.compactMap { $0["seq"]?.intValue }
+                after = page["next_after_seq"]?.intValue ?? after
+                if page["has_more"] != true { break }
+            }
+            #expect(seqs == Array(1...backedUp))
+            #expect(try await loadgen.ok("emit", ["count": 1])["last_seq"]?.intValue == backedUp + 1)
+        }
+    }
+}
+
+extension String {
+    /// Appends this text to the file at `path`.
+    fileprivate func appendingToFile(_ path: String) throws {
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(utf8))
+    }
+}
