@@ -87,12 +87,18 @@ for file in routes.toml targets.toml procuratorates.toml aid-wages.toml; do plac
 install -d -m 0755 "$config/guidelines"
 for file in config/guidelines/*.md; do place "$file" "$config/guidelines/$(basename "$file")"; done
 install -m 0644 docs/*.md "$docs/"
+# CURVE keys for the bus, every service and an admin, where none exist yet (secrets 0600, root's;
+# each service gets its own through LoadCredential=).
+install -d -m 0755 "$config/keys"
+"$prefix/bin/banshictl" keys init --config "$config/banshi.toml" --keys-dir "$config/keys"
 
 if [ "$live" = 1 ]; then systemctl daemon-reload; fi
 cat <<NEXT
 install.sh: installed Banshi under ${root:-/}
 Next steps:
   1. Review /etc/banshi/banshi.toml (and routes.toml, targets.toml, aid-wages.toml, procuratorates.toml).
+     CURVE is on: /etc/banshi/keys holds a key per service and admin.key for banshictl (run it as root,
+     or give an operator a key: banshictl keys generate NAME --role operator).
   2. systemctl enable --now banshi.target
   3. banshictl status --config /etc/banshi/banshi.toml
   4. journalctl -u 'banshi-*' -f

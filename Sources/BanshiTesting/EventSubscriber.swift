@@ -7,9 +7,10 @@ public final class EventSubscriber: @unchecked Sendable {
     // The socket is only touched inside `onThread` calls, which the owning test makes one at a time.
     private let socket: Socket
 
-    public init(context: Context, endpoint: String, prefixes: [String] = [""]) throws {
+    public init(context: Context, endpoint: String, prefixes: [String] = [""], identity: CurveIdentity? = nil) throws {
         socket = try Socket(context, .sub)
         try socket.setLinger(.zero)
+        try identity?.secureClient(socket, peer: "bus")
         for prefix in prefixes { try socket.subscribe(prefix) }
         try socket.connect(endpoint)
     }

@@ -14,12 +14,15 @@ public final class TestSuite: @unchecked Sendable {
     public private(set) var controls: [String: String] = [:]
     public private(set) var processes: [String: ServiceProcess] = [:]
     public let context: Context
+    /// With CURVE on: the keys directory, and the identity `call` and `send` act as (admin by default).
+    public private(set) var keysDirectory: String?
+    public var identity: CurveIdentity?
 
     /// Writes a config for the bus and `services` (each gets a control port), plus `extra` TOML.
     /// `bus` and `serviceKeys[name]` are extra lines for the `[bus]` and `[services.<name>]` sections.
     public init(
         services: [String] = ["loadgen"], runtime: String = "", bus: String = "", serviceKeys: [String: String] = [:],
-        extra: String = ""
+        extra: String = "", curve: Bool = false
     ) throws {
         directory = try TemporaryDirectory()
         context = try Context()
@@ -42,6 +45,22 @@ public final class TestSuite: @unchecked Sendable {
             \(runtime)
 
             """
+        if curve {
+            keysDirectory = directory.file("keys")
+            var ring = KeyRing(directory: keysDirectory!, entries: [])
+            let principals = [("bus", Role.service)] + services.map { ($0, Role.service) }
+                + [("admin", .admin), ("operator", .operator), ("subscriber", .subscriber)]
+            for (name, role) in principals {
+                let pair = try CurveKeyPair.generate()
+                try KeyFiles.writePair(pair, name: name, directory: keysDirectory!)
+                ring = ring.adding(KeyRing.Entry(name: name, publicKey: pair.publicKey, role: role))
+            }
+            // A key that exists but is on no allow-list.
+            try KeyFiles.writePair(try CurveKeyPair.generate(), name: "intruder", directory: keysDirectory!)
+            try ring.save()
+            text += "[security]\ncurve = true\nkeys_dir = \"\(keysDirectory!)\"\n\n"
+            identity = try CurveIdentity.load(name: "admin", settings: SecuritySettings(curve: true, keysDirectory: keysDirectory!))
+        }
         for service in services {
             let endpoint = FreePort.endpoint()
             controls[service] = endpoint
@@ -52,12 +71,18 @@ public final class TestSuite: @unchecked Sendable {
         try text.write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 
+    /// The identity of key `name` in the suite's keys directory.
+    public func identity(named name: String) throws -> CurveIdentity {
+        guard let keysDirectory else { throw TestSuiteError("CURVE is off in this suite") }
+        return try CurveIdentity.load(name: name, settings: SecuritySettings(curve: true, keysDirectory: keysDirectory))
+    }
+
     /// Runs `body` with a fresh suite, and stops everything it started afterwards, even on failure.
     public static func with(
         services: [String] = ["loadgen"], runtime: String = "", bus: String = "", serviceKeys: [String: String] = [:],
-        extra: String = "", _ body: (TestSuite) async throws -> Void
+        extra: String = "", curve: Bool = false, _ body: (TestSuite) async throws -> Void
     ) async throws {
-        let suite = try TestSuite(services: services, runtime: runtime, bus: bus, serviceKeys: serviceKeys, extra: extra)
+        let suite = try TestSuite(services: services, runtime: runtime, bus: bus, serviceKeys: serviceKeys, extra: extra, curve: curve)
         do {
             try await body(suite)
         } catch {
@@ -136,8 +161,9 @@ public final class TestSuite: @unchecked Sendable {
     ) async throws -> T {
         let context = self.context
         let endpoint = control(service)
+        let identity = self.identity
         return try await onThread {
-            let client = try ControlClient(context: context, service: service, endpoint: endpoint, timeout: timeout)
+            let client = try ControlClient(context: context, service: service, endpoint: endpoint, timeout: timeout, identity: identity)
             return try body(client)
         }
     }

@@ -60,6 +60,9 @@ public final class BusProxy: Sendable {
             frontend = try Socket(context, .xsub)
             backend = try Socket(context, .xpub)
             for socket in [frontend, backend] { try socket.setLinger(.zero) }
+            // Services publish into the XSUB side; anyone allowed may subscribe on the XPUB side.
+            try TransportSecurity.current?.secureServer(frontend, domain: .publish)
+            try TransportSecurity.current?.secureServer(backend, domain: .subscribe)
             try frontend.setReceiveHighWaterMark(highWaterMark)
             try backend.setSendHighWaterMark(highWaterMark)
             frontendEvents = try frontend.monitor(at: "inproc://bus-frontend-monitor")

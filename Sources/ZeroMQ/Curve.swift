@@ -25,6 +25,20 @@ public struct CurveKeyPair: Sendable, Equatable {
         return text(publicKey)
     }
 
+    /// The Z85 text of a 32-byte binary key (as a ZAP request carries a client's key).
+    public static func z85(_ key: [UInt8]) -> String? {
+        guard key.count == 32 else { return nil }
+        var text = [CChar](repeating: 0, count: 41)
+        return zmq_z85_encode(&text, key, 32) == nil ? nil : Self.text(text)
+    }
+
+    /// Whether `text` is a well-formed Z85 key (40 characters that decode to 32 bytes).
+    public static func isKey(_ text: String) -> Bool {
+        guard text.utf8.count == 40 else { return false }
+        var bytes = [UInt8](repeating: 0, count: 32)
+        return zmq_z85_decode(&bytes, text) != nil
+    }
+
     /// Whether this libzmq was built with CURVE support.
     public static var isAvailable: Bool { zmq_has("curve") == 1 }
 

@@ -116,6 +116,31 @@ public final class Socket {
         return parts
     }
 
+    /// Receives every frame of the next message, with the `User-Id` its connection was authenticated
+    /// as (by the ZAP handler), or `nil` on an unauthenticated connection.
+    public func receiveMultipartWithUserID(dontWait: Bool = false) throws(ZeroMQError) -> (parts: [[UInt8]], userID: String?)? {
+        guard let first = try receiveFrame(dontWait: dontWait) else { return nil }
+        // Properties belong to the connection and are read while a frame is held. A ROUTER's own
+        // routing-id frame carries none, so every frame is asked until one answers.
+        var userID = currentUserID()
+        var parts = [first.bytes]
+        var more = first.more
+        while more {
+            guard let next = try receiveFrame(dontWait: false) else { break }
+            parts.append(next.bytes)
+            if userID == nil { userID = currentUserID() }
+            more = next.more
+        }
+        return (parts, userID)
+    }
+
+    /// The `User-Id` property of the frame just received, if it has a non-empty one.
+    private func currentUserID() -> String? {
+        guard let value = zmq_msg_gets(message, "User-Id") else { return nil }
+        let text = String(cString: value)
+        return text.isEmpty ? nil : text
+    }
+
     /// Moves the next whole message to `destination` without copying its frames: what a proxy does.
     ///
     /// Returns the number of bytes moved, or `nil` when `dontWait` is set and nothing is queued.

@@ -74,7 +74,7 @@ struct ControlSocketSystemTests {
             try await suite.start("loadgen")
             let help = try await suite.call("loadgen", "help").get()
             let names = help["commands"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
-            #expect(names == ["backup", "emit", "events.since", "help", "status"])
+            #expect(names == ["audit.list", "backup", "emit", "events.since", "help", "status"])
             let since = help["commands"]?.arrayValue?.first { $0["name"] == "events.since" }
             #expect(since?["arguments"]?.arrayValue?.first?["name"] == "after_seq")
             #expect(since?["arguments"]?.arrayValue?.first?["required"] == true)

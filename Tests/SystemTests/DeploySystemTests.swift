@@ -37,6 +37,13 @@ struct DeploySystemTests {
         #expect(manager.fileExists(atPath: root.file("usr/local/share/doc/banshi/operations.md")))
         let config = try SuiteConfig.load(file: root.file("etc/banshi/banshi.toml"))
         #expect(config.dataDirectory == "/var/lib/banshi")
+        #expect(config.security.curve)
+        // CURVE keys for the bus, every service and an admin; secrets readable by their owner only.
+        let ring = try KeyRing.load(directory: root.file("etc/banshi/keys"))
+        #expect(ring.entries.map(\.name) == ["admin", "bus", "children", "coordinator", "petition", "reporting"])
+        #expect(ring.entry(named: "admin")?.role == .admin)
+        let mode = (try manager.attributesOfItem(atPath: root.file("etc/banshi/keys/children.key"))[.posixPermissions] as? NSNumber)?.intValue
+        #expect(mode == 0o600)
         #expect(config.services.map(\.name) == ["children", "petition", "coordinator", "reporting"])
 
         // An operator's edit survives a reinstall; the shipped file lands beside it.

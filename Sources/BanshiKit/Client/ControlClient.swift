@@ -33,12 +33,17 @@ public final class ControlClient {
     public let timeout: Duration
     private let socket: Socket
 
-    public init(context: Context, service: String, endpoint: String, timeout: Duration = .seconds(3)) throws(ZeroMQError) {
+    /// Connects to `service` at `endpoint`, as `identity` when CURVE is on (by default, the process's own).
+    public init(
+        context: Context, service: String, endpoint: String, timeout: Duration = .seconds(3),
+        identity: CurveIdentity? = TransportSecurity.current
+    ) throws {
         self.service = service
         self.endpoint = endpoint
         self.timeout = timeout
         socket = try Socket(context, .dealer)
         try socket.setLinger(.zero)
+        try identity?.secureClient(socket, peer: service)
         try socket.connect(endpoint)
     }
 

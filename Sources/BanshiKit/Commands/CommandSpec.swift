@@ -11,6 +11,8 @@ public struct CommandContext: Sendable {
     public let logger: Logger
     /// The service's database, for read commands (`read`); write commands get theirs in the appender.
     let database: ServiceDatabase?
+    /// Who sent the command.
+    public let caller: Caller
 
     /// Runs `body` on a read-only snapshot of the service's database.
     public func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {

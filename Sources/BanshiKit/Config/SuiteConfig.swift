@@ -41,6 +41,8 @@ public struct SuiteConfig: Sendable {
     public let logLevel: Logger.Level
     public let bus: BusEndpoints
     public let runtime: RuntimeSettings
+    /// `[security]`: CURVE on every socket, and where the keys are.
+    public let security: SecuritySettings
     /// Every configured service other than the bus, in the suite's canonical order.
     public let services: [ServiceSettings]
 
@@ -57,7 +59,7 @@ public struct SuiteConfig: Sendable {
     /// Checks an already-parsed table.
     public init(_ root: ConfigTable) throws(ConfigError) {
         file = root.file
-        try root.rejectUnknownKeys(["suite", "bus", "runtime", "services"])
+        try root.rejectUnknownKeys(["suite", "bus", "runtime", "security", "services"])
 
         let suite = try root.table("suite")
         try suite.rejectUnknownKeys(["data_dir", "log_level"])
@@ -79,6 +81,11 @@ public struct SuiteConfig: Sendable {
             maxRequestBytes: try runtime.int("max_request_bytes", default: 1 << 20, in: 1024...(256 << 20)),
             shutdownGrace: .milliseconds(try runtime.int("shutdown_grace_ms", default: 5000, in: 0...600_000)),
             requestTimeout: .milliseconds(try runtime.int("request_timeout_ms", default: 3000, in: 10...600_000)))
+
+        let security = try root.table("security")
+        try security.rejectUnknownKeys(["curve", "keys_dir"])
+        self.security = SecuritySettings(
+            curve: try security.bool("curve", default: false), keysDirectory: try security.string("keys_dir", default: "keys"))
 
         let services = try root.table("services")
         var settings: [ServiceSettings] = []

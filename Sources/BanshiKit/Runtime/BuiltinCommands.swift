@@ -57,7 +57,10 @@ enum BuiltinCommands {
             ]
         }
         all.append(since)
-        if let database { all.append(DatabaseBackup.command(database: database, directory: backupDirectory)) }
+        if let database {
+            all.append(DatabaseBackup.command(database: database, directory: backupDirectory))
+            all.append(AuditLog.command())
+        }
         let everything = all + serviceCommands
         let help = CommandSpec("help", "every command this service answers, with its arguments") { _ in
             let listed = (everything + [helpSpec]).sorted { $0.name < $1.name }

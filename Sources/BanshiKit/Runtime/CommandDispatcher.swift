@@ -41,13 +41,16 @@ final class CommandDispatcher: Sendable {
     private let maxRequestBytes: Int
     private let logger: Logger
     private let catalog: EventCatalog?
+    /// The allow-list, when CURVE is on; callers are then named and authorised by their key.
+    private let keys: KeyRingStore?
     private let counters = Mutex(Counters())
 
     init(
-        service: String, commands: [CommandSpec], catalog: EventCatalog? = nil, database: ServiceDatabase?, loop: SocketLoop,
-        maxRequestBytes: Int, logger: Logger
+        service: String, commands: [CommandSpec], catalog: EventCatalog? = nil, keys: KeyRingStore? = nil, database: ServiceDatabase?,
+        loop: SocketLoop, maxRequestBytes: Int, logger: Logger
     ) {
         self.service = service
+        self.keys = keys
         self.catalog = catalog
         self.commands = Dictionary(commands.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.database = database
@@ -84,7 +87,7 @@ final class CommandDispatcher: Sendable {
         var writes: [PendingWrite] = []
         var outgoing = Outgoing()
         for request in batch {
-            switch prepare(request.frames) {
+            switch prepare(request.frames, caller: Caller.resolve(request.caller, keys: keys)) {
             case .write(let context, let body):
                 writes.append(PendingWrite(route: request.route, context: context, body: body))
             case .answered(let reply):
@@ -110,7 +113,7 @@ final class CommandDispatcher: Sendable {
 
     // MARK: Checking
 
-    private func prepare(_ frames: [[UInt8]]) -> Prepared {
+    private func prepare(_ frames: [[UInt8]], caller: Caller) -> Prepared {
         guard frames.count == 1 else {
             return .answered(CommandReply(id: nil, outcome: .failure(CommandError(.invalidRequest, "a request is one frame, not \(frames.count)"))))
         }
@@ -133,14 +136,23 @@ final class CommandDispatcher: Sendable {
             let arguments = try spec.check(request.args)
             let context = CommandContext(
                 request: request, arguments: arguments, now: arguments.optionalTime("now") ?? Date(), logger: logger,
-                database: database)
+                database: database, caller: caller)
+            let allowed = caller.role?.mayRun(mutating: spec.mutates) ?? false
+            let refusal = CommandError(
+                .unauthorized, "key '\(caller.key)' (\(caller.role?.rawValue ?? "no role")) may not run '\(request.command)'",
+                details: ["role": caller.role.map { .string($0.rawValue) } ?? .null])
             switch spec.body {
-            case .read(let body): return .read(context, body)
+            case .read(let body):
+                guard allowed else { throw refusal }
+                return .read(context, body)
             case .write(let body):
                 guard database != nil else {
                     throw CommandError(.internal, "\(service) keeps no database, so it has no state-changing commands")
                 }
-                return .write(context, body)
+                // A refused write still goes through the write path, so that the audit log records it.
+                if allowed { return .write(context, body) }
+                let refuse: @Sendable (CommandContext, inout EventAppender) throws -> JSONValue = { _, _ in throw refusal }
+                return .write(context, refuse)
             }
         } catch {
             return .answered(CommandReply(id: request.id, outcome: .failure(replyError(error, request: request))))
@@ -197,9 +209,13 @@ final class CommandDispatcher: Sendable {
                             frames += appended.frames
                             lastSeq = max(lastSeq, appended.lastSeq)
                         }
+                        try AuditLog.record(db, request: request, caller: write.context.caller, result: "ok", at: write.context.now)
                     } catch {
-                        let reply = CommandReply(id: request.id, outcome: .failure(self.replyError(error, request: request)))
+                        let failure = self.replyError(error, request: request)
+                        let reply = CommandReply(id: request.id, outcome: .failure(failure))
                         replies.append((reply.serialized(), false))
+                        try AuditLog.record(
+                            db, request: request, caller: write.context.caller, result: failure.code.rawValue, at: write.context.now)
                     }
                 }
                 return (replies, frames, lastSeq)

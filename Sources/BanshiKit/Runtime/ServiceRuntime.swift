@@ -45,11 +45,36 @@ public enum ServiceRuntime {
         }
     }
 
+    /// Turns CURVE on for the process (its identity, the allow-list, the ZAP handler), or says loudly
+    /// that it is off.
+    private static func secure(
+        _ name: String, config: SuiteConfig, context: Context, logger: Logger
+    ) async throws -> (store: KeyRingStore, zap: ZapHandler)? {
+        guard config.security.curve else {
+            logger.critical(
+                "SECURITY OFF: [security] curve = false. Every socket is open and unencrypted, and every caller is treated as admin. Development only: never run this way with real data.")
+            return nil
+        }
+        let identity = try CurveIdentity.load(name: name, settings: config.security)
+        TransportSecurity.use(identity)
+        let store = try KeyRingStore(directory: config.security.keysDirectory, logger: logger)
+        let zap = ZapHandler(context: context, keys: store, logger: logger)
+        try await zap.start()
+        logger.info(
+            "CURVE on", metadata: [
+                "key": "\(name)", "fingerprint": "\(KeyRing.fingerprint(identity.keyPair.publicKey))",
+                "allowed_keys": "\(store.ring.entries.count)",
+            ])
+        return (store, zap)
+    }
+
     private static func serve(_ definition: ServiceDefinition, config: SuiteConfig, logger: Logger) async throws {
         let settings = definition.name == "bus" ? nil : try config.service(definition.name)
         let control = settings?.control ?? config.bus.control
         let notifier = SystemdNotifier()
         let context = try Context()
+        // Security first: the ZAP handler must be bound before any CURVE socket accepts a connection.
+        let keys = try await secure(definition.name, config: config, context: context, logger: logger)
 
         let database: ServiceDatabase?
         if definition.usesDatabase {
@@ -87,7 +112,7 @@ public enum ServiceRuntime {
             },
             extra: parts.status)
         let dispatcher = CommandDispatcher(
-            service: definition.name, commands: commands, catalog: definition.events, database: database, loop: loop,
+            service: definition.name, commands: commands, catalog: definition.events, keys: keys?.store, database: database, loop: loop,
             maxRequestBytes: config.runtime.maxRequestBytes, logger: logger)
         dispatcherBox.dispatcher = dispatcher
 
@@ -114,10 +139,12 @@ public enum ServiceRuntime {
             try await group.run()
         } catch {
             await loop.finish()
+            await keys?.zap.stop()
             try? database?.close()
             throw error
         }
         await loop.finish()
+        await keys?.zap.stop()
         try database?.close()
     }
 }

@@ -9,6 +9,8 @@ public struct IncomingRequest: Sendable {
     let route: [[UInt8]]
     /// Everything after the route; a well-formed request is exactly one frame.
     let frames: [[UInt8]]
+    /// The key the connection was authenticated with (CURVE); `nil` when CURVE is off.
+    let caller: String?
 }
 
 /// The one thread that owns a service's sockets: the ROUTER control socket and, for a publishing
@@ -125,9 +127,11 @@ public final class SocketLoop: Sendable {
             router = try Socket(context, .router)
             try router.setLinger(.seconds(1))
             try router.setMaximumMessageSize(maxMessageBytes)
+            try TransportSecurity.current?.secureServer(router, domain: .control)
             try router.bind(controlEndpoint)
             if let publishEndpoint {
                 let socket = try Socket(context, .pub)
+                try TransportSecurity.current?.secureClient(socket, peer: "bus")
                 try socket.setLinger(.seconds(2))
                 try socket.setSendHighWaterMark(100_000)
                 try socket.connect(publishEndpoint)
@@ -208,9 +212,11 @@ public final class SocketLoop: Sendable {
         // Drain what is queued, a bounded number at a time so that replies are not starved.
         for _ in 0..<1000 {
             let parts: [[UInt8]]
+            let caller: String?
             do {
-                guard let received = try router.receiveMultipart(dontWait: true) else { return }
-                parts = received
+                guard let received = try router.receiveMultipartWithUserID(dontWait: true) else { return }
+                parts = received.parts
+                caller = received.userID
             } catch {
                 logger.warning("control socket receive failed", metadata: ["error": "\(error)"])
                 return
@@ -222,7 +228,7 @@ public final class SocketLoop: Sendable {
                 route.append([])
                 frames.removeFirst()
             }
-            let request = IncomingRequest(route: route, frames: frames)
+            let request = IncomingRequest(route: route, frames: frames, caller: caller)
             if accepting {
                 batch.append(request)
             } else {

@@ -30,6 +30,7 @@ public final class ServiceDatabase: Sendable {
         EventLog.registerMigrations(&migrator)
         CommandReplyStore.registerMigrations(&migrator)
         SubscriberCursor.registerMigrations(&migrator)
+        AuditLog.registerMigrations(&migrator)
         migrations(&migrator)
         try migrator.migrate(writer)
     }

@@ -119,6 +119,7 @@ public final class DurableSubscriber: Sendable {
         do {
             socket = try Socket(context, .sub)
             try socket.setLinger(.zero)
+            try TransportSecurity.current?.secureClient(socket, peer: "bus")
             try socket.setReceiveHighWaterMark(receiveHighWaterMark)
             for prefix in prefixes { try socket.subscribe(prefix) }
             for name in sources.keys { try socket.subscribe(Heartbeat.topic(of: name)) }

@@ -35,6 +35,7 @@ struct Events: ParsableCommand {
         func run() throws {
             let config = try global.loadConfig()
             let subscriber = try Socket(Context(), .sub)
+            try TransportSecurity.current?.secureClient(subscriber, peer: "bus")
             try subscriber.setLinger(.zero)
             try subscriber.connect(config.bus.subscribe)
             for prefix in prefixes.isEmpty ? [""] : prefixes {

@@ -10,10 +10,18 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "How long to wait for a reply, in milliseconds (default: runtime.request_timeout_ms).")
     var timeout: Int?
 
-    /// The configuration, or a validation error that names the file and key.
+    @Option(name: .long, help: "With CURVE on: the key to act as, <keys_dir>/NAME.key (default: admin, or $BANSHI_KEY).")
+    var key: String = ProcessInfo.processInfo.environment["BANSHI_KEY"] ?? "admin"
+
+    /// The configuration, or a validation error that names the file and key. With CURVE on, it also
+    /// makes `--key` the identity every connection of this process uses.
     func loadConfig() throws -> SuiteConfig {
         do {
-            return try SuiteConfig.load(file: config)
+            let loaded = try SuiteConfig.load(file: config)
+            if loaded.security.curve {
+                TransportSecurity.use(try CurveIdentity.load(name: key, settings: loaded.security))
+            }
+            return loaded
         } catch {
             throw ValidationError("\(error)")
         }

@@ -1,0 +1,72 @@
+import Foundation
+import Synchronization
+import ZeroMQ
+
+/// `[security]`: whether CURVE runs on every socket, and the directory of keys and the allow-list.
+public struct SecuritySettings: Sendable {
+    public let curve: Bool
+    public let keysDirectory: String
+
+    public init(curve: Bool, keysDirectory: String) {
+        self.curve = curve
+        self.keysDirectory = keysDirectory
+    }
+}
+
+/// Who this process is on the wire: its CURVE key pair, and where its peers' public keys are.
+///
+/// A service is named after itself (`children.key`); banshictl uses `--key NAME` (default `admin`).
+/// Under systemd the secret key comes through `LoadCredential=` (`$CREDENTIALS_DIRECTORY/<name>.key`),
+/// readable by the service alone; otherwise from `<keys_dir>/<name>.key`.
+public struct CurveIdentity: Sendable {
+    public let name: String
+    public let keyPair: CurveKeyPair
+    public let keysDirectory: String
+
+    public init(name: String, keyPair: CurveKeyPair, keysDirectory: String) {
+        self.name = name
+        self.keyPair = keyPair
+        self.keysDirectory = keysDirectory
+    }
+
+    /// Loads `name`'s key pair; the error names the file.
+    public static func load(name: String, settings: SecuritySettings) throws(ConfigError) -> CurveIdentity {
+        var path = (settings.keysDirectory as NSString).appendingPathComponent("\(name).key")
+        if let credentials = ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"] {
+            let candidate = (credentials as NSString).appendingPathComponent("\(name).key")
+            if FileManager.default.fileExists(atPath: candidate) { path = candidate }
+        }
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ConfigError(key: "security.keys_dir", "has no \(name).key: run `banshictl keys generate \(name) --role ...`", file: path)
+        }
+        return CurveIdentity(name: name, keyPair: try KeyFiles.readPair(path: path), keysDirectory: settings.keysDirectory)
+    }
+
+    /// The public key of `peer` (`<keys_dir>/<peer>.pub`).
+    public func serverKey(of peer: String) throws(ConfigError) -> String {
+        try KeyFiles.readPublic(path: (keysDirectory as NSString).appendingPathComponent("\(peer).pub"))
+    }
+
+    /// Makes `socket` a CURVE client of `peer`.
+    public func secureClient(_ socket: Socket, peer: String) throws {
+        try socket.setCurveClient(keyPair: keyPair, serverKey: try serverKey(of: peer))
+    }
+
+    /// Makes `socket` a CURVE server whose connections the ZAP handler admits for `domain`.
+    public func secureServer(_ socket: Socket, domain: Role.Domain) throws {
+        try socket.setZapDomain(domain.rawValue)
+        try socket.setCurveServer(secretKey: keyPair.secretKey)
+    }
+}
+
+/// The process's identity on the wire, set once at start (`nil`: CURVE is off).
+///
+/// Every socket the process opens to a peer (control clients, the publisher, subscribers) takes it
+/// from here, so that no code path can forget to secure a connection.
+public enum TransportSecurity {
+    private static let identity = Mutex<CurveIdentity?>(nil)
+
+    public static var current: CurveIdentity? { identity.withLock { $0 } }
+
+    public static func use(_ new: CurveIdentity?) { identity.withLock { $0 = new } }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import ZeroMQ
+
+/// The allow-list of CURVE public keys and their roles (`<keys_dir>/allowed.toml`), and the key files
+/// of `<keys_dir>`: `<name>.key` (public and secret, mode 0600) and `<name>.pub` (public only).
+///
+/// ```toml
+/// [keys.admin]
+/// public = "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7"
+/// role = "admin"
+/// ```
+public struct KeyRing: Sendable {
+    public struct Entry: Sendable, Equatable {
+        public let name: String
+        public let publicKey: String
+        public let role: Role
+
+        public init(name: String, publicKey: String, role: Role) {
+            self.name = name
+            self.publicKey = publicKey
+            self.role = role
+        }
+
+        /// A short, stable name for the key in logs and the audit log: the first 16 hex digits of
+        /// SHA-256 of its Z85 text, in groups of four.
+        public var fingerprint: String { KeyRing.fingerprint(publicKey) }
+    }
+
+    public let directory: String
+    public let entries: [Entry]
+    private let byPublicKey: [String: Entry]
+
+    public init(directory: String, entries: [Entry]) {
+        self.directory = directory
+        self.entries = entries.sorted { $0.name < $1.name }
+        self.byPublicKey = Dictionary(entries.map { ($0.publicKey, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    public static func fingerprint(_ publicKey: String) -> String {
+        let hex = Array(SHA256.hex(Array(publicKey.utf8)).prefix(16))
+        return stride(from: 0, to: 16, by: 4).map { String(hex[$0..<$0 + 4]) }.joined(separator: ":")
+    }
+
+    public var allowListPath: String { (directory as NSString).appendingPathComponent("allowed.toml") }
+
+    /// Reads the allow-list of `directory`; an empty ring when the file does not exist yet.
+    public static func load(directory: String) throws(ConfigError) -> KeyRing {
+        let path = (directory as NSString).appendingPathComponent("allowed.toml")
+        guard FileManager.default.fileExists(atPath: path) else { return KeyRing(directory: directory, entries: []) }
+        let root = try ConfigTable.load(file: path)
+        try root.rejectUnknownKeys(["keys"])
+        let keys = try root.table("keys")
+        var entries: [Entry] = []
+        for name in keys.values.keys.sorted() {
+            let table = try keys.table(name)
+            try table.rejectUnknownKeys(["public", "role"])
+            let publicKey = try table.string("public")
+            guard CurveKeyPair.isKey(publicKey) else { throw table.error("public", "is not a Z85 CURVE public key (40 characters)") }
+            let role = try table.choice("role", Role.allCases.map(\.rawValue), default: "subscriber")
+            entries.append(Entry(name: name, publicKey: publicKey, role: Role(rawValue: role)!))
+        }
+        return KeyRing(directory: directory, entries: entries)
+    }
+
+    public func entry(publicKey: String) -> Entry? { byPublicKey[publicKey] }
+    public func entry(named name: String) -> Entry? { entries.first { $0.name == name } }
+
+    /// The allow-list with `entry` added, or replacing the entry of the same name.
+    public func adding(_ entry: Entry) -> KeyRing {
+        KeyRing(directory: directory, entries: entries.filter { $0.name != entry.name } + [entry])
+    }
+
+    /// Writes the allow-list (mode 0644: public keys are not secret), atomically.
+    public func save() throws {
+        var text = "# Banshi CURVE allow-list: the public keys let in, and what each may do.\n"
+        text += "# Roles: admin (every command), operator (read-only commands), service (publish, route\n"
+        text += "# commands), subscriber (receive events only). Managed by `banshictl keys generate`.\n"
+        for entry in entries {
+            text += "\n[keys.\(entry.name)]\npublic = \(JSONValue.string(entry.publicKey).serialized())\nrole = \"\(entry.role.rawValue)\"\n"
+        }
+        try KeyFiles.write(text, to: allowListPath, mode: 0o644)
+    }
+}
+
+/// Reading and writing key files.
+public enum KeyFiles {
+    /// Writes `text` to `path` with `mode`, through a temporary file renamed into place.
+    public static func write(_ text: String, to path: String, mode: mode_t) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let temporary = path + ".tmp"
+        // Created with the final mode, so a secret is never readable by others, not even for a moment.
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, mode)
+        guard descriptor >= 0 else { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: temporary]) }
+        _ = fchmod(descriptor, mode)
+        let bytes = Array(text.utf8)
+        let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
+        close(descriptor)
+        guard written == bytes.count, rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        }
+    }
+
+    /// Writes `<name>.key` (0600) and `<name>.pub` (0644) for `pair` in `directory`.
+    public static func writePair(_ pair: CurveKeyPair, name: String, directory: String) throws {
+        let base = (directory as NSString).appendingPathComponent(name)
+        try write(
+            "# The CURVE key pair of \(name). Secret: readable by its owner only, never printed.\npublic = \"\(pair.publicKey)\"\nsecret = \(JSONValue.string(pair.secretKey).serialized())\n",
+            to: base + ".key", mode: 0o600)
+        try write(pair.publicKey + "\n", to: base + ".pub", mode: 0o644)
+    }
+
+    /// Reads a `<name>.key` file.
+    public static func readPair(path: String) throws(ConfigError) -> CurveKeyPair {
+        let table = try ConfigTable.load(file: path)
+        try table.rejectUnknownKeys(["public", "secret"])
+        let secret = try table.string("secret")
+        guard CurveKeyPair.isKey(secret), let derived = try? CurveKeyPair.publicKey(forSecretKey: secret) else {
+            throw table.error("secret", "is not a Z85 CURVE secret key")
+        }
+        guard derived == (try table.string("public")) else { throw table.error("public", "does not belong to the secret key") }
+        return CurveKeyPair(publicKey: derived, secretKey: secret)
+    }
+
+    /// Reads a `<name>.pub` file.
+    public static func readPublic(path: String) throws(ConfigError) -> String {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ConfigError(key: nil, "cannot read the public key (run `banshictl keys generate`)", file: path)
+        }
+        let key = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard CurveKeyPair.isKey(key) else { throw ConfigError(key: nil, "is not a Z85 CURVE public key", file: path) }
+        return key
+    }
+}

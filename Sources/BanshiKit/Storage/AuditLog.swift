@@ -1,0 +1,63 @@
+import Foundation
+import GRDB
+
+/// Every state-changing command, whoever sent it and however it ended: time, key, fingerprint, role,
+/// command, a SHA-256 digest of its arguments (not the arguments: they may hold a child's name), and
+/// the result. Written in the command's own transaction, so that what happened and its record agree.
+public enum AuditLog {
+    static func registerMigrations(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("kit-audit-v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE audit_log (
+                        n INTEGER PRIMARY KEY,
+                        at TEXT NOT NULL,
+                        request_id TEXT NOT NULL,
+                        key TEXT NOT NULL,
+                        fingerprint TEXT NOT NULL,
+                        role TEXT,
+                        command TEXT NOT NULL,
+                        args_sha256 TEXT NOT NULL,
+                        result TEXT NOT NULL
+                    ) STRICT;
+                    CREATE INDEX audit_log_command ON audit_log(command, n);
+                    CREATE INDEX audit_log_key ON audit_log(key, n)
+                    """)
+        }
+    }
+
+    /// Records one command; `result` is "ok" or the error code.
+    static func record(_ db: Database, request: CommandRequest, caller: Caller, result: String, at: Date) throws {
+        try db.cachedStatement(
+            sql: "INSERT INTO audit_log (at, request_id, key, fingerprint, role, command, args_sha256, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        ).execute(arguments: [
+            Timestamp.format(at), request.id, caller.key, caller.fingerprint, caller.role?.rawValue, request.command,
+            SHA256.hex(Array(JSONValue.object(request.args).serialized().utf8)), result,
+        ])
+    }
+
+    /// `audit.list`: the log, newest first.
+    static func command() -> CommandSpec {
+        CommandSpec(
+            "audit.list", "who changed what: every state-changing command with its caller's key, role and result, newest first",
+            arguments: [
+                ArgumentSpec("key", .string, "only this key's commands"),
+                ArgumentSpec("command", .string, "only this command"),
+                ArgumentSpec("limit", .integer, "at most this many, 1 to 10000 (default 100)"),
+            ]
+        ) { context in
+            let arguments = context.arguments
+            let limit = try arguments.int("limit", default: 100, in: 1...10_000)
+            return try await context.read { db in
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT at, request_id, key, fingerprint, role, command, args_sha256, result FROM audit_log
+                        WHERE (?1 IS NULL OR key = ?1) AND (?2 IS NULL OR command = ?2) ORDER BY n DESC LIMIT ?3
+                        """,
+                    arguments: [arguments.optionalString("key"), arguments.optionalString("command"), limit])
+                return ["entries": .array(rows.map { $0.jsonObject() })]
+            }
+        }
+    }
+}

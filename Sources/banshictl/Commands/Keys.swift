@@ -1,0 +1,125 @@
+import ArgumentParser
+import BanshiKit
+import Foundation
+import ZeroMQ
+
+/// `banshictl keys …`: CURVE key pairs and the allow-list in `[security] keys_dir`.
+struct Keys: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Manage CURVE keys: generate a key pair with a role, list the allowed keys, revoke one.",
+        discussion: """
+            Files live in [security] keys_dir: NAME.key (public and secret, mode 0600, never printed), NAME.pub \
+            (public) and allowed.toml (the allow-list with each key's role). Services re-read the allow-list when \
+            it changes. Rotation: generate a new key under a new name with the same role, move its user to it, \
+            then revoke the old name (docs/operations.md).
+            """,
+        subcommands: [Generate.self, List.self, Revoke.self, Initialize.self])
+
+    /// The keys directory of the configuration (CURVE on or not: keys are prepared before it is turned on).
+    static func directory(_ global: GlobalOptions) throws -> String {
+        do {
+            return try SuiteConfig.load(file: global.config).security.keysDirectory
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+
+    /// Writes a fresh pair for `name` and allows it with `role`; returns its public key.
+    static func generate(_ name: String, role: Role, directory: String, force: Bool) throws -> String {
+        guard Topic.isValidPart(name) else { throw ValidationError("a key name is lower-case letters, digits and '-', not '\(name)'") }
+        let secretFile = (directory as NSString).appendingPathComponent("\(name).key")
+        if FileManager.default.fileExists(atPath: secretFile), !force {
+            throw ValidationError("\(secretFile) exists; --force replaces it (the old key stops working)")
+        }
+        let pair = try CurveKeyPair.generate()
+        try KeyFiles.writePair(pair, name: name, directory: directory)
+        try KeyRing.load(directory: directory).adding(KeyRing.Entry(name: name, publicKey: pair.publicKey, role: role)).save()
+        return pair.publicKey
+    }
+
+    struct Generate: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Generate a key pair for NAME and allow it with ROLE; prints the public key.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The key's name: a service's name for a service key, a person's or system's otherwise.") var name: String
+        @Option(help: "admin, operator, service or subscriber.") var role: String
+        @Flag(help: "Replace an existing key of that name.") var force = false
+
+        func run() throws {
+            guard let role = Role(rawValue: role) else {
+                throw ValidationError("--role is one of \(Role.allCases.map(\.rawValue).joined(separator: ", ")), not '\(self.role)'")
+            }
+            let directory = try Keys.directory(global)
+            let publicKey = try Keys.generate(name, role: role, directory: directory, force: force)
+            printError("banshictl: wrote \(directory)/\(name).key (secret, mode 0600) and \(name).pub; allowed as \(role.rawValue)")
+            print(publicKey)
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The allowed keys and their roles.")
+        @OptionGroup var global: GlobalOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            let ring = try KeyRing.load(directory: try Keys.directory(global))
+            let rows: [JSONValue] = ring.entries.map {
+                ["name": .string($0.name), "role": .string($0.role.rawValue), "fingerprint": .string($0.fingerprint), "public": .string($0.publicKey)]
+            }
+            print(json ? prettyJSON(["keys": .array(rows)]) : recordTable(rows, [("NAME", "name"), ("ROLE", "role"), ("FINGERPRINT", "fingerprint"), ("PUBLIC KEY", "public")]))
+        }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove NAME from the allow-list: new connections with its key are refused.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The key's name.") var name: String
+
+        func run() throws {
+            let directory = try Keys.directory(global)
+            let ring = try KeyRing.load(directory: directory)
+            guard ring.entry(named: name) != nil else { throw ValidationError("no key '\(name)' in \(ring.allowListPath)") }
+            try KeyRing(directory: directory, entries: ring.entries.filter { $0.name != name }).save()
+            print("revoked \(name)")
+        }
+    }
+
+    struct Initialize: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "init", abstract: "Generate the keys a suite needs and does not have yet: the bus, every service (service), admin (admin).")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Write here instead of [security] keys_dir (installing under another root).") var keysDir: String?
+
+        func run() throws {
+            let config: SuiteConfig
+            do { config = try SuiteConfig.load(file: global.config) } catch { throw ValidationError("\(error)") }
+            let directory = keysDir ?? config.security.keysDirectory
+            let wanted = [("bus", Role.service)] + config.services.map { ($0.name, Role.service) } + [("admin", .admin)]
+            for (name, role) in wanted where !FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent("\(name).key")) {
+                _ = try Keys.generate(name, role: role, directory: directory, force: false)
+                print("generated \(name) (\(role.rawValue))")
+            }
+        }
+    }
+}
+
+/// `banshictl audit SERVICE`: who changed what.
+struct Audit: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show a service's audit log: every state-changing command, its caller's key and role, and the result.")
+    @OptionGroup var options: RecordOptions
+    @Argument(help: "The service.") var service: String
+    @Option(name: .customLong("by"), help: "Only the commands of the key with this name.") var key: String?
+    @Option(help: "Only this command.") var command: String?
+    @Option(help: "At most this many (1 to 10000).") var limit: Int = 100
+
+    func run() throws {
+        var args: [String: JSONValue] = ["limit": .int(Int64(limit))]
+        if let key { args["key"] = .string(key) }
+        if let command { args["command"] = .string(command) }
+        try options.show(service: service, "audit.list", args) { result in
+            recordTable(result["entries"]?.arrayValue, [
+                ("TIME", "at"), ("KEY", "key"), ("FINGERPRINT", "fingerprint"), ("ROLE", "role"), ("COMMAND", "command"),
+                ("RESULT", "result"), ("ARGS SHA-256", "args_sha256"),
+            ])
+        }
+    }
+}

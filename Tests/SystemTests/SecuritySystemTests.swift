@@ -1,0 +1,146 @@
+import BanshiKit
+import BanshiTesting
+import Foundation
+import Testing
+import ZeroMQ
+
+/// CURVE and ZAP on real sockets: who gets in, what each role may do, and the audit log.
+@Suite("System: security")
+struct SecuritySystemTests {
+    /// Connects a DEALER to `endpoint` as `identity`, sends one request, and returns the socket's
+    /// monitor events (for two seconds) and whether a reply came.
+    static func attempt(_ suite: TestSuite, endpoint: String, server: String, as identity: CurveIdentity) async throws -> (events: [MonitorEvent.Kind], replied: Bool) {
+        let context = suite.context
+        return try await onThread {
+            let socket = try Socket(context, .dealer)
+            try socket.setLinger(.zero)
+            try identity.secureClient(socket, peer: server)
+            let monitor = try socket.monitor(at: "inproc://attempt-\(UUID().uuidString)")
+            try socket.connect(endpoint)
+            try socket.send(parts: [[], Array(CommandRequest(id: "probe", command: "status").serialized().utf8)])
+            var events: [MonitorEvent.Kind] = []
+            var replied = false
+            let deadline = ContinuousClock.now + .seconds(2)
+            while ContinuousClock.now < deadline {
+                while let event = try monitor.nextEvent(dontWait: true) { events.append(event.kind) }
+                if try socket.receiveMultipart(dontWait: true) != nil { replied = true }
+                if events.contains(.handshakeFailedAuth) || replied { break }
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+            return (events, replied)
+        }
+    }
+
+    @Test("An unknown key is refused at the handshake (HANDSHAKE_FAILED_AUTH) and receives nothing; a subscriber key receives events but cannot send a command")
+    func doors() async throws {
+        try await TestSuite.with(curve: true) { suite in
+            try await suite.start("bus")
+            try await suite.start("loadgen")
+            let intruder = try suite.identity(named: "intruder")
+            let subscriber = try suite.identity(named: "subscriber")
+
+            let refused = try await Self.attempt(suite, endpoint: suite.control("loadgen"), server: "loadgen", as: intruder)
+            #expect(refused.events.contains(.handshakeFailedAuth))
+            #expect(!refused.replied)
+            let commandBySubscriber = try await Self.attempt(suite, endpoint: suite.control("loadgen"), server: "loadgen", as: subscriber)
+            #expect(commandBySubscriber.events.contains(.handshakeFailedAuth))
+            #expect(!commandBySubscriber.replied)
+            let admitted = try await Self.attempt(suite, endpoint: suite.control("loadgen"), server: "loadgen", as: try suite.identity(named: "admin"))
+            #expect(admitted.replied)
+
+            let listener = try EventSubscriber(context: suite.context, endpoint: suite.subscribeEndpoint, prefixes: ["loadgen.sample."], identity: subscriber)
+            let eavesdropper = try EventSubscriber(context: suite.context, endpoint: suite.subscribeEndpoint, prefixes: [""], identity: intruder)
+            try await waitFor { (try? await suite.call("bus", "status").get())?["topics"] == ["loadgen.sample."] }
+            try await Runner(suite, service: "loadgen").ok("emit", ["count": 3])
+            #expect(try await listener.receive(3).count == 3)
+            #expect(try await eavesdropper.receive(1, within: .seconds(1)).isEmpty)
+        }
+    }
+
+    @Test("An operator key reads (status) but gets unauthorized on a write; the audit log shows who did what")
+    func roles() async throws {
+        try await TestSuite.with(curve: true) { suite in
+            try await suite.start("bus")
+            try await suite.start("loadgen")
+            let loadgen = Runner(suite, service: "loadgen")
+            try await loadgen.ok("emit", ["count": 2], id: "admin-emit")
+
+            suite.identity = try suite.identity(named: "operator")
+            #expect(try await loadgen.ok("status")["service"] == "loadgen")
+            let refused = try await loadgen.failure("emit", ["count": 1])
+            #expect(refused?.code == .unauthorized)
+            #expect(refused?.message.contains("operator") == true)
+            #expect(try await loadgen.ok("status")["last_seq"] == 2)
+
+            suite.identity = try suite.identity(named: "admin")
+            let entries = try await loadgen.ok("audit.list")["entries"]?.arrayValue ?? []
+            #expect(entries.map { $0["result"] } == ["unauthorized", "ok"])
+            #expect(entries.map { $0["key"] } == ["operator", "admin"])
+            #expect(entries.map { $0["role"] } == ["operator", "admin"])
+            #expect(entries.last?["request_id"] == "admin-emit")
+            #expect(entries.last?["fingerprint"]?.stringValue == KeyRing.fingerprint(try suite.identity(named: "admin").keyPair.publicKey))
+            #expect(entries.last?["args_sha256"]?.stringValue == SHA256.hex(Array(#"{"count":2}"#.utf8)))
+
+            let table = try await suite.banshictl(["audit", "loadgen"])
+            #expect(table.status == 0, "\(table.stderr)\(table.stdout)")
+            #expect(table.stdout.contains("operator") && table.stdout.contains("unauthorized"))
+            let asOperator = try await suite.banshictl(["call", "loadgen", "emit", "--key", "operator"])
+            #expect(asOperator.status == 1 && asOperator.stderr.contains("unauthorized"))
+        }
+    }
+
+    @Test("banshictl keys: generate writes a 0600 secret and prints only the public key; list shows roles; a new key works at once")
+    func keys() async throws {
+        try await TestSuite.with(curve: true) { suite in
+            try await suite.start("bus")
+            try await suite.start("loadgen")
+            let generated = try await suite.banshictl(["keys", "generate", "auditor", "--role", "operator"])
+            #expect(generated.status == 0, "\(generated.stderr)")
+            let publicKey = generated.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(CurveKeyPair.isKey(publicKey))
+            let secretFile = "\(suite.keysDirectory!)/auditor.key"
+            let secret = try KeyFiles.readPair(path: secretFile).secretKey
+            #expect(!generated.stdout.contains(secret) && !generated.stderr.contains(secret))
+            let mode = (try FileManager.default.attributesOfItem(atPath: secretFile)[.posixPermissions] as? NSNumber)?.intValue
+            #expect(mode == 0o600)
+            let listed = try await suite.banshictl(["keys", "list"])
+            #expect(listed.stdout.contains("auditor") && listed.stdout.contains("operator") && listed.stdout.contains(publicKey))
+            #expect(try await suite.banshictl(["keys", "generate", "auditor", "--role", "admin"]).status != 0)
+
+            // The running service re-reads the allow-list: the new key gets in with its role.
+            suite.identity = try suite.identity(named: "auditor")
+            #expect(try await Runner(suite, service: "loadgen").ok("status")["service"] == "loadgen")
+            #expect(try await Runner(suite, service: "loadgen").failure("emit")?.code == .unauthorized)
+            #expect(try await suite.banshictl(["keys", "revoke", "auditor"]).status == 0)
+            let afterRevoke = try await Self.attempt(suite, endpoint: suite.control("loadgen"), server: "loadgen", as: try suite.identity(named: "auditor"))
+            #expect(afterRevoke.events.contains(.handshakeFailedAuth))
+        }
+    }
+
+    @Test("With CURVE off every service says so loudly at start")
+    func insecureWarning() async throws {
+        try await TestSuite.with { suite in
+            let bus = try await suite.start("bus")
+            #expect(bus.log.contains("level=critical") && bus.log.contains("SECURITY OFF"))
+        }
+    }
+
+    @Test("A whole flow runs with CURVE on: services authenticate to the bus and to each other with their own keys")
+    func flowUnderCurve() async throws {
+        try await TestSuite.with(
+            services: ["children", "petition", "coordinator"],
+            serviceKeys: [
+                "children": "scan_interval_ms = 0", "petition": PetitionSystemTests.keys(),
+                "coordinator": "follow = [\"children\", \"petition\"]\nroutes_file = \"\(PetitionSystemTests.repository)/config/routes.toml\"",
+            ],
+            curve: true
+        ) { suite in
+            for service in ["bus", "children", "petition", "coordinator"] { try await suite.start(service) }
+            let (_, caseID) = try await CoordinatorSystemTests.referral(suite)
+            try await waitFor { try await CoordinatorSystemTests.aidBySource(suite)[caseID]?.count == 1 }
+            let audit = try await Runner(suite, service: "petition").ok("audit.list", ["command": "aid.open"])["entries"]?.arrayValue ?? []
+            #expect(audit.first?["key"] == "coordinator")
+            #expect(audit.first?["role"] == "service")
+        }
+    }
+}
