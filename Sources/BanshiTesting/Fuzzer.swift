@@ -57,7 +57,12 @@ public struct Fuzzer {
         case 2: return .string(String(decoding: bytes(count: random.below(40)), as: UTF8.self))
         case 3: return .bool(random.below(2) == 0)
         case 4: return .null
-        case 5: return .string(["2026-02-30", "2026-03-01T00:00:00Z", "CH-XXXX", "110105200803151232", "", "刑事合规"][random.below(6)])
+        case 5:
+            let edges = [
+                "2026-02-30", "2026-03-01T00:00:00Z", "9999-12-31T23:59:59Z", "9999-12-31", "0001-01-01", "1970-01-01T00:00:00+14:00",
+                "CH-XXXX", "110105200803151232", "", "刑事合规",
+            ]
+            return .string(edges[random.below(edges.count)])
         case 6: return .array((0..<random.below(4)).map { _ in value(depth: depth + 1) })
         default: return .object(Dictionary(uniqueKeysWithValues: (0..<random.below(4)).map { ("k\($0)", value(depth: depth + 1)) }))
         }

@@ -98,6 +98,9 @@ struct ReportingSystemTests {
             #expect(year2025["petition.aid-no-blank-spots"]?["numerator"] == 1)
             #expect(year2025["children.early-intervention"]?["value"] == .null)
             #expect(try await values(["program": "petition", "to": "2026-12-31"]).count == 2)
+            // Days and times far from now are refused before any arithmetic is done on them.
+            #expect(try await Runner(suite, service: "reporting").failure("report", ["from": "2026-01-01", "to": "2999-12-31"])?.details["field"] == "to")
+            #expect(try await Runner(suite, service: "petition").failure("deadlines.scan", ["now": "9999-12-31T00:00:00Z"])?.details["field"] == "now")
 
             let rebuilt = try await suite.banshictl(["rebuild"])
             #expect(rebuilt.status == 0)

@@ -143,4 +143,23 @@ struct SecuritySystemTests {
             #expect(audit.first?["role"] == "service")
         }
     }
+
+    @Test("A child's personal data is for admin keys only: an operator reads the timeline of ids, not the record")
+    func confidentialReads() async throws {
+        try await TestSuite.with(services: ["children"], serviceKeys: ["children": "scan_interval_ms = 0"], curve: true) { suite in
+            try await suite.start("bus")
+            try await suite.start("children")
+            let children = Runner(suite)
+            let child = try await children.ok(
+                "child.register", ["name": "刘某某", "birth_date": "2013-02-02", "household_province": "甘肃省", "migrant_status": "migrant"])["child_id"]!
+            suite.identity = try suite.identity(named: "operator")
+            #expect(try await children.failure("child.get", ["child_id": child])?.code == .unauthorized)
+            #expect(try await children.failure("child.list")?.code == .unauthorized)
+            #expect(try await children.ok("child.timeline", ["child_id": child])["events"]?.arrayValue?.count == 1)
+            let help = try await children.ok("help")["commands"]?.arrayValue ?? []
+            #expect(help.first { $0["name"] == "child.get" }?["confidential"] == true)
+            suite.identity = try suite.identity(named: "admin")
+            #expect(try await children.ok("child.get", ["child_id": child])["name"] == "刘某某")
+        }
+    }
 }

@@ -35,6 +35,12 @@ public struct ArgumentSpec: Sendable {
         return .object(value)
     }
 
+    /// Times from 1900 to 2200: anything else is a typo, and keeping far from the calendar's limits
+    /// lets deadline arithmetic on an argument never overflow.
+    static func plausible(_ time: Date) -> Bool {
+        (-2_208_988_800.0...7_258_118_400.0).contains(time.timeIntervalSince1970)
+    }
+
     /// Checks `value` against this argument's kind.
     func check(_ value: JSONValue) throws(CommandError) {
         let fits: Bool
@@ -45,13 +51,13 @@ public struct ArgumentSpec: Sendable {
         case .boolean: fits = value.boolValue != nil
         case .object: fits = value.objectValue != nil
         case .array: fits = value.arrayValue != nil
-        case .time: fits = value.stringValue.flatMap(Timestamp.parse) != nil
+        case .time: fits = value.stringValue.flatMap(Timestamp.parse).map(Self.plausible) ?? false
         case .date: fits = value.stringValue.flatMap(CalendarDate.init) != nil
         }
         guard fits else {
             let expected =
                 switch kind {
-                case .time: "an RFC 3339 time"
+                case .time: "an RFC 3339 time from 1900 to 2200"
                 case .date: "a date YYYY-MM-DD"
                 default: "of type \(kind.rawValue)"
                 }

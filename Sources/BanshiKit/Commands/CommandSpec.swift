@@ -65,6 +65,17 @@ public struct CommandSpec: Sendable {
     /// Whether the command changes state (and so is idempotent by request id and audited).
     public var mutates: Bool { if case .write = body { true } else { false } }
 
+    /// Whether the command returns personal data (a child's name, a petitioner's contact): then only
+    /// `admin` keys may run it, not `operator` ones, though it changes nothing.
+    public private(set) var confidential = false
+
+    /// This command, marked as returning personal data.
+    public func confidential(_ flag: Bool = true) -> CommandSpec {
+        var copy = self
+        copy.confidential = flag
+        return copy
+    }
+
     /// Checks `args` against the specs: required present, types right, nothing unknown.
     func check(_ args: [String: JSONValue]) throws(CommandError) -> Arguments {
         let known = Dictionary(uniqueKeysWithValues: arguments.map { ($0.name, $0) })
@@ -85,7 +96,7 @@ public struct CommandSpec: Sendable {
 
     var helpValue: JSONValue {
         [
-            "name": .string(name), "summary": .string(summary), "mutates": .bool(mutates),
+            "name": .string(name), "summary": .string(summary), "mutates": .bool(mutates), "confidential": .bool(confidential),
             "arguments": .array(arguments.map(\.helpValue)),
         ]
     }

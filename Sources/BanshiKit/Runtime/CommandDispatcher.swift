@@ -137,7 +137,7 @@ final class CommandDispatcher: Sendable {
             let context = CommandContext(
                 request: request, arguments: arguments, now: arguments.optionalTime("now") ?? Date(), logger: logger,
                 database: database, caller: caller)
-            let allowed = caller.role?.mayRun(mutating: spec.mutates) ?? false
+            let allowed = caller.role?.mayRun(mutating: spec.mutates, confidential: spec.confidential) ?? false
             let refusal = CommandError(
                 .unauthorized, "key '\(caller.key)' (\(caller.role?.rawValue ?? "no role")) may not run '\(request.command)'",
                 details: ["role": caller.role.map { .string($0.rawValue) } ?? .null])

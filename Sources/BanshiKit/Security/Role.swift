@@ -28,11 +28,12 @@ public enum Role: String, Sendable, CaseIterable, Codable {
         }
     }
 
-    /// Whether this role may run a command (`mutates`: it changes state).
-    public func mayRun(mutating mutates: Bool) -> Bool {
+    /// Whether this role may run a command (`mutates`: it changes state; `confidential`: it returns
+    /// personal data).
+    public func mayRun(mutating mutates: Bool, confidential: Bool = false) -> Bool {
         switch self {
         case .admin, .service: true
-        case .operator: !mutates
+        case .operator: !mutates && !confidential
         case .subscriber: false
         }
     }

@@ -39,7 +39,7 @@ enum CaseCommands {
             }
             throw CommandError(.notFound, "no case '\(id)'", field: "case_id")
         }
-    }
+    }.confidential()
 
     static let list = CommandSpec(
         "case.list", "cases of one kind, filtered, oldest first",

@@ -110,7 +110,7 @@ enum ChildCommands {
                     .map { $0.jsonObject(booleans: ["overdue_emitted"]) })
             return .object(record)
         }
-    }
+    }.confidential()
 
     static let list = CommandSpec(
         "child.list", "children, filtered, oldest registration first",
@@ -135,7 +135,7 @@ enum ChildCommands {
                 arguments: [arguments.optionalString("migrant_status"), arguments.optionalString("school_id"), limit, offset])
             return ["children": .array(rows.map { $0.jsonObject() })]
         }
-    }
+    }.confidential()
 
     static let timeline = CommandSpec(
         "child.timeline", "everything that happened to one child, in order: the child's events from the log",

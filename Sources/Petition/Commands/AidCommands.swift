@@ -245,7 +245,7 @@ enum AidCommands {
                 try Row.fetchAll(db, sql: "SELECT * FROM aid_referral WHERE aid_id = ? ORDER BY referred_at", arguments: [id]).map { $0.jsonObject() })
             return .object(record)
         }
-    }
+    }.confidential()
 
     static let list = CommandSpec(
         "aid.list", "aid cases, oldest first",

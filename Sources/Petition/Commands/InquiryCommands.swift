@@ -80,7 +80,7 @@ enum InquiryCommands {
             record["suggested"] = try record["suggested"]?.stringValue.map { try JSONValue.parse(Array($0.utf8)) } ?? []
             return .object(record)
         }
-    }
+    }.confidential()
 
     static let list = CommandSpec(
         "inquiry.list", "inquiries, oldest first",
@@ -101,5 +101,5 @@ enum InquiryCommands {
                 arguments: [status, limit])
             return ["inquiries": .array(rows.map { $0.jsonObject() })]
         }
-    }
+    }.confidential()
 }

@@ -151,7 +151,7 @@ enum PetitionCommands {
                     .map { $0.jsonObject(booleans: ["on_time"]) })
             return .object(record)
         }
-    }
+    }.confidential()
 
     static let list = CommandSpec(
         "petition.list", "petitions, oldest first",

@@ -18,6 +18,9 @@ enum ReportCommands {
             let to = arguments.optionalDate("to") ?? CalendarDate(context.now)
             let from = arguments.optionalDate("from") ?? CalendarDate(year: to.year, month: 1, day: 1)!
             guard from <= to else { throw CommandError(.invalidArgument, "the range ends (\(to)) before it starts (\(from))", field: "to") }
+            for (name, day) in [("from", from), ("to", to)] where !(2000...2100).contains(day.year) {
+                throw CommandError(.invalidArgument, "a report covers days from 2000 to 2100, not \(day)", field: name)
+            }
             let program = arguments.optionalString("program")
             if let program, !ProgramIndicators.all.contains(where: { $0.program == program }) {
                 let known = Set(ProgramIndicators.all.map(\.program)).sorted().joined(separator: ", ")
