@@ -64,6 +64,14 @@ struct ControlSocketSystemTests {
             #expect(try await suite.call("loadgen", "status").get()["last_seq"] == 3)
             let reused = try await suite.call("loadgen", "help", id: "same-id")
             #expect((try? reused.get()) != nil, "read-only commands are not stored, so their ids are free")
+
+            // Past the retention window the reply is forgotten, and the same id runs again.
+            #expect(try await suite.call("loadgen", "replies.prune", ["older_than_days": 1]).get()["pruned"] == 0)
+            try await Task.sleep(for: .milliseconds(5))
+            // emit's reply, and those of the earlier prunes (which are state-changing commands too).
+            #expect((try await suite.call("loadgen", "replies.prune", ["older_than_days": 0]).get()["pruned"]?.intValue ?? 0) >= 2)
+            let third = try await suite.call("loadgen", "emit", ["count": 3], id: "same-id")
+            #expect(try third.get()["first_seq"] == 4)
         }
     }
 
@@ -74,7 +82,7 @@ struct ControlSocketSystemTests {
             try await suite.start("loadgen")
             let help = try await suite.call("loadgen", "help").get()
             let names = help["commands"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
-            #expect(names == ["audit.list", "backup", "emit", "events.since", "help", "status"])
+            #expect(names == ["audit.list", "backup", "emit", "events.since", "help", "replies.prune", "status"])
             let since = help["commands"]?.arrayValue?.first { $0["name"] == "events.since" }
             #expect(since?["arguments"]?.arrayValue?.first?["name"] == "after_seq")
             #expect(since?["arguments"]?.arrayValue?.first?["required"] == true)

@@ -73,7 +73,7 @@ struct SecuritySystemTests {
             #expect(try await loadgen.ok("status")["last_seq"] == 2)
 
             suite.identity = try suite.identity(named: "admin")
-            let entries = try await loadgen.ok("audit.list")["entries"]?.arrayValue ?? []
+            let entries = try await loadgen.ok("audit.list", ["command": "emit"])["entries"]?.arrayValue ?? []
             #expect(entries.map { $0["result"] } == ["unauthorized", "ok"])
             #expect(entries.map { $0["key"] } == ["operator", "admin"])
             #expect(entries.map { $0["role"] } == ["operator", "admin"])

@@ -34,6 +34,8 @@ public struct SuiteConfig: Sendable {
         public let shutdownGrace: Duration
         /// How long `banshictl` and services wait for a reply.
         public let requestTimeout: Duration
+        /// How long the replies of state-changing commands are kept for idempotency; `nil`: forever.
+        public let replyRetentionDays: Int?
     }
 
     public let file: String
@@ -75,12 +77,16 @@ public struct SuiteConfig: Sendable {
             highWaterMark: Int32(try bus.int("high_water_mark", default: 100_000, in: 1...10_000_000)))
 
         let runtime = try root.table("runtime")
-        try runtime.rejectUnknownKeys(["heartbeat_interval_ms", "max_request_bytes", "shutdown_grace_ms", "request_timeout_ms"])
+        try runtime.rejectUnknownKeys([
+            "heartbeat_interval_ms", "max_request_bytes", "shutdown_grace_ms", "request_timeout_ms", "reply_retention_days",
+        ])
+        let retention = try runtime.int("reply_retention_days", default: 30, in: 0...36_500)
         self.runtime = RuntimeSettings(
             heartbeatInterval: .milliseconds(try runtime.int("heartbeat_interval_ms", default: 1000, in: 10...3_600_000)),
             maxRequestBytes: try runtime.int("max_request_bytes", default: 1 << 20, in: 1024...(256 << 20)),
             shutdownGrace: .milliseconds(try runtime.int("shutdown_grace_ms", default: 5000, in: 0...600_000)),
-            requestTimeout: .milliseconds(try runtime.int("request_timeout_ms", default: 3000, in: 10...600_000)))
+            requestTimeout: .milliseconds(try runtime.int("request_timeout_ms", default: 3000, in: 10...600_000)),
+            replyRetentionDays: retention == 0 ? nil : retention)
 
         let security = try root.table("security")
         try security.rejectUnknownKeys(["curve", "keys_dir"])

@@ -14,7 +14,7 @@ enum BuiltinCommands {
     static let version = BanshiVersion.current
 
     static func make(
-        facts: ProcessFacts, database: ServiceDatabase?, backupDirectory: String, serviceCommands: [CommandSpec],
+        facts: ProcessFacts, database: ServiceDatabase?, backupDirectory: String, replyRetentionDays: Int?, serviceCommands: [CommandSpec],
         counters: @escaping @Sendable () -> (handled: Int64, failed: Int64, transactions: Int64, published: Int64),
         extra: @escaping @Sendable () async -> [String: JSONValue]
     ) -> [CommandSpec] {
@@ -60,6 +60,7 @@ enum BuiltinCommands {
         if let database {
             all.append(DatabaseBackup.command(database: database, directory: backupDirectory))
             all.append(AuditLog.command())
+            all.append(CommandReplyStore.pruneCommand(defaultDays: replyRetentionDays))
         }
         let everything = all + serviceCommands
         let help = CommandSpec("help", "every command this service answers, with its arguments") { _ in

@@ -256,8 +256,9 @@ final class CommandDispatcher: Sendable {
             catalog: catalog)
         let result = try write.body(write.context, &appender)
         let reply = CommandReply(id: request.id, outcome: .success(result)).serialized()
-        try CommandReplyStore.store(
-            db, requestId: request.id, command: request.command, reply: reply, at: Timestamp.format(write.context.now))
+        // Stored at the clock's time, not the command's `now`, which a test may set years away: the
+        // retention window is about when the reply was given.
+        try CommandReplyStore.store(db, requestId: request.id, command: request.command, reply: reply, at: Timestamp.format(Date()))
         return (reply, appender)
     }
 }

@@ -105,6 +105,7 @@ public enum ServiceRuntime {
         let commands = BuiltinCommands.make(
             facts: facts, database: database,
             backupDirectory: (config.stateDirectory(of: definition.name) as NSString).appendingPathComponent("backups"),
+            replyRetentionDays: config.runtime.replyRetentionDays,
             serviceCommands: parts.commands,
             counters: {
                 let statistics = dispatcherBox.dispatcher?.statistics ?? .init()
@@ -120,6 +121,9 @@ public enum ServiceRuntime {
             .init(service: CommandService(dispatcher: dispatcher, loop: loop, notifier: notifier, logger: logger))
         ]
         services += parts.services.map { .init(service: $0) }
+        if database != nil, config.runtime.replyRetentionDays != nil {
+            services.append(.init(service: CommandTimer(["replies.prune"], every: .seconds(3600), atStart: true, environment: environment, control: control)))
+        }
         if let interval = notifier.watchdogInterval {
             services.append(.init(service: WatchdogService(interval: interval, loop: loop, notifier: notifier)))
         }

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// The replies of state-changing commands, by request id: what makes a command idempotent.
@@ -17,6 +18,24 @@ enum CommandReplyStore {
                         created_at TEXT NOT NULL
                     ) STRICT
                     """)
+        }
+        migrator.registerMigration("banshi-command-replies-v2") { db in
+            try db.execute(sql: "CREATE INDEX command_reply_created ON command_reply(created_at)")
+        }
+    }
+
+    /// `replies.prune`: forgets the replies stored before the retention window. A request id sent
+    /// again after that runs again, so the window must outlast any client's retries (days, not
+    /// seconds). Run by the service itself every hour when `[runtime] reply_retention_days` is set.
+    static func pruneCommand(defaultDays: Int?) -> CommandSpec {
+        CommandSpec(
+            "replies.prune", "forget stored command replies older than the retention window (idempotency lasts that long)",
+            arguments: [ArgumentSpec("older_than_days", .integer, "the window in days, 0 to 36500 (default: [runtime] reply_retention_days)")]
+        ) { context, events in
+            let days = try context.arguments.int("older_than_days", default: Int64(defaultDays ?? 30), in: 0...36_500)
+            let cutoff = Timestamp.format(Date().addingTimeInterval(-Double(days) * 86_400))
+            try events.db.execute(sql: "DELETE FROM command_reply WHERE created_at < ?", arguments: [cutoff])
+            return ["pruned": .int(Int64(events.db.changesCount)), "before": .string(cutoff)]
         }
     }
 

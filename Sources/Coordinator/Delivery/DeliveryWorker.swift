@@ -84,11 +84,17 @@ final class DeliveryWorker: Sendable {
                 logger.error("reading pending deliveries failed", metadata: ["error": "\(error)"])
                 due = []
             }
-            for delivery in due where !stopped.load(ordering: .acquiring) {
+            // A target that timed out once in this pass is not tried again in it: its other routes
+            // wait for their own retry time instead of costing a timeout each, ahead of other targets'.
+            var unreachable: Set<String> = []
+            var attempted = 0
+            for delivery in due where !stopped.load(ordering: .acquiring) && !unreachable.contains(delivery.target) {
                 let outcome = deliver(delivery, clients: &clients)
+                if outcome.code == "timeout" { unreachable.insert(delivery.target) }
                 settle(delivery, outcome)
+                attempted += 1
             }
-            if due.isEmpty { _ = wake.wait(timeout: .now() + .milliseconds(200)) }
+            if attempted == 0 { _ = wake.wait(timeout: .now() + .milliseconds(200)) }
         }
     }
 
