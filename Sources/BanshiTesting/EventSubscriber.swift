@@ -4,7 +4,7 @@ import ZeroMQ
 
 /// A plain SUB socket on the bus for tests, reading on a thread of its own.
 public final class EventSubscriber: @unchecked Sendable {
-    // The socket is only touched inside `onThread` calls, which the owning test makes one at a time.
+    // The socket is only touched inside `onOwnThread` calls, which the owning test makes one at a time.
     private let socket: Socket
 
     public init(context: Context, endpoint: String, prefixes: [String] = [""], identity: CurveIdentity? = nil) throws {
@@ -18,7 +18,7 @@ public final class EventSubscriber: @unchecked Sendable {
     /// Receives up to `count` messages, waiting at most `limit` in all.
     public func receive(_ count: Int, within limit: Duration = .seconds(10)) async throws -> [[[UInt8]]] {
         let socket = UncheckedBox(socket)
-        return try await onThread {
+        return try await onOwnThread {
             var messages: [[[UInt8]]] = []
             let poller = Poller()
             poller.add(socket.value)

@@ -115,7 +115,7 @@ extension TestSuite {
         let context = self.context
         let endpoint = control(service)
         let identity = self.identity
-        return try await onThread {
+        return try await onOwnThread {
             let socket = try Socket(context, .dealer)
             try socket.setLinger(.zero)
             try identity?.secureClient(socket, peer: service)

@@ -162,7 +162,7 @@ public final class TestSuite: @unchecked Sendable {
         let context = self.context
         let endpoint = control(service)
         let identity = self.identity
-        return try await onThread {
+        return try await onOwnThread {
             let client = try ControlClient(context: context, service: service, endpoint: endpoint, timeout: timeout, identity: identity)
             return try body(client)
         }
@@ -192,8 +192,8 @@ public final class TestSuite: @unchecked Sendable {
         try process.run()
         let outHandle = out.fileHandleForReading
         let errHandle = err.fileHandleForReading
-        async let stdout = onThread { outHandle.readDataToEndOfFile() }
-        async let stderr = onThread { errHandle.readDataToEndOfFile() }
+        async let stdout = onOwnThread { outHandle.readDataToEndOfFile() }
+        async let stderr = onOwnThread { errHandle.readDataToEndOfFile() }
         let deadline = ContinuousClock.now + timeout
         while process.isRunning {
             if ContinuousClock.now >= deadline {
@@ -217,14 +217,4 @@ public final class TestSuite: @unchecked Sendable {
 public struct TestSuiteError: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
-}
-
-/// Runs blocking work (socket waits, pipe reads) on a thread of its own, not the cooperative pool.
-public func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        let thread = Thread {
-            continuation.resume(with: Result { try body() })
-        }
-        thread.start()
-    }
 }

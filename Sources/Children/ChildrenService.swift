@@ -8,10 +8,11 @@ public enum ChildrenService {
     public static let definition = ServiceDefinition(
         name: "children", migrations: ChildrenSchema.register, events: ChildrenEvents.catalog
     ) { environment in
-        let settings = try environment.settings.map { try ChildrenSettings($0.table) } ?? ChildrenSettings()
+        let section = try environment.section
+        let settings = try ChildrenSettings(section.table)
         var services: [any Service] = []
-        if let interval = settings.scanInterval, let control = environment.settings?.control {
-            services.append(CommandTimer(["deadlines.scan"], every: interval, environment: environment, control: control))
+        if let interval = settings.scanInterval {
+            services.append(CommandTimer(["deadlines.scan"], every: interval, environment: environment, control: section.control))
         }
         return ServiceParts(commands: commands(settings), services: services)
     }

@@ -12,9 +12,8 @@ public enum CoordinatorService {
     public static let definition = ServiceDefinition(
         name: "coordinator", migrations: CoordinatorSchema.register, events: CoordinatorEvents.catalog
     ) { environment in
-        guard let section = environment.settings, let database = environment.database else {
-            throw ConfigError(key: "services.coordinator", "is missing", file: environment.config.file)
-        }
+        let section = try environment.section
+        let database = try environment.requiredDatabase
         let settings = try CoordinatorSettings(section.table)
         let subscription = try SubscriberSettings(environment)
         let targets = Set(environment.config.services.map(\.name)).subtracting(["coordinator"])

@@ -8,9 +8,7 @@ public enum PetitionService {
     public static let definition = ServiceDefinition(
         name: "petition", migrations: PetitionSchema.register, events: PetitionEvents.catalog
     ) { environment in
-        guard let section = environment.settings else {
-            throw ConfigError(key: "services.petition", "is missing", file: environment.config.file)
-        }
+        let section = try environment.section
         let settings = try PetitionSettings(section.table)
         var services: [any Service] = []
         if settings.importOnStart {

@@ -13,10 +13,11 @@ enum Metrics {
             lines.append("# HELP \(name) \(help)")
             lines.append("# TYPE \(name) gauge")
         }
+        let sources = try History.sources(db)
         family("banshi_history_events", "Events kept in the reporting history, per source.")
-        for source in try History.sources(db) { lines.append("banshi_history_events{source=\"\(label(source.source))\"} \(source.events)") }
+        for source in sources { lines.append("banshi_history_events{source=\"\(label(source.source))\"} \(source.events)") }
         family("banshi_history_last_seq", "The last seq of each source in the history.")
-        for source in try History.sources(db) { lines.append("banshi_history_last_seq{source=\"\(label(source.source))\"} \(source.lastSeq)") }
+        for source in sources { lines.append("banshi_history_last_seq{source=\"\(label(source.source))\"} \(source.lastSeq)") }
         family("banshi_subscriber_lag", "Events a source has logged that reporting has not applied yet.")
         for (source, state) in (subscriptions.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
             lines.append("banshi_subscriber_lag{source=\"\(label(source))\"} \(state["lag"]?.intValue ?? 0)")
@@ -65,12 +66,7 @@ struct MetricsWriter: Service {
 
     private func write() async {
         do {
-            let text = try await render()
-            let directory = (file as NSString).deletingLastPathComponent
-            if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
-            let temporary = file + ".tmp"
-            try text.write(toFile: temporary, atomically: false, encoding: .utf8)
-            guard rename(temporary, file) == 0 else { throw CocoaError(.fileWriteUnknown) }
+            try AtomicFile.write(try await render(), to: file, mode: 0o644)
         } catch {
             logger.warning("writing metrics failed", metadata: ["file": "\(file)", "error": "\(error)"])
         }

@@ -43,8 +43,8 @@ struct Report {
     /// Events per program per day (ranges up to 62 days) or per month.
     static func series(_ db: Database, from: CalendarDate, to: CalendarDate, program: String?) throws -> JSONValue {
         let monthly = from.days(until: to) > 62
-        let start = Timestamp.format(Timestamp.parse("\(from)T00:00:00+08:00")!)
-        let end = Timestamp.format(Timestamp.parse("\(to.adding(days: 1))T00:00:00+08:00")!)
+        let start = Timestamp.format(from.start)
+        let end = Timestamp.format(to.adding(days: 1).start)
         // Buckets are China Standard Time days: shift the UTC time by 8 hours before cutting it.
         let bucket = monthly ? "substr(datetime(time, '+8 hours'), 1, 7)" : "substr(datetime(time, '+8 hours'), 1, 10)"
         let rows = try Row.fetchAll(

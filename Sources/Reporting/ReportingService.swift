@@ -8,9 +8,8 @@ public enum ReportingService {
     public static let definition = ServiceDefinition(
         name: "reporting", publishesEvents: false, migrations: ReportingSchema.register
     ) { environment in
-        guard let section = environment.settings, let database = environment.database else {
-            throw ConfigError(key: "services.reporting", "is missing", file: environment.config.file)
-        }
+        let section = try environment.section
+        let database = try environment.requiredDatabase
         let settings = try ReportingSettings(section.table, dataDirectory: environment.config.stateDirectory(of: "reporting"))
         let subscription = try SubscriberSettings(environment)
         let subscriber = DurableSubscriber(

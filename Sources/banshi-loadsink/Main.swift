@@ -29,7 +29,7 @@ struct LoadsinkMain {
         }
     ) { environment in
         let settings = try SubscriberSettings(environment)
-        guard let database = environment.database else { throw CommandError(.internal, "loadsink needs its database") }
+        let database = try environment.requiredDatabase
         let latency = LatencyRecorder()
         let subscriber = DurableSubscriber(
             context: environment.context, busEndpoint: environment.config.bus.subscribe, sources: settings.sources,

@@ -39,5 +39,6 @@ struct CalendarDateTests {
     func chinaDay() {
         #expect(CalendarDate(Timestamp.parse("2026-03-14T15:59:59Z")!).description == "2026-03-14")
         #expect(CalendarDate(Timestamp.parse("2026-03-14T16:00:00Z")!).description == "2026-03-15")
+        #expect(Timestamp.format(CalendarDate("2026-03-15")!.start) == "2026-03-14T16:00:00.000Z")
     }
 }

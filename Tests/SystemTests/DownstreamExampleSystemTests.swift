@@ -27,7 +27,7 @@ struct DownstreamExampleSystemTests {
             consumer.standardError = FileHandle(forWritingAtPath: log)
             try consumer.run()
             let reader = output.fileHandleForReading
-            async let text = onThread { String(decoding: reader.readDataToEndOfFile(), as: UTF8.self) }
+            async let text = onOwnThread { String(decoding: reader.readDataToEndOfFile(), as: UTF8.self) }
 
             for _ in 0..<10 {
                 _ = try await suite.call("loadgen", "emit", ["count": 100]).get()

@@ -158,7 +158,7 @@ final class NotifyListener: @unchecked Sendable {
     /// Reads datagrams until `done` holds for what was read, for at most `limit`.
     func collect(within limit: Duration = .seconds(10), until done: @escaping @Sendable ([String]) -> Bool) async throws -> [String] {
         let fd = self.fd
-        return try await onThread {
+        return try await onOwnThread {
             var messages: [String] = []
             let deadline = ContinuousClock.now + limit
             var buffer = [UInt8](repeating: 0, count: 4096)

@@ -11,7 +11,7 @@ struct SecuritySystemTests {
     /// monitor events (for two seconds) and whether a reply came.
     static func attempt(_ suite: TestSuite, endpoint: String, server: String, as identity: CurveIdentity) async throws -> (events: [MonitorEvent.Kind], replied: Bool) {
         let context = suite.context
-        return try await onThread {
+        return try await onOwnThread {
             let socket = try Socket(context, .dealer)
             try socket.setLinger(.zero)
             try identity.secureClient(socket, peer: server)

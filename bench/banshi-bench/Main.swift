@@ -79,11 +79,7 @@ struct Report {
 
 /// Formats a rate as e.g. `123,456/s`.
 func rate(_ count: Int, _ elapsed: Duration) -> (Double, String) {
-    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    let perSecond = Double(count) / max(seconds, 1e-9)
+    let perSecond = Double(count) / max(elapsed.timeInterval, 1e-9)
     return (perSecond, "\(Int(perSecond).formatted())/s")
 }
 
-func seconds(_ elapsed: Duration) -> Double {
-    Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-}

@@ -83,7 +83,7 @@ enum PipelineBenchmarks {
         report.add(
             "durable_end_to_end_per_second", "durable end to end: commit → bus → applied by a durable subscriber",
             .double(throughput), display: display,
-            note: "\(total.formatted()) events in \(String(format: "%.1f", seconds(elapsed))) s (publisher alone committed \(commitDisplay))")
+            note: "\(total.formatted()) events in \(String(format: "%.1f", elapsed.timeInterval)) s (publisher alone committed \(commitDisplay))")
         report.values["publisher_commit_per_second"] = .double(commitRate)
 
         // 5. Catch-up: a fresh subscriber applies the whole log through events.since.
@@ -102,8 +102,8 @@ enum PipelineBenchmarks {
         let catchUp = ContinuousClock.now - catchUpStart
         let (catchUpRate, catchUpDisplay) = rate(Int(logEnd), catchUp)
         report.add(
-            "catch_up_seconds", "catch-up of a fresh subscriber from the log", .double(seconds(catchUp)),
-            display: String(format: "%.1f s", seconds(catchUp)),
+            "catch_up_seconds", "catch-up of a fresh subscriber from the log", .double(catchUp.timeInterval),
+            display: String(format: "%.1f s", catchUp.timeInterval),
             note: "\(logEnd.formatted()) events (\(catchUpDisplay), process start included)")
         report.values["catch_up_per_second"] = .double(catchUpRate)
 
@@ -131,7 +131,7 @@ enum PipelineBenchmarks {
     static func waitForApplied(endpoint: String, context: Context, through seq: Int64) async throws {
         let deadline = ContinuousClock.now + .seconds(600)
         while ContinuousClock.now < deadline {
-            let applied = try? await onThread { () -> Int64 in
+            let applied = try? await onOwnThread { () -> Int64 in
                 let client = try ControlClient(context: context, service: "loadsink", endpoint: endpoint, timeout: .seconds(5))
                 return try client.call("status").get()["subscriptions"]?["loadgen"]?["applied_seq"]?.intValue ?? 0
             }

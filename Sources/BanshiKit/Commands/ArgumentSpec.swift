@@ -140,3 +140,29 @@ public struct Arguments: Sendable {
         CommandError(.invalidArgument, "argument '\(name)' is missing or of the wrong type", field: name)
     }
 }
+
+/// The `limit` argument of a listing command: its range and default stated once, for `help` and for
+/// the check.
+public struct PageLimit: Sendable {
+    public let defaultValue: Int64
+    public let maximum: Int64
+
+    public init(default defaultValue: Int64, maximum: Int64) {
+        self.defaultValue = defaultValue
+        self.maximum = maximum
+    }
+
+    /// Listings of records: 100 by default, 1,000 at most.
+    public static let records = PageLimit(default: 100, maximum: 1000)
+    /// Listings of events and log entries: 100 by default, 10,000 at most.
+    public static let entries = PageLimit(default: 100, maximum: 10_000)
+
+    public var argument: ArgumentSpec {
+        ArgumentSpec("limit", .integer, "at most this many, 1 to \(maximum) (default \(defaultValue))")
+    }
+
+    /// The limit a request asked for, checked against the range.
+    public func value(_ arguments: Arguments) throws(CommandError) -> Int64 {
+        try arguments.int("limit", default: defaultValue, in: 1...maximum)
+    }
+}

@@ -19,6 +19,11 @@ public struct CommandContext: Sendable {
         guard let database else { throw CommandError(.internal, "this service keeps no database") }
         return try await database.writer.read(body)
     }
+
+    /// The rows of a query, as JSON objects (`booleans` names the 0/1 columns): what a listing returns.
+    public func rows(_ sql: String, _ arguments: StatementArguments = [], booleans: Set<String> = []) async throws -> JSONValue {
+        try await read { db in try db.jsonRows(sql, arguments, booleans: booleans) }
+    }
 }
 
 /// One command a service answers.

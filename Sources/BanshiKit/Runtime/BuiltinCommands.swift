@@ -26,7 +26,7 @@ enum BuiltinCommands {
                 "service": .string(facts.service), "version": .string(version),
                 "pid": .int(Int64(ProcessInfo.processInfo.processIdentifier)),
                 "started_at": .string(Timestamp.format(facts.startedAt)),
-                "uptime_seconds": .double((Double(uptime.components.seconds) + Double(uptime.components.attoseconds) / 1e18)),
+                "uptime_seconds": .double(uptime.timeInterval),
                 "last_seq": .int(lastSeq), "control": .string(facts.control),
                 "commands_handled": .int(handled), "commands_failed": .int(failed),
                 "write_transactions": .int(transactions), "events_published": .int(published),

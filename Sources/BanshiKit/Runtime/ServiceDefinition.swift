@@ -38,6 +38,22 @@ public struct ServiceEnvironment: Sendable {
     public let database: ServiceDatabase?
     public let context: Context
     public let logger: Logger
+
+    /// The service's `[services.<name>]` section, or the error that names it as missing.
+    public var section: SuiteConfig.ServiceSettings {
+        get throws(ConfigError) {
+            if let settings { return settings }
+            return try config.service(name)
+        }
+    }
+
+    /// The service's database, for a service whose parts cannot work without it.
+    public var requiredDatabase: ServiceDatabase {
+        get throws(CommandError) {
+            guard let database else { throw CommandError(.internal, "\(name) is defined without a database but needs one") }
+            return database
+        }
+    }
 }
 
 /// A service's own commands, its extra long-running work, and what it adds to `status`.

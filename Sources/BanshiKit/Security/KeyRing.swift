@@ -78,37 +78,19 @@ public struct KeyRing: Sendable {
         for entry in entries {
             text += "\n[keys.\(entry.name)]\npublic = \(JSONValue.string(entry.publicKey).serialized())\nrole = \"\(entry.role.rawValue)\"\n"
         }
-        try KeyFiles.write(text, to: allowListPath, mode: 0o644)
+        try AtomicFile.write(text, to: allowListPath, mode: 0o644)
     }
 }
 
 /// Reading and writing key files.
 public enum KeyFiles {
-    /// Writes `text` to `path` with `mode`, through a temporary file renamed into place.
-    public static func write(_ text: String, to path: String, mode: mode_t) throws {
-        let directory = (path as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let temporary = path + ".tmp"
-        // Created with the final mode, so a secret is never readable by others, not even for a moment.
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, mode)
-        guard descriptor >= 0 else { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: temporary]) }
-        _ = fchmod(descriptor, mode)
-        let bytes = Array(text.utf8)
-        let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
-        close(descriptor)
-        guard written == bytes.count, rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
-        }
-    }
-
     /// Writes `<name>.key` (0600) and `<name>.pub` (0644) for `pair` in `directory`.
     public static func writePair(_ pair: CurveKeyPair, name: String, directory: String) throws {
         let base = (directory as NSString).appendingPathComponent(name)
-        try write(
+        try AtomicFile.write(
             "# The CURVE key pair of \(name). Secret: readable by its owner only, never printed.\npublic = \"\(pair.publicKey)\"\nsecret = \(JSONValue.string(pair.secretKey).serialized())\n",
             to: base + ".key", mode: 0o600)
-        try write(pair.publicKey + "\n", to: base + ".pub", mode: 0o644)
+        try AtomicFile.write(pair.publicKey + "\n", to: base + ".pub", mode: 0o644)
     }
 
     /// Reads a `<name>.key` file.

@@ -43,21 +43,19 @@ public enum AuditLog {
             arguments: [
                 ArgumentSpec("key", .string, "only this key's commands"),
                 ArgumentSpec("command", .string, "only this command"),
-                ArgumentSpec("limit", .integer, "at most this many, 1 to 10000 (default 100)"),
+                PageLimit.entries.argument,
             ]
         ) { context in
             let arguments = context.arguments
-            let limit = try arguments.int("limit", default: 100, in: 1...10_000)
-            return try await context.read { db in
-                let rows = try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT at, request_id, key, fingerprint, role, command, args_sha256, result FROM audit_log
-                        WHERE (?1 IS NULL OR key = ?1) AND (?2 IS NULL OR command = ?2) ORDER BY n DESC LIMIT ?3
-                        """,
-                    arguments: [arguments.optionalString("key"), arguments.optionalString("command"), limit])
-                return ["entries": .array(rows.map { $0.jsonObject() })]
-            }
+            let limit = try PageLimit.entries.value(arguments)
+            return [
+                "entries": try await context.rows(
+                    """
+                    SELECT at, request_id, key, fingerprint, role, command, args_sha256, result FROM audit_log
+                    WHERE (?1 IS NULL OR key = ?1) AND (?2 IS NULL OR command = ?2) ORDER BY n DESC LIMIT ?3
+                    """,
+                    [arguments.optionalString("key"), arguments.optionalString("command"), limit])
+            ]
         }
     }
 }

@@ -57,7 +57,7 @@ enum DatabaseBackup {
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: destination))?[.size] as? NSNumber
         let elapsed = ContinuousClock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.timeInterval
         return [
             "destination": .string(destination), "bytes": .int(size?.int64Value ?? 0), "pages": .int(Int64(pages)),
             "integrity": .string(integrity), "last_seq": .int(lastSeq), "seconds": .double((seconds * 1000).rounded() / 1000),

@@ -65,3 +65,33 @@ public struct EventAppender {
         return envelope
     }
 }
+
+/// What a deadline sweep emits for one missed deadline.
+public struct OverdueEvent {
+    public let type: String
+    public let subject: String
+    public let data: JSONValue
+
+    public init(_ type: String, subject: String, data: JSONValue) {
+        self.type = type
+        self.subject = subject
+        self.data = data
+    }
+}
+
+extension EventAppender {
+    /// Emits one event for each row `select` finds (the deadlines missed and not yet announced), and
+    /// has `mark` record on the row, in the same transaction, that it was announced: so a deadline is
+    /// announced once, however often and by whomever the sweep runs. Returns how many it announced.
+    public mutating func sweep(
+        _ select: String, _ arguments: StatementArguments, mark: (Database, Row) throws -> Void, event: (Row) -> OverdueEvent
+    ) throws -> Int {
+        let rows = try Row.fetchAll(db, sql: select, arguments: arguments)
+        for row in rows {
+            try mark(db, row)
+            let overdue = event(row)
+            try emit(overdue.type, subject: overdue.subject, data: overdue.data)
+        }
+        return rows.count
+    }
+}

@@ -17,3 +17,10 @@ extension Row {
         return .object(object)
     }
 }
+
+extension Database {
+    /// The rows of a query as a JSON array of objects (`booleans` names the 0/1 columns).
+    public func jsonRows(_ sql: String, _ arguments: StatementArguments = [], booleans: Set<String> = []) throws -> JSONValue {
+        .array(try Row.fetchAll(self, sql: sql, arguments: arguments).map { $0.jsonObject(booleans: booleans) })
+    }
+}

@@ -84,8 +84,7 @@ public final class DurableSubscriber: Sendable {
             var liveness = "unknown"
             if let heard = progress.lastHeard {
                 let window = (progress.heartbeatInterval ?? .seconds(1)) * 3
-                let seconds = Double(window.components.seconds) + Double(window.components.attoseconds) / 1e18
-                liveness = now.timeIntervalSince(heard) <= seconds ? "alive" : "unreachable"
+                liveness = now.timeIntervalSince(heard) <= window.timeInterval ? "alive" : "unreachable"
             }
             var entry: [String: JSONValue] = [
                 "applied_seq": .int(progress.applied), "latest_seq": .int(progress.latest),

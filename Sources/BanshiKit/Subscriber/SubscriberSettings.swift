@@ -6,9 +6,7 @@ public struct SubscriberSettings: Sendable {
 
     /// Reads `follow` and `receive_hwm`; every followed service must be configured.
     public init(_ environment: ServiceEnvironment) throws(ConfigError) {
-        guard let table = environment.settings?.table else {
-            throw ConfigError(key: "services.\(environment.name)", "is missing", file: environment.config.file)
-        }
+        let table = try environment.section.table
         let names = try table.stringList("follow") ?? []
         var sources: [FollowedSource] = []
         for name in names {

@@ -40,9 +40,18 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         self.init(year: year, month: month, day: day)
     }
 
+    /// The offset of China Standard Time from UTC, in seconds.
+    static let chinaOffset: TimeInterval = 8 * 3600
+
     /// The day on which `date` falls in China Standard Time.
     public init(_ date: Date) {
-        self.init(daysSinceEpoch: Int(((date.timeIntervalSince1970 + 8 * 3600) / 86_400).rounded(.down)))
+        self.init(daysSinceEpoch: Int(((date.timeIntervalSince1970 + Self.chinaOffset) / 86_400).rounded(.down)))
+    }
+
+    /// The instant this day begins in China Standard Time: the inverse of `init(_ date:)`, for
+    /// querying stored UTC times by day.
+    public var start: Date {
+        Date(timeIntervalSince1970: Double(daysSinceEpoch) * 86_400 - Self.chinaOffset)
     }
 
     /// The day `days` after 1970-01-01 (negative before it).

@@ -18,9 +18,7 @@ enum CaseCommands {
                 case .object(var record) = row.jsonObject(booleans: offenderBooleans)
             {
                 record["kind"] = "offender"
-                record["help_education_plans"] = .array(
-                    try Row.fetchAll(db, sql: "SELECT * FROM help_education_plan WHERE case_id = ? ORDER BY starts_on", arguments: [id])
-                        .map { $0.jsonObject() })
+                record["help_education_plans"] = try db.jsonRows("SELECT * FROM help_education_plan WHERE case_id = ? ORDER BY starts_on", [id])
                 return .object(record)
             }
             if let row = try Row.fetchOne(db, sql: "SELECT * FROM victim_case WHERE id = ?", arguments: [id]),
@@ -33,7 +31,7 @@ enum CaseCommands {
                     ("referrals", "SELECT * FROM abuse_referral WHERE case_id = ?"),
                     ("mandatory_reports", "SELECT * FROM mandatory_report WHERE case_id = ?"),
                 ] {
-                    record[key] = .array(try Row.fetchAll(db, sql: sql, arguments: [id]).map { $0.jsonObject() })
+                    record[key] = try db.jsonRows(sql, [id])
                 }
                 return .object(record)
             }
@@ -48,33 +46,29 @@ enum CaseCommands {
             ArgumentSpec("child_id", .string, "only this child's"),
             ArgumentSpec("status", .string, choices: OffenderCaseStatus.names, "offender cases in this status"),
             ArgumentSpec("offence_type", .string, choices: VictimOffence.names, "victim cases of this offence"),
-            ArgumentSpec("limit", .integer, "at most this many, 1 to 1000 (default 100)"),
+            PageLimit.records.argument,
         ]
     ) { context in
         let arguments = context.arguments
-        let limit = try arguments.int("limit", default: 100, in: 1...1000)
+        let limit = try PageLimit.records.value(arguments)
         let child = arguments.optionalString("child_id")
-        let offender = try arguments.string("kind") == "offender"
-        return try await context.read { db in
-            let rows: [Row]
-            if offender {
-                rows = try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT id, child_id, charge, crime_chapter, status, decided_on, probation_ends, registered_at FROM offender_case
-                        WHERE (?1 IS NULL OR child_id = ?1) AND (?2 IS NULL OR status = ?2) ORDER BY registered_at, id LIMIT ?3
-                        """,
-                    arguments: [child, arguments.optionalString("status"), limit])
-            } else {
-                rows = try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT id, child_id, offence_type, registered_at, intervention_due_at, intervened_at, aid_decision FROM victim_case
-                        WHERE (?1 IS NULL OR child_id = ?1) AND (?2 IS NULL OR offence_type = ?2) ORDER BY registered_at, id LIMIT ?3
-                        """,
-                    arguments: [child, arguments.optionalString("offence_type"), limit])
-            }
-            return ["cases": .array(rows.map { $0.jsonObject() })]
+        if try arguments.string("kind") == "offender" {
+            return [
+                "cases": try await context.rows(
+                    """
+                    SELECT id, child_id, charge, crime_chapter, status, decided_on, probation_ends, registered_at FROM offender_case
+                    WHERE (?1 IS NULL OR child_id = ?1) AND (?2 IS NULL OR status = ?2) ORDER BY registered_at, id LIMIT ?3
+                    """,
+                    [child, arguments.optionalString("status"), limit])
+            ]
         }
+        return [
+            "cases": try await context.rows(
+                """
+                SELECT id, child_id, offence_type, registered_at, intervention_due_at, intervened_at, aid_decision FROM victim_case
+                WHERE (?1 IS NULL OR child_id = ?1) AND (?2 IS NULL OR offence_type = ?2) ORDER BY registered_at, id LIMIT ?3
+                """,
+                [child, arguments.optionalString("offence_type"), limit])
+        ]
     }
 }

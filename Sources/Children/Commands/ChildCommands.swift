@@ -96,18 +96,10 @@ enum ChildCommands {
         let id = try context.arguments.string("child_id")
         return try await context.read { db in
             guard case .object(var record) = try Lookup.child(db, id).jsonObject() else { return .null }
-            record["guardians"] = .array(
-                try Row.fetchAll(db, sql: "SELECT name, relation, phone FROM guardian WHERE child_id = ? ORDER BY id", arguments: [id])
-                    .map { $0.jsonObject() })
-            record["offender_cases"] = .array(
-                try Row.fetchAll(db, sql: "SELECT * FROM offender_case WHERE child_id = ? ORDER BY registered_at", arguments: [id])
-                    .map { $0.jsonObject(booleans: CaseCommands.offenderBooleans) })
-            record["victim_cases"] = .array(
-                try Row.fetchAll(db, sql: "SELECT * FROM victim_case WHERE child_id = ? ORDER BY registered_at", arguments: [id])
-                    .map { $0.jsonObject(booleans: CaseCommands.victimBooleans) })
-            record["guardianship_measures"] = .array(
-                try Row.fetchAll(db, sql: "SELECT * FROM guardianship_measure WHERE child_id = ? ORDER BY issued_at", arguments: [id])
-                    .map { $0.jsonObject(booleans: ["overdue_emitted"]) })
+            record["guardians"] = try db.jsonRows("SELECT name, relation, phone FROM guardian WHERE child_id = ? ORDER BY id", [id])
+            record["offender_cases"] = try db.jsonRows("SELECT * FROM offender_case WHERE child_id = ? ORDER BY registered_at", [id], booleans: CaseCommands.offenderBooleans)
+            record["victim_cases"] = try db.jsonRows("SELECT * FROM victim_case WHERE child_id = ? ORDER BY registered_at", [id], booleans: CaseCommands.victimBooleans)
+            record["guardianship_measures"] = try db.jsonRows("SELECT * FROM guardianship_measure WHERE child_id = ? ORDER BY issued_at", [id], booleans: ["overdue_emitted"])
             return .object(record)
         }
     }.confidential()
@@ -117,24 +109,21 @@ enum ChildCommands {
         arguments: [
             ArgumentSpec("migrant_status", .string, choices: MigrantStatus.names, "only children with this status"),
             ArgumentSpec("school_id", .string, "only children of this school"),
-            ArgumentSpec("limit", .integer, "at most this many, 1 to 1000 (default 100)"),
+            PageLimit.records.argument,
             ArgumentSpec("offset", .integer, "skip this many first"),
         ]
     ) { context in
         let arguments = context.arguments
-        let limit = try arguments.int("limit", default: 100, in: 1...1000)
         let offset = try arguments.int("offset", default: 0, in: 0...Int64(Int32.max))
-        return try await context.read { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id, name, birth_date, migrant_status, household_province, school_id, registered_at FROM child
-                    WHERE (?1 IS NULL OR migrant_status = ?1) AND (?2 IS NULL OR school_id = ?2)
-                    ORDER BY registered_at, id LIMIT ?3 OFFSET ?4
-                    """,
-                arguments: [arguments.optionalString("migrant_status"), arguments.optionalString("school_id"), limit, offset])
-            return ["children": .array(rows.map { $0.jsonObject() })]
-        }
+        return [
+            "children": try await context.rows(
+                """
+                SELECT id, name, birth_date, migrant_status, household_province, school_id, registered_at FROM child
+                WHERE (?1 IS NULL OR migrant_status = ?1) AND (?2 IS NULL OR school_id = ?2)
+                ORDER BY registered_at, id LIMIT ?3 OFFSET ?4
+                """,
+                [arguments.optionalString("migrant_status"), arguments.optionalString("school_id"), try PageLimit.records.value(arguments), offset])
+        ]
     }.confidential()
 
     static let timeline = CommandSpec(

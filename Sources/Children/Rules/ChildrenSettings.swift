@@ -12,13 +12,6 @@ public struct ChildrenSettings: Sendable {
     /// How often the service runs `deadlines.scan` on itself; `nil` when the timer is off.
     public var scanInterval: Duration?
 
-    public init(interventionDueHours: Int = 24, superviseOrderFollowUpDays: Int = 30, remedyFollowUpDays: Int = 60, scanInterval: Duration? = .seconds(60)) {
-        self.interventionDueHours = interventionDueHours
-        self.superviseOrderFollowUpDays = superviseOrderFollowUpDays
-        self.remedyFollowUpDays = remedyFollowUpDays
-        self.scanInterval = scanInterval
-    }
-
     /// Reads the section; unknown keys are rejected by name.
     public init(_ table: ConfigTable) throws(ConfigError) {
         try table.rejectUnknownKeys([

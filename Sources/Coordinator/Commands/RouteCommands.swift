@@ -85,40 +85,36 @@ enum RouteCommands {
             ArgumentSpec("rule_id", .string, "only this rule's"),
             ArgumentSpec("status", .string, choices: ["pending", "delivered", "dead"], "only in this status"),
             ArgumentSpec("correlation_id", .string, "only this flow's"),
-            ArgumentSpec("limit", .integer, "at most this many, 1 to 1000 (default 100)"),
+            PageLimit.records.argument,
         ]
     ) { context in
         let arguments = context.arguments
-        let limit = try arguments.int("limit", default: 100, in: 1...1000)
-        return try await context.read { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id, rule_id, event_type, source, seq, correlation_id, target, command, args, status, attempts, last_error,
-                           decided_at, settled_at FROM delivery
-                    WHERE (?1 IS NULL OR rule_id = ?1) AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR correlation_id = ?3)
-                    ORDER BY decided_at DESC, id LIMIT ?4
-                    """,
-                arguments: [arguments.optionalString("rule_id"), arguments.optionalString("status"), arguments.optionalString("correlation_id"), limit])
-            return ["deliveries": .array(rows.map { $0.jsonObject() })]
-        }
+        let limit = try PageLimit.records.value(arguments)
+        return [
+            "deliveries": try await context.rows(
+                """
+                SELECT id, rule_id, event_type, source, seq, correlation_id, target, command, args, status, attempts, last_error,
+                       decided_at, settled_at FROM delivery
+                WHERE (?1 IS NULL OR rule_id = ?1) AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR correlation_id = ?3)
+                ORDER BY decided_at DESC, id LIMIT ?4
+                """,
+                [arguments.optionalString("rule_id"), arguments.optionalString("status"), arguments.optionalString("correlation_id"), limit])
+        ]
     }
 
     static let dlqList = CommandSpec(
         "dlq.list", "the dead-letter list: routes that failed for good, with their last error",
-        arguments: [ArgumentSpec("limit", .integer, "at most this many, 1 to 1000 (default 100)")]
+        arguments: [PageLimit.records.argument]
     ) { context in
-        let limit = try context.arguments.int("limit", default: 100, in: 1...1000)
-        return try await context.read { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id, rule_id, event_type, target, command, attempts, last_error, settled_at FROM delivery
-                    WHERE status = 'dead' ORDER BY settled_at DESC, id LIMIT ?
-                    """,
-                arguments: [limit])
-            return ["dead": .array(rows.map { $0.jsonObject() })]
-        }
+        let limit = try PageLimit.records.value(context.arguments)
+        return [
+            "dead": try await context.rows(
+                """
+                SELECT id, rule_id, event_type, target, command, attempts, last_error, settled_at FROM delivery
+                WHERE status = 'dead' ORDER BY settled_at DESC, id LIMIT ?
+                """,
+                [limit])
+        ]
     }
 
     static func dlqRetry(_ state: RouteState) -> CommandSpec {

@@ -47,7 +47,7 @@ enum SettleCommand {
                 try events.emit(
                     "coordinator.route.delivered", subject: "delivery/\(id)", data: .object(data), correlationid: flow, causationid: cause)
             case "retry":
-                let next = context.now.addingTimeInterval(settings.backoff(afterAttempt: Int(number)).seconds)
+                let next = context.now.addingTimeInterval(settings.backoff(afterAttempt: Int(number)).timeInterval)
                 try db.execute(
                     sql: "UPDATE delivery SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?",
                     arguments: [number, Timestamp.format(next), "\(code ?? "error"): \(message ?? "")", id])
@@ -65,9 +65,4 @@ enum SettleCommand {
             return .object(data)
         }
     }
-}
-
-extension Duration {
-    /// The duration in seconds, for `Date` arithmetic.
-    var seconds: TimeInterval { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

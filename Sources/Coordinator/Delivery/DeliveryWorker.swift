@@ -91,7 +91,7 @@ final class DeliveryWorker: Sendable {
             for delivery in due where !stopped.load(ordering: .acquiring) && !unreachable.contains(delivery.target) {
                 let outcome = deliver(delivery, clients: &clients)
                 if outcome.code == "timeout" { unreachable.insert(delivery.target) }
-                settle(delivery, outcome)
+                settle(delivery, outcome, clients: &clients)
                 attempted += 1
             }
             if attempted == 0 { _ = wake.wait(timeout: .now() + .milliseconds(200)) }
@@ -130,18 +130,25 @@ final class DeliveryWorker: Sendable {
         }
     }
 
-    private func settle(_ delivery: Due, _ outcome: Outcome) {
+    /// The key under which the worker keeps its client of the coordinator's own control socket (no
+    /// rule may target the coordinator, so it is never a target's).
+    private static let own = "coordinator"
+
+    private func settle(_ delivery: Due, _ outcome: Outcome, clients: inout [String: ControlClient]) {
         var args: [String: JSONValue] = ["delivery_id": .string(delivery.id), "outcome": .string(outcome.kind)]
         if let code = outcome.code { args["code"] = .string(code) }
         if let message = outcome.message { args["message"] = .string(message) }
         do {
             // One request id per attempt: a settle sent twice (its reply lost) is recorded once.
             let request = CommandRequest(id: "settle/\(delivery.id)/\(delivery.attempts + 1)", command: "route.settle", args: args)
-            let client = try ControlClient(context: context, service: "coordinator", endpoint: ownControl, timeout: timeout)
+            // One connection for every settlement: with CURVE on, a new one would cost a handshake each.
+            let client = try clients[Self.own] ?? ControlClient(context: context, service: Self.own, endpoint: ownControl, timeout: timeout)
+            clients[Self.own] = client
             if case .failure(let error) = try client.call(request).outcome {
                 logger.warning("settling a delivery failed", metadata: ["delivery": "\(delivery.id)", "error": "\(error)"])
             }
         } catch {
+            clients[Self.own] = nil
             // The delivery stays pending and is sent again; the target answers it from its stored reply.
             logger.warning("settling a delivery failed", metadata: ["delivery": "\(delivery.id)", "error": "\(error)"])
         }

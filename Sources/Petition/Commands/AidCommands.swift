@@ -241,8 +241,7 @@ enum AidCommands {
         return try await context.read { db in
             guard case .object(var record) = try db.record("aid_case", id: id, what: "aid case", field: "aid_id").jsonObject(booleans: ["exceeds_cap"])
             else { return .null }
-            record["referrals"] = .array(
-                try Row.fetchAll(db, sql: "SELECT * FROM aid_referral WHERE aid_id = ? ORDER BY referred_at", arguments: [id]).map { $0.jsonObject() })
+            record["referrals"] = try db.jsonRows("SELECT * FROM aid_referral WHERE aid_id = ? ORDER BY referred_at", [id])
             return .object(record)
         }
     }.confidential()
@@ -253,22 +252,20 @@ enum AidCommands {
             ArgumentSpec("status", .string, choices: AidStatus.names, "only in this status"),
             ArgumentSpec("category", .string, choices: AidCategory.names, "only this group"),
             ArgumentSpec("procuratorate_id", .string, "only this procuratorate's"),
-            ArgumentSpec("limit", .integer, "at most this many, 1 to 1000 (default 100)"),
+            PageLimit.records.argument,
         ]
     ) { context in
         let arguments = context.arguments
-        let limit = try arguments.int("limit", default: 100, in: 1...1000)
-        return try await context.read { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id, origin, category, procuratorate_id, status, amount, source_service, source_ref, opened_at, decided_at FROM aid_case
-                    WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR category = ?2) AND (?3 IS NULL OR procuratorate_id = ?3)
-                    ORDER BY opened_at, id LIMIT ?4
-                    """,
-                arguments: [arguments.optionalString("status"), arguments.optionalString("category"), arguments.optionalString("procuratorate_id"), limit])
-            return ["aid_cases": .array(rows.map { $0.jsonObject() })]
-        }
+        let limit = try PageLimit.records.value(arguments)
+        return [
+            "aid_cases": try await context.rows(
+                """
+                SELECT id, origin, category, procuratorate_id, status, amount, source_service, source_ref, opened_at, decided_at FROM aid_case
+                WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR category = ?2) AND (?3 IS NULL OR procuratorate_id = ?3)
+                ORDER BY opened_at, id LIMIT ?4
+                """,
+                [arguments.optionalString("status"), arguments.optionalString("category"), arguments.optionalString("procuratorate_id"), limit])
+        ]
     }
 
     static let blankSpots = CommandSpec(
@@ -277,8 +274,8 @@ enum AidCommands {
     ) { context in
         let year = try context.arguments.int("year", default: Int64(CalendarDate(context.now).year), in: 2000...2100)
         // Decision times are stored in UTC; the year is counted in China Standard Time.
-        let from = Timestamp.format(Timestamp.parse("\(year)-01-01T00:00:00+08:00")!)
-        let to = Timestamp.format(Timestamp.parse("\(year + 1)-01-01T00:00:00+08:00")!)
+        let from = Timestamp.format(CalendarDate(year: Int(year), month: 1, day: 1)!.start)
+        let to = Timestamp.format(CalendarDate(year: Int(year) + 1, month: 1, day: 1)!.start)
         return try await context.read { db in
             let rows = try Row.fetchAll(
                 db,

@@ -84,13 +84,10 @@ enum GuidelineCommands {
         "guideline.list", "every guideline with its current version",
         arguments: [ArgumentSpec("category", .string, choices: PetitionCategory.names, "only this category")]
     ) { context in
-        let category = context.arguments.optionalString("category")
-        return try await context.read { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: "SELECT id, category, title, current_version, updated_at FROM guideline WHERE (?1 IS NULL OR category = ?1) ORDER BY category, id",
-                arguments: [category])
-            return ["guidelines": .array(rows.map { $0.jsonObject() })]
-        }
+        [
+            "guidelines": try await context.rows(
+                "SELECT id, category, title, current_version, updated_at FROM guideline WHERE (?1 IS NULL OR category = ?1) ORDER BY category, id",
+                [context.arguments.optionalString("category")])
+        ]
     }
 }

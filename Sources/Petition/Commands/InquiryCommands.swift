@@ -86,20 +86,18 @@ enum InquiryCommands {
         "inquiry.list", "inquiries, oldest first",
         arguments: [
             ArgumentSpec("status", .string, choices: InquiryStatus.names, "only in this status"),
-            ArgumentSpec("limit", .integer, "at most this many, 1 to 1000 (default 100)"),
+            PageLimit.records.argument,
         ]
     ) { context in
         let status = context.arguments.optionalString("status")
-        let limit = try context.arguments.int("limit", default: 100, in: 1...1000)
-        return try await context.read { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id, channel, status, received_at, answered_at, substr(question, 1, 60) AS question FROM inquiry
-                    WHERE (?1 IS NULL OR status = ?1) ORDER BY received_at, id LIMIT ?2
-                    """,
-                arguments: [status, limit])
-            return ["inquiries": .array(rows.map { $0.jsonObject() })]
-        }
+        let limit = try PageLimit.records.value(context.arguments)
+        return [
+            "inquiries": try await context.rows(
+                """
+                SELECT id, channel, status, received_at, answered_at, substr(question, 1, 60) AS question FROM inquiry
+                WHERE (?1 IS NULL OR status = ?1) ORDER BY received_at, id LIMIT ?2
+                """,
+                [status, limit])
+        ]
     }.confidential()
 }

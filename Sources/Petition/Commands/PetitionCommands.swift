@@ -146,9 +146,7 @@ enum PetitionCommands {
             let booleans: Set<String> = ["procedural_overdue_emitted", "result_overdue_emitted"]
             guard case .object(var record) = try db.record("petition", id: id, what: "petition", field: "petition_id").jsonObject(booleans: booleans)
             else { return .null }
-            record["actions"] = .array(
-                try Row.fetchAll(db, sql: "SELECT kind, content, at, on_time FROM petition_action WHERE petition_id = ? ORDER BY id", arguments: [id])
-                    .map { $0.jsonObject(booleans: ["on_time"]) })
+            record["actions"] = try db.jsonRows("SELECT kind, content, at, on_time FROM petition_action WHERE petition_id = ? ORDER BY id", [id], booleans: ["on_time"])
             return .object(record)
         }
     }.confidential()
@@ -158,20 +156,18 @@ enum PetitionCommands {
         arguments: [
             ArgumentSpec("status", .string, choices: PetitionStatus.names, "only in this status"),
             ArgumentSpec("procuratorate_id", .string, "only this procuratorate's"),
-            ArgumentSpec("limit", .integer, "at most this many, 1 to 1000 (default 100)"),
+            PageLimit.records.argument,
         ]
     ) { context in
         let arguments = context.arguments
-        let limit = try arguments.int("limit", default: 100, in: 1...1000)
-        return try await context.read { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id, category, procuratorate_id, status, received_on, procedural_due, result_due, follow_up_due FROM petition
-                    WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR procuratorate_id = ?2) ORDER BY received_at, id LIMIT ?3
-                    """,
-                arguments: [arguments.optionalString("status"), arguments.optionalString("procuratorate_id"), limit])
-            return ["petitions": .array(rows.map { $0.jsonObject() })]
-        }
+        let limit = try PageLimit.records.value(arguments)
+        return [
+            "petitions": try await context.rows(
+                """
+                SELECT id, category, procuratorate_id, status, received_on, procedural_due, result_due, follow_up_due FROM petition
+                WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR procuratorate_id = ?2) ORDER BY received_at, id LIMIT ?3
+                """,
+                [arguments.optionalString("status"), arguments.optionalString("procuratorate_id"), limit])
+        ]
     }
 }

@@ -42,8 +42,6 @@ enum ProcuratorateCommands {
     }
 
     static let list = CommandSpec("procuratorate.list", "the registered procuratorates") { context in
-        try await context.read { db in
-            ["procuratorates": .array(try Row.fetchAll(db, sql: "SELECT * FROM procuratorate ORDER BY level, id").map { $0.jsonObject() })]
-        }
+        ["procuratorates": try await context.rows("SELECT * FROM procuratorate ORDER BY level, id")]
     }
 }

@@ -15,11 +15,11 @@ enum HistoryCommands {
             ArgumentSpec("correlation_id", .string, "only this flow"),
             ArgumentSpec("from", .time, "at or after this time"),
             ArgumentSpec("to", .time, "before this time"),
-            ArgumentSpec("limit", .integer, "at most this many, 1 to 10000 (default 100)"),
+            PageLimit.entries.argument,
         ]
     ) { context in
         let arguments = context.arguments
-        let limit = Int(try arguments.int("limit", default: 100, in: 1...10_000))
+        let limit = Int(try PageLimit.entries.value(arguments))
         let from = arguments.optionalTime("from").map(Timestamp.format)
         let to = arguments.optionalTime("to").map(Timestamp.format)
         let events = try await context.read { db in
