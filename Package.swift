@@ -152,7 +152,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BanshiKitTests",
-            dependencies: ["BanshiKit", "BanshiTesting", "ZeroMQ"],
+            dependencies: ["BanshiKit", "BanshiTesting", "ZeroMQ", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -180,3 +180,21 @@ struct ForwardTests {
         #expect(try receiver.receiveMultipart() == [Array("topic".utf8), [], [UInt8](repeating: 9, count: 100_000)])
     }
 }
+
+@Suite("Poller timeouts")
+struct PollerTimeoutTests {
+    @Test("A timeout under a millisecond sleeps rather than spins: zmq_poll counts whole milliseconds, rounded up")
+    func subMillisecondTimeout() throws {
+        let context = try Context()
+        let socket = try Socket(context, .pull)
+        try socket.bind("inproc://poller-timeout")
+        let poller = Poller()
+        poller.add(socket)
+        let start = ContinuousClock.now
+        for _ in 0..<20 {
+            #expect(try poller.poll(timeout: .microseconds(300)) == 0)
+        }
+        // Truncated to 0 ms, the 20 polls would return at once; rounded up, each waits at least 300 µs.
+        #expect(ContinuousClock.now - start >= .microseconds(6000))
+    }
+}

@@ -9,6 +9,7 @@ public final class ServiceDatabase: Sendable {
     /// The single writer (and pool of readers) of the file.
     public let writer: DatabasePool
     public let path: String
+    private let checkpointer: WALCheckpointer
 
     /// Opens (creating if needed) `path` and migrates it. `migrations` registers the service's own.
     public init(path: String, migrations: @Sendable (inout DatabaseMigrator) -> Void = { _ in }) throws {
@@ -33,10 +34,17 @@ public final class ServiceDatabase: Sendable {
         AuditLog.registerMigrations(&migrator)
         migrations(&migrator)
         try migrator.migrate(writer)
+        // From here on the log is copied back by a thread of its own rather than inside a commit.
+        let checkpointer = try WALCheckpointer(path: path)
+        self.checkpointer = checkpointer
+        writer.writeWithoutTransaction { db in checkpointer.attach(to: db) }
     }
+
+    deinit { checkpointer.stop() }
 
     /// Closes the file; called once the service has stopped serving.
     public func close() throws {
+        defer { checkpointer.stop() }
         try writer.close()
     }
 }

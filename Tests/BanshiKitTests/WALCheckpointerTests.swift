@@ -1,0 +1,71 @@
+import BanshiTesting
+import Foundation
+import GRDB
+import Testing
+
+@testable import BanshiKit
+
+/// The log is copied back into the database file by the checkpointer's thread, not inside a commit;
+/// past the backstop, by the commit itself. Each test watches the database file's size, which grows
+/// only when a checkpoint copies pages into it.
+@Suite("WAL checkpoints off the commit path")
+struct WALCheckpointerTests {
+    /// A table and rows of 4 KiB, so that each row is about one frame in the log.
+    static func createScratch(_ db: Database) throws {
+        try db.execute(sql: "CREATE TABLE scratch (n INTEGER PRIMARY KEY, filler BLOB NOT NULL)")
+    }
+
+    static func insert(_ rows: Int, into writer: some DatabaseWriter) throws {
+        try writer.write { db in
+            for _ in 0..<rows {
+                try db.execute(sql: "INSERT INTO scratch (filler) VALUES (zeroblob(4000))")
+            }
+        }
+    }
+
+    static func fileSize(_ path: String) throws -> Int {
+        try (FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+    }
+
+    @Test("A service database's log reaches its file without another commit, below SQLite's own threshold")
+    func backgroundCheckpoint() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("service.sqlite")
+        let database = try ServiceDatabase(path: path) { migrator in
+            migrator.registerMigration("scratch") { db in try Self.createScratch(db) }
+        }
+        defer { try? database.close() }
+        let before = try Self.fileSize(path)
+        // About 500 frames: past the checkpointer's 256, short of the 1,000 at which SQLite's automatic
+        // checkpoint would have run inside the commit.
+        try Self.insert(500, into: database.writer)
+        #expect(try Self.fileSize(path) - before < 500 * 4096, "the commit itself did not copy the log")
+        var grown = false
+        for _ in 0..<100 where !grown {
+            try await Task.sleep(for: .milliseconds(50))
+            grown = try Self.fileSize(path) - before >= 500 * 4000
+        }
+        #expect(grown, "the checkpointer copied the log into the file within 5 s")
+    }
+
+    @Test("Past the backstop the commit checkpoints inline; below it, no commit does")
+    func backstop() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("backstop.sqlite")
+        let pool = try DatabasePool(path: path)
+        try pool.write { db in try Self.createScratch(db) }
+        let checkpointer = try WALCheckpointer(path: path, interval: .seconds(3600), threshold: 50, backstop: 200)
+        defer {
+            try? pool.close()
+            checkpointer.stop()
+        }
+        pool.writeWithoutTransaction { db in checkpointer.attach(to: db) }
+        let before = try Self.fileSize(path)
+        try Self.insert(150, into: pool)
+        #expect(try Self.fileSize(path) == before, "150 frames: the hook only noted them")
+        try Self.insert(100, into: pool)
+        #expect(try Self.fileSize(path) - before >= 250 * 4000, "250 frames: the commit checkpointed")
+    }
+}
