@@ -17,8 +17,16 @@ struct BenchMain {
             case "--events": options.events = Int(arguments.popFirst() ?? "") ?? options.events
             case "--seconds": options.seconds = Int(arguments.popFirst() ?? "") ?? options.seconds
             case "--json": options.json = true
+            case "--only":
+                let names = (arguments.popFirst() ?? "").split(separator: ",").map(String.init)
+                guard !names.isEmpty, names.allSatisfy(Options.phases.contains) else {
+                    FileHandle.standardError.write(Data("banshi-bench: --only takes some of \(Options.phases.joined(separator: ","))\n".utf8))
+                    exit(2)
+                }
+                options.only = Set(names)
             case "--help", "-h":
-                print("usage: banshi-bench [--events N] [--seconds S] [--json]")
+                print("usage: banshi-bench [--events N] [--seconds S] [--only PHASE,...] [--json]")
+                print("phases: \(Options.phases.joined(separator: ", ")) (default: all)")
                 return
             default:
                 FileHandle.standardError.write(Data("banshi-bench: unknown argument \(argument)\n".utf8))
@@ -27,7 +35,7 @@ struct BenchMain {
         }
         do {
             var report = Report()
-            try await Baselines.run(options, into: &report)
+            if options.runs("ceilings") { try await Baselines.run(options, into: &report) }
             try await PipelineBenchmarks.run(options, into: &report)
             print(options.json ? report.json() : report.markdown())
         } catch {
@@ -41,6 +49,12 @@ struct Options {
     var events = 1_000_000
     var seconds = 10
     var json = false
+    /// The phases to run; `nil` runs them all.
+    var only: Set<String>?
+
+    static let phases = ["ceilings", "rtt", "closed", "max", "steady", "burst", "catch-up", "memory"]
+
+    func runs(_ phase: String) -> Bool { only?.contains(phase) ?? true }
 }
 
 /// The measured figures, in the order they were taken.
