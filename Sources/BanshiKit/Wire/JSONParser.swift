@@ -272,13 +272,27 @@ struct JSONParser {
 
     private mutating func number() throws(Failure) -> JSONValue {
         let start = index
-        if bytes[index] == UInt8(ascii: "-") { index += 1 }
+        let negative = bytes[index] == UInt8(ascii: "-")
+        if negative { index += 1 }
         guard index < bytes.count, isDigit(bytes[index]) else { throw failure("invalid number") }
+        // Integers (seqs, counts, clocks) are accumulated as they are read; the text is made only for
+        // fractions, exponents and integers past Int64.
+        var magnitude: Int64 = 0
+        var fits = true
         if bytes[index] == UInt8(ascii: "0") {
             index += 1
         } else {
-            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+            while index < bytes.count, isDigit(bytes[index]) {
+                let digit = Int64(bytes[index] - UInt8(ascii: "0"))
+                let (times10, overflow1) = magnitude.multipliedReportingOverflow(by: 10)
+                let (next, overflow2) = negative ? times10.subtractingReportingOverflow(digit) : times10.addingReportingOverflow(digit)
+                fits = fits && !overflow1 && !overflow2
+                magnitude = next
+                index += 1
+            }
         }
+        let next = index < bytes.count ? bytes[index] : 0
+        if fits, next != UInt8(ascii: "."), next != UInt8(ascii: "e"), next != UInt8(ascii: "E") { return .int(magnitude) }
         var integral = true
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             integral = false
