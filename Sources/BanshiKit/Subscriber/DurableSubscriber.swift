@@ -271,7 +271,7 @@ public final class DurableSubscriber: Sendable {
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
                 defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
                 try db.inTransaction {
-                    for index in events.indices { try apply(db, events[index]) }
+                    for event in events { try apply(db, event) }
                     for (source, seq) in last { try SubscriberCursor.set(db, source: source, seq: seq) }
                     return .commit
                 }
