@@ -41,7 +41,7 @@ public final class Poller {
     /// caller waiting for a deadline less than a millisecond away sleeps rather than spins.
     @discardableResult
     public func poll(timeout: Duration?) throws(ZeroMQError) -> Int {
-        let millis: Int = timeout.map(Self.roundedUpMilliseconds) ?? -1
+        let millis: Int = timeout.map { Int(Socket.milliseconds($0)) } ?? -1
         let count = items.count
         let result = items.withUnsafeMutableBufferPointer { buffer -> Int32 in
             while true {
@@ -53,15 +53,6 @@ public final class Poller {
         }
         if result < 0 { throw ZeroMQError(errno: -result, operation: "zmq_poll") }
         return Int(result)
-    }
-
-    /// `duration` in whole milliseconds, rounded up; zero or less is zero.
-    static func roundedUpMilliseconds(_ duration: Duration) -> Int {
-        guard duration > .zero else { return 0 }
-        let (seconds, attoseconds) = duration.components
-        let perMillisecond: Int64 = 1_000_000_000_000_000
-        let millis = seconds * 1000 + (attoseconds + perMillisecond - 1) / perMillisecond
-        return Int(clamping: min(millis, Int64(Int32.max)))
     }
 
     /// What the item at `index` reported in the last `poll`.

@@ -121,9 +121,14 @@ extension Socket {
 
     // MARK: Plumbing
 
+    /// `duration` in the whole milliseconds libzmq counts, a positive remainder rounded up: a wait of
+    /// less than a millisecond becomes one, not zero, which would mean "do not wait" and make a
+    /// polling loop spin.
     static func milliseconds(_ duration: Duration) -> Int32 {
         let (seconds, attoseconds) = duration.components
-        let millis = seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        let perMillisecond: Int64 = 1_000_000_000_000_000
+        var millis = seconds * 1000 + attoseconds / perMillisecond
+        if attoseconds % perMillisecond > 0 { millis += 1 }
         return Int32(clamping: millis)
     }
 

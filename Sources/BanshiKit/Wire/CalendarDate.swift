@@ -26,15 +26,9 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
     public init?(_ text: String) {
         let bytes = Array(text.utf8)
         guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
-        func number(_ range: Range<Int>) -> Int? {
-            var value = 0
-            for byte in bytes[range] {
-                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
-                value = value * 10 + Int(byte - UInt8(ascii: "0"))
-            }
-            return value
-        }
-        guard let year = number(0..<4), (1000...3000).contains(year), let month = number(5..<7), let day = number(8..<10) else {
+        guard let year = bytes[0..<4].decimalValue, (1000...3000).contains(year), let month = bytes[5..<7].decimalValue,
+            let day = bytes[8..<10].decimalValue
+        else {
             return nil
         }
         self.init(year: year, month: month, day: day)

@@ -56,23 +56,13 @@ public enum Timestamp {
             guard end >= 6 else { return nil }
             let sign = bytes[end - 6]
             guard sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-"), bytes[end - 3] == UInt8(ascii: ":"),
-                let hours = number(bytes, end - 5, 2), let minutes = number(bytes, end - 2, 2), hours < 24, minutes < 60
+                let hours = bytes[(end - 5)..<(end - 3)].decimalValue, let minutes = bytes[(end - 2)..<end].decimalValue,
+                hours < 24, minutes < 60
             else { return nil }
             offsetSeconds = (hours * 3600 + minutes * 60) * (sign == UInt8(ascii: "+") ? 1 : -1)
             end -= 6
         }
         return parseLocal(UnsafeBufferPointer(rebasing: bytes[..<end])).map { $0.addingTimeInterval(TimeInterval(-offsetSeconds)) }
-    }
-
-    /// The decimal number of `width` digits at `at`, or `nil` if any is not a digit.
-    private static func number(_ bytes: UnsafeBufferPointer<UInt8>, _ at: Int, _ width: Int) -> Int? {
-        var value = 0
-        for index in at..<(at + width) {
-            let byte = bytes[index]
-            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-            value = value * 10 + Int(byte - UInt8(ascii: "0"))
-        }
-        return value
     }
 
     /// `YYYY-MM-DDTHH:MM:SS[.fraction]`, read as UTC. An impossible day (February 30) is refused.
@@ -81,8 +71,8 @@ public enum Timestamp {
             bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t"), bytes[13] == UInt8(ascii: ":"),
             bytes[16] == UInt8(ascii: ":")
         else { return nil }
-        guard let year = number(bytes, 0, 4), let month = number(bytes, 5, 2), let dayOfMonth = number(bytes, 8, 2),
-            let hour = number(bytes, 11, 2), let minute = number(bytes, 14, 2), let second = number(bytes, 17, 2),
+        guard let year = bytes[0..<4].decimalValue, let month = bytes[5..<7].decimalValue, let dayOfMonth = bytes[8..<10].decimalValue,
+            let hour = bytes[11..<13].decimalValue, let minute = bytes[14..<16].decimalValue, let second = bytes[17..<19].decimalValue,
             let day = CalendarDate(year: year, month: month, day: dayOfMonth), hour < 24, minute < 60, second < 61
         else { return nil }
         var fraction = 0.0
