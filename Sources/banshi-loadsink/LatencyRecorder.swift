@@ -9,7 +9,13 @@ final class LatencyRecorder: Sendable {
 
     func record(_ events: [EventEnvelope]) {
         let now = WallClock.nanoseconds()
-        let micros = events.compactMap { event in event.data["emitted_ns"]?.intValue.map { (now - $0) / 1000 } }
+        var micros: [Int64] = []
+        micros.reserveCapacity(events.count)
+        events.withUnsafeBufferPointer { events in
+            for index in events.indices {
+                if case .int(let emitted)? = events[index].data["emitted_ns"] { micros.append((now - emitted) / 1000) }
+            }
+        }
         guard !micros.isEmpty else { return }
         samples.withLock { $0.append(contentsOf: micros) }
     }

@@ -55,6 +55,37 @@ struct WireContractTests {
         #expect(throws: EnvelopeError.self) { try EventEnvelope.decode(Array("not json".utf8)) }
     }
 
+    @Test("Envelope members are found in any order, escaped or not; others are skipped; a wrong type is named")
+    func envelopeMembers() throws {
+        let envelope = EventEnvelope(
+            service: "children", type: try Topic("children.abuse.referred"), time: Date(timeIntervalSince1970: 1_764_400_000),
+            subject: "case/中-1", data: ["n": 1, "nested": ["a": [1, 2]]], seq: 9, causationid: "req-1")
+        guard case .object(var members) = try JSONValue.parse(envelope.serializedBytes()) else {
+            Issue.record("an envelope is an object")
+            return
+        }
+        members["x-extension"] = ["ignored": [true, nil]]
+        members["specversion"] = "1.0"
+        // Reversed order, an unknown member, and a member name written with escapes.
+        var text = "{"
+        for (index, key) in members.keys.sorted().reversed().enumerated() {
+            if index > 0 { text += "," }
+            let name = key == "seq" ? #"seq"# : key == "datacontenttype" ? #"datacontenttype"# : key
+            text += "\"\(name)\":\(members[key]!.serialized())"
+        }
+        text += "}"
+        #expect(try EventEnvelope.decode(Array(text.utf8)) == envelope)
+
+        let other = text.replacingOccurrences(of: #""application/json""#, with: #""text/plain""#)
+        #expect(throws: EnvelopeError.self) { try EventEnvelope.decode(Array(other.utf8)) }
+        let wrongType = text.replacingOccurrences(of: #""case/中-1""#, with: "42")
+        #expect { try EventEnvelope.decode(Array(wrongType.utf8)) } throws: { ($0 as? EnvelopeError)?.reason == "'subject' must be a string" }
+        let nullSubject = text.replacingOccurrences(of: #""case/中-1""#, with: "null")
+        #expect(try EventEnvelope.decode(Array(nullSubject.utf8)).subject == nil)
+        let nullID = text.replacingOccurrences(of: "\"id\":\"\(envelope.id)\"", with: "\"id\":null")
+        #expect { try EventEnvelope.decode(Array(nullID.utf8)) } throws: { ($0 as? EnvelopeError)?.reason == "'id' must be a string" }
+    }
+
     @Test("Requests: each malformed frame gets invalid_request, with the id when it was readable")
     func requestParsing() {
         func failure(_ text: String) -> RequestParseFailure? {
@@ -138,6 +169,35 @@ struct JSONParserTests {
     ])
     func invalid(_ text: String) {
         #expect(throws: (any Error).self) { try JSONValue.parse(Array(text.utf8)) }
+    }
+
+    @Test("A quote, backslash, control or non-ASCII byte is found wherever it falls in an 8-byte word")
+    func stringScanPositions() throws {
+        for length in 0..<20 {
+            for special in ["\\\"", "\\\\", "\\n", "é", "中"] {
+                for position in 0...length {
+                    let plain = String(repeating: "a", count: length)
+                    let text = String(plain.prefix(position)) + special + String(plain.dropFirst(position))
+                    let expected = text.replacingOccurrences(of: "\\\"", with: "\"").replacingOccurrences(of: "\\\\", with: "\\")
+                        .replacingOccurrences(of: "\\n", with: "\n")
+                    #expect(try JSONValue.parse(Array("\"\(text)\"".utf8)) == .string(expected), "\(text)")
+                    #expect(try JSONValue.parse(JSONValue.string(expected).serializedBytes()) == .string(expected))
+                }
+                let raw = Array("\"\(String(repeating: "a", count: length))".utf8) + [0x01, 0x22]
+                #expect(throws: (any Error).self) { try JSONValue.parse(raw) }
+            }
+        }
+    }
+
+    @Test("Commas are required between items and refused after the last, at every depth", arguments: [
+        #"{"a":[1,{"b":2}],"c":3}"#, #"[[],[{}],{"x":[[]]},1]"#, #"{"a":{"b":{"c":{}}},"d":[]}"#,
+    ])
+    func nesting(_ text: String) throws {
+        let value = try JSONValue.parse(Array(text.utf8))
+        #expect(value == (try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))))
+        for broken in [text.replacingOccurrences(of: ",", with: " "), text.replacingOccurrences(of: "]", with: ",]")] {
+            #expect(throws: (any Error).self, "\(broken)") { try JSONValue.parse(Array(broken.utf8)) }
+        }
     }
 
     @Test("Invalid UTF-8 and nesting beyond the limit are rejected")

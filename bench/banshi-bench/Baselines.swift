@@ -3,7 +3,8 @@ import Foundation
 import GRDB
 import ZeroMQ
 
-/// The ceilings: raw libzmq PUB/SUB and raw SQLite batched inserts, in the same harness.
+/// The ceilings: raw libzmq PUB/SUB and raw SQLite batched inserts, in the same harness; and the
+/// envelope codec alone, the CPU every event costs its publisher and each subscriber before any I/O.
 enum Baselines {
     /// A real envelope's bytes, so that the raw runs move what the pipeline moves.
     static func sampleEnvelope() throws -> [[UInt8]] {
@@ -28,6 +29,29 @@ enum Baselines {
         report.add(
             "raw_sqlite_inserts_per_second", "raw SQLite batched insert (WAL, synchronous=FULL)", .double(insertRate),
             display: insertDisplay, note: "\(rows.formatted()) rows, 1,000 per transaction, cached statement")
+    }
+
+    static func codec(_ options: Options, into report: inout Report) throws {
+        let frames = try sampleEnvelope()
+        let envelope = try EventEnvelope.decode(frames[1])
+        let count = min(options.events, 500_000)
+        var bytes = 0
+        let serializeStart = ContinuousClock.now
+        for _ in 0..<count { bytes &+= envelope.serializedBytes().count }
+        let serialize = ContinuousClock.now - serializeStart
+        var seqs: Int64 = 0
+        let decodeStart = ContinuousClock.now
+        for _ in 0..<count { seqs &+= try EventEnvelope.decode(frames[1]).seq }
+        let decode = ContinuousClock.now - decodeStart
+        guard bytes == count * frames[1].count, seqs == Int64(count) * envelope.seq else {
+            throw CommandError(.internal, "the codec run did not round-trip its envelope")
+        }
+        let micros = [serialize, decode].map { $0.timeInterval / Double(count) * 1e6 }
+        report.add(
+            "codec_us_per_event", "envelope codec, in process (serialize / decode and check)",
+            ["serialize": .double(micros[0]), "decode": .double(micros[1])],
+            display: micros.map { String(format: "%.2f µs", $0) }.joined(separator: " / "),
+            note: "\(count.formatted()) times the \(frames[1].count)-byte sample envelope")
     }
 
     /// Publishes `count` messages and times how long the subscriber takes to receive them all.

@@ -36,7 +36,8 @@ struct BenchMain {
         do {
             var report = Report()
             if options.runs("ceilings") { try await Baselines.run(options, into: &report) }
-            try await PipelineBenchmarks.run(options, into: &report)
+            if options.runs("codec") { try Baselines.codec(options, into: &report) }
+            if options.runsAny(PipelineBenchmarks.phases) { try await PipelineBenchmarks.run(options, into: &report) }
             print(options.json ? report.json() : report.markdown())
         } catch {
             FileHandle.standardError.write(Data("banshi-bench: \(error)\n".utf8))
@@ -52,9 +53,10 @@ struct Options {
     /// The phases to run; `nil` runs them all.
     var only: Set<String>?
 
-    static let phases = ["ceilings", "rtt", "closed", "max", "steady", "burst", "catch-up", "memory"]
+    static let phases = ["ceilings", "codec"] + PipelineBenchmarks.phases
 
     func runs(_ phase: String) -> Bool { only?.contains(phase) ?? true }
+    func runsAny(_ phases: [String]) -> Bool { phases.contains(where: runs) }
 }
 
 /// The measured figures, in the order they were taken.

@@ -5,6 +5,9 @@ import ZeroMQ
 
 /// The pipeline as a user sees it: bus, loadgen (publisher) and loadsink (durable subscriber).
 enum PipelineBenchmarks {
+    /// The phases that run on the suite, in the order they run.
+    static let phases = ["rtt", "closed", "max", "steady", "burst", "catch-up", "memory"]
+
     static func run(_ options: Options, into report: inout Report) async throws {
         var failure: (any Error)?
         var collected = report

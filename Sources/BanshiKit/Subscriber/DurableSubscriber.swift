@@ -222,8 +222,8 @@ public final class DurableSubscriber: Sendable {
                 guard session.cursor(source) == envelope.seq - 1 else { continue }  // fetched past it, or failed
                 state.withLock { $0.progress[source]?.gapsHealed += 1 }
             }
-            session.pending.append(envelope)
             session.pendingLast[source] = envelope.seq
+            session.pending.append(envelope)
         }
         commit(&session)
         for (source, through) in gapsToFill where through > session.cursor(source) {
@@ -271,7 +271,11 @@ public final class DurableSubscriber: Sendable {
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
                 defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
                 try db.inTransaction {
-                    for event in events { try apply(db, event) }
+                    // Through a buffer pointer each event is lent to `apply`, not copied: a copy is a
+                    // retain and a release of every string in it.
+                    try events.withUnsafeBufferPointer { events in
+                        for index in events.indices { try apply(db, events[index]) }
+                    }
                     for (source, seq) in last { try SubscriberCursor.set(db, source: source, seq: seq) }
                     return .commit
                 }

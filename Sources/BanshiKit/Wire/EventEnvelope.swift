@@ -66,7 +66,7 @@ public struct EventEnvelope: Sendable, Equatable {
     /// serialized once on its way into the log, and this is on the append path.
     public func serializedBytes() -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(320)
+        out.reserveCapacity(512)
         func member(_ name: StaticString, _ value: String) {
             out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
             JSONValue.writeString(value, to: &out)
@@ -78,7 +78,8 @@ public struct EventEnvelope: Sendable, Equatable {
         member(",\"time\":", time)
         if let subject { member(",\"subject\":", subject) }
         member(",\"datacontenttype\":", datacontenttype)
-        out.append(contentsOf: ",\"seq\":\(seq)".utf8)
+        out.append(contentsOf: ",\"seq\":".utf8)
+        JSONValue.writeInteger(seq, to: &out)
         member(",\"correlationid\":", correlationid)
         if let causationid { member(",\"causationid\":", causationid) }
         out.append(contentsOf: ",\"data\":".utf8)
@@ -112,14 +113,41 @@ public struct EventEnvelope: Sendable, Equatable {
     }
 
     /// The envelope's members as they are read; other extension attributes are ignored. Every event
-    /// a subscriber receives passes here, so the members are pulled one by one, without a dictionary of
-    /// them; only `data` becomes a JSON tree.
+    /// a subscriber receives passes here, so the members are pulled one by one and matched by their
+    /// bytes, without a dictionary or a string per name; only `data` becomes a JSON tree.
     private struct Fields {
+        static let members = Member.allCases
+        static let names = JSONParser.MemberNames(members.map(\.rawValue))
+
+        enum Member: String, CaseIterable {
+            case specversion, id, source, type, time, subject, datacontenttype, correlationid, causationid, seq, data
+
+            /// The value every envelope has, for the members with one.
+            var usualValue: String? {
+                switch self {
+                case .specversion: "1.0"
+                case .datacontenttype: "application/json"
+                default: nil
+                }
+            }
+        }
+
         static func read(_ parser: inout JSONParser) throws(JSONParser.Failure) -> Fields {
             var fields = Fields()
             try parser.beginObject()
-            while let key = try parser.nextMember() {
-                fields.set(key, try parser.value())
+            var expected = 0
+            while let position = try parser.nextMember(among: names, expected: expected) {
+                guard position < Self.members.count else {
+                    _ = try parser.value()
+                    continue
+                }
+                expected = position + 1
+                let member = Self.members[position]
+                switch member {
+                case .data: fields.data = try parser.value()
+                case .seq: fields.seq = try parser.value()
+                default: fields.set(member, try fields.text(member, &parser))
+                }
             }
             return fields
         }
@@ -129,49 +157,69 @@ public struct EventEnvelope: Sendable, Equatable {
         var seq: JSONValue?
         var wrongType: String?
 
-        mutating func set(_ key: String, _ value: JSONValue) {
-            if key == "data" { data = value; return }
-            if key == "seq" { seq = value; return }
-            let text: String?
-            switch value {
-            case .string(let string): text = string
-            case .null: text = nil
-            default:
-                if ["specversion", "id", "source", "type", "time", "subject", "datacontenttype", "correlationid", "causationid"].contains(key) {
-                    wrongType = key
-                }
-                return
+        /// A string member's value; `nil` for `null`, and for any other value, which is noted.
+        private mutating func text(_ member: Member, _ parser: inout JSONParser) throws(JSONParser.Failure) -> String? {
+            if parser.atString {
+                guard let usual = member.usualValue else { return try parser.string() }
+                return try parser.string(usually: usual)
             }
-            switch key {
-            case "specversion": specversion = text
-            case "id": id = text
-            case "source": source = text
-            case "type": type = text
-            case "time": time = text
-            case "subject": subject = text
-            case "datacontenttype": datacontenttype = text
-            case "correlationid": correlationid = text
-            case "causationid": causationid = text
-            default: break
+            if parser.atNull {
+                try parser.null()
+            } else {
+                _ = try parser.value()
+                wrongType = member.rawValue
+            }
+            return nil
+        }
+
+        /// The members of an envelope already parsed into a tree.
+        init(_ members: [String: JSONValue]) {
+            for (key, value) in members {
+                guard let member = Member(rawValue: key) else { continue }
+                switch (member, value) {
+                case (.data, _): data = value
+                case (.seq, _): seq = value
+                case (_, .null): set(member, nil)
+                case (_, .string(let text)): set(member, text)
+                default: wrongType = key
+                }
+            }
+        }
+
+        init() {}
+
+        mutating func set(_ member: Member, _ text: String?) {
+            switch member {
+            case .specversion: specversion = text
+            case .id: id = text
+            case .source: source = text
+            case .type: type = text
+            case .time: time = text
+            case .subject: subject = text
+            case .datacontenttype: datacontenttype = text
+            case .correlationid: correlationid = text
+            case .causationid: causationid = text
+            case .seq, .data: break
             }
         }
     }
 
-    private init(_ fields: Fields) throws(EnvelopeError) {
+    private init(_ fields: consuming Fields) throws(EnvelopeError) {
         if let key = fields.wrongType { throw EnvelopeError(reason: "'\(key)' must be a string") }
+        // `take()` moves each value out of the fields, which are not used again.
         func required(_ value: String?, _ name: String) throws(EnvelopeError) -> String {
             guard let value else { throw EnvelopeError(reason: "'\(name)' must be a string") }
             return value
         }
-        specversion = try required(fields.specversion, "specversion")
-        id = try required(fields.id, "id")
-        source = try required(fields.source, "source")
-        type = try required(fields.type, "type")
-        time = try required(fields.time, "time")
-        subject = fields.subject
-        datacontenttype = try required(fields.datacontenttype, "datacontenttype")
-        correlationid = try required(fields.correlationid, "correlationid")
-        causationid = fields.causationid
+        specversion = try required(fields.specversion.take(), "specversion")
+        id = try required(fields.id.take(), "id")
+        source = try required(fields.source.take(), "source")
+        type = try required(fields.type.take(), "type")
+        time = try required(fields.time.take(), "time")
+        subject = fields.subject.take()
+        datacontenttype = try required(fields.datacontenttype.take(), "datacontenttype")
+        correlationid = try required(fields.correlationid.take(), "correlationid")
+        causationid = fields.causationid.take()
         data = fields.data
         guard case .int(let seq)? = fields.seq else { throw EnvelopeError(reason: "'seq' must be an integer") }
         self.seq = seq
@@ -181,16 +229,19 @@ public struct EventEnvelope: Sendable, Equatable {
     /// Reads and checks an envelope from its JSON object.
     public init(json value: JSONValue) throws(EnvelopeError) {
         guard case .object(let members) = value else { throw EnvelopeError(reason: "an envelope is a JSON object") }
-        var fields = Fields()
-        for (key, member) in members { fields.set(key, member) }
-        try self.init(fields)
+        try self.init(Fields(members))
     }
 
     /// Checks the invariants the contract fixes.
     public func validate() throws(EnvelopeError) {
         guard specversion == "1.0" else { throw EnvelopeError(reason: "specversion must be 1.0, not \(specversion)") }
         guard !id.isEmpty else { throw EnvelopeError(reason: "id is empty") }
-        guard source.hasPrefix("/banshi/"), Topic.isValidPart(source.utf8.dropFirst(8)) else {
+        var source = source
+        let validSource = source.withUTF8 { bytes in
+            bytes.count > 8 && memcmp(bytes.baseAddress!, "/banshi/", 8) == 0
+                && Topic.isValidPart(bytes: UnsafeBufferPointer(rebasing: bytes[8...]))
+        }
+        guard validSource else {
             throw EnvelopeError(reason: "source must be /banshi/<service>, not \(source)")
         }
         if !Topic.isValid(type) {

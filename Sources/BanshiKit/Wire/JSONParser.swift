@@ -1,3 +1,5 @@
+import Foundation
+
 /// A strict JSON parser (RFC 8259) from UTF-8 bytes straight to `JSONValue`.
 ///
 /// Foundation's decoders go through `Codable` and try each JSON type in turn, which made decoding a
@@ -19,23 +21,13 @@ struct JSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private var depth = 0
-    /// Per open object or array being pulled: whether a comma must come before the next item.
-    private var commaExpected: [Bool] = []
+    /// Whether the object or array being read has had an item yet, so that the next one must
+    /// follow a comma. One flag serves every level: a container that closes was an item of the one
+    /// around it.
+    private var hasItem = false
 
     static func parse(_ input: [UInt8]) throws(Failure) -> JSONValue {
-        let result = input.withUnsafeBufferPointer { bytes -> Result<JSONValue, Failure> in
-            var parser = JSONParser(bytes: bytes)
-            do throws(Failure) {
-                parser.skipWhitespace()
-                let value = try parser.value()
-                parser.skipWhitespace()
-                guard parser.index == bytes.count else { throw parser.failure("unexpected text after the JSON value") }
-                return .success(value)
-            } catch {
-                return .failure(error)
-            }
-        }
-        return try result.get()
+        try withParser(input) { parser throws(Failure) in try parser.value() }
     }
 
     /// Runs `body` with a parser over `input`. With `whole`, checks that nothing but whitespace follows
@@ -43,19 +35,14 @@ struct JSONParser {
     static func withParser<T>(
         _ input: [UInt8], whole: Bool = true, _ body: (inout JSONParser) throws(Failure) -> T
     ) throws(Failure) -> T {
-        let result = input.withUnsafeBufferPointer { bytes -> Result<T, Failure> in
+        try input.withUnsafeBufferPointer { bytes throws(Failure) -> T in
             var parser = JSONParser(bytes: bytes)
-            do throws(Failure) {
-                parser.skipWhitespace()
-                let value = try body(&parser)
-                parser.skipWhitespace()
-                guard !whole || parser.index == bytes.count else { throw parser.failure("unexpected text after the JSON value") }
-                return .success(value)
-            } catch {
-                return .failure(error)
-            }
+            parser.skipWhitespace()
+            let value = try body(&parser)
+            parser.skipWhitespace()
+            guard !whole || parser.index == bytes.count else { throw parser.failure("unexpected text after the JSON value") }
+            return value
         }
-        return try result.get()
     }
 
     // MARK: Pull parsing, for records read member by member without a dictionary
@@ -70,11 +57,83 @@ struct JSONParser {
         guard try nextItem(closing: UInt8(ascii: "}")) else { return nil }
         guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a member name") }
         let key = try string()
+        try colon()
+        return key
+    }
+
+    /// The next member's name as its position in `names`, or `names.count` for a name not among them;
+    /// `nil` once the object's `}` is consumed. A record with known members reads them this way,
+    /// without making a string of each name; `expected`, the position that usually comes next, is
+    /// tried first.
+    mutating func nextMember(among names: MemberNames, expected: Int) throws(Failure) -> Int? {
+        guard try nextItem(closing: UInt8(ascii: "}")) else { return nil }
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a member name") }
+        let position: Int
+        if let plain = plainString() {
+            position = names.position(of: plain, expected: expected)
+        } else {
+            let key = try string()
+            position = names.names.firstIndex(of: key) ?? names.count
+        }
+        try colon()
+        return position
+    }
+
+    /// The member names a record reader knows, kept as bytes to compare with the input's.
+    struct MemberNames: Sendable {
+        let names: [String]
+        private let utf8: [[UInt8]]
+
+        init(_ names: [String]) {
+            self.names = names
+            self.utf8 = names.map { Array($0.utf8) }
+        }
+
+        var count: Int { names.count }
+
+        func position(of text: UnsafeBufferPointer<UInt8>, expected: Int) -> Int {
+            if expected < utf8.count, Self.equal(text, utf8[expected]) { return expected }
+            return utf8.firstIndex { Self.equal(text, $0) } ?? utf8.count
+        }
+
+        private static func equal(_ text: UnsafeBufferPointer<UInt8>, _ name: [UInt8]) -> Bool {
+            guard text.count == name.count else { return false }
+            return name.withUnsafeBufferPointer { memcmp($0.baseAddress!, text.baseAddress!, text.count) == 0 }
+        }
+    }
+
+    private mutating func colon() throws(Failure) {
         skipWhitespace()
         guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':'") }
         index += 1
         skipWhitespace()
-        return key
+    }
+
+    /// Whether the next value is a string, or `null`.
+    var atString: Bool { index < bytes.count && bytes[index] == UInt8(ascii: "\"") }
+    var atNull: Bool { index < bytes.count && bytes[index] == UInt8(ascii: "n") }
+
+    /// Consumes a `null`.
+    mutating func null() throws(Failure) { try literal("null") }
+
+    /// The string value that comes next. When its text is `constant`'s, that is the string returned,
+    /// so that a value every record repeats (a version, a media type) is not made again each time.
+    /// (`constant` should be a literal: those are made once, for the life of the process.)
+    mutating func string(usually constant: String) throws(Failure) -> String {
+        guard let plain = plainString() else { return try string() }
+        let same = plain.count == constant.utf8.count
+            && constant.utf8.withContiguousStorageIfAvailable { memcmp($0.baseAddress!, plain.baseAddress!, plain.count) == 0 } == true
+        return same ? constant : String(decoding: plain, as: UTF8.self)
+    }
+
+    /// The bytes between the quotes of the string at the position, consumed, when they need no
+    /// decoding: printable ASCII without escapes. Otherwise `nil`, and nothing is consumed.
+    private mutating func plainString() -> UnsafeBufferPointer<UInt8>? {
+        let start = index + 1
+        let end = JSONStringScan.plainRunEnd(bytes, from: start, nonASCII: false)
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return nil }
+        index = end + 1
+        return UnsafeBufferPointer(start: bytes.baseAddress! + start, count: end - start)
     }
 
     /// Consumes the `[` of an array.
@@ -92,7 +151,7 @@ struct JSONParser {
         guard index < bytes.count, bytes[index] == opening else { throw failure(expectation) }
         try enter()
         index += 1
-        commaExpected.append(false)
+        hasItem = false
     }
 
     /// Consumes the closing bracket (returning `false`) or the comma before the next item.
@@ -102,17 +161,17 @@ struct JSONParser {
         if bytes[index] == closing {
             index += 1
             depth -= 1
-            commaExpected.removeLast()
+            hasItem = true
             return false
         }
-        if commaExpected[commaExpected.count - 1] {
+        if hasItem {
             guard bytes[index] == UInt8(ascii: ",") else {
                 throw failure("expected ',' or '\(Character(Unicode.Scalar(closing)))'")
             }
             index += 1
             skipWhitespace()
         }
-        commaExpected[commaExpected.count - 1] = true
+        hasItem = true
         return true
     }
 
@@ -121,9 +180,13 @@ struct JSONParser {
     func failure(_ message: String) -> Failure { Failure(message: message, offset: index) }
 
     private mutating func skipWhitespace() {
-        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 {
-            index += 1
+        var at = index
+        while at < bytes.count {
+            let byte = bytes[at]
+            guard byte <= 0x20, byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 else { break }
+            at += 1
         }
+        index = at
     }
 
     mutating func value() throws(Failure) -> JSONValue {
@@ -157,7 +220,9 @@ struct JSONParser {
 
     private mutating func object() throws(Failure) -> JSONValue {
         try beginObject()
-        var members: [String: JSONValue] = [:]
+        // Most objects on the wire are small records: room for a few members spares the rehashing
+        // of growing from empty.
+        var members = [String: JSONValue](minimumCapacity: 8)
         while let key = try nextMember() {
             members[key] = try value()
         }
@@ -173,29 +238,30 @@ struct JSONParser {
         return .array(elements)
     }
 
-    private mutating func string() throws(Failure) -> String {
+    /// The string value at the position (at its opening quote).
+    mutating func string() throws(Failure) -> String {
         index += 1
         let start = index
-        // Fast path: no escapes.
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                let text = try validated(UnsafeBufferPointer(rebasing: bytes[start..<index]))
-                index += 1
-                return text
+        // Fast path: no escapes, and most often ASCII, which needs no validating.
+        var end = JSONStringScan.plainRunEnd(bytes, from: start, nonASCII: false)
+        let ascii = end == bytes.count || bytes[end] < 0x80
+        if !ascii { end = JSONStringScan.plainRunEnd(bytes, from: end, nonASCII: true) }
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            let text = UnsafeBufferPointer(start: bytes.baseAddress! + start, count: end - start)
+            guard let string = ascii ? String(decoding: text, as: UTF8.self) : String(validating: text, as: UTF8.self) else {
+                throw failure("invalid UTF-8 in a string")
             }
-            if byte == UInt8(ascii: "\\") { break }
-            if byte < 0x20 { throw failure("control character in a string") }
-            index += 1
+            index = end + 1
+            return string
         }
+        index = end
         var scalars: [UInt8] = Array(bytes[start..<index])
         while index < bytes.count {
             let byte = bytes[index]
             switch byte {
             case UInt8(ascii: "\""):
                 index += 1
-                let text = scalars.withUnsafeBufferPointer { validatedText($0) }
-                guard let text else { throw failure("invalid UTF-8 in a string") }
+                guard let text = String(validating: scalars, as: UTF8.self) else { throw failure("invalid UTF-8 in a string") }
                 return text
             case UInt8(ascii: "\\"):
                 index += 1
@@ -254,20 +320,6 @@ struct JSONParser {
             index += 1
         }
         return code
-    }
-
-    /// The string of `slice`, rejecting invalid UTF-8. ASCII, by far the commonest case on the wire,
-    /// skips the validating decoder.
-    private func validated(_ buffer: UnsafeBufferPointer<UInt8>) throws(Failure) -> String {
-        guard let text = validatedText(buffer) else { throw failure("invalid UTF-8 in a string") }
-        return text
-    }
-
-    private func validatedText(_ buffer: UnsafeBufferPointer<UInt8>) -> String? {
-        for byte in buffer where byte >= 0x80 {
-            return String(validating: buffer, as: UTF8.self)
-        }
-        return String(decoding: buffer, as: UTF8.self)
     }
 
     private mutating func number() throws(Failure) -> JSONValue {

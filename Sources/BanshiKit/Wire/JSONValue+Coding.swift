@@ -25,7 +25,7 @@ extension JSONValue {
         switch self {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
-        case .int(let value): out.append(contentsOf: String(value).utf8)
+        case .int(let value): Self.writeInteger(value, to: &out)
         case .double(let value):
             if value.isFinite {
                 if value.rounded() == value && abs(value) < 1e15 {
@@ -46,14 +46,30 @@ extension JSONValue {
             out.append(UInt8(ascii: "]"))
         case .object(let members):
             out.append(UInt8(ascii: "{"))
-            for (index, key) in members.keys.sorted().enumerated() {
+            for (index, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                Self.writeString(key, to: &out)
+                Self.writeString(member.key, to: &out)
                 out.append(UInt8(ascii: ":"))
-                members[key]!.write(to: &out)
+                member.value.write(to: &out)
             }
             out.append(UInt8(ascii: "}"))
         case .fragment(let text): out.append(contentsOf: text.utf8)
+        }
+    }
+
+    /// Appends `value`'s decimal digits, without making a `String` of them.
+    static func writeInteger(_ value: Int64, to out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for UInt64.max's 20 digits
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var start = buffer.count
+            repeat {
+                start -= 1
+                buffer[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            out.append(contentsOf: buffer[start...])
         }
     }
 
@@ -63,7 +79,7 @@ extension JSONValue {
         var value = value
         // Most strings need no escaping: scan the contiguous bytes once and copy them whole.
         let plain = value.withUTF8 { buffer -> Bool in
-            for byte in buffer where byte == 0x22 || byte == 0x5C || byte < 0x20 { return false }
+            guard JSONStringScan.plainRunEnd(buffer, from: 0, nonASCII: true) == buffer.count else { return false }
             out.append(contentsOf: buffer)
             return true
         }

@@ -26,39 +26,40 @@ public struct Topic: Sendable, Hashable, CustomStringConvertible, Codable {
         verb = parts[2]
     }
 
-    /// Whether `text` is a valid topic, checked without allocating (the read path checks every event).
+    /// Whether `text` is a valid topic, checked in place (the read path checks every event).
     public static func isValid(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8(isValid(bytes:))
+    }
+
+    static func isValid(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var parts = 0
-        var partLength = 0
-        for byte in text.utf8 {
-            if byte == UInt8(ascii: ".") {
-                guard partLength > 0 else { return false }
-                parts += 1
-                partLength = 0
-                continue
-            }
-            let isLetter = byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")
-            let isOther = (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "-")
-            guard partLength == 0 ? isLetter : (isLetter || isOther), partLength < 64 else { return false }
-            partLength += 1
+        var partStart = 0
+        for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: ".") {
+            guard isValidPart(bytes: UnsafeBufferPointer(rebasing: bytes[partStart..<offset])) else { return false }
+            parts += 1
+            partStart = offset + 1
         }
-        return parts == 2 && partLength > 0
+        return parts == 2 && isValidPart(bytes: UnsafeBufferPointer(rebasing: bytes[partStart...]))
     }
 
     /// Whether `name` is usable as a service name or topic part.
     public static func isValidPart(_ part: String) -> Bool {
-        isValidPart(part.utf8[...])
+        var part = part
+        return part.withUTF8(isValidPart(bytes:))
     }
 
     /// The same check on UTF-8 bytes, so that a caller holding part of a larger string need not copy it.
-    static func isValidPart(_ part: Substring.UTF8View) -> Bool {
-        guard let first = part.first, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first) else {
+    static func isValidPart(bytes part: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = part.first, first >= UInt8(ascii: "a"), first <= UInt8(ascii: "z"), part.count <= 64 else {
             return false
         }
-        return part.count <= 64 && part.allSatisfy { byte in
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-                || byte == UInt8(ascii: "-")
+        for byte in part {
+            let isLetter = byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")
+            let isDigit = byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+            guard isLetter || isDigit || byte == UInt8(ascii: "-") else { return false }
         }
+        return true
     }
 
     public var description: String { "\(service).\(entity).\(verb)" }
