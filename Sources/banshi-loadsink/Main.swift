@@ -31,6 +31,7 @@ struct LoadsinkMain {
         let settings = try SubscriberSettings(environment)
         let database = try environment.requiredDatabase
         let latency = LatencyRecorder()
+        let clock = MillisecondClock()
         let subscriber = DurableSubscriber(
             context: environment.context, busEndpoint: environment.config.bus.subscribe, sources: settings.sources,
             database: database, requestTimeout: environment.config.runtime.requestTimeout,
@@ -44,7 +45,7 @@ struct LoadsinkMain {
                 """,
                 [
                     .text(event.service ?? ""), .int(event.seq), .text(event.id), event.causationid.map { .text($0) } ?? .null,
-                    .text(event.time), .text(Timestamp.format(Date())),
+                    .text(event.time), .text(clock.now()),
                 ])
         }
         return ServiceParts(

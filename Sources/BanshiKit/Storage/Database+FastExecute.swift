@@ -16,21 +16,11 @@ extension Database {
     /// For statements that run once per event (the event log's append, a subscriber's apply): GRDB's
     /// argument boxing was a fifth of the append path. Everything else goes through GRDB as usual.
     public func executeBound(_ sql: String, _ values: [SQLiteBinding]) throws {
-        let statement = try cachedStatement(sql: sql)
-        let handle = statement.sqliteStatement
+        let handle = try cachedStatement(sql: sql).sqliteStatement
         sqlite3_reset(handle)
-        for (offset, value) in values.enumerated() {
-            let index = Int32(offset + 1)
-            switch value {
-            case .int(let number): sqlite3_bind_int64(handle, index, number)
-            case .null: sqlite3_bind_null(handle, index)
-            case .text(var text):
-                text.withUTF8 { Self.bindText(handle, index, $0) }
-            case .utf8(let bytes):
-                bytes.withUnsafeBufferPointer { Self.bindText(handle, index, $0) }
-            }
-        }
-        let code = sqlite3_step(handle)
+        let code = Self.bind(values, from: 0, to: handle) { sqlite3_step(handle) }
+        // The text bound is no longer lent: reset, and clear the pointers to it (SQLite does not read
+        // them to clear them).
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
         guard code == SQLITE_DONE else {
@@ -39,16 +29,41 @@ extension Database {
         }
     }
 
-    /// SQLite copies the bound bytes (the C macro `SQLITE_TRANSIENT` does not import into Swift).
-    private static let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-
-    private static func bindText(_ handle: OpaquePointer, _ index: Int32, _ buffer: UnsafeBufferPointer<UInt8>) {
-        guard let base = buffer.baseAddress, !buffer.isEmpty else {
-            sqlite3_bind_text(handle, index, "", 0, sqliteTransient)  // empty, not NULL
-            return
+    /// Binds `values[index...]`, then runs `step` while their bytes are still lent: text is bound as
+    /// `SQLITE_STATIC`, read by SQLite in place rather than copied. Returns the first failing bind's
+    /// code, or `step`'s.
+    private static func bind(
+        _ values: [SQLiteBinding], from index: Int, to handle: OpaquePointer, then step: () -> Int32
+    ) -> Int32 {
+        guard index < values.count else { return step() }
+        let position = Int32(index + 1)
+        func text(_ buffer: UnsafeBufferPointer<UInt8>) -> Int32 {
+            // An empty buffer may have no address; SQLite takes that for NULL, so bind "" instead.
+            let base = buffer.isEmpty ? nil : buffer.baseAddress
+            let code = base.map { base in
+                base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                    sqlite3_bind_text(handle, position, $0, Int32(buffer.count), sqliteStatic)
+                }
+            } ?? sqlite3_bind_text(handle, position, emptyText, 0, sqliteStatic)
+            guard code == SQLITE_OK else { return code }
+            return bind(values, from: index + 1, to: handle, then: step)
         }
-        base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-            _ = sqlite3_bind_text(handle, index, $0, Int32(buffer.count), sqliteTransient)
+        switch values[index] {
+        case .int(let number): sqlite3_bind_int64(handle, position, number)
+        case .null: sqlite3_bind_null(handle, position)
+        case .text(var string): return string.withUTF8(text)
+        case .utf8(let bytes): return bytes.withUnsafeBufferPointer(text)
         }
+        return bind(values, from: index + 1, to: handle, then: step)
     }
+
+    /// `SQLITE_STATIC` (the C macro does not import into Swift): the bytes stay the caller's.
+    private static let sqliteStatic: sqlite3_destructor_type? = nil
+
+    /// The empty C string, at an address that lives as long as the process. Never written.
+    nonisolated(unsafe) private static let emptyText: UnsafeMutablePointer<CChar> = {
+        let text = UnsafeMutablePointer<CChar>.allocate(capacity: 1)
+        text.initialize(to: 0)
+        return text
+    }()
 }

@@ -271,11 +271,7 @@ public final class DurableSubscriber: Sendable {
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
                 defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
                 try db.inTransaction {
-                    // Through a buffer pointer each event is lent to `apply`, not copied: a copy is a
-                    // retain and a release of every string in it.
-                    try events.withUnsafeBufferPointer { events in
-                        for index in events.indices { try apply(db, events[index]) }
-                    }
+                    for event in events { try apply(db, event) }
                     for (source, seq) in last { try SubscriberCursor.set(db, source: source, seq: seq) }
                     return .commit
                 }

@@ -59,7 +59,16 @@ public struct EventEnvelope: Sendable, Equatable {
 
     /// The service that published this event, from its `source`.
     public var service: String? {
-        source.hasPrefix("/banshi/") ? String(source.dropFirst("/banshi/".count)) : nil
+        Self.serviceName(in: source) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Runs `body` on the bytes after `/banshi/` in `source`; `nil` when it does not start so.
+    private static func serviceName<T>(in source: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T? {
+        var source = source
+        return source.withUTF8 { bytes in
+            guard bytes.count >= 8, memcmp(bytes.baseAddress!, "/banshi/", 8) == 0 else { return nil }
+            return body(UnsafeBufferPointer(rebasing: bytes[8...]))
+        }
     }
 
     /// The envelope's JSON text, members in a fixed order. Written by hand because every event is
@@ -236,12 +245,7 @@ public struct EventEnvelope: Sendable, Equatable {
     public func validate() throws(EnvelopeError) {
         guard specversion == "1.0" else { throw EnvelopeError(reason: "specversion must be 1.0, not \(specversion)") }
         guard !id.isEmpty else { throw EnvelopeError(reason: "id is empty") }
-        var source = source
-        let validSource = source.withUTF8 { bytes in
-            bytes.count > 8 && memcmp(bytes.baseAddress!, "/banshi/", 8) == 0
-                && Topic.isValidPart(bytes: UnsafeBufferPointer(rebasing: bytes[8...]))
-        }
-        guard validSource else {
+        guard Self.serviceName(in: source, Topic.isValidPart(bytes:)) == true else {
             throw EnvelopeError(reason: "source must be /banshi/<service>, not \(source)")
         }
         if !Topic.isValid(type) {

@@ -36,22 +36,26 @@ public enum EventID {
             }
             return (state.lastMillis, state.counter, splitMix(&state.seed))
         }
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for index in 0..<6 { bytes[index] = UInt8(truncatingIfNeeded: millis >> (8 * UInt64(5 - index))) }
-        bytes[6] = 0x70 | UInt8(truncatingIfNeeded: counter >> 8)  // version 7, counter high bits
-        bytes[7] = UInt8(truncatingIfNeeded: counter)
-        for index in 8..<16 { bytes[index] = UInt8(truncatingIfNeeded: random >> (8 * UInt64(index - 8))) }
-        bytes[8] = (bytes[8] & 0x3F) | 0x80  // RFC 9562 variant
-        let hex = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(36)
-        for (index, byte) in bytes.enumerated() {
-            if index == 4 || index == 6 || index == 8 || index == 10 { text.append(UInt8(ascii: "-")) }
-            text.append(hex[Int(byte >> 4)])
-            text.append(hex[Int(byte & 0x0F)])
+        // The 128 bits: 48 of milliseconds, the version, 12 of counter; the variant, 62 random.
+        let high = millis << 16 | 0x7000 | counter & 0xFFF
+        let low = random & 0x3FFF_FFFF_FFFF_FFFF | 0x8000_0000_0000_0000
+        // Written straight into the string's storage: the id is made for every event appended.
+        return String(unsafeUninitializedCapacity: 36) { text in
+            var at = 0
+            for nibble in 0..<32 {
+                if nibble == 8 || nibble == 12 || nibble == 16 || nibble == 20 {
+                    text[at] = UInt8(ascii: "-")
+                    at += 1
+                }
+                let word = nibble < 16 ? high : low
+                text[at] = hexDigits.utf8Start[Int(truncatingIfNeeded: word >> UInt64(60 - 4 * (nibble % 16)) & 0xF)]
+                at += 1
+            }
+            return at
         }
-        return String(decoding: text, as: UTF8.self)
     }
+
+    private static let hexDigits: StaticString = "0123456789abcdef"
 
     private static func splitMix(_ state: inout UInt64) -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15

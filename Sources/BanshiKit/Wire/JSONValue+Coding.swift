@@ -46,11 +46,19 @@ extension JSONValue {
             out.append(UInt8(ascii: "]"))
         case .object(let members):
             out.append(UInt8(ascii: "{"))
-            for (index, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                Self.writeString(member.key, to: &out)
-                out.append(UInt8(ascii: ":"))
-                member.value.write(to: &out)
+            // The members' positions are sorted in a temporary buffer (on the stack when small),
+            // not copied out into an array of pairs.
+            withUnsafeTemporaryAllocation(of: [String: JSONValue].Index.self, capacity: members.count) { buffer in
+                var order = buffer
+                _ = order.initialize(from: members.indices)
+                defer { order.deinitialize() }
+                order.sort { members.keys[$0] < members.keys[$1] }
+                for (position, index) in order.enumerated() {
+                    if position > 0 { out.append(UInt8(ascii: ",")) }
+                    Self.writeString(members.keys[index], to: &out)
+                    out.append(UInt8(ascii: ":"))
+                    members.values[index].write(to: &out)
+                }
             }
             out.append(UInt8(ascii: "}"))
         case .fragment(let text): out.append(contentsOf: text.utf8)
@@ -62,14 +70,15 @@ extension JSONValue {
         if value < 0 { out.append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for UInt64.max's 20 digits
-        withUnsafeMutableBytes(of: &digits) { buffer in
+        withUnsafeMutableBytes(of: &digits) { raw in
+            let buffer = raw.bindMemory(to: UInt8.self)
             var start = buffer.count
             repeat {
                 start -= 1
-                buffer[start] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                buffer[start] = UInt8(truncatingIfNeeded: magnitude % 10) &+ UInt8(ascii: "0")
                 magnitude /= 10
             } while magnitude > 0
-            out.append(contentsOf: buffer[start...])
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start...]))
         }
     }
 
