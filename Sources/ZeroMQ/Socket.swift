@@ -104,16 +104,32 @@ public final class Socket {
 
     /// Receives every frame of the next message. Returns `nil` when `dontWait` is set and nothing is queued.
     public func receiveMultipart(dontWait: Bool = false) throws(ZeroMQError) -> [[UInt8]]? {
-        guard let first = try receiveFrame(dontWait: dontWait) else { return nil }
-        var parts = [first.bytes]
-        var more = first.more
-        while more {
-            // The rest of a multipart message arrives atomically with its first frame.
-            guard let next = try receiveFrame(dontWait: false) else { break }
-            parts.append(next.bytes)
-            more = next.more
-        }
+        var parts: [[UInt8]] = []
+        guard try receiveFrames(dontWait: dontWait, { _, bytes in parts.append(Array(bytes)) }) != nil else { return nil }
         return parts
+    }
+
+    /// Receives the next message a frame at a time, lending each frame's bytes to `body` while libzmq
+    /// holds them, so that nothing is copied: for a reader that parses a frame where it lies. Returns
+    /// the number of frames, or `nil` when `dontWait` is set and nothing is queued.
+    public func receiveFrames(
+        dontWait: Bool = false, _ body: (_ index: Int, _ bytes: UnsafeRawBufferPointer) -> Void
+    ) throws(ZeroMQError) -> Int? {
+        var flags: Int32 = dontWait ? ZMQ_DONTWAIT : 0
+        var count = 0
+        while true {
+            if zmq_msg_recv(message, handle, flags) == -1 {
+                let code = zmq_errno()
+                if code == EINTR { continue }
+                if code == EAGAIN && dontWait && count == 0 { return nil }
+                throw ZeroMQError(errno: code, operation: "zmq_msg_recv(\(type))")
+            }
+            body(count, UnsafeRawBufferPointer(start: zmq_msg_data(message), count: zmq_msg_size(message)))
+            count += 1
+            // The rest of a multipart message arrives atomically with its first frame.
+            guard zmq_msg_more(message) == 1 else { return count }
+            flags = 0
+        }
     }
 
     /// Receives every frame of the next message, with the `User-Id` its connection was authenticated

@@ -4,6 +4,7 @@ import Foundation
 import Glibc
 import Synchronization
 import Testing
+import ZeroMQ
 
 /// The delivery guarantees, proven with real processes killed at awkward moments.
 @Suite("System: durable delivery")
@@ -177,6 +178,36 @@ struct DurableDeliverySystemTests {
             let row = status.stdout.split(separator: "\n").first { $0.hasPrefix("loadsink") && $0.contains("loadgen") }
             #expect(row?.contains("5000") == true)
             #expect(row?.contains("alive") == true)
+        }
+    }
+
+    @Test("Hostile messages on the bus are skipped and logged; the events around them are applied exactly once")
+    func hostileBusMessages() async throws {
+        try await TestSuite.with(services: ["loadgen", "loadsink"], runtime: Self.fastHeartbeat, serviceKeys: Self.sinkKeys) { suite in
+            try await suite.start("bus")
+            try await suite.start("loadgen")
+            try await suite.start("loadsink")
+            _ = try await suite.call("loadgen", "emit", ["count": 50]).get()
+            let publisher = try Socket(suite.context, .pub)
+            try publisher.setLinger(.zero)
+            try publisher.connect(suite.publishEndpoint)
+            try await Task.sleep(for: .milliseconds(500))  // let the connection settle before publishing
+            let topic = Array("loadgen.sample.emitted".utf8)
+            let almost = try EventEnvelope(
+                service: "loadgen", type: Topic("loadgen.sample.emitted"), time: Date(), subject: nil, data: [:], seq: 1
+            ).serialized().replacingOccurrences(of: "\"seq\":1", with: "\"seq\":\"1\"")
+            let hostile: [[[UInt8]]] = [
+                [topic], [topic, [], []], [topic, Array("not json".utf8)], [topic, []], [topic, Array(almost.utf8)],
+                [topic, Array("{\"specversion\":\"1.0\"}".utf8)], [Array("loadgen.heartbeat.sent".utf8), Array("garbage".utf8)],
+            ]
+            for message in hostile { try publisher.send(parts: message) }
+            _ = try await suite.call("loadgen", "emit", ["count": 50]).get()
+            try await expectExactlyOnce(DeliveryProbe(suite), total: 100)
+            #expect(suite.processes["loadsink"]?.isRunning == true)
+            let log = suite.processes["loadsink"]?.log ?? ""
+            for reason in ["a message of 1 frames", "a message of 3 frames", "not a JSON object", "'seq' must be an integer", "'id' must be a string"] {
+                #expect(log.contains(reason), "the sink's log names \(reason)")
+            }
         }
     }
 }

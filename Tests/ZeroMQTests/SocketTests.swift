@@ -56,6 +56,23 @@ struct SocketTests {
         #expect(try pull.receive() == big)
     }
 
+    @Test("Frames are lent in order, each once, and counted; nothing queued gives nil")
+    func lentFrames() throws {
+        let endpoint = inproc()
+        let pull = try Socket(context, .pull)
+        try pull.bind(endpoint)
+        let push = try Socket(context, .push)
+        try push.connect(endpoint)
+        #expect(try pull.receiveFrames(dontWait: true) { _, _ in Issue.record("nothing was queued") } == nil)
+        let parts: [[UInt8]] = [Array("topic".utf8), [], Array(repeating: 7, count: 100_000)]
+        try push.send(parts: parts)
+        var seen: [(Int, [UInt8])] = []
+        let count = try pull.receiveFrames { index, bytes in seen.append((index, Array(bytes))) }
+        #expect(count == 3)
+        #expect(seen.map(\.0) == [0, 1, 2])
+        #expect(seen.map(\.1) == parts)
+    }
+
     @Test("A non-blocking receive with nothing queued returns nil, and poll times out")
     func nonBlockingAndPollTimeout() throws {
         let pull = try Socket(context, .pull)

@@ -16,7 +16,13 @@ extension Database {
     /// For statements that run once per event (the event log's append, a subscriber's apply): GRDB's
     /// argument boxing was a fifth of the append path. Everything else goes through GRDB as usual.
     public func executeBound(_ sql: String, _ values: [SQLiteBinding]) throws {
-        let handle = try cachedStatement(sql: sql).sqliteStatement
+        try executeBound(cachedStatement(sql: sql), values)
+    }
+
+    /// The same with the statement in hand: looking a cached statement up hashes its whole SQL, so a
+    /// caller that runs one statement for every event of a transaction looks it up once.
+    public func executeBound(_ statement: Statement, _ values: [SQLiteBinding]) throws {
+        let handle = statement.sqliteStatement
         sqlite3_reset(handle)
         let code = Self.bind(values, from: 0, to: handle) { sqlite3_step(handle) }
         // The text bound is no longer lent: reset, and clear the pointers to it (SQLite does not read
@@ -25,7 +31,8 @@ extension Database {
         sqlite3_clear_bindings(handle)
         guard code == SQLITE_DONE else {
             throw DatabaseError(
-                resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(sqliteConnection)), sql: sql)
+                resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(sqliteConnection)),
+                sql: statement.sql)
         }
     }
 

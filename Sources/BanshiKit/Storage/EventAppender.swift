@@ -25,6 +25,8 @@ public struct EventAppender {
     private let source: String
     /// The service's event contract; every event is checked against it when there is one.
     private let catalog: EventCatalog?
+    /// The event log's insert, looked up at the first event.
+    private var insertStatement: Statement?
 
     init(db: Database, service: String, now: Date, causationid: String?, correlationid: String?, catalog: EventCatalog? = nil) throws {
         self.db = db
@@ -58,7 +60,9 @@ public struct EventAppender {
             id: EventID.next(), source: source, type: topic.type, time: time, subject: subject, data: data, seq: nextSeq,
             correlationid: correlationid ?? self.correlationid, causationid: causationid ?? self.causationid)
         let bytes = envelope.serializedBytes()
-        try EventLog.insert(envelope, bytes: bytes, db: db)
+        let statement = try insertStatement ?? EventLog.insertStatement(db)
+        insertStatement = statement
+        try EventLog.insert(envelope, bytes: bytes, db: db, statement: statement)
         lastSeq = nextSeq
         nextSeq += 1
         frames.append([topic.frame, bytes])

@@ -27,11 +27,14 @@ public enum EventLog {
         try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(seq), 0) FROM event_log")) ?? 0
     }
 
-    /// Logs `envelope`, whose wire text is `bytes`.
-    static func insert(_ envelope: EventEnvelope, bytes: [UInt8], db: Database) throws {
-        try db.executeBound(
-            "INSERT INTO event_log (seq, id, envelope) VALUES (?, ?, ?)",
-            [.int(envelope.seq), .text(envelope.id), .utf8(bytes)])
+    /// The statement that logs an event, for `insert`.
+    static func insertStatement(_ db: Database) throws -> Statement {
+        try db.cachedStatement(sql: "INSERT INTO event_log (seq, id, envelope) VALUES (?, ?, ?)")
+    }
+
+    /// Logs `envelope`, whose wire text is `bytes`, with the statement from `insertStatement`.
+    static func insert(_ envelope: EventEnvelope, bytes: [UInt8], db: Database, statement: Statement) throws {
+        try db.executeBound(statement, [.int(envelope.seq), .text(envelope.id), .utf8(bytes)])
     }
 
     /// Up to `limit` events with `seq > afterSeq`, in order, as stored JSON.

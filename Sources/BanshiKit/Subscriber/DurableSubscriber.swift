@@ -185,13 +185,16 @@ public final class DurableSubscriber: Sendable {
         var heard: [String: Int64] = [:]
         defer { noteHeard(heard) }
         for _ in 0..<10_000 {
-            guard let message = try socket.receiveMultipart(dontWait: true) else { break }
-            guard message.count == 2 else {
-                noteMalformed("a message of \(message.count) frames")
+            guard let message = try Self.receive(from: socket) else { break }
+            let envelope: EventEnvelope
+            switch message {
+            case .malformed(let reason):
+                noteMalformed(reason)
                 continue
-            }
-            if Heartbeat.isHeartbeat(topic: message[0]) {
-                guard let heartbeat = Heartbeat(envelope: message[1]), sources[heartbeat.service] != nil else { continue }
+            case .event(let event):
+                envelope = event
+            case .heartbeat(let bytes):
+                guard let heartbeat = Heartbeat(envelope: bytes), sources[heartbeat.service] != nil else { continue }
                 state.withLock { state in
                     var progress = state.progress[heartbeat.service, default: SourceProgress()]
                     progress.latest = max(progress.latest, heartbeat.lastSeq)
@@ -202,13 +205,6 @@ public final class DurableSubscriber: Sendable {
                 if heartbeat.lastSeq > session.cursor(heartbeat.service) {
                     gapsToFill[heartbeat.service] = max(gapsToFill[heartbeat.service] ?? 0, heartbeat.lastSeq)
                 }
-                continue
-            }
-            let envelope: EventEnvelope
-            do {
-                envelope = try EventEnvelope.decode(message[1])
-            } catch {
-                noteMalformed("\(error)")
                 continue
             }
             guard let source = names[envelope.source] else { continue }
@@ -229,6 +225,38 @@ public final class DurableSubscriber: Sendable {
         for (source, through) in gapsToFill where through > session.cursor(source) {
             fill(source, through: through, session: &session, clients: &clients)
         }
+    }
+
+    /// A message from the bus, read.
+    private enum Received {
+        case event(EventEnvelope)
+        /// A heartbeat's envelope.
+        case heartbeat([UInt8])
+        case malformed(String)
+
+        init(envelope bytes: UnsafeRawBufferPointer) {
+            do throws(EnvelopeError) {
+                self = .event(try EventEnvelope.decode(bytes))
+            } catch {
+                self = .malformed("\(error)")
+            }
+        }
+    }
+
+    /// The next message queued on `socket`, or `nil`. An event's envelope is decoded where libzmq
+    /// holds the frame, not copied out of it first.
+    private static func receive(from socket: Socket) throws -> Received? {
+        var heartbeatTopic = false
+        var received = Received.malformed("a message without an envelope")
+        let frames = try socket.receiveFrames(dontWait: true) { index, bytes in
+            if index == 0 {
+                heartbeatTopic = Heartbeat.isHeartbeat(topic: bytes)
+            } else if index == 1 {
+                received = heartbeatTopic ? .heartbeat(Array(bytes)) : Received(envelope: bytes)
+            }
+        }
+        guard let frames else { return nil }
+        return frames == 2 ? received : .malformed("a message of \(frames) frames")
     }
 
     /// Records, once per batch, the furthest seq seen live from each source.

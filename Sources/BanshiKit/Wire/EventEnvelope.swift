@@ -107,6 +107,15 @@ public struct EventEnvelope: Sendable, Equatable {
 
     /// Decodes and checks an envelope frame; throws `EnvelopeError` naming what is wrong.
     public static func decode(_ bytes: [UInt8]) throws(EnvelopeError) -> EventEnvelope {
+        try bytes.withUnsafeBufferPointer { bytes throws(EnvelopeError) in try decode(bytes) }
+    }
+
+    /// The same from bytes lent for the call, such as a frame where libzmq holds it.
+    public static func decode(_ bytes: UnsafeRawBufferPointer) throws(EnvelopeError) -> EventEnvelope {
+        try decode(bytes.assumingMemoryBound(to: UInt8.self))
+    }
+
+    private static func decode(_ bytes: UnsafeBufferPointer<UInt8>) throws(EnvelopeError) -> EventEnvelope {
         let fields: Fields
         do {
             fields = try JSONParser.withParser(bytes) { parser throws(JSONParser.Failure) in try Fields.read(&parser) }

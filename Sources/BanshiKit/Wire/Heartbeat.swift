@@ -17,7 +17,7 @@ public struct Heartbeat: Sendable, Equatable {
     public static func topic(of service: String) -> String { "\(service).heartbeat.sent" }
 
     /// Whether `topic` is a heartbeat topic.
-    public static func isHeartbeat(topic: [UInt8]) -> Bool {
+    public static func isHeartbeat(topic: some BidirectionalCollection<UInt8>) -> Bool {
         topic.count > 15 && topic.suffix(15).elementsEqual(".heartbeat.sent".utf8)
     }
 

@@ -35,14 +35,19 @@ struct JSONParser {
     static func withParser<T>(
         _ input: [UInt8], whole: Bool = true, _ body: (inout JSONParser) throws(Failure) -> T
     ) throws(Failure) -> T {
-        try input.withUnsafeBufferPointer { bytes throws(Failure) -> T in
-            var parser = JSONParser(bytes: bytes)
-            parser.skipWhitespace()
-            let value = try body(&parser)
-            parser.skipWhitespace()
-            guard !whole || parser.index == bytes.count else { throw parser.failure("unexpected text after the JSON value") }
-            return value
-        }
+        try input.withUnsafeBufferPointer { bytes throws(Failure) -> T in try withParser(bytes, whole: whole, body) }
+    }
+
+    /// The same over bytes lent for the call (a ZeroMQ frame where libzmq holds it, say).
+    static func withParser<T>(
+        _ bytes: UnsafeBufferPointer<UInt8>, whole: Bool = true, _ body: (inout JSONParser) throws(Failure) -> T
+    ) throws(Failure) -> T {
+        var parser = JSONParser(bytes: bytes)
+        parser.skipWhitespace()
+        let value = try body(&parser)
+        parser.skipWhitespace()
+        guard !whole || parser.index == bytes.count else { throw parser.failure("unexpected text after the JSON value") }
+        return value
     }
 
     // MARK: Pull parsing, for records read member by member without a dictionary
