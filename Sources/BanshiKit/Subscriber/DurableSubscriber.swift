@@ -184,6 +184,7 @@ public final class DurableSubscriber: Sendable {
         var gapsToFill: [String: Int64] = [:]
         var heard: [String: Int64] = [:]
         defer { noteHeard(heard) }
+        var lastSource: (cloudEvents: String, name: String)?
         for _ in 0..<10_000 {
             guard let message = try Self.receive(from: socket) else { break }
             let envelope: EventEnvelope
@@ -207,8 +208,16 @@ public final class DurableSubscriber: Sendable {
                 }
                 continue
             }
-            guard let source = names[envelope.source] else { continue }
-            heard[source] = max(heard[source] ?? 0, envelope.seq)
+            // Events come in runs from one source: compare with the last one's before hashing.
+            let source: String
+            if let last = lastSource, last.cloudEvents == envelope.source {
+                source = last.name
+            } else {
+                guard let name = names[envelope.source] else { continue }
+                source = name
+                lastSource = (envelope.source, name)
+            }
+            Self.raise(&heard[source, default: 0], to: envelope.seq)  // one lookup, through the modify accessor
             let expected = session.cursor(source) + 1
             if envelope.seq < expected { continue }  // a duplicate, or already fetched
             if envelope.seq > expected {
@@ -257,6 +266,10 @@ public final class DurableSubscriber: Sendable {
         }
         guard let frames else { return nil }
         return frames == 2 ? received : .malformed("a message of \(frames) frames")
+    }
+
+    private static func raise(_ value: inout Int64, to candidate: Int64) {
+        if candidate > value { value = candidate }
     }
 
     /// Records, once per batch, the furthest seq seen live from each source.
