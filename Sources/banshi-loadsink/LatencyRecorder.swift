@@ -11,10 +11,9 @@ final class LatencyRecorder: Sendable {
         let now = WallClock.nanoseconds()
         var micros: [Int64] = []
         micros.reserveCapacity(events.count)
-        events.withUnsafeBufferPointer { events in
-            for index in events.indices {
-                if case .int(let emitted)? = events[index].data["emitted_ns"] { micros.append((now - emitted) / 1000) }
-            }
+        // Indexing reads each event's `data` alone; `compactMap` copied whole envelopes.
+        for index in events.indices {
+            if case .int(let emitted)? = events[index].data["emitted_ns"] { micros.append((now - emitted) / 1000) }
         }
         guard !micros.isEmpty else { return }
         samples.withLock { $0.append(contentsOf: micros) }
