@@ -99,7 +99,8 @@ public final class Socket {
 
     /// Receives one frame, whatever its size. Returns `nil` when `dontWait` is set and nothing is queued.
     public func receive(dontWait: Bool = false) throws(ZeroMQError) -> [UInt8]? {
-        try receiveFrame(dontWait: dontWait)?.bytes
+        guard try receiveIntoMessage(dontWait: dontWait) else { return nil }
+        return Array(messageBytes)
     }
 
     /// Receives every frame of the next message. Returns `nil` when `dontWait` is set and nothing is queued.
@@ -115,38 +116,29 @@ public final class Socket {
     public func receiveFrames(
         dontWait: Bool = false, _ body: (_ index: Int, _ bytes: UnsafeRawBufferPointer) -> Void
     ) throws(ZeroMQError) -> Int? {
-        var flags: Int32 = dontWait ? ZMQ_DONTWAIT : 0
+        guard try receiveIntoMessage(dontWait: dontWait) else { return nil }
         var count = 0
         while true {
-            if zmq_msg_recv(message, handle, flags) == -1 {
-                let code = zmq_errno()
-                if code == EINTR { continue }
-                if code == EAGAIN && dontWait && count == 0 { return nil }
-                throw ZeroMQError(errno: code, operation: "zmq_msg_recv(\(type))")
-            }
-            body(count, UnsafeRawBufferPointer(start: zmq_msg_data(message), count: zmq_msg_size(message)))
+            body(count, messageBytes)
             count += 1
-            // The rest of a multipart message arrives atomically with its first frame.
             guard zmq_msg_more(message) == 1 else { return count }
-            flags = 0
+            // The rest of a multipart message arrives atomically with its first frame.
+            _ = try receiveIntoMessage(dontWait: false)
         }
     }
 
     /// Receives every frame of the next message, with the `User-Id` its connection was authenticated
     /// as (by the ZAP handler), or `nil` on an unauthenticated connection.
     public func receiveMultipartWithUserID(dontWait: Bool = false) throws(ZeroMQError) -> (parts: [[UInt8]], userID: String?)? {
-        guard let first = try receiveFrame(dontWait: dontWait) else { return nil }
+        var parts: [[UInt8]] = []
+        var userID: String?
         // Properties belong to the connection and are read while a frame is held. A ROUTER's own
         // routing-id frame carries none, so every frame is asked until one answers.
-        var userID = currentUserID()
-        var parts = [first.bytes]
-        var more = first.more
-        while more {
-            guard let next = try receiveFrame(dontWait: false) else { break }
-            parts.append(next.bytes)
+        let frames = try receiveFrames(dontWait: dontWait) { _, bytes in
+            parts.append(Array(bytes))
             if userID == nil { userID = currentUserID() }
-            more = next.more
         }
+        guard frames != nil else { return nil }
         return (parts, userID)
     }
 
@@ -161,16 +153,9 @@ public final class Socket {
     ///
     /// Returns the number of bytes moved, or `nil` when `dontWait` is set and nothing is queued.
     public func forward(to destination: Socket, dontWait: Bool = false) throws(ZeroMQError) -> Int? {
-        var flags: Int32 = dontWait ? ZMQ_DONTWAIT : 0
+        guard try receiveIntoMessage(dontWait: dontWait) else { return nil }
         var bytes = 0
         while true {
-            while zmq_msg_recv(message, handle, flags) == -1 {
-                let code = zmq_errno()
-                if code == EINTR { continue }
-                if code == EAGAIN && dontWait && bytes == 0 { return nil }
-                throw ZeroMQError(errno: code, operation: "zmq_msg_recv(\(type))")
-            }
-            flags = 0  // the rest of a multipart message is already here
             bytes += zmq_msg_size(message)
             let more = zmq_msg_more(message) == 1
             // zmq_msg_send hands the content over and leaves the message empty, ready for reuse.
@@ -180,26 +165,25 @@ public final class Socket {
                 throw ZeroMQError(errno: code, operation: "zmq_msg_send(\(destination.type))")
             }
             if !more { return bytes }
+            _ = try receiveIntoMessage(dontWait: false)  // the rest of a multipart message is already here
         }
     }
 
-    private func receiveFrame(dontWait: Bool) throws(ZeroMQError) -> (bytes: [UInt8], more: Bool)? {
+    /// Receives the next frame into the socket's message buffer; `false` when `dontWait` is set and
+    /// nothing is queued.
+    private func receiveIntoMessage(dontWait: Bool) throws(ZeroMQError) -> Bool {
         let flags: Int32 = dontWait ? ZMQ_DONTWAIT : 0
-        while true {
-            if zmq_msg_recv(message, handle, flags) != -1 { break }
+        while zmq_msg_recv(message, handle, flags) == -1 {
             let code = zmq_errno()
             if code == EINTR { continue }
-            if code == EAGAIN && dontWait { return nil }
+            if code == EAGAIN && dontWait { return false }
             throw ZeroMQError(errno: code, operation: "zmq_msg_recv(\(type))")
         }
-        let size = zmq_msg_size(message)
-        let bytes: [UInt8]
-        if size == 0 {
-            bytes = []
-        } else {
-            let data = zmq_msg_data(message)!
-            bytes = Array(UnsafeRawBufferPointer(start: data, count: size))
-        }
-        return (bytes, zmq_msg_more(message) == 1)
+        return true
+    }
+
+    /// The bytes of the frame held in the message buffer, valid until the next receive.
+    private var messageBytes: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: zmq_msg_data(message), count: zmq_msg_size(message))
     }
 }

@@ -25,8 +25,8 @@ public struct EventAppender {
     private let source: String
     /// The service's event contract; every event is checked against it when there is one.
     private let catalog: EventCatalog?
-    /// The event log's insert, looked up at the first event.
-    private var insertStatement: Statement?
+    /// The event log's insert, looked up once for the command rather than once per event.
+    private let insertStatement: Statement
 
     init(db: Database, service: String, now: Date, causationid: String?, correlationid: String?, catalog: EventCatalog? = nil) throws {
         self.db = db
@@ -36,6 +36,7 @@ public struct EventAppender {
         self.causationid = causationid
         self.correlationid = correlationid
         self.nextSeq = try EventLog.lastSeq(db) + 1
+        self.insertStatement = try EventLog.insertStatement(db)
         self.time = Timestamp.format(now)
         self.source = EventEnvelope.source(of: service)
     }
@@ -60,9 +61,7 @@ public struct EventAppender {
             id: EventID.next(), source: source, type: topic.type, time: time, subject: subject, data: data, seq: nextSeq,
             correlationid: correlationid ?? self.correlationid, causationid: causationid ?? self.causationid)
         let bytes = envelope.serializedBytes()
-        let statement = try insertStatement ?? EventLog.insertStatement(db)
-        insertStatement = statement
-        try EventLog.insert(envelope, bytes: bytes, db: db, statement: statement)
+        try EventLog.insert(envelope, bytes: bytes, db: db, statement: insertStatement)
         lastSeq = nextSeq
         nextSeq += 1
         frames.append([topic.frame, bytes])

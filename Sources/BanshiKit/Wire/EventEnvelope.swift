@@ -58,8 +58,11 @@ public struct EventEnvelope: Sendable, Equatable {
     public static func source(of service: String) -> String { "/banshi/\(service)" }
 
     /// The service that published this event, from its `source`.
-    public var service: String? {
-        Self.serviceName(in: source) { String(decoding: $0, as: UTF8.self) }
+    public var service: String? { Self.service(ofSource: source) }
+
+    /// The service named by a CloudEvents `source` of the form `/banshi/<service>`; `nil` for another form.
+    static func service(ofSource source: String) -> String? {
+        serviceName(in: source) { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Runs `body` on the bytes after `/banshi/` in `source`; `nil` when it does not start so.

@@ -24,11 +24,11 @@ public struct Heartbeat: Sendable, Equatable {
     /// Reads a heartbeat envelope; `nil` when it is not one.
     public init?(envelope bytes: [UInt8]) {
         guard let value = try? JSONValue.parse(bytes), let type = value["type"]?.stringValue,
-            type.hasSuffix(".heartbeat.sent"), let source = value["source"]?.stringValue, source.hasPrefix("/banshi/"),
+            type.hasSuffix(".heartbeat.sent"), let service = value["source"]?.stringValue.flatMap(EventEnvelope.service(ofSource:)),
             let lastSeq = value["data"]?["last_seq"]?.intValue, let intervalMillis = value["data"]?["interval_ms"]?.intValue,
             let time = value["time"]?.stringValue.flatMap(Timestamp.parse)
         else { return nil }
-        service = String(source.dropFirst("/banshi/".count))
+        self.service = service
         self.lastSeq = lastSeq
         self.interval = .milliseconds(intervalMillis)
         self.time = time

@@ -97,14 +97,15 @@ struct JSONParser {
         var count: Int { names.count }
 
         func position(of text: UnsafeBufferPointer<UInt8>, expected: Int) -> Int {
-            if expected < utf8.count, Self.equal(text, utf8[expected]) { return expected }
-            return utf8.firstIndex { Self.equal(text, $0) } ?? utf8.count
+            func matches(_ name: [UInt8]) -> Bool { name.withUnsafeBufferPointer { JSONParser.equal(text, $0) } }
+            if expected < utf8.count, matches(utf8[expected]) { return expected }
+            return utf8.firstIndex(where: matches) ?? utf8.count
         }
+    }
 
-        private static func equal(_ text: UnsafeBufferPointer<UInt8>, _ name: [UInt8]) -> Bool {
-            guard text.count == name.count else { return false }
-            return name.withUnsafeBufferPointer { memcmp($0.baseAddress!, text.baseAddress!, text.count) == 0 }
-        }
+    /// Whether two byte runs are the same.
+    private static func equal(_ text: UnsafeBufferPointer<UInt8>, _ other: UnsafeBufferPointer<UInt8>) -> Bool {
+        text.count == other.count && (text.isEmpty || memcmp(text.baseAddress!, other.baseAddress!, text.count) == 0)
     }
 
     private mutating func colon() throws(Failure) {
@@ -126,8 +127,7 @@ struct JSONParser {
     /// (`constant` should be a literal: those are made once, for the life of the process.)
     mutating func string(usually constant: String) throws(Failure) -> String {
         guard let plain = plainString() else { return try string() }
-        let same = plain.count == constant.utf8.count
-            && constant.utf8.withContiguousStorageIfAvailable { memcmp($0.baseAddress!, plain.baseAddress!, plain.count) == 0 } == true
+        let same = constant.utf8.withContiguousStorageIfAvailable { Self.equal(plain, $0) } ?? false
         return same ? constant : String(decoding: plain, as: UTF8.self)
     }
 
@@ -225,10 +225,11 @@ struct JSONParser {
 
     private mutating func object() throws(Failure) -> JSONValue {
         try beginObject()
-        // Most objects on the wire are small records: room for a few members spares the rehashing
-        // of growing from empty.
-        var members = [String: JSONValue](minimumCapacity: 8)
+        // Most objects on the wire are small records: room for a few members, made at the first,
+        // spares the rehashing of growing from empty (and an empty object allocates nothing).
+        var members: [String: JSONValue] = [:]
         while let key = try nextMember() {
+            if members.isEmpty { members = Dictionary(minimumCapacity: 8) }
             members[key] = try value()
         }
         return .object(members)

@@ -3,7 +3,6 @@ import Foundation
 import GRDB
 import Logging
 import ServiceLifecycle
-import Synchronization
 import ZeroMQ
 
 /// Delivers the pending routes: sends each command to its target, then settles the attempt through
@@ -20,8 +19,7 @@ final class DeliveryWorker: Sendable {
     private let timeout: Duration
     private let logger: Logger
     private let wake = DispatchSemaphore(value: 0)
-    private let stopped = Atomic<Bool>(false)
-    private let done = DispatchSemaphore(value: 0)
+    private let thread = SocketThread(name: "banshi-delivery")
 
     init(database: ServiceDatabase, context: Context, controls: [String: String], ownControl: String, timeout: Duration, logger: Logger) {
         self.database = database
@@ -35,20 +33,15 @@ final class DeliveryWorker: Sendable {
     /// Wakes the worker at once (new deliveries were decided).
     func nudge() { wake.signal() }
 
-    func start() {
-        let thread = Thread { [self] in
-            self.loop()
-            self.done.signal()
+    func start() async throws {
+        try await thread.start { [self] started in
+            started(.success(()))
+            loop()
         }
-        thread.name = "banshi-delivery"
-        thread.start()
     }
 
     func stop() async {
-        stopped.store(true, ordering: .releasing)
-        wake.signal()
-        let done = self.done
-        _ = try? await onOwnThread { done.wait() }
+        await thread.stop { wake.signal() }
     }
 
     private struct Due {
@@ -63,7 +56,7 @@ final class DeliveryWorker: Sendable {
 
     private func loop() {
         var clients: [String: ControlClient] = [:]
-        while !stopped.load(ordering: .acquiring) {
+        while !thread.isStopping {
             let due: [Due]
             do {
                 due = try database.writer.read { db in
@@ -88,7 +81,7 @@ final class DeliveryWorker: Sendable {
             // wait for their own retry time instead of costing a timeout each, ahead of other targets'.
             var unreachable: Set<String> = []
             var attempted = 0
-            for delivery in due where !stopped.load(ordering: .acquiring) && !unreachable.contains(delivery.target) {
+            for delivery in due where !thread.isStopping && !unreachable.contains(delivery.target) {
                 let outcome = deliver(delivery, clients: &clients)
                 if outcome.code == "timeout" { unreachable.insert(delivery.target) }
                 settle(delivery, outcome, clients: &clients)
@@ -161,7 +154,7 @@ struct DeliveryService: Service {
     let worker: DeliveryWorker
 
     func run() async throws {
-        worker.start()
+        try await worker.start()
         try? await gracefulShutdown()
         await worker.stop()
     }
