@@ -61,7 +61,7 @@ public struct EventAppender {
             id: EventID.next(), source: source, type: topic.type, time: time, subject: subject, data: data, seq: nextSeq,
             correlationid: correlationid ?? self.correlationid, causationid: causationid ?? self.causationid)
         let bytes = envelope.serializedBytes()
-        try EventLog.insert(envelope, bytes: bytes, db: db, statement: insertStatement)
+        try EventLog.insert(seq: envelope.seq, bytes: bytes, db: db, statement: insertStatement)
         lastSeq = nextSeq
         nextSeq += 1
         frames.append([topic.frame, bytes])
