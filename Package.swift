@@ -177,7 +177,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SystemTests",
-            dependencies: ["BanshiKit", "BanshiTesting", "ZeroMQ", "Children", "Petition", "Coordinator", "Reporting"],
+            dependencies: [
+                "BanshiKit", "BanshiTesting", "ZeroMQ", "Children", "Petition", "Coordinator", "Reporting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,6 +1,7 @@
 import BanshiKit
 import BanshiTesting
 import Foundation
+import GRDB
 import Glibc
 import Synchronization
 import Testing
@@ -178,6 +179,36 @@ struct DurableDeliverySystemTests {
             let row = status.stdout.split(separator: "\n").first { $0.hasPrefix("loadsink") && $0.contains("loadgen") }
             #expect(row?.contains("5000") == true)
             #expect(row?.contains("alive") == true)
+        }
+    }
+
+    @Test("While another process holds the subscriber's database past its busy timeout, the batches that fail are fetched again and applied once")
+    func applyFails() async throws {
+        try await TestSuite.with(services: ["loadgen", "loadsink"], runtime: Self.fastHeartbeat, serviceKeys: Self.sinkKeys) { suite in
+            try await suite.start("bus")
+            try await suite.start("loadgen")
+            try await suite.start("loadsink")
+            let probe = DeliveryProbe(suite)
+            _ = try await suite.call("loadgen", "emit", ["count": 100]).get()
+            try await probe.waitForApplied(100)
+            var configuration = Configuration()
+            configuration.allowsUnsafeTransactions = true  // the write lock is held across calls on purpose
+            configuration.busyMode = .timeout(5)
+            let blocker = try DatabaseQueue(path: suite.directory.file("var/loadsink/loadsink.sqlite"), configuration: configuration)
+            try await blocker.writeWithoutTransaction { db in try db.execute(sql: "BEGIN IMMEDIATE") }
+            // For longer than the sink's busy timeout of 5 s, so that its transactions fail. Events keep
+            // coming, several between two heartbeats, so that some are read on top of a batch that fails.
+            var emitted: Int64 = 100
+            let release = ContinuousClock.now + .milliseconds(6500)
+            while ContinuousClock.now < release {
+                _ = try await suite.call("loadgen", "emit", ["count": 20]).get()
+                emitted += 20
+                try await Task.sleep(for: .milliseconds(25))
+            }
+            try await blocker.writeWithoutTransaction { db in try db.execute(sql: "ROLLBACK") }
+            try blocker.close()
+            try await expectExactlyOnce(probe, total: emitted)
+            #expect(suite.processes["loadsink"]?.log.contains("applying events failed") == true)
         }
     }
 

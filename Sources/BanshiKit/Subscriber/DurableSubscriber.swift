@@ -13,13 +13,14 @@ import ZeroMQ
 /// than the cursor, it fetches the missing range. Each applied batch and the new cursors are written in
 /// one transaction, so a crash at any instant neither loses nor repeats an effect.
 ///
-/// One thread owns the SUB socket and the control clients, and writes synchronously: there is no
-/// hand-off between receiving and applying, and what the thread cannot keep up with waits in libzmq's
-/// queue or is dropped there and fetched again.
+/// One thread owns the SUB socket and the control clients. It hands each batch to the database's
+/// writer queue and reads and decodes the next while that one is applied (`InFlightBatch`): at most
+/// one batch is in flight, so batches commit in order. What the thread cannot keep up with waits in
+/// libzmq's queue, or is dropped there and fetched again.
 public final class DurableSubscriber: Sendable {
-    /// Applies one event inside the subscriber's write transaction.
+    /// Applies one event inside the subscriber's write transaction, on the database's writer queue.
     public typealias Apply = @Sendable (Database, EventEnvelope) throws -> Void
-    /// Told of each batch once its transaction has committed.
+    /// Told of each batch once its transaction has committed, on the database's writer queue.
     public typealias Committed = @Sendable ([EventEnvelope]) -> Void
 
     /// What the subscriber knows about one source, for `status`.
@@ -165,11 +166,15 @@ public final class DurableSubscriber: Sendable {
                 nextSweep = ContinuousClock.now + .seconds(1)
             }
         }
+        settle(&session)  // the database is closed after the thread returns: not under a batch in flight
     }
 
     /// The cursors as the thread sees them, and the events read but not yet committed.
     struct Session {
+        /// The cursors committed.
         var cursors: [String: Int64]
+        /// The batch the database's writer is applying, if any.
+        var inFlight: InFlightBatch?
         var pending: [EventEnvelope] = []
         var pendingLast: [String: Int64] = [:]
         /// When a source whose catch-up failed may be tried again by the sweep, and the current back-off.
@@ -177,7 +182,7 @@ public final class DurableSubscriber: Sendable {
         var backoff: [String: Duration] = [:]
 
         /// The last seq applied or about to be, for `source`.
-        func cursor(_ source: String) -> Int64 { pendingLast[source] ?? cursors[source] ?? 0 }
+        func cursor(_ source: String) -> Int64 { pendingLast[source] ?? inFlight?.last[source] ?? cursors[source] ?? 0 }
     }
 
     private func receiveBatch(from socket: Socket, session: inout Session, clients: inout [String: ControlClient]) throws {
@@ -296,36 +301,63 @@ public final class DurableSubscriber: Sendable {
         }
     }
 
-    /// Applies the pending events and advances their cursors in one transaction.
-    private func commit(_ session: inout Session) {
-        guard !session.pending.isEmpty else { return }
+    /// Hands the pending events to the database's writer, which applies them and moves their cursors
+    /// on in one transaction while this thread reads on. Waits first for the batch before; returns
+    /// false, handing over nothing, if that one failed.
+    @discardableResult
+    private func commit(_ session: inout Session) -> Bool {
+        guard settle(&session) else { return false }
+        guard !session.pending.isEmpty else { return true }
         let events = session.pending
-        let last = session.pendingLast
+        let batch = InFlightBatch(last: session.pendingLast)
         session.pending.removeAll(keepingCapacity: true)
         session.pendingLast.removeAll()
+        session.inFlight = batch
+        database.writer.asyncWriteWithoutTransaction { [self] db in
+            batch.finish(committed: write(events, cursors: batch.last, db))
+        }
+        return true
+    }
+
+    /// Waits for the batch in flight and moves the committed cursors on; false if it failed. The
+    /// events read since were read on top of it, so they are dropped with it: the cursors that stand
+    /// then lag the stream, and everything after them is fetched again as a gap.
+    @discardableResult
+    private func settle(_ session: inout Session) -> Bool {
+        guard let batch = session.inFlight else { return true }
+        session.inFlight = nil
+        guard batch.outcome() else {
+            session.pending.removeAll()
+            session.pendingLast.removeAll()
+            return false
+        }
+        session.cursors.merge(batch.last) { _, new in new }
+        return true
+    }
+
+    /// Applies `events` and sets the cursors to `last` in one transaction; whether it committed.
+    private func write(_ events: [EventEnvelope], cursors last: [String: Int64], _ db: Database) -> Bool {
         do {
-            try database.writer.writeWithoutTransaction { db in
-                // The effects and the cursor commit together, so they stay consistent whatever happens.
-                // They need not be durable at once: an OS crash that loses this transaction loses the
-                // cursor with it, and the events are fetched again. So this commit skips the fsync that
-                // acknowledged commands pay for; the next FULL commit syncs the WAL, this one included.
-                try db.execute(sql: "PRAGMA synchronous = NORMAL")
-                defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
-                try db.inTransaction {
-                    for event in events { try apply(db, event) }
-                    for (source, seq) in last { try SubscriberCursor.set(db, source: source, seq: seq) }
-                    return .commit
-                }
-            }
-            committed?(events)
-            session.cursors.merge(last) { _, new in new }
-            state.withLock { state in
-                for (source, seq) in last { state.progress[source, default: SourceProgress()].applied = seq }
+            // The effects and the cursor commit together, so they stay consistent whatever happens.
+            // They need not be durable at once: an OS crash that loses this transaction loses the
+            // cursor with it, and the events are fetched again. So this commit skips the fsync that
+            // acknowledged commands pay for; the next FULL commit syncs the WAL, this one included.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
+            try db.inTransaction {
+                for event in events { try apply(db, event) }
+                for (source, seq) in last { try SubscriberCursor.set(db, source: source, seq: seq) }
+                return .commit
             }
         } catch {
-            // Nothing was applied; the events will be fetched again from the cursors that stand.
             logger.error("applying events failed", metadata: ["events": "\(events.count)", "error": "\(error)"])
+            return false
         }
+        committed?(events)
+        state.withLock { state in
+            for (source, seq) in last { state.progress[source, default: SourceProgress()].applied = seq }
+        }
+        return true
     }
 
     /// Fetches and applies `source`'s events after the cursor, through `through` (or the log's end).
@@ -366,7 +398,9 @@ public final class DurableSubscriber: Sendable {
                     expected += 1
                 }
                 let fetched = Int64(session.pending.count)
-                commit(&session)
+                guard commit(&session) else {
+                    throw CommandError(.unavailable, "applying \(source)'s events failed (the log says why); will fetch them again")
+                }
                 session.retryAt[source] = nil
                 session.backoff[source] = nil
                 state.withLock { state in
