@@ -233,7 +233,7 @@ public final class DurableSubscriber: Sendable {
                 state.withLock { $0.progress[source]?.gapsHealed += 1 }
             }
             session.pendingLast[source] = envelope.seq
-            session.pending.append(envelope)
+            session.pending.append(consume envelope)  // moved: a copy retains and releases each of its strings
         }
         commit(&session)
         for (source, through) in gapsToFill where through > session.cursor(source) {
@@ -270,7 +270,7 @@ public final class DurableSubscriber: Sendable {
             }
         }
         guard let frames else { return nil }
-        return frames == 2 ? received : .malformed("a message of \(frames) frames")
+        return frames == 2 ? consume received : .malformed("a message of \(frames) frames")
     }
 
     private static func raise(_ value: inout Int64, to candidate: Int64) {
