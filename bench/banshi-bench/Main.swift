@@ -59,21 +59,31 @@ struct Options {
     func runsAny(_ phases: [String]) -> Bool { phases.contains(where: runs) }
 }
 
-/// The measured figures, in the order they were taken.
+/// The measured figures, in the order they were taken, each with the host's steal time while it was
+/// measured (since the row before).
 struct Report {
     struct Row {
         let name: String
         let value: String
+        let steal: String
         let note: String
     }
 
     var rows: [Row] = []
     var values: [String: JSONValue] = [:]
+    private var steal: [String: JSONValue] = [:]
+    private var stealMark = HostSteal.seconds()
 
     mutating func add(_ key: String, _ name: String, _ value: JSONValue, display: String, note: String = "") {
         values[key] = value
-        rows.append(Row(name: name, value: display, note: note))
-        FileHandle.standardError.write(Data("bench: \(name): \(display) \(note)\n".utf8))
+        var stolen = "–"
+        if let now = HostSteal.seconds(), let mark = stealMark {
+            steal[key] = .double(now - mark)
+            stolen = String(format: "%.2f s", now - mark)
+            stealMark = now
+        }
+        rows.append(Row(name: name, value: display, steal: stolen, note: note))
+        FileHandle.standardError.write(Data("bench: \(name): \(display) \(note) (host steal \(stolen))\n".utf8))
     }
 
     /// Adds p50 / p99 / p999 of `micros`, shown in milliseconds.
@@ -85,12 +95,16 @@ struct Report {
     }
 
     func markdown() -> String {
-        var text = "| measure | result | note |\n|---|---|---|\n"
-        for row in rows { text += "| \(row.name) | \(row.value) | \(row.note) |\n" }
+        var text = "| measure | result | host steal | note |\n|---|---|---|---|\n"
+        for row in rows { text += "| \(row.name) | \(row.value) | \(row.steal) | \(row.note) |\n" }
         return text
     }
 
-    func json() -> String { JSONValue.object(values).serialized() }
+    func json() -> String {
+        var members = values
+        members["host_steal_seconds"] = .object(steal)
+        return JSONValue.object(members).serialized()
+    }
 }
 
 /// Formats a rate as e.g. `123,456/s`.
