@@ -21,19 +21,13 @@ struct EventLogMigrationTests {
     static func writeFirstSchema(at path: String) throws -> [(seq: Int64, envelope: String)] {
         let queue = try DatabaseQueue(path: path)
         defer { try? queue.close() }
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("banshi-event-log-v1") { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE event_log (
-                        seq INTEGER PRIMARY KEY CHECK (seq >= 1),
-                        id TEXT NOT NULL UNIQUE,
-                        envelope TEXT NOT NULL
-                    ) STRICT
-                    """)
-        }
-        serviceMigrations(&migrator)
-        try migrator.migrate(queue)
+        // The kit's own first migration, then the service's, as a database made before the second was.
+        var kit = DatabaseMigrator()
+        EventLog.registerMigrations(&kit)
+        try kit.migrate(queue, upTo: "banshi-event-log-v1")
+        var service = DatabaseMigrator()
+        serviceMigrations(&service)
+        try service.migrate(queue)
         let events = (1...3).map { seq in
             EventEnvelope(
                 service: "children", type: try! Topic("children.case.opened"), time: Date(timeIntervalSince1970: 1_790_000_000),

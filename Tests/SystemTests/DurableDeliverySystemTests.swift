@@ -27,12 +27,17 @@ struct DurableDeliverySystemTests {
         #expect(summary["duplicates"] == 0)
     }
 
+    /// Runs `body` with the bus, loadgen and a loadsink following it, all started.
+    static func withPipeline(_ body: (TestSuite) async throws -> Void) async throws {
+        try await TestSuite.with(services: ["loadgen", "loadsink"], runtime: fastHeartbeat, serviceKeys: sinkKeys) { suite in
+            for name in ["bus", "loadgen", "loadsink"] { try await suite.start(name) }
+            try await body(suite)
+        }
+    }
+
     @Test("10,000 events; the subscriber is SIGKILLed at 3 random points and restarted; every event applied exactly once")
     func subscriberKilled() async throws {
-        try await TestSuite.with(services: ["loadgen", "loadsink"], runtime: Self.fastHeartbeat, serviceKeys: Self.sinkKeys) { suite in
-            try await suite.start("bus")
-            try await suite.start("loadgen")
-            try await suite.start("loadsink")
+        try await Self.withPipeline { suite in
             let probe = DeliveryProbe(suite)
             var random = SystemRandomNumberGenerator()
             let killPoints = Set((0..<3).map { _ in Int.random(in: 5..<95, using: &random) })
@@ -52,10 +57,7 @@ struct DurableDeliverySystemTests {
 
     @Test("The publisher is SIGKILLed mid-burst: every acknowledged command's events arrive, none of a command that never ran")
     func publisherKilled() async throws {
-        try await TestSuite.with(services: ["loadgen", "loadsink"], runtime: Self.fastHeartbeat, serviceKeys: Self.sinkKeys) { suite in
-            try await suite.start("bus")
-            try await suite.start("loadgen")
-            try await suite.start("loadsink")
+        try await Self.withPipeline { suite in
             let acknowledged = IdSet()
             let sent = IdSet()
             // Four clients send commands of 10 events each, concurrently, until the publisher dies.
@@ -95,10 +97,7 @@ struct DurableDeliverySystemTests {
 
     @Test("The bus is restarted mid-stream; a tail lost while it was down is noticed through heartbeats and healed")
     func busRestarted() async throws {
-        try await TestSuite.with(services: ["loadgen", "loadsink"], runtime: Self.fastHeartbeat, serviceKeys: Self.sinkKeys) { suite in
-            try await suite.start("bus")
-            try await suite.start("loadgen")
-            try await suite.start("loadsink")
+        try await Self.withPipeline { suite in
             let probe = DeliveryProbe(suite)
             _ = try await suite.call("loadgen", "emit", ["count": 1000]).get()
             try await probe.waitForApplied(1000)
@@ -184,10 +183,7 @@ struct DurableDeliverySystemTests {
 
     @Test("While another process holds the subscriber's database past its busy timeout, the batches that fail are fetched again and applied once")
     func applyFails() async throws {
-        try await TestSuite.with(services: ["loadgen", "loadsink"], runtime: Self.fastHeartbeat, serviceKeys: Self.sinkKeys) { suite in
-            try await suite.start("bus")
-            try await suite.start("loadgen")
-            try await suite.start("loadsink")
+        try await Self.withPipeline { suite in
             let probe = DeliveryProbe(suite)
             _ = try await suite.call("loadgen", "emit", ["count": 100]).get()
             try await probe.waitForApplied(100)
@@ -214,10 +210,7 @@ struct DurableDeliverySystemTests {
 
     @Test("Hostile messages on the bus are skipped and logged; the events around them are applied exactly once")
     func hostileBusMessages() async throws {
-        try await TestSuite.with(services: ["loadgen", "loadsink"], runtime: Self.fastHeartbeat, serviceKeys: Self.sinkKeys) { suite in
-            try await suite.start("bus")
-            try await suite.start("loadgen")
-            try await suite.start("loadsink")
+        try await Self.withPipeline { suite in
             _ = try await suite.call("loadgen", "emit", ["count": 50]).get()
             let publisher = try Socket(suite.context, .pub)
             try publisher.setLinger(.zero)

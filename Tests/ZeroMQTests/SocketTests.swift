@@ -13,6 +13,16 @@ struct SocketTests {
     /// A fresh inproc endpoint per test: inproc names are per context, but tests share nothing.
     func inproc() -> String { "inproc://test-\(UUID().uuidString)" }
 
+    /// A PULL socket bound to a fresh inproc endpoint and a PUSH connected to it.
+    func pushPull() throws -> (push: Socket, pull: Socket) {
+        let endpoint = inproc()
+        let pull = try Socket(context, .pull)
+        try pull.bind(endpoint)
+        let push = try Socket(context, .push)
+        try push.connect(endpoint)
+        return (push, pull)
+    }
+
     func tcp() throws -> (Socket, String) {
         let socket = try Socket(context, .router)
         try socket.bind("tcp://127.0.0.1:*")
@@ -46,11 +56,7 @@ struct SocketTests {
 
     @Test("A 20 MB frame passes whole: the wrapper has no size limit of its own")
     func largeFrame() throws {
-        let endpoint = inproc()
-        let pull = try Socket(context, .pull)
-        try pull.bind(endpoint)
-        let push = try Socket(context, .push)
-        try push.connect(endpoint)
+        let (push, pull) = try pushPull()
         let big = (0..<(20 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) }
         try push.send(big)
         #expect(try pull.receive() == big)
@@ -58,11 +64,7 @@ struct SocketTests {
 
     @Test("Frames are lent in order, each once, and counted; nothing queued gives nil")
     func lentFrames() throws {
-        let endpoint = inproc()
-        let pull = try Socket(context, .pull)
-        try pull.bind(endpoint)
-        let push = try Socket(context, .push)
-        try push.connect(endpoint)
+        let (push, pull) = try pushPull()
         #expect(try pull.receiveFrames(dontWait: true) { _, _ in Issue.record("nothing was queued") } == nil)
         let parts: [[UInt8]] = [Array("topic".utf8), [], Array(repeating: 7, count: 100_000)]
         try push.send(parts: parts)
@@ -86,11 +88,7 @@ struct SocketTests {
 
     @Test("Poll reports a readable socket and a rung wakeup descriptor")
     func pollReadable() throws {
-        let endpoint = inproc()
-        let pull = try Socket(context, .pull)
-        try pull.bind(endpoint)
-        let push = try Socket(context, .push)
-        try push.connect(endpoint)
+        let (push, pull) = try pushPull()
         let wakeup = try Wakeup()
         let poller = Poller()
         let socketIndex = poller.add(pull)

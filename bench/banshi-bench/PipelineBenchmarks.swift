@@ -136,7 +136,12 @@ enum PipelineBenchmarks {
             let catchUpStart = ContinuousClock.now
             let fresh = try ServiceProcess(
                 "banshi-loadsink", arguments: ["--config", catchUpConfig], logPath: suite.directory.file("catch-up.log"))
-            try await waitForApplied(endpoint: sinkPort, context: suite.context, through: logEnd)
+            do {
+                try await waitForApplied(endpoint: sinkPort, context: suite.context, through: logEnd)
+            } catch {
+                fresh.signal()  // the caller stops it only once it is returned
+                throw error
+            }
             let catchUp = ContinuousClock.now - catchUpStart
             let (catchUpRate, catchUpDisplay) = rate(Int(logEnd), catchUp)
             report.add(

@@ -10,7 +10,7 @@ import Synchronization
 final class InFlightBatch: Sendable {
     /// The last `seq` of each source in the batch: the cursors it commits.
     let last: [String: Int64]
-    private let committed = Mutex<Bool?>(nil)
+    private let committed = Mutex(false)
     private let finished = DispatchSemaphore(value: 0)
 
     init(last: [String: Int64]) {
@@ -23,10 +23,9 @@ final class InFlightBatch: Sendable {
         finished.signal()
     }
 
-    /// Waits until the batch has finished; whether it committed.
+    /// Waits until the batch has finished (once: the subscriber asks each batch once); whether it committed.
     func outcome() -> Bool {
-        if let known = committed.withLock({ $0 }) { return known }
         finished.wait()
-        return committed.withLock { $0 } ?? false
+        return committed.withLock { $0 }
     }
 }
