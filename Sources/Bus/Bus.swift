@@ -7,7 +7,7 @@ public enum Bus {
         let proxy = try BusProxy(
             context: environment.context, publish: environment.config.bus.publish,
             subscribe: environment.config.bus.subscribe, highWaterMark: environment.config.bus.highWaterMark,
-            logger: environment.logger)
+            keys: environment.keys, logger: environment.logger)
         return ServiceParts(
             services: [BusProxyService(proxy: proxy)],
             status: {
@@ -18,6 +18,7 @@ public enum Bus {
                     "messages_forwarded": .int(stats.messagesForwarded),
                     "bytes_forwarded": .int(stats.bytesForwarded),
                     "subscriptions_forwarded": .int(stats.subscriptionsForwarded),
+                    "events_refused": .int(stats.eventsRefused),
                     "publishers": .int(Int64(stats.publishers)),
                     "subscribers": .int(Int64(stats.subscribers)),
                     "topics": .array(stats.topics.sorted().map(JSONValue.string)),

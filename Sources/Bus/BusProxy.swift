@@ -16,6 +16,8 @@ public final class BusProxy: Sendable {
         public var messagesForwarded: Int64 = 0
         public var bytesForwarded: Int64 = 0
         public var subscriptionsForwarded: Int64 = 0
+        /// Events dropped because their topic is not the publishing key's own service.
+        public var eventsRefused: Int64 = 0
         public var publishers = 0
         public var subscribers = 0
         /// Topic prefixes someone is subscribed to (`""` is "everything").
@@ -32,9 +34,15 @@ public final class BusProxy: Sendable {
     private let logger: Logger
 
     private let highWaterMark: Int32
+    /// The allow-list, when CURVE is on: every event's topic is checked against its publisher's key,
+    /// and revoked keys' connections are cut.
+    private let keys: KeyRingStore?
 
-    public init(context: Context, publish: String, subscribe: String, highWaterMark: Int32, logger: Logger) throws {
+    public init(
+        context: Context, publish: String, subscribe: String, highWaterMark: Int32, keys: KeyRingStore? = nil, logger: Logger
+    ) throws {
         self.context = context
+        self.keys = keys
         self.highWaterMark = highWaterMark
         self.publishEndpoint = publish
         self.subscribeEndpoint = subscribe
@@ -81,14 +89,22 @@ public final class BusProxy: Sendable {
         let publisherEvents = poller.add(frontendEvents)
         let subscriberEvents = poller.add(backendEvents)
         let wake = poller.add(fileDescriptor: wakeup.fileDescriptor)
+        var publishers = keys.map { PublisherCheck(store: $0, logger: logger) }
+        var subscribers = keys.map { PeerConnections(store: $0, socketName: "subscribe", logger: logger) }
         while !thread.isStopping {
             do {
                 try poller.poll(timeout: .milliseconds(200))
                 if poller.isReadable(wake) { wakeup.drain() }
-                if poller.isReadable(fromPublishers) { try relayEvents(from: frontend, to: backend) }
-                if poller.isReadable(fromSubscribers) { try relaySubscriptions(from: backend, to: frontend) }
-                if poller.isReadable(publisherEvents) { try countPeers(frontendEvents, \.publishers) }
-                if poller.isReadable(subscriberEvents) { try countPeers(backendEvents, \.subscribers) }
+                if poller.isReadable(fromPublishers) { try relayEvents(from: frontend, to: backend, check: &publishers) }
+                if poller.isReadable(fromSubscribers) { try relaySubscriptions(from: backend, to: frontend, peers: &subscribers) }
+                if poller.isReadable(publisherEvents) {
+                    try countPeers(frontendEvents, \.publishers) { publishers?.forget($0) }
+                }
+                if poller.isReadable(subscriberEvents) {
+                    try countPeers(backendEvents, \.subscribers) { subscribers?.forget($0) }
+                }
+                publishers?.cutRevoked()
+                subscribers?.cutRevoked()
             } catch {
                 logger.error("bus proxy failed", metadata: ["error": "\(error)"])
                 break
@@ -96,23 +112,39 @@ public final class BusProxy: Sendable {
         }
     }
 
-    private func relayEvents(from frontend: Socket, to backend: Socket) throws(ZeroMQError) {
+    private func relayEvents(from frontend: Socket, to backend: Socket, check: inout PublisherCheck?) throws(ZeroMQError) {
         var count: Int64 = 0
         var bytes: Int64 = 0
+        var received = 0
+        let refusedBefore = check?.refused ?? 0
         // A bounded batch, so that subscriptions are not starved under a flood of events. The frames
         // are moved, not copied.
-        while count < 10_000, let size = try frontend.forward(to: backend, dontWait: true) {
-            count += 1
+        while received < 10_000 {
+            let size: Int?
+            if check != nil {
+                size = try frontend.forward(to: backend, dontWait: true) { topic, descriptor, userID in
+                    check!.admit(topic: topic, descriptor: descriptor, userID: userID)
+                }
+            } else {
+                size = try frontend.forward(to: backend, dontWait: true)
+            }
+            guard let size else { break }
+            received += 1
             bytes += Int64(size)
         }
+        let refused = (check?.refused ?? 0) - refusedBefore
+        count = Int64(received) - refused
         state.withLock {
             $0.messagesForwarded += count
             $0.bytesForwarded += bytes
+            $0.eventsRefused += refused
         }
     }
 
-    private func relaySubscriptions(from backend: Socket, to frontend: Socket) throws(ZeroMQError) {
-        while let message = try backend.receiveMultipart(dontWait: true) {
+    private func relaySubscriptions(from backend: Socket, to frontend: Socket, peers: inout PeerConnections?) throws(ZeroMQError) {
+        while let received = try backend.receiveMultipartWithPeer(dontWait: true) {
+            let message = received.parts
+            peers?.note(received.sourceDescriptor, key: received.userID)
             try frontend.send(parts: message)
             guard let frame = message.first, let kind = frame.first else { continue }
             let topic = String(decoding: frame.dropFirst(), as: UTF8.self)
@@ -123,8 +155,11 @@ public final class BusProxy: Sendable {
         }
     }
 
-    private func countPeers(_ monitor: Socket, _ counter: WritableKeyPath<Statistics, Int>) throws(ZeroMQError) {
+    private func countPeers(
+        _ monitor: Socket, _ counter: WritableKeyPath<Statistics, Int>, forget: (MonitorEvent) -> Void
+    ) throws(ZeroMQError) {
         while let event = try monitor.nextEvent(dontWait: true) {
+            forget(event)
             switch event.kind {
             case .accepted: state.withLock { $0[keyPath: counter] += 1 }
             case .disconnected: state.withLock { $0[keyPath: counter] = max(0, $0[keyPath: counter] - 1) }

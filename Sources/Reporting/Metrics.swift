@@ -22,6 +22,12 @@ enum Metrics {
         for (source, state) in (subscriptions.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
             lines.append("banshi_subscriber_lag{source=\"\(label(source))\"} \(state["lag"]?.intValue ?? 0)")
         }
+        family(
+            "banshi_subscriber_integrity_alarms",
+            "Seq collisions seen per source (an event under a seq already applied with another id): alert on any rise.")
+        for (source, state) in (subscriptions.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
+            lines.append("banshi_subscriber_integrity_alarms{source=\"\(label(source))\"} \(state["integrity_alarms"]?.intValue ?? 0)")
+        }
         let year = CalendarDate(now).year
         family("banshi_indicator_value", "Each indicator's value this year (a fraction for rates, a number for counts).")
         for indicator in ProgramIndicators.all {

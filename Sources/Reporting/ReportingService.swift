@@ -15,7 +15,13 @@ public enum ReportingService {
         let subscriber = DurableSubscriber(
             context: environment.context, busEndpoint: environment.config.bus.subscribe, sources: subscription.sources,
             database: database, requestTimeout: environment.config.runtime.requestTimeout,
-            receiveHighWaterMark: subscription.receiveHighWaterMark, logger: environment.logger
+            receiveHighWaterMark: subscription.receiveHighWaterMark, logger: environment.logger,
+            replace: { db, forged, genuine in
+                // The history keeps the source's copy. The indicator facts the forgery added stay
+                // until `banshictl rebuild` derives them again from the history.
+                try db.execute(sql: "DELETE FROM history WHERE id = ?", arguments: [forged])
+                try History.append(db, genuine)
+            }
         ) { db, event in
             try History.append(db, event)
         }

@@ -1,5 +1,11 @@
 import CZeroMQ
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One libzmq socket, owned by one thread.
 ///
 /// Deliberately not `Sendable`: libzmq sockets are not thread-safe, so the compiler keeps each one on
@@ -127,19 +133,30 @@ public final class Socket {
         }
     }
 
+    /// A message with what libzmq knows of the connection it came on.
+    public struct Received {
+        public let parts: [[UInt8]]
+        /// The `User-Id` the connection was authenticated as (by the ZAP handler); `nil` without one.
+        public let userID: String?
+        /// The file descriptor of the connection (`ZMQ_SRCFD`), `-1` for a transport without one.
+        public let sourceDescriptor: Int32
+    }
+
     /// Receives every frame of the next message, with the `User-Id` its connection was authenticated
-    /// as (by the ZAP handler), or `nil` on an unauthenticated connection.
-    public func receiveMultipartWithUserID(dontWait: Bool = false) throws(ZeroMQError) -> (parts: [[UInt8]], userID: String?)? {
+    /// as and the connection's descriptor. Returns `nil` when `dontWait` is set and nothing is queued.
+    public func receiveMultipartWithPeer(dontWait: Bool = false) throws(ZeroMQError) -> Received? {
         var parts: [[UInt8]] = []
         var userID: String?
+        var descriptor: Int32 = -1
         // Properties belong to the connection and are read while a frame is held. A ROUTER's own
         // routing-id frame carries none, so every frame is asked until one answers.
         let frames = try receiveFrames(dontWait: dontWait) { _, bytes in
             parts.append(Array(bytes))
             if userID == nil { userID = currentUserID() }
+            if descriptor < 0 { descriptor = currentSourceDescriptor() }
         }
         guard frames != nil else { return nil }
-        return (parts, userID)
+        return Received(parts: parts, userID: userID, sourceDescriptor: descriptor)
     }
 
     /// The `User-Id` property of the frame just received, if it has a non-empty one.
@@ -149,11 +166,45 @@ public final class Socket {
         return text.isEmpty ? nil : text
     }
 
+    /// The descriptor of the connection the frame just received came on, or -1.
+    private func currentSourceDescriptor() -> Int32 {
+        zmq_msg_get(message, ZMQ_SRCFD)
+    }
+
+    /// Moves the next whole message to `destination` if `admit` lets it through, else discards it:
+    /// what a proxy that checks each sender does. `admit` sees the first frame, the connection's
+    /// descriptor and a way to read its `User-Id`, while libzmq holds the frame.
+    ///
+    /// Returns the bytes moved (0 for a discarded message), or `nil` when `dontWait` is set and
+    /// nothing is queued.
+    public func forward(
+        to destination: Socket, dontWait: Bool = false,
+        admit: (_ firstFrame: UnsafeRawBufferPointer, _ descriptor: Int32, _ userID: () -> String?) -> Bool
+    ) throws(ZeroMQError) -> Int? {
+        guard try receiveIntoMessage(dontWait: dontWait) else { return nil }
+        guard admit(messageBytes, currentSourceDescriptor(), { currentUserID() }) else {
+            while zmq_msg_more(message) == 1 { _ = try receiveIntoMessage(dontWait: false) }
+            return 0
+        }
+        return try forwardHeldMessage(to: destination)
+    }
+
+    /// Cuts one of this process's connections by its descriptor (`shutdown(2)`, not `close`): libzmq
+    /// owns the descriptor, sees the connection end and closes it itself, as if the peer had left.
+    public static func cutConnection(descriptor: Int32) {
+        _ = shutdown(descriptor, Int32(SHUT_RDWR))
+    }
+
     /// Moves the next whole message to `destination` without copying its frames: what a proxy does.
     ///
     /// Returns the number of bytes moved, or `nil` when `dontWait` is set and nothing is queued.
     public func forward(to destination: Socket, dontWait: Bool = false) throws(ZeroMQError) -> Int? {
         guard try receiveIntoMessage(dontWait: dontWait) else { return nil }
+        return try forwardHeldMessage(to: destination)
+    }
+
+    /// Sends the frame held in the message buffer, and the rest of its message, to `destination`.
+    private func forwardHeldMessage(to destination: Socket) throws(ZeroMQError) -> Int {
         var bytes = 0
         while true {
             bytes += zmq_msg_size(message)

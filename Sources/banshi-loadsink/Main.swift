@@ -36,7 +36,12 @@ struct LoadsinkMain {
             context: environment.context, busEndpoint: environment.config.bus.subscribe, sources: settings.sources,
             database: database, requestTimeout: environment.config.runtime.requestTimeout,
             receiveHighWaterMark: settings.receiveHighWaterMark, logger: environment.logger,
-            committed: { latency.record($0) }
+            committed: { latency.record($0) },
+            replace: { db, forged, genuine in
+                try db.execute(
+                    sql: "UPDATE applied_event SET event_id = ?, causation_id = ?, event_time = ? WHERE event_id = ?",
+                    arguments: [genuine.id, genuine.causationid, genuine.time, forged])
+            }
         ) { db, event in
             try db.executeBound(
                 """

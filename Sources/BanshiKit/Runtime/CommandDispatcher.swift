@@ -23,8 +23,10 @@ final class CommandDispatcher: Sendable {
     /// A request checked and ready to run.
     private enum Prepared {
         case answered(CommandReply)
-        case read(CommandContext, @Sendable (CommandContext) async throws -> JSONValue)
-        case write(CommandContext, @Sendable (CommandContext, inout EventAppender) throws -> JSONValue)
+        /// `audited`: the read is recorded in the audit log, whether it ran or was refused.
+        case read(CommandContext, @Sendable (CommandContext) async throws -> JSONValue, audited: Bool)
+        /// `refusal`: the caller's role may not run it; it is refused, and audited, before anything else.
+        case write(CommandContext, @Sendable (CommandContext, inout EventAppender) throws -> JSONValue, refusal: CommandError?)
     }
 
     /// A write waiting for its group's transaction.
@@ -32,6 +34,9 @@ final class CommandDispatcher: Sendable {
         let route: [[UInt8]]
         let context: CommandContext
         let body: @Sendable (CommandContext, inout EventAppender) throws -> JSONValue
+        let refusal: CommandError?
+        /// The digest of the arguments: audited, and stored with the reply.
+        let argsDigest: String
     }
 
     let service: String
@@ -88,14 +93,17 @@ final class CommandDispatcher: Sendable {
         var outgoing = Outgoing()
         for request in batch {
             switch prepare(request.frames, caller: Caller.resolve(request.caller, keys: keys)) {
-            case .write(let context, let body):
-                writes.append(PendingWrite(route: request.route, context: context, body: body))
+            case .write(let context, let body, let refusal):
+                writes.append(
+                    PendingWrite(
+                        route: request.route, context: context, body: body, refusal: refusal,
+                        argsDigest: AuditLog.digest(context.request)))
             case .answered(let reply):
                 await commit(&writes, into: &outgoing)
                 outgoing.add(reply, to: request.route)
-            case .read(let context, let body):
+            case .read(let context, let body, let audited):
                 await commit(&writes, into: &outgoing)
-                outgoing.add(await runRead(context, body), to: request.route)
+                outgoing.add(await runRead(context, body, audited: audited), to: request.route)
             }
         }
         await commit(&writes, into: &outgoing)
@@ -143,16 +151,19 @@ final class CommandDispatcher: Sendable {
                 details: ["role": caller.role.map { .string($0.rawValue) } ?? .null])
             switch spec.body {
             case .read(let body):
-                guard allowed else { throw refusal }
-                return .read(context, body)
+                // A confidential read (personal data, a copy of the database) is audited, refused or not.
+                let audited = spec.confidential && database != nil
+                guard allowed else {
+                    guard audited else { throw refusal }
+                    return .read(context, { _ in throw refusal }, audited: true)
+                }
+                return .read(context, body, audited: audited)
             case .write(let body):
                 guard database != nil else {
                     throw CommandError(.internal, "\(service) keeps no database, so it has no state-changing commands")
                 }
                 // A refused write still goes through the write path, so that the audit log records it.
-                if allowed { return .write(context, body) }
-                let refuse: @Sendable (CommandContext, inout EventAppender) throws -> JSONValue = { _, _ in throw refusal }
-                return .write(context, refuse)
+                return .write(context, body, refusal: allowed ? nil : refusal)
             }
         } catch {
             return .answered(CommandReply(id: request.id, outcome: .failure(replyError(error, request: request))))
@@ -175,12 +186,33 @@ final class CommandDispatcher: Sendable {
 
     // MARK: Running
 
-    private func runRead(_ context: CommandContext, _ body: @Sendable (CommandContext) async throws -> JSONValue) async -> CommandReply {
+    private func runRead(
+        _ context: CommandContext, _ body: @Sendable (CommandContext) async throws -> JSONValue, audited: Bool
+    ) async -> CommandReply {
+        let reply: CommandReply
         do {
-            return CommandReply(id: context.request.id, outcome: .success(try await body(context)))
+            reply = CommandReply(id: context.request.id, outcome: .success(try await body(context)))
         } catch {
-            return CommandReply(id: context.request.id, outcome: .failure(replyError(error, request: context.request)))
+            reply = CommandReply(id: context.request.id, outcome: .failure(replyError(error, request: context.request)))
         }
+        guard audited, let database else { return reply }
+        let result: String
+        switch reply.outcome {
+        case .success: result = "ok"
+        case .failure(let error): result = error.code.rawValue
+        }
+        do {
+            try await database.writer.write { db in
+                try AuditLog.record(
+                    db, request: context.request, argsDigest: AuditLog.digest(context.request), caller: context.caller, result: result,
+                    at: context.now)
+            }
+        } catch {
+            // What cannot be audited is not handed out.
+            logger.error("audit entry could not be written", metadata: ["command": "\(context.request.command)", "error": "\(error)"])
+            return CommandReply(id: context.request.id, outcome: .failure(CommandError(.unavailable, "the audit log cannot be written; retry later")))
+        }
+        return reply
     }
 
     /// Runs the pending writes in one transaction, then publishes their events and queues their replies.
@@ -209,13 +241,16 @@ final class CommandDispatcher: Sendable {
                             frames += appended.frames
                             lastSeq = max(lastSeq, appended.lastSeq)
                         }
-                        try AuditLog.record(db, request: request, caller: write.context.caller, result: "ok", at: write.context.now)
+                        try AuditLog.record(
+                            db, request: request, argsDigest: write.argsDigest, caller: write.context.caller, result: "ok",
+                            at: write.context.now)
                     } catch {
                         let failure = self.replyError(error, request: request)
                         let reply = CommandReply(id: request.id, outcome: .failure(failure))
                         replies.append((reply.serialized(), false))
                         try AuditLog.record(
-                            db, request: request, caller: write.context.caller, result: failure.code.rawValue, at: write.context.now)
+                            db, request: request, argsDigest: write.argsDigest, caller: write.context.caller,
+                            result: failure.code.rawValue, at: write.context.now)
                     }
                 }
                 return (replies, frames, lastSeq)
@@ -244,10 +279,17 @@ final class CommandDispatcher: Sendable {
         _ write: PendingWrite, service: String, catalog: EventCatalog?, db: Database
     ) throws -> (String, EventAppender?) {
         let request = write.context.request
+        // The role first: a stored reply is no answer for a caller who may not run the command.
+        if let refusal = write.refusal { throw refusal }
         if let stored = try CommandReplyStore.find(db, requestId: request.id) {
             guard stored.command == request.command else {
                 throw CommandError(
                     .conflict, "request id '\(request.id)' was already used for command '\(stored.command)'", field: "id")
+            }
+            guard stored.argsDigest == nil || stored.argsDigest == write.argsDigest else {
+                throw CommandError(
+                    .conflict, "request id '\(request.id)' was already used with other arguments; send a new id for a new request",
+                    field: "id")
             }
             return (stored.reply, nil)
         }
@@ -258,7 +300,8 @@ final class CommandDispatcher: Sendable {
         let reply = CommandReply(id: request.id, outcome: .success(result)).serialized()
         // Stored at the clock's time, not the command's `now`, which a test may set years away: the
         // retention window is about when the reply was given.
-        try CommandReplyStore.store(db, requestId: request.id, command: request.command, reply: reply, at: Timestamp.format(Date()))
+        try CommandReplyStore.store(
+            db, requestId: request.id, command: request.command, argsDigest: write.argsDigest, reply: reply, at: Timestamp.format(Date()))
         return (reply, appender)
     }
 }

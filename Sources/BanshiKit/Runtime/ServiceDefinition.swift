@@ -38,6 +38,8 @@ public struct ServiceEnvironment: Sendable {
     public let database: ServiceDatabase?
     public let context: Context
     public let logger: Logger
+    /// The allow-list, when CURVE is on.
+    public let keys: KeyRingStore?
 
     /// The service's `[services.<name>]` section, or the error that names it as missing.
     public var section: SuiteConfig.ServiceSettings {

@@ -89,12 +89,14 @@ public enum ServiceRuntime {
         let loop = try SocketLoop(
             context: context, control: control, publish: definition.publishesEvents ? config.bus.publish : nil,
             maxRequestBytes: config.runtime.maxRequestBytes,
-            heartbeat: HeartbeatSchedule(service: definition.name, interval: config.runtime.heartbeatInterval), logger: logger)
+            heartbeat: HeartbeatSchedule(service: definition.name, interval: config.runtime.heartbeatInterval), keys: keys?.store,
+            logger: logger)
         if let database {
             loop.setLastSeq(try await database.writer.read { try EventLog.lastSeq($0) })
         }
         let environment = ServiceEnvironment(
-            name: definition.name, config: config, settings: settings, database: database, context: context, logger: logger)
+            name: definition.name, config: config, settings: settings, database: database, context: context, logger: logger,
+            keys: keys?.store)
         let parts = try definition.makeParts(environment)
 
         try await parts.startup()

@@ -47,14 +47,17 @@ public final class SocketLoop: Sendable {
     let requests: AsyncStream<[IncomingRequest]>
     private let requestSink: AsyncStream<[IncomingRequest]>.Continuation
     private let heartbeat: HeartbeatSchedule?
+    /// The allow-list, when CURVE is on: connections of keys taken off it are cut.
+    private let keys: KeyRingStore?
     private let thread = SocketThread(name: "banshi-sockets")
 
     /// `heartbeat` makes the loop publish the service's heartbeat at that interval (publishers only).
     public init(
         context: Context, control: String, publish: String?, maxRequestBytes: Int, heartbeat: HeartbeatSchedule?,
-        logger: Logger
+        keys: KeyRingStore? = nil, logger: Logger
     ) throws {
         self.context = context
+        self.keys = keys
         self.controlEndpoint = control
         self.publishEndpoint = publish
         // Past this, libzmq drops the connection without a word; below it, an oversized request gets a
@@ -123,11 +126,17 @@ public final class SocketLoop: Sendable {
     private func serve(started: @Sendable (Result<Void, any Error>) -> Void) {
         let router: Socket
         let publisher: Socket?
+        var peers: PeerConnections?
+        var routerEvents: Socket?
         do {
             router = try Socket(context, .router)
             try router.setLinger(.seconds(1))
             try router.setMaximumMessageSize(maxMessageBytes)
             try TransportSecurity.current?.secureServer(router, domain: .control)
+            if let keys {
+                peers = PeerConnections(store: keys, socketName: "control", logger: logger)
+                routerEvents = try router.monitor(at: "inproc://control-monitor-\(EventID.next())")
+            }
             try router.bind(controlEndpoint)
             if let publishEndpoint {
                 let socket = try Socket(context, .pub)
@@ -149,6 +158,7 @@ public final class SocketLoop: Sendable {
         let poller = Poller()
         let routerIndex = poller.add(router)
         let wakeIndex = poller.add(fileDescriptor: wakeup.fileDescriptor)
+        let eventsIndex = routerEvents.map { poller.add($0) }
         var nextHeartbeat = ContinuousClock.now
         while true {
             if let heartbeat, let publisher, ContinuousClock.now >= nextHeartbeat {
@@ -180,8 +190,12 @@ public final class SocketLoop: Sendable {
             }
             send(replies: replies, events: events, router: router, publisher: publisher)
             outbox.withLock { $0.sentSeq = max($0.sentSeq, queuedSeq) }
+            if let routerEvents, let eventsIndex, poller.isReadable(eventsIndex) {
+                while let event = try? routerEvents.nextEvent(dontWait: true) { peers?.forget(event) }
+            }
+            peers?.cutRevoked()
             if poller.isReadable(routerIndex) {
-                receiveRequests(from: router, accepting: accepting)
+                receiveRequests(from: router, accepting: accepting, peers: &peers)
             }
             if finishing { break }
         }
@@ -206,7 +220,7 @@ public final class SocketLoop: Sendable {
         outbox.withLock { $0.published += Int64(events.count) }
     }
 
-    private func receiveRequests(from router: Socket, accepting: Bool) {
+    private func receiveRequests(from router: Socket, accepting: Bool, peers: inout PeerConnections?) {
         var batch: [IncomingRequest] = []
         defer { if !batch.isEmpty { requestSink.yield(batch) } }
         // Drain what is queued, a bounded number at a time so that replies are not starved.
@@ -214,9 +228,10 @@ public final class SocketLoop: Sendable {
             let parts: [[UInt8]]
             let caller: String?
             do {
-                guard let received = try router.receiveMultipartWithUserID(dontWait: true) else { return }
+                guard let received = try router.receiveMultipartWithPeer(dontWait: true) else { return }
                 parts = received.parts
                 caller = received.userID
+                peers?.note(received.sourceDescriptor, key: received.userID)
             } catch {
                 logger.warning("control socket receive failed", metadata: ["error": "\(error)"])
                 return

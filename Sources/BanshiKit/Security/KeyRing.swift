@@ -8,18 +8,30 @@ import ZeroMQ
 /// [keys.admin]
 /// public = "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7"
 /// role = "admin"
+///
+/// [keys.children]
+/// public = "..."
+/// role = "service"
+/// service = "children"   # optional: whose events the key may publish (default: a service key's own name)
 /// ```
 public struct KeyRing: Sendable {
     public struct Entry: Sendable, Equatable {
         public let name: String
         public let publicKey: String
         public let role: Role
+        /// The service this key publishes as, when it says so in the allow-list.
+        public let service: String?
 
-        public init(name: String, publicKey: String, role: Role) {
+        public init(name: String, publicKey: String, role: Role, service: String? = nil) {
             self.name = name
             self.publicKey = publicKey
             self.role = role
+            self.service = service
         }
+
+        /// The only service whose events this key may publish: the bus drops any other. A service
+        /// key publishes as the service it names, or as its own name; other roles publish as nobody.
+        public var publishesAs: String? { service ?? (role == .service ? name : nil) }
 
         /// A short, stable name for the key in logs and the audit log: the first 16 hex digits of
         /// SHA-256 of its Z85 text, in groups of four.
@@ -53,11 +65,16 @@ public struct KeyRing: Sendable {
         var entries: [Entry] = []
         for name in keys.values.keys.sorted() {
             let table = try keys.table(name)
-            try table.rejectUnknownKeys(["public", "role"])
+            try table.rejectUnknownKeys(["public", "role", "service"])
             let publicKey = try table.string("public")
             guard CurveKeyPair.isKey(publicKey) else { throw table.error("public", "is not a Z85 CURVE public key (40 characters)") }
             let role = try table.choice("role", Role.allCases.map(\.rawValue), default: "subscriber")
-            entries.append(Entry(name: name, publicKey: publicKey, role: Role(rawValue: role)!))
+            var service: String?
+            if table.values["service"] != nil {
+                service = try table.string("service")
+                guard Topic.isValidPart(service!) else { throw table.error("service", "is a service name: lower-case letters, digits and '-'") }
+            }
+            entries.append(Entry(name: name, publicKey: publicKey, role: Role(rawValue: role)!, service: service))
         }
         return KeyRing(directory: directory, entries: entries)
     }
@@ -77,6 +94,7 @@ public struct KeyRing: Sendable {
         text += "# commands), subscriber (receive events only). Managed by `banshictl keys generate`.\n"
         for entry in entries {
             text += "\n[keys.\(entry.name)]\npublic = \(JSONValue.string(entry.publicKey).serialized())\nrole = \"\(entry.role.rawValue)\"\n"
+            if let service = entry.service { text += "service = \"\(service)\"\n" }
         }
         try AtomicFile.write(text, to: allowListPath, mode: 0o644)
     }

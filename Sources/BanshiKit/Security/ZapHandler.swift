@@ -9,6 +9,8 @@ public final class KeyRingStore: Sendable {
     private struct State {
         var ring: KeyRing
         var modified: Date?
+        /// Counts the reloads, so that a socket thread can tell cheaply that the list changed.
+        var generation = 0
     }
 
     private let directory: String
@@ -23,18 +25,24 @@ public final class KeyRingStore: Sendable {
     }
 
     /// The current allow-list; a file that no longer parses is logged and the last good one kept.
-    public var ring: KeyRing {
+    public var ring: KeyRing { current.ring }
+
+    /// The current allow-list and how many times it was reloaded.
+    public var current: (ring: KeyRing, generation: Int) {
         let path = (directory as NSString).appendingPathComponent("allowed.toml")
         let modified = Self.modified(path)
-        if let ring = state.withLock({ $0.modified == modified ? $0.ring : nil }) { return ring }
+        if let known = state.withLock({ $0.modified == modified ? ($0.ring, $0.generation) : nil }) { return known }
         do {
             let ring = try KeyRing.load(directory: directory)
-            state.withLock { $0 = State(ring: ring, modified: modified) }
+            let generation = state.withLock { state in
+                state = State(ring: ring, modified: modified, generation: state.generation + 1)
+                return state.generation
+            }
             logger.notice("allow-list reloaded", metadata: ["keys": "\(ring.entries.count)"])
-            return ring
+            return (ring, generation)
         } catch {
             logger.error("allow-list unreadable; keeping the last good one", metadata: ["error": "\(error)"])
-            return state.withLock { $0.ring }
+            return state.withLock { ($0.ring, $0.generation) }
         }
     }
 

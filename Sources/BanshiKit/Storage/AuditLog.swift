@@ -26,13 +26,17 @@ public enum AuditLog {
         }
     }
 
+    /// The digest of a request's arguments, as the audit log and the reply store keep it.
+    static func digest(_ request: CommandRequest) -> String {
+        SHA256.hex(JSONValue.object(request.args).serializedBytes())
+    }
+
     /// Records one command; `result` is "ok" or the error code.
-    static func record(_ db: Database, request: CommandRequest, caller: Caller, result: String, at: Date) throws {
+    static func record(_ db: Database, request: CommandRequest, argsDigest: String, caller: Caller, result: String, at: Date) throws {
         try db.cachedStatement(
             sql: "INSERT INTO audit_log (at, request_id, key, fingerprint, role, command, args_sha256, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
         ).execute(arguments: [
-            Timestamp.format(at), request.id, caller.key, caller.fingerprint, caller.role?.rawValue, request.command,
-            SHA256.hex(Array(JSONValue.object(request.args).serialized().utf8)), result,
+            Timestamp.format(at), request.id, caller.key, caller.fingerprint, caller.role?.rawValue, request.command, argsDigest, result,
         ])
     }
 

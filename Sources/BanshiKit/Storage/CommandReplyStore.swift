@@ -22,6 +22,11 @@ enum CommandReplyStore {
         migrator.registerMigration("banshi-command-replies-v2") { db in
             try db.execute(sql: "CREATE INDEX command_reply_created ON command_reply(created_at)")
         }
+        // The digest of the arguments a reply answered, so that an id sent again with other arguments is
+        // a conflict, not the old reply. Replies stored before it have none and match any arguments.
+        migrator.registerMigration("banshi-command-replies-v3") { db in
+            try db.execute(sql: "ALTER TABLE command_reply ADD COLUMN args_sha256 TEXT")
+        }
     }
 
     /// `replies.prune`: forgets the replies stored before the retention window. A request id sent
@@ -39,17 +44,17 @@ enum CommandReplyStore {
         }
     }
 
-    /// The stored reply to `requestId`, with the command it answered.
-    static func find(_ db: Database, requestId: String) throws -> (command: String, reply: String)? {
+    /// The stored reply to `requestId`, with the command and the digest of the arguments it answered.
+    static func find(_ db: Database, requestId: String) throws -> (command: String, argsDigest: String?, reply: String)? {
         let row = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT command, reply FROM command_reply WHERE request_id = ?"),
+            db.cachedStatement(sql: "SELECT command, args_sha256, reply FROM command_reply WHERE request_id = ?"),
             arguments: [requestId])
-        return row.map { ($0[0], $0[1]) }
+        return row.map { ($0[0], $0[1], $0[2]) }
     }
 
-    static func store(_ db: Database, requestId: String, command: String, reply: String, at time: String) throws {
+    static func store(_ db: Database, requestId: String, command: String, argsDigest: String, reply: String, at time: String) throws {
         try db.cachedStatement(
-            sql: "INSERT INTO command_reply (request_id, command, reply, created_at) VALUES (?, ?, ?, ?)"
-        ).execute(arguments: [requestId, command, reply, time])
+            sql: "INSERT INTO command_reply (request_id, command, args_sha256, reply, created_at) VALUES (?, ?, ?, ?, ?)"
+        ).execute(arguments: [requestId, command, argsDigest, reply, time])
     }
 }

@@ -3,6 +3,11 @@ import GRDB
 
 /// `backup`: a consistent copy of the service's database while it keeps serving (SQLite's online
 /// backup API, from one read snapshot), checked with `PRAGMA integrity_check` before it is named.
+///
+/// A backup holds everything the service holds, personal data included, so it is treated as the
+/// most confidential read there is: admin keys only, audited whether it succeeds or not, written
+/// readable by the service's user alone (0600), into the backups directory (0700) or a path an admin
+/// names whose directory already exists. Nothing creates directories elsewhere on the host.
 enum DatabaseBackup {
     static func command(database: ServiceDatabase, directory: String) -> CommandSpec {
         CommandSpec(
@@ -14,11 +19,43 @@ enum DatabaseBackup {
             ]
         ) { context in
             let given = try context.arguments.text("destination")
-            let destination = given.contains("/") ? given : (directory as NSString).appendingPathComponent(given)
+            if let bad = given.unicodeScalars.first(where: isUnsafeInPath) {
+                throw CommandError(
+                    .invalidArgument,
+                    "the destination holds a control or bidirectional-formatting character (U+\(String(bad.value, radix: 16, uppercase: true))); name a plain path",
+                    field: "destination")
+            }
+            let destination: String
+            if given.contains("/") {
+                destination = given
+                var isDirectory: ObjCBool = false
+                let parent = (given as NSString).deletingLastPathComponent
+                guard FileManager.default.fileExists(atPath: parent.isEmpty ? "/" : parent, isDirectory: &isDirectory), isDirectory.boolValue else {
+                    throw CommandError(
+                        .invalidArgument, "the directory \(parent) does not exist; a backup creates no directories", field: "destination")
+                }
+            } else {
+                destination = (directory as NSString).appendingPathComponent(given)
+                do {
+                    try FileManager.default.createDirectory(
+                        atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                } catch {
+                    throw CommandError(.unavailable, "cannot create the backups directory \(directory): \(error.localizedDescription)")
+                }
+            }
             guard !FileManager.default.fileExists(atPath: destination) else {
                 throw CommandError(.conflict, "\(destination) exists; a backup never overwrites a file", field: "destination")
             }
             return try await onOwnThread { try copy(database, to: destination) }
+        }.confidential()
+    }
+
+    /// Characters no file name of a backup may hold: C0 and C1 controls (NUL cuts a path short), and
+    /// the bidirectional formatting characters that make a path read other than it is.
+    static func isUnsafeInPath(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00...0x1F, 0x7F...0x9F, 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: true
+        default: false
         }
     }
 
@@ -27,13 +64,15 @@ enum DatabaseBackup {
     static func copy(_ database: ServiceDatabase, to destination: String) throws -> JSONValue {
         let started = ContinuousClock.now
         let partial = destination + ".partial"
-        do {
-            try FileManager.default.createDirectory(
-                atPath: (destination as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        } catch {
-            throw CommandError(.invalidArgument, "cannot create the directory of \(destination): \(error.localizedDescription)", field: "destination")
-        }
         try? FileManager.default.removeItem(atPath: partial)
+        // Created 0600 before SQLite opens it, so that the copy is never readable by others, not even
+        // for an instant; SQLite gives its journal the same mode.
+        let descriptor = open(partial, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw CommandError(
+                .invalidArgument, "cannot create \(partial): \(String(cString: strerror(errno)))", field: "destination")
+        }
+        close(descriptor)
         var pages: Int32 = 0
         let integrity: String
         let lastSeq: Int64

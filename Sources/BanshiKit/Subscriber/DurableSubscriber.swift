@@ -22,6 +22,9 @@ public final class DurableSubscriber: Sendable {
     public typealias Apply = @Sendable (Database, EventEnvelope) throws -> Void
     /// Told of each batch once its transaction has committed, on the database's writer queue.
     public typealias Committed = @Sendable ([EventEnvelope]) -> Void
+    /// Puts the source's own copy of an event in place of one applied under the same seq with another
+    /// id (a forgery that got through): inside a write transaction of its own.
+    public typealias Replace = @Sendable (_ db: Database, _ appliedID: String, _ genuine: EventEnvelope) throws -> Void
 
     /// What the subscriber knows about one source, for `status`.
     public struct SourceProgress: Sendable {
@@ -33,6 +36,10 @@ public final class DurableSubscriber: Sendable {
         public var gapsHealed: Int64 = 0
         public var eventsFetched: Int64 = 0
         public var lastError: String?
+        /// Seq collisions seen: the same seq with another id than the one applied. Each is a sign that
+        /// something upstream let a forged event through.
+        public var integrityAlarms: Int64 = 0
+        public var lastAlarm: String?
     }
 
     struct State {
@@ -45,7 +52,7 @@ public final class DurableSubscriber: Sendable {
     private let sources: [String: FollowedSource]
     /// Followed services by CloudEvents `source` (`/banshi/<name>`), to name an event's source without
     /// building a string per event.
-    private let names: [String: String]
+    private let names: [String: SourceName]
     private let prefixes: [String]
     private let database: ServiceDatabase
     private let requestTimeout: Duration
@@ -53,6 +60,7 @@ public final class DurableSubscriber: Sendable {
     private let logger: Logger
     private let apply: Apply
     private let committed: Committed?
+    private let replace: Replace?
     private let state = Mutex(State())
     private let thread = SocketThread(name: "banshi-subscriber")
 
@@ -60,13 +68,15 @@ public final class DurableSubscriber: Sendable {
     public init(
         context: Context, busEndpoint: String, sources: [FollowedSource], prefixes: [String]? = nil,
         database: ServiceDatabase, requestTimeout: Duration, receiveHighWaterMark: Int32 = 100_000, logger: Logger,
-        committed: Committed? = nil, apply: @escaping Apply
+        committed: Committed? = nil, replace: Replace? = nil, apply: @escaping Apply
     ) {
         self.committed = committed
+        self.replace = replace
         self.context = context
         self.busEndpoint = busEndpoint
         self.sources = Dictionary(sources.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        self.names = Dictionary(sources.map { (EventEnvelope.source(of: $0.name), $0.name) }, uniquingKeysWith: { first, _ in first })
+        self.names = Dictionary(
+            sources.map { (EventEnvelope.source(of: $0.name), SourceName($0.name)) }, uniquingKeysWith: { first, _ in first })
         self.prefixes = prefixes ?? sources.map { "\($0.name)." }
         self.database = database
         self.requestTimeout = requestTimeout
@@ -94,6 +104,8 @@ public final class DurableSubscriber: Sendable {
             ]
             if let heard = progress.lastHeard { entry["last_heard"] = .string(Timestamp.format(heard)) }
             if let error = progress.lastError { entry["last_error"] = .string(error) }
+            entry["integrity_alarms"] = .int(progress.integrityAlarms)
+            if let alarm = progress.lastAlarm { entry["last_alarm"] = .string(alarm) }
             members[name] = .object(entry)
         }
         return .object(members)
@@ -180,6 +192,17 @@ public final class DurableSubscriber: Sendable {
         /// When a source whose catch-up failed may be tried again by the sweep, and the current back-off.
         var retryAt: [String: ContinuousClock.Instant] = [:]
         var backoff: [String: Duration] = [:]
+        /// The ids of the events applied last, per source, to tell a copy from a collision.
+        var recent: [String: RecentIDs] = [:]
+        /// The topic frame of the message being read, reused.
+        var topic: [UInt8] = []
+
+        /// Queues `event` of `source` to be applied.
+        mutating func append(_ event: consuming EventEnvelope, source: String) {
+            pendingLast[source] = event.seq
+            recent[source, default: RecentIDs()].record(event.seq, event.id)
+            pending.append(event)
+        }
 
         /// The last seq applied or about to be, for `source`.
         func cursor(_ source: String) -> Int64 { pendingLast[source] ?? inFlight?.last[source] ?? cursors[source] ?? 0 }
@@ -189,9 +212,9 @@ public final class DurableSubscriber: Sendable {
         var gapsToFill: [String: Int64] = [:]
         var heard: [String: Int64] = [:]
         defer { noteHeard(heard) }
-        var lastSource: (cloudEvents: String, name: String)?
+        var lastSource: (cloudEvents: String, name: SourceName)?
         for _ in 0..<10_000 {
-            guard let message = try Self.receive(from: socket) else { break }
+            guard let message = try Self.receive(from: socket, topic: &session.topic) else { break }
             let envelope: EventEnvelope
             switch message {
             case .malformed(let reason):
@@ -214,17 +237,31 @@ public final class DurableSubscriber: Sendable {
                 continue
             }
             // Events come in runs from one source: compare with the last one's before hashing.
-            let source: String
+            let named: SourceName
             if let last = lastSource, last.cloudEvents == envelope.source {
-                source = last.name
+                named = last.name
             } else {
                 guard let name = names[envelope.source] else { continue }
-                source = name
+                named = name
                 lastSource = (envelope.source, name)
+            }
+            let source = named.name
+            // The topic is the type (checked on receipt); the type must be the source's own.
+            guard envelope.type.utf8.starts(with: named.typePrefix) else {
+                noteMalformed("an event from \(envelope.source) of type \(envelope.type): its source and topic disagree")
+                continue
             }
             Self.raise(&heard[source, default: 0], to: envelope.seq)  // one lookup, through the modify accessor
             let expected = session.cursor(source) + 1
-            if envelope.seq < expected { continue }  // a duplicate, or already fetched
+            if envelope.seq < expected {
+                // A copy (a second bus, a fetch that overtook the stream) has the id already applied;
+                // another id under the same seq is a collision, settled by the source's own log.
+                if let applied = session.recent[source]?.id(of: envelope.seq), applied != envelope.id {
+                    commit(&session)
+                    settleCollision(source, seq: envelope.seq, applied: applied, heard: envelope.id, session: &session, clients: &clients)
+                }
+                continue
+            }
             if envelope.seq > expected {
                 // A gap: commit what is in hand, fetch the missing range, then go on with this event.
                 commit(&session)
@@ -232,8 +269,7 @@ public final class DurableSubscriber: Sendable {
                 guard session.cursor(source) == envelope.seq - 1 else { continue }  // fetched past it, or failed
                 state.withLock { $0.progress[source]?.gapsHealed += 1 }
             }
-            session.pendingLast[source] = envelope.seq
-            session.pending.append(consume envelope)  // moved: a copy retains and releases each of its strings
+            session.append(consume envelope, source: source)  // moved: a copy retains and releases each of its strings
         }
         commit(&session)
         for (source, through) in gapsToFill where through > session.cursor(source) {
@@ -259,14 +295,20 @@ public final class DurableSubscriber: Sendable {
 
     /// The next message queued on `socket`, or `nil`. An event's envelope is decoded where libzmq
     /// holds the frame, not copied out of it first.
-    private static func receive(from socket: Socket) throws -> Received? {
+    private static func receive(from socket: Socket, topic: inout [UInt8]) throws -> Received? {
         var heartbeatTopic = false
         var received = Received.malformed("a message without an envelope")
         let frames = try socket.receiveFrames(dontWait: true) { index, bytes in
             if index == 0 {
                 heartbeatTopic = Heartbeat.isHeartbeat(topic: bytes)
+                topic.removeAll(keepingCapacity: true)
+                topic.append(contentsOf: bytes.prefix(256))
             } else if index == 1 {
                 received = heartbeatTopic ? .heartbeat(Array(bytes)) : Received(envelope: bytes)
+                if case .event(let event) = received, !event.type.utf8.elementsEqual(topic) {
+                    received = .malformed(
+                        "an event on topic '\(String(decoding: topic, as: UTF8.self))' whose type is '\(event.type)': they must be the same")
+                }
             }
         }
         guard let frames else { return nil }
@@ -365,13 +407,7 @@ public final class DurableSubscriber: Sendable {
         guard let followed = sources[source] else { return }
         commit(&session)
         do {
-            let client: ControlClient
-            if let existing = clients[source] {
-                client = existing
-            } else {
-                client = try ControlClient(context: context, service: source, endpoint: followed.control, timeout: requestTimeout)
-                clients[source] = client
-            }
+            let client = try self.client(of: followed, in: &clients)
             // One page is always in flight while the last one is applied, so that the source reads
             // its log while we write ours.
             func request(after: Int64) throws(ControlClientError) -> CommandRequest? {
@@ -390,11 +426,10 @@ public final class DurableSubscriber: Sendable {
                 inFlight = page.hasMore && !page.events.isEmpty ? try request(after: lastInPage) : nil
                 var expected = after + 1
                 for event in page.events where event.seq >= expected {
-                    guard event.seq == expected, names[event.source] == source else {
+                    guard event.seq == expected, names[event.source]?.name == source else {
                         throw CommandError(.internal, "\(source)'s log skipped from \(expected - 1) to \(event.seq)")
                     }
-                    session.pending.append(event)
-                    session.pendingLast[source] = event.seq
+                    session.append(event, source: source)
                     expected += 1
                 }
                 let fetched = Int64(session.pending.count)
@@ -421,6 +456,85 @@ public final class DurableSubscriber: Sendable {
             state.withLock { $0.progress[source, default: SourceProgress()].lastError = "\(error)" }
             logger.warning("catch-up failed; will retry", metadata: ["source": "\(source)", "error": "\(error)"])
         }
+    }
+}
+
+extension DurableSubscriber {
+    /// The control client of `source`, opened on first use and kept.
+    private func client(of source: FollowedSource, in clients: inout [String: ControlClient]) throws -> ControlClient {
+        if let existing = clients[source.name] { return existing }
+        let client = try ControlClient(context: context, service: source.name, endpoint: source.control, timeout: requestTimeout)
+        clients[source.name] = client
+        return client
+    }
+
+    /// Two events claim `source`'s `seq` with different ids: the one applied and one heard since. The
+    /// source's own log, read over its authenticated control socket, says which is genuine. Either
+    /// way something upstream let a forgery through, so it raises an integrity alarm (an error line,
+    /// and a count in `status`); when the applied one was the forgery, the source's copy replaces it
+    /// where the consumer can (`replace`).
+    private func settleCollision(
+        _ source: String, seq: Int64, applied: String, heard: String, session: inout Session, clients: inout [String: ControlClient]
+    ) {
+        guard let followed = sources[source] else { return }
+        var verdict: String
+        var genuine: EventEnvelope?
+        do {
+            let client = try self.client(of: followed, in: &clients)
+            let request = CommandRequest(
+                id: "verify-\(EventID.next())", command: "events.since", args: ["after_seq": .int(seq - 1), "limit": .int(1)])
+            try client.send(request)
+            genuine = try SincePage.decode(client.receive(matching: request.id)).events.first { $0.seq == seq }
+            switch genuine?.id {
+            case applied?: verdict = "the event heard as \(heard) is not in \(source)'s log; it was dropped"
+            case heard?: verdict = "the event applied as \(applied) is not in \(source)'s log; \(heard) is"
+            default: verdict = "neither \(applied) (applied) nor \(heard) (heard) is in \(source)'s log"
+            }
+        } catch {
+            clients[source] = nil
+            verdict = "\(source)'s log could not be read to settle it: \(error)"
+        }
+        if let genuine, genuine.id == heard, let replace {
+            do {
+                try database.writer.write { db in try replace(db, applied, genuine) }
+                session.recent[source]?.record(seq, heard)
+                verdict += "; the source's copy replaced it"
+            } catch {
+                verdict += "; replacing it failed: \(error)"
+            }
+        }
+        let alarm = "seq \(seq) of \(source) arrived with two ids: \(verdict)"
+        state.withLock { state in
+            state.progress[source, default: SourceProgress()].integrityAlarms += 1
+            state.progress[source, default: SourceProgress()].lastAlarm = alarm
+        }
+        logger.error("integrity alarm: an event was forged", metadata: ["source": "\(source)", "seq": "\(seq)", "detail": "\(alarm)"])
+    }
+}
+
+/// A followed service's name, with the prefix every type of its events has (`children.`).
+struct SourceName {
+    let name: String
+    let typePrefix: [UInt8]
+
+    init(_ name: String) {
+        self.name = name
+        typePrefix = Array("\(name).".utf8)
+    }
+}
+
+/// The ids of the last events applied from one source, by seq: enough to tell a late copy (same id)
+/// from a collision (another id under the same seq) without a read per event.
+struct RecentIDs {
+    private var slots = [(seq: Int64, id: String)](repeating: (0, ""), count: 4096)
+
+    mutating func record(_ seq: Int64, _ id: String) {
+        slots[Int(seq & 4095)] = (seq, id)
+    }
+
+    func id(of seq: Int64) -> String? {
+        let slot = slots[Int(seq & 4095)]
+        return slot.seq == seq ? slot.id : nil
     }
 }
 

@@ -50,6 +50,14 @@ struct Status: ParsableCommand {
                             "bus: publishers connect to \(result["publish_endpoint"]?.stringValue ?? "?"), subscribers to \(result["subscribe_endpoint"]?.stringValue ?? "?"); "
                                 + "\(result["publishers"]?.intValue ?? 0) publishers, \(result["subscribers"]?.intValue ?? 0) subscribers, "
                                 + "\(result["messages_forwarded"]?.intValue ?? 0) messages forwarded")
+                        if let refused = result["events_refused"]?.intValue, refused > 0 {
+                            notes.append("bus: REFUSED \(refused) events published in another service's name (the bus log names the keys)")
+                        }
+                    }
+                    for (source, entry) in (result["subscriptions"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
+                        guard let alarms = entry["integrity_alarms"]?.intValue, alarms > 0 else { continue }
+                        notes.append(
+                            "\(answer.service): INTEGRITY ALARM: \(alarms) forged event(s) claiming \(source); last: \(entry["last_alarm"]?.stringValue ?? "?")")
                     }
                 case .failure(let error):
                     table.add([answer.service, "down", "-", "-", "-", "-", answer.endpoint])

@@ -1,0 +1,209 @@
+import BanshiKit
+import BanshiTesting
+import Foundation
+import Testing
+import ZeroMQ
+
+/// The attacks that once worked, performed against the real executables: each test fails on the
+/// code before its fix.
+@Suite("System: hardening")
+struct HardeningSystemTests {
+    static let forgedTopic = "loadgen.sample.emitted"
+
+    /// A loadgen envelope with `seq`, as a forger would write it.
+    static func forgedEvent(seq: Int64, id: String = "forged-\(UUID().uuidString)", type: String = forgedTopic) throws -> [[UInt8]] {
+        let envelope = EventEnvelope(
+            id: id, service: "loadgen", type: try Topic(type), time: Date(), subject: nil, data: ["forged": true], seq: seq)
+        return [Array(forgedTopic.utf8), Array(envelope.serialized().utf8)]
+    }
+
+    /// Runs `body` with the bus, loadgen and a loadsink that follows it, all started.
+    static func withPipeline(curve: Bool, _ body: (TestSuite) async throws -> Void) async throws {
+        try await TestSuite.with(
+            services: ["loadgen", "loadsink"], runtime: DurableDeliverySystemTests.fastHeartbeat,
+            serviceKeys: DurableDeliverySystemTests.sinkKeys, curve: curve
+        ) { suite in
+            for name in ["bus", "loadgen", "loadsink"] { try await suite.start(name) }
+            try await body(suite)
+        }
+    }
+
+    @Test("A service key publishing in another service's name is refused at the bus, counted and logged; the real event with that seq is applied")
+    func forgedSourceRefusedByBus() async throws {
+        try await Self.withPipeline(curve: true) { suite in
+            // The sink's own key is a real service key, bound to "loadsink": it may not speak for loadgen.
+            let forger = try Socket(suite.context, .pub)
+            try forger.setLinger(.zero)
+            try suite.identity(named: "loadsink").secureClient(forger, peer: "bus")
+            try forger.connect(suite.publishEndpoint)
+            let forged = try Self.forgedEvent(seq: 1)
+            // Sent until the bus has seen one: the PUB socket sends nothing before the sink's
+            // subscription has reached it.
+            try await waitFor {
+                try forger.send(parts: forged)
+                return (try await suite.call("bus", "status").get())["events_refused"]?.intValue ?? 0 >= 1
+            }
+            #expect(Self.logged(suite, "bus", ["event refused: a publisher may publish only as its own service", "key=loadsink"]))
+
+            try await Runner(suite, service: "loadgen").ok("emit", ["count": 1])
+            let probe = DeliveryProbe(suite)
+            try await probe.waitForApplied(1)
+            let logged = try await probe.logged("loadgen")
+            #expect(try await probe.applied().map(\.id) == logged.map(\.id))
+            let sink = try await suite.call("loadsink", "status").get()
+            #expect(sink["subscriptions"]?["loadgen"]?["integrity_alarms"] == 0)
+        }
+    }
+
+    @Test("Without the bus's check (CURVE off), a forged seq that got applied is caught when the real one arrives: integrity alarm, the source's copy kept")
+    func seqCollisionRaisesAlarm() async throws {
+        try await Self.withPipeline(curve: false) { suite in
+            let forger = try Socket(suite.context, .pub)
+            try forger.setLinger(.zero)
+            try forger.connect(suite.publishEndpoint)
+            let probe = DeliveryProbe(suite)
+            let forged = try Self.forgedEvent(seq: 1, id: "forged-seq-1")
+            try await waitFor {
+                try forger.send(parts: forged)
+                return (try await probe.summary())["count"] == 1
+            }
+            #expect(try await probe.applied().map(\.id) == ["forged-seq-1"])
+
+            // An event whose topic is not its type is refused outright.
+            let mismatched = try Self.forgedEvent(seq: 2, type: "children.abuse.referred")
+            try forger.send(parts: mismatched)
+
+            try await Runner(suite, service: "loadgen").ok("emit", ["count": 2])
+            let genuine = try await probe.logged("loadgen").map(\.id)
+            try await waitFor {
+                (try await suite.call("loadsink", "status").get())["subscriptions"]?["loadgen"]?["integrity_alarms"] == 1
+            }
+            try await probe.waitForApplied(2)
+            try await waitFor { try await probe.applied().map(\.id) == genuine }
+            #expect(try await probe.applied().map(\.id) == genuine, "the source's copy replaced the forged one")
+            let status = try await suite.call("loadsink", "status").get()
+            #expect(status["subscriptions"]?["loadgen"]?["last_alarm"]?.stringValue?.contains("forged-seq-1") == true)
+            let log = suite.processes["loadsink"]?.log ?? ""
+            #expect(log.contains("level=error") && log.contains("integrity alarm"))
+            #expect(log.contains("whose type is 'children.abuse.referred': they must be the same"))
+        }
+    }
+
+    @Test("backup is for admins: an operator is refused and audited; an admin's copy is 0600 in a 0700 directory; no directories are made and control characters are refused")
+    func backupIsAdminOnly() async throws {
+        try await TestSuite.with(curve: true) { suite in
+            try await suite.start("bus")
+            try await suite.start("loadgen")
+            let loadgen = Runner(suite, service: "loadgen")
+            suite.identity = try suite.identity(named: "operator")
+            #expect(try await loadgen.failure("backup", ["destination": "by-operator.sqlite"])?.code == .unauthorized)
+
+            suite.identity = try suite.identity(named: "admin")
+            let copy = try await loadgen.ok("backup", ["destination": "nightly.sqlite"])
+            let path = try #require(copy["destination"]?.stringValue)
+            let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+            let directory = try FileManager.default.attributesOfItem(atPath: (path as NSString).deletingLastPathComponent)
+            #expect((directory[.posixPermissions] as? NSNumber)?.intValue == 0o700)
+            #expect(!FileManager.default.fileExists(atPath: suite.directory.file("var/loadgen/backups/by-operator.sqlite")))
+
+            let missing = suite.directory.file("no-such-dir/copy.sqlite")
+            let refused = try await loadgen.failure("backup", ["destination": .string(missing)])
+            #expect(refused?.code == .invalidArgument && refused?.message.contains("creates no directories") == true)
+            #expect(!FileManager.default.fileExists(atPath: suite.directory.file("no-such-dir")))
+            let controlled = try await loadgen.failure("backup", ["destination": .string(suite.directory.file("a\u{0}b.sqlite"))])
+            #expect(controlled?.code == .invalidArgument && controlled?.message.contains("U+0") == true)
+            let bidi = try await loadgen.failure("backup", ["destination": "evil\u{202E}lqs.sqlite"])
+            #expect(bidi?.code == .invalidArgument && bidi?.message.contains("U+202E") == true)
+
+            let audit = try await loadgen.ok("audit.list", ["command": "backup"])["entries"]?.arrayValue ?? []
+            #expect(audit.map { $0["key"] } == ["admin", "admin", "admin", "admin", "operator"])
+            #expect(audit.map { $0["result"] } == ["invalid_argument", "invalid_argument", "invalid_argument", "ok", "unauthorized"])
+        }
+    }
+
+    @Test("A stored reply is no answer for a caller who may not run the command, and a reused id with other arguments is a conflict")
+    func idempotencyAfterAuthorisation() async throws {
+        try await TestSuite.with(curve: true) { suite in
+            try await suite.start("bus")
+            try await suite.start("loadgen")
+            let loadgen = Runner(suite, service: "loadgen")
+            let first = try await loadgen.ok("emit", ["count": 2], id: "admin-request")
+
+            suite.identity = try suite.identity(named: "operator")
+            let replayed = try await loadgen.reply("emit", ["count": 2], id: "admin-request")
+            #expect(replayed.error?.code == .unauthorized)
+
+            suite.identity = try suite.identity(named: "admin")
+            let other = try await loadgen.reply("emit", ["count": 5], id: "admin-request")
+            #expect(other.error?.code == .conflict)
+            #expect(other.error?.message.contains("admin-request") == true)
+            #expect(try await loadgen.ok("emit", ["count": 2], id: "admin-request") == first)
+            #expect(try await loadgen.ok("status")["last_seq"] == 2)
+
+            let audit = try await loadgen.ok("audit.list", ["command": "emit"])["entries"]?.arrayValue ?? []
+            #expect(audit.map { $0["key"] } == ["admin", "admin", "operator", "admin"])
+            #expect(audit.map { $0["result"] } == ["ok", "conflict", "unauthorized", "ok"])
+        }
+    }
+
+    @Test("A revoked key loses its open connections: a subscriber on the bus, a publisher, and a control-socket client are cut and cannot get back in")
+    func revocationCutsConnections() async throws {
+        try await TestSuite.with(curve: true) { suite in
+            try await suite.start("bus")
+            try await suite.start("loadgen")
+            let context = suite.context
+            // A subscriber connected and receiving.
+            let subscriber = try Socket(context, .sub)
+            try subscriber.setLinger(.zero)
+            try suite.identity(named: "subscriber").secureClient(subscriber, peer: "bus")
+            let subscriberEvents = try subscriber.monitor(at: "inproc://revoked-subscriber")
+            try subscriber.subscribe("loadgen.sample.")
+            try subscriber.connect(suite.subscribeEndpoint)
+            try await waitFor { (try await suite.call("bus", "status").get())["topics"] == ["loadgen.sample."] }
+            try await Runner(suite, service: "loadgen").ok("emit", ["count": 1])
+            try await waitFor { try subscriber.receiveMultipart(dontWait: true) != nil }
+
+            // An operator connected to loadgen's control socket.
+            let operatorClient = try Socket(context, .dealer)
+            try operatorClient.setLinger(.zero)
+            try suite.identity(named: "operator").secureClient(operatorClient, peer: "loadgen")
+            let operatorEvents = try operatorClient.monitor(at: "inproc://revoked-operator")
+            try operatorClient.connect(suite.control("loadgen"))
+            try operatorClient.send(parts: [[], Array(CommandRequest(id: "before", command: "status").serialized().utf8)])
+            try await waitFor { try operatorClient.receiveMultipart(dontWait: true) != nil }
+
+            for key in ["subscriber", "operator"] {
+                #expect(try await suite.banshictl(["keys", "revoke", key]).status == 0)
+            }
+            try await waitFor { Self.events(subscriberEvents).contains(.handshakeFailedAuth) }
+            try await waitFor { Self.events(operatorEvents).contains(.handshakeFailedAuth) }
+            #expect(Self.logged(suite, "bus", ["connection cut: key revoked", "key=subscriber"]))
+            #expect(Self.logged(suite, "loadgen", ["connection cut: key revoked", "socket=control", "key=operator"]))
+
+            // The publisher's key revoked: its connection to the bus is cut, and it cannot publish.
+            let listener = try EventSubscriber(
+                context: context, endpoint: suite.subscribeEndpoint, prefixes: ["loadgen.sample."], identity: try suite.identity(named: "admin"))
+            try await waitFor { (try await suite.call("bus", "status").get())["subscribers"]?.intValue ?? 0 >= 1 }
+            #expect(try await suite.banshictl(["keys", "revoke", "loadgen"]).status == 0)
+            try await waitFor { Self.logged(suite, "bus", ["connection cut: key revoked", "key=loadgen"]) }
+            let forwarded = try await suite.call("bus", "status").get()["messages_forwarded"]
+            try await Runner(suite, service: "loadgen").ok("emit", ["count": 3])
+            try await waitFor { (try await suite.call("loadgen", "status").get())["events_published"] == 4 }
+            #expect(try await listener.receive(1, within: .milliseconds(500)).isEmpty)
+            #expect(try await suite.call("bus", "status").get()["messages_forwarded"] == forwarded)
+        }
+    }
+
+    /// Whether one line of `service`'s log holds every one of `parts`.
+    static func logged(_ suite: TestSuite, _ service: String, _ parts: [String]) -> Bool {
+        (suite.processes[service]?.log ?? "").split(separator: "\n").contains { line in parts.allSatisfy { line.contains($0) } }
+    }
+
+    /// The events a monitor has queued, read now.
+    static func events(_ monitor: Socket) -> [MonitorEvent.Kind] {
+        var kinds: [MonitorEvent.Kind] = []
+        while let event = try? monitor.nextEvent(dontWait: true) { kinds.append(event.kind) }
+        return kinds
+    }
+}
