@@ -1,7 +1,7 @@
 import BanshiKit
 
 /// Every event the children service publishes. Each carries opaque ids and codes only: no name, no
-/// identity number, no address, no school name (DESIGN.md, and `EventSpec.mismatch` rejects any
+/// identity number, no address, no school name (the wire contract, docs/wire-contract.md, and `EventSpec.mismatch` rejects any
 /// field not listed here).
 public enum ChildrenEvents {
     static let childID = FieldSpec("child_id", .string, "the child's opaque id")

@@ -3,7 +3,7 @@ import BanshiTesting
 import Foundation
 import Testing
 
-/// Bus, children, petition and coordinator as real processes: DESIGN.md rule 1 end to end, and the
+/// Bus, children, petition and coordinator as real processes: routing rule 1 (docs/coordinator.md) end to end, and the
 /// coordinator's delivery guarantees under failure.
 @Suite("System: the coordinator")
 struct CoordinatorSystemTests {

@@ -1,4 +1,4 @@
-/// What a key may do (DESIGN.md, security).
+/// What a key may do; docs/security.md has the table of roles and doors.
 public enum Role: String, Sendable, CaseIterable, Codable {
     /// Every command.
     case admin

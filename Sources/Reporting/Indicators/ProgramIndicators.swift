@@ -1,6 +1,6 @@
 import BanshiKit
 
-/// The indicators of the programs that exist, from DOMAIN.md. Adding one is a few lines here and a
+/// The indicators of the programs that exist, each from its program's rules (docs/<program>.md). Adding one is a few lines here and a
 /// target in `config/targets.toml`.
 public enum ProgramIndicators {
     public static let all: [Indicator] = children + petition
