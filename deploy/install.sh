@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs Banshi as systemd units: release binaries, the units and banshi.target, the production
+# Installs Banshi as systemd units: release binaries, the banshi@.service template with its drop-ins
+# and banshi.target, for every service `banshictl services` lists, the production
 # configuration under /etc/banshi (never overwriting an operator's file), and the docs.
 #
 #   deploy/install.sh                      build (release) and install into /
@@ -26,7 +27,6 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-services=(bus children petition coordinator reporting)
 prefix="$root/usr/local"
 units="$root/etc/systemd/system"
 config="$root/etc/banshi"
@@ -36,14 +36,21 @@ if [ -z "$root" ] && command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/s
 
 say() { echo "install.sh: $*"; }
 
+# The suite's services, from the one list (`banshictl services --names`).
+services_of() { mapfile -t services < <("$1" services --names); }
+
 if [ "$mode" = "uninstall" ]; then
+  services=()
+  # The installed banshictl knows which services it installed; without it they are gone already.
+  if [ -x "$prefix/bin/banshictl" ]; then services_of "$prefix/bin/banshictl"; fi
   if [ "$live" = 1 ]; then
-    systemctl disable --now banshi.target "${services[@]/#/banshi-}" 2>/dev/null || true
+    systemctl disable --now banshi.target "${services[@]/#/banshi@}" 2>/dev/null || true
   fi
   for service in "${services[@]}"; do
-    rm -f "$units/banshi-$service.service" "$prefix/bin/banshi-$service"
+    rm -f "$prefix/bin/banshi-$service"
+    rm -rf "$units/banshi@$service.service.d"
   done
-  rm -f "$units/banshi.target" "$prefix/bin/banshictl"
+  rm -f "$units/banshi@.service" "$units/banshi.target" "$prefix/bin/banshictl"
   rm -rf "$docs"
   if [ "$purge" = 1 ]; then
     rm -rf "$config" "$root/var/lib/banshi" "$root/var/lib/private/banshi"
@@ -60,6 +67,8 @@ if [ -z "$bin" ]; then
   swift build -c release
   bin="$(swift build -c release --show-bin-path)"
 fi
+[ -x "$bin/banshictl" ] || { echo "install.sh: $bin/banshictl is missing; build first" >&2; exit 1; }
+services_of "$bin/banshictl"
 for service in "${services[@]}"; do
   [ -x "$bin/banshi-$service" ] || { echo "install.sh: $bin/banshi-$service is missing; build first" >&2; exit 1; }
 done
@@ -67,10 +76,15 @@ done
 install -d -m 0755 "$prefix/bin" "$units" "$config" "$docs"
 for service in "${services[@]}"; do
   install -m 0755 "$bin/banshi-$service" "$prefix/bin/banshi-$service"
-  install -m 0644 "deploy/systemd/banshi-$service.service" "$units/banshi-$service.service"
 done
 install -m 0755 "$bin/banshictl" "$prefix/bin/banshictl"
-install -m 0644 deploy/systemd/banshi.target "$units/banshi.target"
+install -m 0644 "deploy/systemd/banshi@.service" deploy/systemd/banshi.target "$units/"
+# Drop-ins, only where a service really differs from the template.
+for dropins in deploy/systemd/banshi@*.service.d; do
+  [ -d "$dropins" ] || continue
+  install -d -m 0755 "$units/$(basename "$dropins")"
+  install -m 0644 "$dropins"/*.conf "$units/$(basename "$dropins")/"
+done
 
 # Configuration: an operator's file is never overwritten; the shipped one lands next to it as .new.
 place() {
@@ -99,8 +113,11 @@ Next steps:
   1. Review /etc/banshi/banshi.toml (and routes.toml, targets.toml, aid-wages.toml, procuratorates.toml).
      CURVE is on: /etc/banshi/keys holds a key per service and admin.key for banshictl (run it as root,
      or give an operator a key: banshictl keys generate NAME --role operator).
-  2. systemctl enable --now banshi.target
+  2. Enable the services this host runs (all of them on a single host), then start them:
+       systemctl enable ${services[*]/#/banshi@} banshi.target
+       systemctl start banshi.target
+     (each name is banshi@NAME.service; on a host of a multi-host layout, enable only its own)
   3. banshictl status --config /etc/banshi/banshi.toml
-  4. journalctl -u 'banshi-*' -f
+  4. journalctl -u 'banshi@*' -f
 The operator's guide is $docs/operations.md.
 NEXT

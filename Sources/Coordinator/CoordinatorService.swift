@@ -15,7 +15,6 @@ public enum CoordinatorService {
         let section = try environment.section
         let database = try environment.requiredDatabase
         let settings = try CoordinatorSettings(section.table)
-        let subscription = try SubscriberSettings(environment)
         let targets = Set(environment.config.services.map(\.name)).subtracting(["coordinator"])
         let book: RouteBook
         do throws(RuleFileError) {
@@ -23,6 +22,11 @@ public enum CoordinatorService {
         } catch {
             throw section.table.error("routes_file", error.description)
         }
+        // Without `follow`, the sources are the services the rules listen to (a wildcard: all of them).
+        let publishers = environment.config.publishers(besides: "coordinator")
+        let listened = book.rules.map { $0.topic.service }
+        let subscription = try SubscriberSettings(
+            environment, defaultFollow: listened.contains(nil) ? publishers : publishers.filter { listened.contains($0) })
         environment.logger.info("routes loaded", metadata: ["file": "\(book.file)", "rules": "\(book.rules.count)"])
         let state = RouteState(book, services: targets)
         let worker = DeliveryWorker(

@@ -11,7 +11,7 @@ public enum ReportingService {
         let section = try environment.section
         let database = try environment.requiredDatabase
         let settings = try ReportingSettings(section.table, dataDirectory: environment.config.stateDirectory(of: "reporting"))
-        let subscription = try SubscriberSettings(environment)
+        let subscription = try SubscriberSettings(environment, defaultFollow: environment.config.publishers(besides: "reporting"))
         let subscriber = DurableSubscriber(
             context: environment.context, busEndpoint: environment.config.bus.subscribe, sources: subscription.sources,
             database: database, requestTimeout: environment.config.runtime.requestTimeout,

@@ -18,9 +18,10 @@ struct ReportingSystemTests {
         }
     }
 
-    static func reportingKeys(follow: [String]) -> String {
+    /// Reporting's section; without `follow` it follows every configured service that publishes.
+    static func reportingKeys(follow: [String]? = nil) -> String {
         """
-        follow = [\(follow.map { "\"\($0)\"" }.joined(separator: ", "))]
+        \(follow.map { "follow = [" + $0.map { "\"\($0)\"" }.joined(separator: ", ") + "]" } ?? "")
         targets_file = "\(repository)/config/targets.toml"
         metrics_interval_ms = 200
         """
@@ -136,14 +137,14 @@ struct ReportingSystemTests {
         }
     }
 
-    @Test("The flagship flow's trace lists every step in order: referral, aid opened, decided, recorded on the child's case")
+    @Test("The flagship flow's trace lists every step in order: referral, aid opened, decided, recorded on the child's case (coordinator and reporting follow their default sources)")
     func trace() async throws {
         try await TestSuite.with(
             services: ["children", "petition", "coordinator", "reporting"],
             serviceKeys: [
                 "children": "scan_interval_ms = 0", "petition": PetitionSystemTests.keys(),
-                "coordinator": "follow = [\"children\", \"petition\"]\nroutes_file = \"\(Self.repository)/config/routes.toml\"",
-                "reporting": Self.reportingKeys(follow: ["children", "petition", "coordinator"]),
+                "coordinator": "routes_file = \"\(Self.repository)/config/routes.toml\"",
+                "reporting": Self.reportingKeys(),
             ]
         ) { suite in
             for service in ["bus", "children", "petition", "coordinator", "reporting"] { try await suite.start(service) }

@@ -48,10 +48,9 @@ public struct SuiteConfig: Sendable {
     /// Every configured service other than the bus, in the suite's canonical order.
     public let services: [ServiceSettings]
 
-    /// The services Banshi is made of, in start order after the bus.
-    public static let canonicalOrder = [
-        "enterprise", "lawyer", "children", "petition", "public-interest", "coordinator", "reporting",
-    ]
+    /// The services Banshi is made of, in start order after the bus (`SuiteServices`); sections of
+    /// other names (test sources) sort after them.
+    public static var canonicalOrder: [String] { SuiteServices.names.filter { $0 != "bus" } }
 
     /// Reads and checks `file`.
     public static func load(file: String) throws(ConfigError) -> SuiteConfig {

@@ -20,6 +20,19 @@ public enum TopicPattern: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The one service whose events the pattern can match, or `nil` when a wildcard leaves it open.
+    public var service: String? {
+        let text: String
+        switch self {
+        case .exact(let topic): text = topic
+        case .prefix(let prefix): text = prefix
+        case .glob(let pattern): text = pattern
+        }
+        guard let dot = text.firstIndex(of: ".") else { return nil }
+        let service = text[..<dot]
+        return service.contains("*") || service.contains("?") ? nil : String(service)
+    }
+
     public func matches(_ type: String) -> Bool {
         switch self {
         case .exact(let topic): type == topic
