@@ -5,8 +5,9 @@ import ServiceLifecycle
 
 /// `banshi-petition`: the 12309 window (12309 云窗口): guidelines, Q&A, petitions and judicial aid.
 public enum PetitionService {
-    public static let definition = ServiceDefinition(
-        name: "petition", migrations: PetitionSchema.register, events: PetitionEvents.catalog
+    public static let definition = ServiceDefinition.program(
+        "petition", migrations: PetitionSchema.register, events: PetitionEvents.catalog, deadlines: PetitionDeadlines.scanned,
+        scanSummary: "emit every petition deadline missed by `now` and not yet emitted"
     ) { environment in
         let section = try environment.section
         let settings = try PetitionSettings(section.table)
@@ -15,15 +16,12 @@ public enum PetitionService {
             services.append(
                 CommandTimer(["procuratorates.import", "guidelines.import"], every: nil, atStart: true, environment: environment, control: section.control))
         }
-        if let interval = settings.scanInterval {
-            services.append(CommandTimer(["deadlines.scan"], every: interval, environment: environment, control: section.control))
-        }
         return ServiceParts(commands: commands(settings), services: services)
     }
 
     /// Every command of the service, in the order `help` lists them.
     public static func commands(_ settings: PetitionSettings) -> [CommandSpec] {
         GuidelineCommands.all(settings) + InquiryCommands.all + PetitionCommands.all + AidCommands.all(settings)
-            + ProcuratorateCommands.all(settings) + [DeadlineCommands.scan]
+            + ProcuratorateCommands.all(settings)
     }
 }

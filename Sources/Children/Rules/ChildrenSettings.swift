@@ -9,18 +9,18 @@ public struct ChildrenSettings: Sendable {
     /// The default follow-up deadline of a remedy, in days (a procuratorial suggestion's reply is
     /// due within two months).
     public var remedyFollowUpDays: Int
-    /// How often the service runs `deadlines.scan` on itself; `nil` when the timer is off.
+
+    /// How often the service runs `deadlines.scan` on itself (the kit's key); `nil` when the timer is off.
     public var scanInterval: Duration?
 
     /// Reads the section; unknown keys are rejected by name.
     public init(_ table: ConfigTable) throws(ConfigError) {
-        try table.rejectUnknownKeys([
-            "control", "intervention_due_hours", "supervise_order_follow_up_days", "remedy_follow_up_days", "scan_interval_ms",
+        try ProgramSection.rejectUnknownKeys(table, ownKeys: [
+            "intervention_due_hours", "supervise_order_follow_up_days", "remedy_follow_up_days",
         ])
+        scanInterval = try ProgramSection.scanInterval(table)
         interventionDueHours = try table.int("intervention_due_hours", default: 24, in: 1...720)
         superviseOrderFollowUpDays = try table.int("supervise_order_follow_up_days", default: 30, in: 1...365)
         remedyFollowUpDays = try table.int("remedy_follow_up_days", default: 60, in: 1...365)
-        let interval = try table.int("scan_interval_ms", default: 60_000, in: 0...86_400_000)
-        scanInterval = interval == 0 ? nil : .milliseconds(interval)
     }
 }
