@@ -8,6 +8,15 @@ import Testing
 /// deadlines, and what subscribers may see of a child.
 @Suite("System: the children service")
 struct ChildrenSystemTests {
+    /// Every member name in `value`, at any depth.
+    static func memberNames(_ value: JSONValue) -> [String] {
+        switch value {
+        case .object(let members): members.keys + members.values.flatMap(memberNames)
+        case .array(let items): items.flatMap(memberNames)
+        default: []
+        }
+    }
+
     /// A child's personal data as an admin enters it; none of it may ever reach an event.
     static let name = "李小明"
     static let idNumber = "110105200803151232"
@@ -98,6 +107,22 @@ struct ChildrenSystemTests {
             #expect(caseRecord["aid_amount"]?.doubleValue == 30000)
             #expect(caseRecord["interviews"]?.arrayValue?.count == 1)
             #expect(caseRecord["legal_aid_requests"]?.arrayValue?.first?["lawyer_id"] == "LW-0042")
+            // Replies carry the declared columns only: no internal flag leaves the service.
+            let offenderRecord = try await run.ok("case.get", ["case_id": offender])
+            for reply in [record, caseRecord, offenderRecord, try await run.ok("case.list", ["kind": "victim"])] {
+                #expect(Self.memberNames(reply).filter { $0.hasSuffix("_emitted") }.isEmpty, "\(reply.serialized())")
+            }
+            #expect(caseRecord["intervention_due_at"] != nil && offenderRecord["probation_ends"] != nil)
+            // A listing names its columns, and banshictl renders any listing from them.
+            let listed = try await run.ok("child.list")
+            #expect(listed["columns"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == [
+                "id", "name", "birth_date", "migrant_status", "household_province", "school_id", "registered_at",
+            ])
+            let table = try await suite.banshictl(["records", "children", "child.list", "--where", "migrant_status=migrant"])
+            #expect(table.status == 0, "\(table.stderr)")
+            #expect(table.stdout.contains("BORN") && table.stdout.contains(Self.name) && !table.stdout.contains(Self.idNumber))
+            let listings = try await suite.banshictl(["records", "children"])
+            #expect(listings.stdout.contains("child.list") && listings.stdout.contains("case.list"))
 
             let timeline = try await run.ok("child.timeline", ["child_id": child])["events"]?.arrayValue ?? []
             #expect(timeline.map { $0["type"]?.stringValue ?? "" }.prefix(9) == [

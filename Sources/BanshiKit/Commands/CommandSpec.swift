@@ -74,6 +74,17 @@ public struct CommandSpec: Sendable {
     /// `admin` keys may run it, not `operator` ones, though it changes nothing.
     public private(set) var confidential = false
 
+    /// For a listing (`Listing`): the reply member that holds its rows. `help` says so, and banshictl
+    /// renders any listing as a table under the columns its reply names.
+    public private(set) var listingMember: String?
+
+    /// This command, marked as a listing whose rows are in `member`.
+    public func listing(_ member: String) -> CommandSpec {
+        var copy = self
+        copy.listingMember = member
+        return copy
+    }
+
     /// This command, marked as returning personal data.
     public func confidential(_ flag: Bool = true) -> CommandSpec {
         var copy = self
@@ -100,9 +111,11 @@ public struct CommandSpec: Sendable {
     }
 
     var helpValue: JSONValue {
-        [
+        var value: [String: JSONValue] = [
             "name": .string(name), "summary": .string(summary), "mutates": .bool(mutates), "confidential": .bool(confidential),
             "arguments": .array(arguments.map(\.helpValue)),
         ]
+        if let listingMember { value["listing"] = .string(listingMember) }
+        return .object(value)
     }
 }

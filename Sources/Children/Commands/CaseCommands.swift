@@ -5,8 +5,6 @@ import GRDB
 /// Reading cases for admins: one case whole, or a filtered list.
 enum CaseCommands {
     static let all = [get, list]
-    static let offenderBooleans: Set<String> = ["repentance", "probation_due_emitted"]
-    static let victimBooleans: Set<String> = ["intervention_overdue_emitted"]
 
     static let get = CommandSpec(
         "case.get", "one offender or victim case with everything recorded on it",
@@ -14,31 +12,33 @@ enum CaseCommands {
     ) { context in
         let id = try context.arguments.string("case_id")
         return try await context.read { db in
-            if let row = try Row.fetchOne(db, sql: "SELECT * FROM offender_case WHERE id = ?", arguments: [id]),
-                case .object(var record) = row.jsonObject(booleans: offenderBooleans)
-            {
+            if case .object(var record)? = try ChildrenViews.offenderCase.first(db, id: id) {
                 record["kind"] = "offender"
-                record["help_education_plans"] = try db.jsonRows("SELECT * FROM help_education_plan WHERE case_id = ? ORDER BY starts_on", [id])
+                record["help_education_plans"] = try ChildrenViews.helpEducationPlan.all(db, where: "case_id = ?", [id], order: "starts_on, id")
                 return .object(record)
             }
-            if let row = try Row.fetchOne(db, sql: "SELECT * FROM victim_case WHERE id = ?", arguments: [id]),
-                case .object(var record) = row.jsonObject(booleans: victimBooleans)
-            {
+            if case .object(var record)? = try ChildrenViews.victimCase.first(db, id: id) {
                 record["kind"] = "victim"
-                for (key, sql) in [
-                    ("interviews", "SELECT * FROM interview WHERE case_id = ? ORDER BY held_at"),
-                    ("legal_aid_requests", "SELECT * FROM legal_aid_request WHERE case_id = ? ORDER BY requested_at"),
-                    ("referrals", "SELECT * FROM abuse_referral WHERE case_id = ?"),
-                    ("mandatory_reports", "SELECT * FROM mandatory_report WHERE case_id = ?"),
-                ] {
-                    record[key] = try db.jsonRows(sql, [id])
-                }
+                record["interviews"] = try ChildrenViews.interview.all(db, where: "case_id = ?", [id], order: "held_at, id")
+                record["legal_aid_requests"] = try ChildrenViews.legalAidRequest.all(db, where: "case_id = ?", [id], order: "requested_at, id")
+                record["referrals"] = try ChildrenViews.abuseReferral.all(db, where: "case_id = ?", [id], order: "referred_at, id")
+                record["mandatory_reports"] = try ChildrenViews.mandatoryReport.all(db, where: "case_id = ?", [id], order: "received_at, id")
                 return .object(record)
             }
             throw CommandError(.notFound, "no case '\(id)'", field: "case_id")
         }
     }.confidential()
 
+    static let offenders = Listing(
+        "case.list", "", member: "cases", view: ChildrenViews.offenderCaseRow,
+        filters: [.init("child_id", "only this child's"), .init("status", choices: OffenderCaseStatus.names, "offender cases in this status")],
+        order: "registered_at, id")
+    static let victims = Listing(
+        "case.list", "", member: "cases", view: ChildrenViews.victimCaseRow,
+        filters: [.init("child_id", "only this child's"), .init("offence_type", choices: VictimOffence.names, "victim cases of this offence")],
+        order: "registered_at, id")
+
+    /// One command over two listings: the kind picks the table; a filter of the other kind is refused.
     static let list = CommandSpec(
         "case.list", "cases of one kind, filtered, oldest first",
         arguments: [
@@ -47,28 +47,14 @@ enum CaseCommands {
             ArgumentSpec("status", .string, choices: OffenderCaseStatus.names, "offender cases in this status"),
             ArgumentSpec("offence_type", .string, choices: VictimOffence.names, "victim cases of this offence"),
             PageLimit.records.argument,
+            ArgumentSpec("offset", .integer, "skip this many first (default 0)"),
         ]
     ) { context in
-        let arguments = context.arguments
-        let limit = try PageLimit.records.value(arguments)
-        let child = arguments.optionalString("child_id")
-        if try arguments.string("kind") == "offender" {
-            return [
-                "cases": try await context.rows(
-                    """
-                    SELECT id, child_id, charge, crime_chapter, status, decided_on, probation_ends, registered_at FROM offender_case
-                    WHERE (?1 IS NULL OR child_id = ?1) AND (?2 IS NULL OR status = ?2) ORDER BY registered_at, id LIMIT ?3
-                    """,
-                    [child, arguments.optionalString("status"), limit])
-            ]
+        let offender = try context.arguments.string("kind") == "offender"
+        let foreign = offender ? "offence_type" : "status"
+        guard context.arguments.values[foreign] == nil else {
+            throw CommandError(.invalidArgument, "'\(foreign)' filters \(offender ? "victim" : "offender") cases, not these", field: foreign)
         }
-        return [
-            "cases": try await context.rows(
-                """
-                SELECT id, child_id, offence_type, registered_at, intervention_due_at, intervened_at, aid_decision FROM victim_case
-                WHERE (?1 IS NULL OR child_id = ?1) AND (?2 IS NULL OR offence_type = ?2) ORDER BY registered_at, id LIMIT ?3
-                """,
-                [child, arguments.optionalString("offence_type"), limit])
-        ]
-    }
+        return try await (offender ? offenders : victims).run(context)
+    }.listing("cases")
 }

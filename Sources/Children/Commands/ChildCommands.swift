@@ -95,36 +95,23 @@ enum ChildCommands {
     ) { context in
         let id = try context.arguments.string("child_id")
         return try await context.read { db in
-            guard case .object(var record) = try Lookup.child(db, id).jsonObject() else { return .null }
-            record["guardians"] = try db.jsonRows("SELECT name, relation, phone FROM guardian WHERE child_id = ? ORDER BY id", [id])
-            record["offender_cases"] = try db.jsonRows("SELECT * FROM offender_case WHERE child_id = ? ORDER BY registered_at", [id], booleans: CaseCommands.offenderBooleans)
-            record["victim_cases"] = try db.jsonRows("SELECT * FROM victim_case WHERE child_id = ? ORDER BY registered_at", [id], booleans: CaseCommands.victimBooleans)
-            record["guardianship_measures"] = try db.jsonRows("SELECT * FROM guardianship_measure WHERE child_id = ? ORDER BY issued_at", [id], booleans: ["overdue_emitted"])
+            guard case .object(var record) = try ChildrenViews.child.one(db, id: id, what: "child", field: "child_id") else { return .null }
+            record["guardians"] = try ChildrenViews.guardian.all(db, where: "child_id = ?", [id], order: "id")
+            record["offender_cases"] = try ChildrenViews.offenderCase.all(db, where: "child_id = ?", [id], order: "registered_at, id")
+            record["victim_cases"] = try ChildrenViews.victimCase.all(db, where: "child_id = ?", [id], order: "registered_at, id")
+            record["guardianship_measures"] = try ChildrenViews.guardianshipMeasure.all(db, where: "child_id = ?", [id], order: "issued_at, id")
             return .object(record)
         }
     }.confidential()
 
-    static let list = CommandSpec(
-        "child.list", "children, filtered, oldest registration first",
-        arguments: [
-            ArgumentSpec("migrant_status", .string, choices: MigrantStatus.names, "only children with this status"),
-            ArgumentSpec("school_id", .string, "only children of this school"),
-            PageLimit.records.argument,
-            ArgumentSpec("offset", .integer, "skip this many first"),
-        ]
-    ) { context in
-        let arguments = context.arguments
-        let offset = try arguments.int("offset", default: 0, in: 0...Int64(Int32.max))
-        return [
-            "children": try await context.rows(
-                """
-                SELECT id, name, birth_date, migrant_status, household_province, school_id, registered_at FROM child
-                WHERE (?1 IS NULL OR migrant_status = ?1) AND (?2 IS NULL OR school_id = ?2)
-                ORDER BY registered_at, id LIMIT ?3 OFFSET ?4
-                """,
-                [arguments.optionalString("migrant_status"), arguments.optionalString("school_id"), try PageLimit.records.value(arguments), offset])
-        ]
-    }.confidential()
+    static let list = Listing(
+        "child.list", "children, filtered, oldest registration first", member: "children", view: ChildrenViews.childRow,
+        filters: [
+            .init("migrant_status", choices: MigrantStatus.names, "only children with this status"),
+            .init("school_id", "only children of this school"),
+        ],
+        order: "registered_at, id"
+    ).spec.confidential()
 
     static let timeline = CommandSpec(
         "child.timeline", "everything that happened to one child, in order: the child's events from the log",

@@ -239,34 +239,21 @@ enum AidCommands {
     ) { context in
         let id = try context.arguments.string("aid_id")
         return try await context.read { db in
-            guard case .object(var record) = try db.record("aid_case", id: id, what: "aid case", field: "aid_id").jsonObject(booleans: ["exceeds_cap"])
-            else { return .null }
-            record["referrals"] = try db.jsonRows("SELECT * FROM aid_referral WHERE aid_id = ? ORDER BY referred_at", [id])
+            guard case .object(var record) = try PetitionViews.aidCase.one(db, id: id, what: "aid case", field: "aid_id") else { return .null }
+            record["referrals"] = try PetitionViews.aidReferral.all(db, where: "aid_id = ?", [id], order: "referred_at, id")
             return .object(record)
         }
     }.confidential()
 
-    static let list = CommandSpec(
-        "aid.list", "aid cases, oldest first",
-        arguments: [
-            ArgumentSpec("status", .string, choices: AidStatus.names, "only in this status"),
-            ArgumentSpec("category", .string, choices: AidCategory.names, "only this group"),
-            ArgumentSpec("procuratorate_id", .string, "only this procuratorate's"),
-            PageLimit.records.argument,
-        ]
-    ) { context in
-        let arguments = context.arguments
-        let limit = try PageLimit.records.value(arguments)
-        return [
-            "aid_cases": try await context.rows(
-                """
-                SELECT id, origin, category, procuratorate_id, status, amount, source_service, source_ref, opened_at, decided_at FROM aid_case
-                WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR category = ?2) AND (?3 IS NULL OR procuratorate_id = ?3)
-                ORDER BY opened_at, id LIMIT ?4
-                """,
-                [arguments.optionalString("status"), arguments.optionalString("category"), arguments.optionalString("procuratorate_id"), limit])
-        ]
-    }
+    static let list = Listing(
+        "aid.list", "aid cases, oldest first", member: "aid_cases", view: PetitionViews.aidCaseRow,
+        filters: [
+            .init("status", choices: AidStatus.names, "only in this status"),
+            .init("category", choices: AidCategory.names, "only this group"),
+            .init("procuratorate_id", "only this procuratorate's"),
+        ],
+        order: "opened_at, id"
+    ).spec
 
     static let blankSpots = CommandSpec(
         "aid.blank-spots", "the procuratorates that granted no judicial aid in a year (空白点), and what each granted",

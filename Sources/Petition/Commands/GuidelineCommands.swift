@@ -49,15 +49,14 @@ enum GuidelineCommands {
         let id = try context.arguments.string("guideline_id")
         let version = context.arguments.values["version"]?.intValue
         return try await context.read { db in
-            let guideline = try db.record("guideline", id: id, what: "guideline", field: "guideline_id")
-            let wanted = version ?? guideline["current_version"]
-            guard let row = try Row.fetchOne(
-                db, sql: "SELECT * FROM guideline_version WHERE guideline_id = ? AND version = ?", arguments: [id, wanted])
-            else {
+            let current = try Int64.fetchOne(db, sql: "SELECT current_version FROM guideline WHERE id = ?", arguments: [id])
+            guard let current else { throw CommandError(.notFound, "no guideline '\(id)'", field: "guideline_id") }
+            let wanted = version ?? current
+            let versions = try PetitionViews.guidelineVersion.all(db, where: "guideline_id = ? AND version = ?", [id, wanted], order: "version")
+            guard case .object(var record)? = versions.arrayValue?.first else {
                 throw CommandError(.notFound, "guideline '\(id)' has no version \(wanted)", field: "version")
             }
-            guard case .object(var record) = row.jsonObject() else { return .null }
-            record["current_version"] = .int(guideline["current_version"])
+            record["current_version"] = .int(current)
             return .object(record)
         }
     }
@@ -80,14 +79,9 @@ enum GuidelineCommands {
         }
     }
 
-    static let list = CommandSpec(
-        "guideline.list", "every guideline with its current version",
-        arguments: [ArgumentSpec("category", .string, choices: PetitionCategory.names, "only this category")]
-    ) { context in
-        [
-            "guidelines": try await context.rows(
-                "SELECT id, category, title, current_version, updated_at FROM guideline WHERE (?1 IS NULL OR category = ?1) ORDER BY category, id",
-                [context.arguments.optionalString("category")])
-        ]
-    }
+    static let list = Listing(
+        "guideline.list", "every guideline with its current version", member: "guidelines", view: PetitionViews.guideline,
+        filters: [.init("category", choices: PetitionCategory.names, "only this category")], order: "category, id",
+        limit: PageLimit(default: 1000, maximum: 1000)
+    ).spec
 }

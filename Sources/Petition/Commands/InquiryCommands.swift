@@ -74,7 +74,7 @@ enum InquiryCommands {
     ) { context in
         let id = try context.arguments.string("inquiry_id")
         return try await context.read { db in
-            guard case .object(var record) = try db.record("inquiry", id: id, what: "inquiry", field: "inquiry_id").jsonObject() else {
+            guard case .object(var record) = try PetitionViews.inquiry.one(db, id: id, what: "inquiry", field: "inquiry_id") else {
                 return .null
             }
             record["suggested"] = try record["suggested"]?.stringValue.map { try JSONValue.parse(Array($0.utf8)) } ?? []
@@ -82,22 +82,8 @@ enum InquiryCommands {
         }
     }.confidential()
 
-    static let list = CommandSpec(
-        "inquiry.list", "inquiries, oldest first",
-        arguments: [
-            ArgumentSpec("status", .string, choices: InquiryStatus.names, "only in this status"),
-            PageLimit.records.argument,
-        ]
-    ) { context in
-        let status = context.arguments.optionalString("status")
-        let limit = try PageLimit.records.value(context.arguments)
-        return [
-            "inquiries": try await context.rows(
-                """
-                SELECT id, channel, status, received_at, answered_at, substr(question, 1, 60) AS question FROM inquiry
-                WHERE (?1 IS NULL OR status = ?1) ORDER BY received_at, id LIMIT ?2
-                """,
-                [status, limit])
-        ]
-    }.confidential()
+    static let list = Listing(
+        "inquiry.list", "inquiries, oldest first", member: "inquiries", view: PetitionViews.inquiryRow,
+        filters: [.init("status", choices: InquiryStatus.names, "only in this status")], order: "received_at, id"
+    ).spec.confidential()
 }

@@ -143,31 +143,18 @@ enum PetitionCommands {
     ) { context in
         let id = try context.arguments.string("petition_id")
         return try await context.read { db in
-            let booleans: Set<String> = ["procedural_overdue_emitted", "result_overdue_emitted"]
-            guard case .object(var record) = try db.record("petition", id: id, what: "petition", field: "petition_id").jsonObject(booleans: booleans)
-            else { return .null }
-            record["actions"] = try db.jsonRows("SELECT kind, content, at, on_time FROM petition_action WHERE petition_id = ? ORDER BY id", [id], booleans: ["on_time"])
+            guard case .object(var record) = try PetitionViews.petition.one(db, id: id, what: "petition", field: "petition_id") else { return .null }
+            record["actions"] = try PetitionViews.petitionAction.all(db, where: "petition_id = ?", [id], order: "id")
             return .object(record)
         }
     }.confidential()
 
-    static let list = CommandSpec(
-        "petition.list", "petitions, oldest first",
-        arguments: [
-            ArgumentSpec("status", .string, choices: PetitionStatus.names, "only in this status"),
-            ArgumentSpec("procuratorate_id", .string, "only this procuratorate's"),
-            PageLimit.records.argument,
-        ]
-    ) { context in
-        let arguments = context.arguments
-        let limit = try PageLimit.records.value(arguments)
-        return [
-            "petitions": try await context.rows(
-                """
-                SELECT id, category, procuratorate_id, status, received_on, procedural_due, result_due, follow_up_due FROM petition
-                WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR procuratorate_id = ?2) ORDER BY received_at, id LIMIT ?3
-                """,
-                [arguments.optionalString("status"), arguments.optionalString("procuratorate_id"), limit])
-        ]
-    }
+    static let list = Listing(
+        "petition.list", "petitions, oldest first", member: "petitions", view: PetitionViews.petitionRow,
+        filters: [
+            .init("status", choices: PetitionStatus.names, "only in this status"),
+            .init("procuratorate_id", "only this procuratorate's"),
+        ],
+        order: "received_at, id"
+    ).spec
 }

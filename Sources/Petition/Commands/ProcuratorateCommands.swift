@@ -41,7 +41,9 @@ enum ProcuratorateCommands {
         }
     }
 
-    static let list = CommandSpec("procuratorate.list", "the registered procuratorates") { context in
-        ["procuratorates": try await context.rows("SELECT * FROM procuratorate ORDER BY level, id")]
-    }
+    static let list = Listing(
+        "procuratorate.list", "the registered procuratorates", member: "procuratorates", view: PetitionViews.procuratorate,
+        filters: [.init("level", choices: ProcuratorateLevel.names, "only this level")], order: "level, id",
+        limit: PageLimit(default: 1000, maximum: 1000)
+    ).spec
 }

@@ -23,12 +23,7 @@ struct ChildrenRecords: ParsableCommand {
             var args: [String: JSONValue] = ["limit": .int(Int64(limit))]
             if let migrantStatus { args["migrant_status"] = .string(migrantStatus) }
             if let school { args["school_id"] = .string(school) }
-            try options.show(service: "children", "child.list", args) { result in
-                recordTable(result["children"]?.arrayValue, [
-                    ("ID", "id"), ("NAME", "name"), ("BORN", "birth_date"), ("STATUS", "migrant_status"),
-                    ("PROVINCE", "household_province"), ("SCHOOL", "school_id"), ("REGISTERED", "registered_at"),
-                ])
-            }
+            try options.show(service: "children", "child.list", args) { listingTable($0, "children") }
         }
     }
 
@@ -85,13 +80,7 @@ struct ChildrenRecords: ParsableCommand {
             if let child { args["child_id"] = .string(child) }
             if let status { args["status"] = .string(status) }
             if let offence { args["offence_type"] = .string(offence) }
-            let columns: [(String, String)] =
-                kind == "offender"
-                ? [("CASE", "id"), ("CHILD", "child_id"), ("CHARGE", "charge"), ("CH.", "crime_chapter"), ("STATUS", "status"),
-                   ("DECIDED", "decided_on"), ("PROBATION ENDS", "probation_ends")]
-                : [("CASE", "id"), ("CHILD", "child_id"), ("OFFENCE", "offence_type"), ("REGISTERED", "registered_at"),
-                   ("INTERVENTION DUE", "intervention_due_at"), ("INTERVENED", "intervened_at"), ("AID", "aid_decision")]
-            try options.show(service: "children", "case.list", args) { recordTable($0["cases"]?.arrayValue, columns) }
+            try options.show(service: "children", "case.list", args) { listingTable($0, "cases") }
         }
     }
 

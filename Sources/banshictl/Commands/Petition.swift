@@ -59,11 +59,7 @@ struct PetitionRecords: ParsableCommand {
         func run() throws {
             var args: [String: JSONValue] = [:]
             if let status { args["status"] = .string(status) }
-            try options.show(service: "petition", "inquiry.list", args) { result in
-                recordTable(result["inquiries"]?.arrayValue, [
-                    ("INQUIRY", "id"), ("CHANNEL", "channel"), ("STATUS", "status"), ("RECEIVED", "received_at"), ("QUESTION", "question"),
-                ])
-            }
+            try options.show(service: "petition", "inquiry.list", args) { listingTable($0, "inquiries") }
         }
     }
 
@@ -77,12 +73,7 @@ struct PetitionRecords: ParsableCommand {
             var args: [String: JSONValue] = [:]
             if let status { args["status"] = .string(status) }
             if let procuratorate { args["procuratorate_id"] = .string(procuratorate) }
-            try options.show(service: "petition", "petition.list", args) { result in
-                recordTable(result["petitions"]?.arrayValue, [
-                    ("PETITION", "id"), ("CATEGORY", "category"), ("PROCURATORATE", "procuratorate_id"), ("STATUS", "status"),
-                    ("RECEIVED", "received_on"), ("REPLY DUE", "procedural_due"), ("RESULT DUE", "result_due"), ("FOLLOW-UP DUE", "follow_up_due"),
-                ])
-            }
+            try options.show(service: "petition", "petition.list", args) { listingTable($0, "petitions") }
         }
     }
 
@@ -108,12 +99,7 @@ struct PetitionRecords: ParsableCommand {
             if let status { args["status"] = .string(status) }
             if let category { args["category"] = .string(category) }
             if let procuratorate { args["procuratorate_id"] = .string(procuratorate) }
-            try options.show(service: "petition", "aid.list", args) { result in
-                recordTable(result["aid_cases"]?.arrayValue, [
-                    ("AID", "id"), ("ORIGIN", "origin"), ("CATEGORY", "category"), ("PROCURATORATE", "procuratorate_id"), ("STATUS", "status"),
-                    ("AMOUNT", "amount"), ("SOURCE", "source_service"), ("SOURCE REF", "source_ref"),
-                ])
-            }
+            try options.show(service: "petition", "aid.list", args) { listingTable($0, "aid_cases") }
         }
     }
 

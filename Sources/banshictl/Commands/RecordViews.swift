@@ -23,6 +23,24 @@ func recordTable(_ items: [JSONValue]?, _ columns: [(String, String)]) -> String
     return table.render()
 }
 
+/// A listing's rows under the columns its reply names (`columns`: name and title, in order), so that
+/// the table is the service's declaration, not a copy of it here.
+func listingTable(_ result: JSONValue, _ member: String) -> String {
+    let columns = (result["columns"]?.arrayValue ?? []).compactMap { column -> (String, String)? in
+        guard let name = column["name"]?.stringValue else { return nil }
+        return (column["title"]?.stringValue ?? name.uppercased(), name)
+    }
+    let rows = result[member]?.arrayValue ?? []
+    if rows.isEmpty { return "(none)" }
+    return recordTable(rows, columns.isEmpty ? keyColumns(rows) : columns)
+}
+
+/// Columns for rows that do not name theirs: the first row's keys, `id` first.
+func keyColumns(_ rows: [JSONValue]) -> [(String, String)] {
+    let keys = (rows.first?.objectValue?.keys.sorted() ?? []).sorted { lhs, rhs in lhs == "id" && rhs != "id" }
+    return keys.map { ($0.replacingOccurrences(of: "_", with: " ").uppercased(), $0) }
+}
+
 /// `FIELD  VALUE` lines for the scalar fields of a record, keys sorted.
 func recordFields(_ record: JSONValue) -> String {
     let object = record.objectValue ?? [:]
@@ -31,11 +49,13 @@ func recordFields(_ record: JSONValue) -> String {
     return table.render()
 }
 
-/// A record's fields, then each of its lists as a titled block of compact JSON lines.
+/// A record's fields, then each of its lists that has rows as a titled table (empty ones are left out).
 func recordWithLists(_ record: JSONValue) -> String {
-    let lists = (record.objectValue ?? [:]).filter { $0.value.arrayValue != nil }.keys.sorted()
+    let lists = (record.objectValue ?? [:]).filter { !($0.value.arrayValue ?? []).isEmpty }.keys.sorted()
     return ([recordFields(record)] + lists.map { key in
-        "\n\(key.replacingOccurrences(of: "_", with: " ").capitalized)\n"
-            + (record[key]?.arrayValue ?? []).map { $0.serialized() }.joined(separator: "\n")
+        let rows = record[key]?.arrayValue ?? []
+        let scalars = rows.allSatisfy { $0.objectValue != nil }
+        return "\n\(key.replacingOccurrences(of: "_", with: " ").capitalized)\n"
+            + (scalars ? recordTable(rows, keyColumns(rows)) : rows.map { $0.serialized() }.joined(separator: "\n"))
     }).joined(separator: "\n")
 }
