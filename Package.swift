@@ -157,12 +157,12 @@ let package = Package(
         ),
         .testTarget(
             name: "ChildrenTests",
-            dependencies: ["Children", "BanshiKit", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Children", "BanshiKit", "BanshiTesting", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "PetitionTests",
-            dependencies: ["Petition", "BanshiKit", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Petition", "BanshiKit", "BanshiTesting", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,6 +1,10 @@
 import Foundation
 import GRDB
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A service's one SQLite database: WAL, `synchronous=FULL`, the kit's tables plus the service's own.
 ///
 /// `synchronous=FULL` makes a commit durable before `write` returns, which is what lets a reply
@@ -23,16 +27,16 @@ public final class ServiceDatabase: Sendable {
         }
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            // The state directory holds personal data: its owner's alone, whatever the umask.
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         }
+        // Created 0600 before SQLite opens it; SQLite gives the -wal and -shm files the same mode.
+        let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+        if descriptor >= 0 { Glibc.close(descriptor) }
         writer = try DatabasePool(path: path, configuration: configuration)
         self.path = path
-        var migrator = DatabaseMigrator()
-        EventLog.registerMigrations(&migrator)
-        CommandReplyStore.registerMigrations(&migrator)
-        SubscriberCursor.registerMigrations(&migrator)
-        AuditLog.registerMigrations(&migrator)
-        migrations(&migrator)
+        let migrator = Self.migrator(migrations)
         try migrator.migrate(writer)
         // From here on the log is copied back by a thread of its own rather than inside a commit.
         let checkpointer = try WALCheckpointer(path: path)
@@ -41,6 +45,42 @@ public final class ServiceDatabase: Sendable {
     }
 
     deinit { checkpointer.stop() }
+
+    /// The kit's migrations (event log, replies, cursors, audit log) followed by the service's.
+    static func migrator(_ migrations: (inout DatabaseMigrator) -> Void) -> DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        EventLog.registerMigrations(&migrator)
+        CommandReplyStore.registerMigrations(&migrator)
+        SubscriberCursor.registerMigrations(&migrator)
+        AuditLog.registerMigrations(&migrator)
+        migrations(&migrator)
+        return migrator
+    }
+
+    /// What each migration does to the schema, migration by migration: a `-- <name>` line, then the
+    /// SQL SQLite keeps for every table, index and trigger it created or changed (`DROP <name>` for
+    /// what it removed). A test holds this text as a snapshot, so that a shipped migration that
+    /// changes, even through a value it interpolates, fails the build instead of silently giving new
+    /// databases another schema than upgraded ones.
+    public static func schemaSnapshot(_ migrations: (inout DatabaseMigrator) -> Void) throws -> String {
+        let migrator = migrator(migrations)
+        let queue = try DatabaseQueue()
+        var previous: [String: String] = [:]
+        var text = ""
+        for name in migrator.migrations {
+            try migrator.migrate(queue, upTo: name)
+            let current = try queue.read { db in
+                Dictionary(
+                    try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL").map { ($0[0] as String, $0[1] as String) },
+                    uniquingKeysWith: { first, _ in first })
+            }
+            text += "-- \(name)\n"
+            for key in current.keys.sorted() where previous[key] != current[key] { text += current[key]! + ";\n" }
+            for key in previous.keys.sorted() where current[key] == nil { text += "DROP \(key);\n" }
+            previous = current
+        }
+        return text
+    }
 
     /// Closes the file; called once the service has stopped serving.
     public func close() throws {

@@ -107,11 +107,6 @@ public enum BarringRecord: String, Vocabulary {
     case violentInjury = "violent-injury"
 }
 
-/// A judicial-aid decision as the petition service reports it.
-public enum AidDecision: String, Vocabulary {
-    case approved, rejected
-}
-
 /// The state of a juvenile offender case.
 public enum OffenderCaseStatus: String, Vocabulary {
     case registered

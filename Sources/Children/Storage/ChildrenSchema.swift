@@ -3,8 +3,8 @@ import GRDB
 /// The children service's tables. Children's personal data lives here and nowhere else: events carry
 /// the opaque ids only.
 ///
-/// The CHECK lists come from the `Vocabulary` enums as they were when the migration shipped; a new
-/// value needs a new migration, never an edit of this one.
+/// The CHECK lists are written out as they were when the migration shipped; a new vocabulary value
+/// needs a new migration, never an edit of this one (the snapshot and vocabulary tests hold both).
 enum ChildrenSchema {
     static func register(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("children-v1") { db in
@@ -32,7 +32,7 @@ enum ChildrenSchema {
                     birth_date TEXT NOT NULL,
                     id_number TEXT UNIQUE,
                     household_province TEXT NOT NULL,
-                    migrant_status TEXT NOT NULL CHECK (migrant_status IN (\(MigrantStatus.sqlList))),
+                    migrant_status TEXT NOT NULL CHECK (migrant_status IN ('migrant', 'left-behind', 'local')),
                     school_id TEXT REFERENCES school(id),
                     address TEXT,
                     registered_at TEXT NOT NULL
@@ -42,7 +42,7 @@ enum ChildrenSchema {
                     id INTEGER PRIMARY KEY,
                     child_id TEXT NOT NULL REFERENCES child(id),
                     name TEXT NOT NULL CHECK (length(name) > 0),
-                    relation TEXT NOT NULL CHECK (relation IN (\(GuardianRelation.sqlList))),
+                    relation TEXT NOT NULL CHECK (relation IN ('father', 'mother', 'grandparent', 'other-relative', 'institution', 'other')),
                     phone TEXT
                 ) STRICT;
                 CREATE INDEX guardian_child ON guardian(child_id);
@@ -55,7 +55,7 @@ enum ChildrenSchema {
                     charge TEXT NOT NULL,
                     likely_sentence_months INTEGER NOT NULL CHECK (likely_sentence_months >= 0),
                     repentance INTEGER NOT NULL CHECK (repentance IN (0, 1)),
-                    status TEXT NOT NULL CHECK (status IN (\(OffenderCaseStatus.sqlList))),
+                    status TEXT NOT NULL CHECK (status IN ('registered', 'on-probation', 'revoked', 'not-prosecuted')),
                     decided_on TEXT,
                     probation_months INTEGER CHECK (probation_months BETWEEN 6 AND 12),
                     probation_ends TEXT,
@@ -79,13 +79,13 @@ enum ChildrenSchema {
                 CREATE TABLE victim_case (
                     id TEXT PRIMARY KEY,
                     child_id TEXT NOT NULL REFERENCES child(id),
-                    offence_type TEXT NOT NULL CHECK (offence_type IN (\(VictimOffence.sqlList))),
+                    offence_type TEXT NOT NULL CHECK (offence_type IN ('sexual-assault', 'abuse', 'neglect', 'guardian-harm', 'injury', 'trafficking', 'other')),
                     registered_at TEXT NOT NULL,
                     intervention_due_at TEXT,
                     intervened_at TEXT,
                     intervention_overdue_emitted INTEGER NOT NULL DEFAULT 0,
                     aid_id TEXT,
-                    aid_decision TEXT CHECK (aid_decision IN (\(AidDecision.sqlList))),
+                    aid_decision TEXT CHECK (aid_decision IN ('approved', 'rejected')),
                     aid_amount REAL,
                     aid_reason TEXT
                 ) STRICT;
@@ -126,11 +126,11 @@ enum ChildrenSchema {
                 CREATE TABLE guardianship_measure (
                     id TEXT PRIMARY KEY,
                     child_id TEXT NOT NULL REFERENCES child(id),
-                    kind TEXT NOT NULL CHECK (kind IN (\(GuardianshipMeasure.sqlList))),
+                    kind TEXT NOT NULL CHECK (kind IN ('family-guidance', 'parental-education', 'supervise-order', 'revocation-petition')),
                     note TEXT NOT NULL,
                     issued_at TEXT NOT NULL,
                     follow_up_due TEXT,
-                    outcome TEXT CHECK (outcome IN (\(MeasureOutcome.sqlList))),
+                    outcome TEXT CHECK (outcome IN ('completed', 'complied', 'not-complied', 'granted', 'refused')),
                     concluded_at TEXT,
                     overdue_emitted INTEGER NOT NULL DEFAULT 0
                 ) STRICT;
@@ -139,7 +139,7 @@ enum ChildrenSchema {
                 CREATE TABLE inspection (
                     id TEXT PRIMARY KEY,
                     venue_name TEXT NOT NULL,
-                    venue_type TEXT NOT NULL CHECK (venue_type IN (\(VenueType.sqlList))),
+                    venue_type TEXT NOT NULL CHECK (venue_type IN ('entertainment', 'internet-cafe', 'bar', 'hotel', 'school-canteen', 'shop', 'other')),
                     inspected_at TEXT NOT NULL,
                     origin_service TEXT,
                     origin_ref TEXT,
@@ -149,16 +149,16 @@ enum ChildrenSchema {
                 CREATE TABLE finding (
                     id TEXT PRIMARY KEY,
                     inspection_id TEXT NOT NULL REFERENCES inspection(id),
-                    kind TEXT NOT NULL CHECK (kind IN (\(FindingKind.sqlList)))
+                    kind TEXT NOT NULL CHECK (kind IN ('minors-admitted', 'tobacco-alcohol-sold', 'child-labour', 'unsafe-food', 'other'))
                 ) STRICT;
 
                 CREATE TABLE remedy (
                     id TEXT PRIMARY KEY,
                     finding_id TEXT NOT NULL REFERENCES finding(id),
-                    kind TEXT NOT NULL CHECK (kind IN (\(RemedyKind.sqlList))),
+                    kind TEXT NOT NULL CHECK (kind IN ('public-interest-action', 'procuratorial-suggestion', 'attention-letter')),
                     issued_at TEXT NOT NULL,
                     follow_up_due TEXT NOT NULL,
-                    result TEXT CHECK (result IN (\(RemedyResult.sqlList))),
+                    result TEXT CHECK (result IN ('rectified', 'not-rectified')),
                     followed_up_at TEXT,
                     overdue_emitted INTEGER NOT NULL DEFAULT 0
                 ) STRICT;
@@ -166,7 +166,7 @@ enum ChildrenSchema {
                 CREATE TABLE mandatory_report (
                     id TEXT PRIMARY KEY,
                     reporter TEXT NOT NULL,
-                    sector TEXT NOT NULL CHECK (sector IN (\(ReportingSector.sqlList))),
+                    sector TEXT NOT NULL CHECK (sector IN ('education', 'medical', 'hotel', 'social-work', 'community', 'other')),
                     situation TEXT NOT NULL,
                     received_at TEXT NOT NULL,
                     case_id TEXT NOT NULL REFERENCES victim_case(id)
@@ -175,7 +175,7 @@ enum ChildrenSchema {
                 CREATE TABLE barring_record (
                     id TEXT PRIMARY KEY,
                     id_number TEXT NOT NULL,
-                    kind TEXT NOT NULL CHECK (kind IN (\(BarringRecord.sqlList))),
+                    kind TEXT NOT NULL CHECK (kind IN ('sexual-assault', 'abuse', 'trafficking', 'violent-injury')),
                     court_reference TEXT NOT NULL,
                     UNIQUE (id_number, kind, court_reference)
                 ) STRICT;

@@ -72,11 +72,6 @@ public enum AidStatus: String, Vocabulary {
     case review, approved, rejected, paid
 }
 
-/// A judicial-aid decision.
-public enum AidDecision: String, Vocabulary {
-    case approved, rejected
-}
-
 /// The social-assistance agencies aid refers needs beyond the case to.
 public enum AssistanceAgency: String, Vocabulary {
     case civilAffairs = "civil-affairs"

@@ -13,12 +13,12 @@ enum PetitionSchema {
                 CREATE TABLE procuratorate (
                     id TEXT PRIMARY KEY,
                     name TEXT NOT NULL CHECK (length(name) > 0),
-                    level TEXT NOT NULL CHECK (level IN (\(ProcuratorateLevel.sqlList)))
+                    level TEXT NOT NULL CHECK (level IN ('city', 'district'))
                 ) STRICT;
 
                 CREATE TABLE guideline (
                     id TEXT PRIMARY KEY,
-                    category TEXT NOT NULL CHECK (category IN (\(PetitionCategory.sqlList))),
+                    category TEXT NOT NULL CHECK (category IN ('complaint', 'criminal-appeal', 'civil-administrative-appeal', 'state-compensation', 'judicial-aid', 'legal-consultation', 'case-progress')),
                     title TEXT NOT NULL,
                     current_version INTEGER NOT NULL CHECK (current_version >= 1),
                     updated_at TEXT NOT NULL
@@ -28,7 +28,7 @@ enum PetitionSchema {
                     guideline_id TEXT NOT NULL REFERENCES guideline(id),
                     version INTEGER NOT NULL CHECK (version >= 1),
                     title TEXT NOT NULL,
-                    category TEXT NOT NULL CHECK (category IN (\(PetitionCategory.sqlList))),
+                    category TEXT NOT NULL CHECK (category IN ('complaint', 'criminal-appeal', 'civil-administrative-appeal', 'state-compensation', 'judicial-aid', 'legal-consultation', 'case-progress')),
                     keywords TEXT NOT NULL,
                     body TEXT NOT NULL,
                     source_file TEXT NOT NULL,
@@ -43,11 +43,11 @@ enum PetitionSchema {
 
                 CREATE TABLE inquiry (
                     id TEXT PRIMARY KEY,
-                    channel TEXT NOT NULL CHECK (channel IN (\(InquiryChannel.sqlList))),
+                    channel TEXT NOT NULL CHECK (channel IN ('web', 'phone', 'window')),
                     question TEXT NOT NULL CHECK (length(question) > 0),
                     contact TEXT,
                     received_at TEXT NOT NULL,
-                    status TEXT NOT NULL CHECK (status IN (\(InquiryStatus.sqlList))),
+                    status TEXT NOT NULL CHECK (status IN ('open', 'answered', 'closed')),
                     suggested TEXT NOT NULL,
                     answer TEXT,
                     answered_by TEXT,
@@ -60,12 +60,12 @@ enum PetitionSchema {
                     id TEXT PRIMARY KEY,
                     petitioner_name TEXT NOT NULL CHECK (length(petitioner_name) > 0),
                     contact TEXT,
-                    category TEXT NOT NULL CHECK (category IN (\(PetitionCategory.sqlList))),
+                    category TEXT NOT NULL CHECK (category IN ('complaint', 'criminal-appeal', 'civil-administrative-appeal', 'state-compensation', 'judicial-aid', 'legal-consultation', 'case-progress')),
                     summary TEXT NOT NULL,
                     procuratorate_id TEXT NOT NULL REFERENCES procuratorate(id),
                     received_at TEXT NOT NULL,
                     received_on TEXT NOT NULL,
-                    status TEXT NOT NULL CHECK (status IN (\(PetitionStatus.sqlList))),
+                    status TEXT NOT NULL CHECK (status IN ('received', 'acknowledged', 'in-progress', 'concluded')),
                     procedural_due TEXT NOT NULL,
                     procedural_replied_at TEXT,
                     procedural_overdue_emitted INTEGER NOT NULL DEFAULT 0,
@@ -81,7 +81,7 @@ enum PetitionSchema {
                 CREATE TABLE petition_action (
                     id INTEGER PRIMARY KEY,
                     petition_id TEXT NOT NULL REFERENCES petition(id),
-                    kind TEXT NOT NULL CHECK (kind IN (\(PetitionReply.sqlList), 'follow-up')),
+                    kind TEXT NOT NULL CHECK (kind IN ('procedural', 'progress', 'result', 'follow-up')),
                     content TEXT NOT NULL,
                     at TEXT NOT NULL,
                     on_time INTEGER NOT NULL CHECK (on_time IN (0, 1))
@@ -90,18 +90,18 @@ enum PetitionSchema {
 
                 CREATE TABLE aid_case (
                     id TEXT PRIMARY KEY,
-                    origin TEXT NOT NULL CHECK (origin IN (\(AidOrigin.sqlList))),
+                    origin TEXT NOT NULL CHECK (origin IN ('application', 'ex-officio')),
                     source_service TEXT,
                     source_ref TEXT,
                     beneficiary_name TEXT,
                     beneficiary_ref TEXT,
-                    category TEXT NOT NULL CHECK (category IN (\(AidCategory.sqlList))),
+                    category TEXT NOT NULL CHECK (category IN ('poverty-household', 'veteran', 'minor', 'disabled', 'petitioner')),
                     procuratorate_id TEXT NOT NULL REFERENCES procuratorate(id),
                     petition_id TEXT REFERENCES petition(id),
                     situation TEXT NOT NULL,
                     correlation_id TEXT,
                     opened_at TEXT NOT NULL,
-                    status TEXT NOT NULL CHECK (status IN (\(AidStatus.sqlList))),
+                    status TEXT NOT NULL CHECK (status IN ('review', 'approved', 'rejected', 'paid')),
                     amount REAL CHECK (amount > 0),
                     cap REAL,
                     wage_year INTEGER,
@@ -122,9 +122,9 @@ enum PetitionSchema {
                 CREATE TABLE aid_referral (
                     id TEXT PRIMARY KEY,
                     aid_id TEXT NOT NULL REFERENCES aid_case(id),
-                    agency TEXT NOT NULL CHECK (agency IN (\(AssistanceAgency.sqlList))),
+                    agency TEXT NOT NULL CHECK (agency IN ('civil-affairs', 'education', 'health', 'human-resources-social-security')),
                     need TEXT NOT NULL,
-                    status TEXT NOT NULL CHECK (status IN (\(ReferralStatus.sqlList))),
+                    status TEXT NOT NULL CHECK (status IN ('referred', 'accepted', 'resolved', 'declined')),
                     referred_at TEXT NOT NULL,
                     updated_at TEXT NOT NULL
                 ) STRICT;
