@@ -102,7 +102,7 @@ let package = Package(
         .target(
             name: "Reporting",
             dependencies: [
-                "BanshiKit", .product(name: "GRDB", package: "GRDB.swift"),
+                "BanshiKit", "Children", "Petition", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -158,11 +158,13 @@ let package = Package(
         .testTarget(
             name: "ChildrenTests",
             dependencies: ["Children", "BanshiKit", "BanshiTesting", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["Snapshots"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "PetitionTests",
             dependencies: ["Petition", "BanshiKit", "BanshiTesting", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["Snapshots"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -172,7 +174,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ReportingTests",
-            dependencies: ["Reporting", "BanshiKit"],
+            dependencies: ["Reporting", "BanshiKit", "Children", "Petition"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

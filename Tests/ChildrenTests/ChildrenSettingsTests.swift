@@ -1,4 +1,5 @@
 import BanshiKit
+import BanshiTesting
 import Children
 import Testing
 
@@ -14,13 +15,7 @@ struct ChildrenSettingsTests {
     }
 
     func errorKey(_ section: String) -> String? {
-        do {
-            let root = try ConfigTable.parse("[services.children]\ncontrol = \"tcp://127.0.0.1:1\"\n" + section, file: "test.toml")
-            _ = try ChildrenSettings(try root.table("services").table("children"))
-            return nil
-        } catch {
-            return error.key
-        }
+        configErrorKey(service: "children", section) { table throws(ConfigError) in _ = try ChildrenSettings(table) }
     }
 
     @Test("A bad or unknown key is named in full; 0 turns the timer off")

@@ -1,4 +1,5 @@
 import BanshiKit
+import BanshiTesting
 import Petition
 import Testing
 
@@ -15,13 +16,7 @@ struct PetitionSettingsTests {
     }
 
     func errorKey(_ section: String) -> String? {
-        do {
-            let root = try ConfigTable.parse("[services.petition]\ncontrol = \"tcp://127.0.0.1:1\"\n" + section, file: "test.toml")
-            _ = try PetitionSettings(try root.table("services").table("petition"))
-            return nil
-        } catch {
-            return error.key
-        }
+        configErrorKey(service: "petition", section) { table throws(ConfigError) in _ = try PetitionSettings(table) }
     }
 
     @Test("A missing wage table, an unknown key or a bad interval is named")

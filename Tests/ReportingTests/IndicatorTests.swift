@@ -17,6 +17,14 @@ struct IndicatorTests {
         let targets = try Targets(file: "config/targets.toml", indicators: ProgramIndicators.all)
         #expect(targets.values["children.interview-centres"] == 14)
         #expect(Set(targets.values.keys) == Set(ProgramIndicators.all.map(\.id)))
+        for (catalog, indicators) in ProgramIndicators.programs {
+            let types = Set(catalog.events.map(\.type))
+            for indicator in indicators {
+                #expect(indicator.program == catalog.service, "\(indicator.id) is declared beside \(catalog.service)'s catalog")
+                #expect(indicator.reads.isSubset(of: types), "\(indicator.id) reads \(indicator.reads.subtracting(types).sorted()), not in the \(catalog.service) catalog")
+                #expect(indicator.id.hasPrefix("\(catalog.service).") && !indicator.reads.isEmpty)
+            }
+        }
     }
 
     @Test("Early intervention counts only cases that require it, in the year registered; met when on time")

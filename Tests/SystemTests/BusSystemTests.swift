@@ -81,13 +81,3 @@ struct BusSystemTests {
         }
     }
 }
-
-/// Polls `condition` until it holds, for at most `limit`.
-func waitFor(_ limit: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + limit
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-    Issue.record("condition not met within \(limit)")
-}

@@ -6,12 +6,11 @@ import Testing
 /// What operators run: the systemd units, the installer, and backup and restore of a live database.
 @Suite("System: deployment and operations")
 struct DeploySystemTests {
-    static let repository = PetitionSystemTests.repository
 
     @Test("The template's instance for every service of the list passes systemd-analyze verify and scores 1.5 or less in systemd-analyze security")
     func units() async throws {
         let check = try await TestSuite.runExternal(
-            "/bin/bash", ["\(Self.repository)/scripts/check-units.sh", ServiceProcess.executableDirectory], timeout: .seconds(120))
+            "/bin/bash", ["\(TestRepository.path)/scripts/check-units.sh", ServiceProcess.executableDirectory], timeout: .seconds(120))
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
         let scores = check.stdout.split(separator: "\n").map { $0.split(separator: " ") }
         #expect(scores.map { String($0[0]) } == SuiteServices.names.map { "banshi@\($0).service" })
@@ -22,7 +21,7 @@ struct DeploySystemTests {
     func install() async throws {
         let root = try TemporaryDirectory()
         defer { root.remove() }
-        let script = "\(Self.repository)/deploy/install.sh"
+        let script = "\(TestRepository.path)/deploy/install.sh"
         let first = try await TestSuite.runExternal("/bin/bash", [script, "--root", root.path, "--bin", ServiceProcess.executableDirectory])
         #expect(first.status == 0, "\(first.stderr)")
         let enable = "systemctl enable " + SuiteServices.names.map { "banshi@\($0)" }.joined(separator: " ") + " banshi.target"

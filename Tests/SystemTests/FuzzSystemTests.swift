@@ -17,7 +17,7 @@ struct FuzzSystemTests {
             services: services,
             serviceKeys: [
                 "children": "scan_interval_ms = 0", "petition": PetitionSystemTests.keys(),
-                "coordinator": "follow = [\"children\", \"petition\"]\nroutes_file = \"\(PetitionSystemTests.repository)/config/routes.toml\"",
+                "coordinator": "follow = [\"children\", \"petition\"]\nroutes_file = \"\(TestRepository.path)/config/routes.toml\"",
                 "reporting": ReportingSystemTests.reportingKeys(follow: ["children", "petition", "coordinator"]),
             ],
             curve: true

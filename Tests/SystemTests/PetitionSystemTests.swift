@@ -7,13 +7,12 @@ import Testing
 /// The real `banshi-petition` over ZeroMQ, with the shipped guidelines, register and wage table.
 @Suite("System: the petition service")
 struct PetitionSystemTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized.path
 
     static func keys(_ extra: String = "") -> String {
         """
-        guidelines_dir = "\(repository)/config/guidelines"
-        procuratorates_file = "\(repository)/config/procuratorates.toml"
-        aid_wages_file = "\(repository)/config/aid-wages.toml"
+        guidelines_dir = "\(TestRepository.path)/config/guidelines"
+        procuratorates_file = "\(TestRepository.path)/config/procuratorates.toml"
+        aid_wages_file = "\(TestRepository.path)/config/aid-wages.toml"
         scan_interval_ms = 0
         \(extra)
         """
@@ -65,7 +64,7 @@ struct PetitionSystemTests {
     func versions() async throws {
         try await Self.withPetition { suite, run in
             let directory = suite.directory.file("guidelines")
-            try FileManager.default.copyItem(atPath: "\(Self.repository)/config/guidelines", toPath: directory)
+            try FileManager.default.copyItem(atPath: "\(TestRepository.path)/config/guidelines", toPath: directory)
             let file = "\(directory)/judicial-aid.md"
             let original = try String(contentsOfFile: file, encoding: .utf8)
             try (original + "\n## 新增：救助金发放\n救助金一般在决定后十个工作日内发放到申请人账户。\n").write(toFile: file, atomically: true, encoding: .utf8)

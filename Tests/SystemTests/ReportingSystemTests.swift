@@ -7,7 +7,6 @@ import Testing
 /// exactly once across a restart, the flagship flow traced, and the HTML report as Chromium shows it.
 @Suite("System: reporting")
 struct ReportingSystemTests {
-    static let repository = PetitionSystemTests.repository
 
     /// Waits until reporting has applied every event each source has logged.
     static func caughtUp(_ suite: TestSuite, sources: [String]) async throws {
@@ -22,7 +21,7 @@ struct ReportingSystemTests {
     static func reportingKeys(follow: [String]? = nil) -> String {
         """
         \(follow.map { "follow = [" + $0.map { "\"\($0)\"" }.joined(separator: ", ") + "]" } ?? "")
-        targets_file = "\(repository)/config/targets.toml"
+        targets_file = "\(TestRepository.path)/config/targets.toml"
         metrics_interval_ms = 200
         """
     }
@@ -143,7 +142,7 @@ struct ReportingSystemTests {
             services: ["children", "petition", "coordinator", "reporting"],
             serviceKeys: [
                 "children": "scan_interval_ms = 0", "petition": PetitionSystemTests.keys(),
-                "coordinator": "routes_file = \"\(Self.repository)/config/routes.toml\"",
+                "coordinator": "routes_file = \"\(TestRepository.path)/config/routes.toml\"",
                 "reporting": Self.reportingKeys(),
             ]
         ) { suite in
@@ -196,7 +195,7 @@ struct ReportingSystemTests {
                 timeout: .seconds(90))
             #expect(render.status == 0, "\(render.stderr)")
             let check = try await TestSuite.runExternal(
-                "/usr/bin/env", ["python3", "\(Self.repository)/scripts/check_screenshot.py", screenshot], timeout: .seconds(60))
+                "/usr/bin/env", ["python3", "\(TestRepository.path)/scripts/check_screenshot.py", screenshot], timeout: .seconds(60))
             #expect(check.status == 0, "the screenshot does not show the charts: \(check.stdout)")
         }
     }

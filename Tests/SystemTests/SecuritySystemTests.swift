@@ -131,7 +131,7 @@ struct SecuritySystemTests {
             services: ["children", "petition", "coordinator"],
             serviceKeys: [
                 "children": "scan_interval_ms = 0", "petition": PetitionSystemTests.keys(),
-                "coordinator": "follow = [\"children\", \"petition\"]\nroutes_file = \"\(PetitionSystemTests.repository)/config/routes.toml\"",
+                "coordinator": "follow = [\"children\", \"petition\"]\nroutes_file = \"\(TestRepository.path)/config/routes.toml\"",
             ],
             curve: true
         ) { suite in

@@ -1,4 +1,3 @@
-import BanshiKit
 import Foundation
 
 /// What one event says about one indicator: in `period` ("2026", or "*" for every year), `entity`
@@ -62,9 +61,9 @@ public struct Indicator: Sendable {
 
 extension EventEnvelope {
     /// A string field of `data`.
-    func text(_ key: String) -> String? { data[key]?.stringValue }
+    public func text(_ key: String) -> String? { data[key]?.stringValue }
     /// A boolean field of `data` (absent is false).
-    func flag(_ key: String) -> Bool { data[key]?.boolValue ?? false }
+    public func flag(_ key: String) -> Bool { data[key]?.boolValue ?? false }
     /// The year the event happened, in China Standard Time.
     public var year: String { Fact.year(time) }
 }
