@@ -1,7 +1,6 @@
 import BanshiKit
-import Children
 import Coordinator
-import Petition
+import Reporting
 import Foundation
 import Testing
 
@@ -10,7 +9,8 @@ import Testing
 /// `scripts/contract.sh` rewrites them (it runs this suite with BANSHI_WRITE_CONTRACT=1).
 @Suite("The published event contract matches the code")
 struct ContractDocumentTests {
-    static let catalogs = [ChildrenEvents.catalog, PetitionEvents.catalog, CoordinatorEvents.catalog]
+    /// Every program's catalog (from reporting's one list of programs) and the coordinator's.
+    static let catalogs = ProgramIndicators.programs.map(\.catalog) + [CoordinatorEvents.catalog]
     static let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../docs").standardized
     static let writing = ProcessInfo.processInfo.environment["BANSHI_WRITE_CONTRACT"] == "1"
 

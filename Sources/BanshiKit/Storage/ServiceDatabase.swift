@@ -57,13 +57,15 @@ public final class ServiceDatabase: Sendable {
         return migrator
     }
 
-    /// What each migration does to the schema, migration by migration: a `-- <name>` line, then the
+    /// What each of the service's migrations does to the schema, one by one: a `-- <name>` line, then the
     /// SQL SQLite keeps for every table, index and trigger it created or changed (`DROP <name>` for
     /// what it removed). A test holds this text as a snapshot, so that a shipped migration that
     /// changes, even through a value it interpolates, fails the build instead of silently giving new
     /// databases another schema than upgraded ones.
     public static func schemaSnapshot(_ migrations: (inout DatabaseMigrator) -> Void) throws -> String {
         let migrator = migrator(migrations)
+        // The kit's own migrations run first but are the kit's to snapshot, not each service's.
+        let kit = Set(Self.migrator { _ in }.migrations)
         let queue = try DatabaseQueue()
         var previous: [String: String] = [:]
         var text = ""
@@ -74,10 +76,11 @@ public final class ServiceDatabase: Sendable {
                     try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL").map { ($0[0] as String, $0[1] as String) },
                     uniquingKeysWith: { first, _ in first })
             }
+            defer { previous = current }
+            guard !kit.contains(name) else { continue }
             text += "-- \(name)\n"
             for key in current.keys.sorted() where previous[key] != current[key] { text += current[key]! + ";\n" }
             for key in previous.keys.sorted() where current[key] == nil { text += "DROP \(key);\n" }
-            previous = current
         }
         return text
     }
