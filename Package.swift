@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "banshi-bus", targets: ["banshi-bus"]),
         .executable(name: "banshictl", targets: ["banshictl"]),
+        .executable(name: "banshi-enterprise", targets: ["banshi-enterprise"]),
         .executable(name: "banshi-children", targets: ["banshi-children"]),
         .executable(name: "banshi-petition", targets: ["banshi-petition"]),
         .executable(name: "banshi-coordinator", targets: ["banshi-coordinator"]),
@@ -59,6 +60,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Enterprise",
+            dependencies: ["BanshiKit", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "banshi-enterprise",
+            dependencies: ["Enterprise", "BanshiKit"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Children",
             dependencies: [
                 "BanshiKit", "ZeroMQ", .product(name: "GRDB", package: "GRDB.swift"),
@@ -102,7 +113,7 @@ let package = Package(
         .target(
             name: "Reporting",
             dependencies: [
-                "BanshiKit", "Children", "Petition", .product(name: "GRDB", package: "GRDB.swift"),
+                "BanshiKit", "Enterprise", "Children", "Petition", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -162,6 +173,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "EnterpriseTests",
+            dependencies: ["Enterprise", "BanshiKit", "BanshiTesting"],
+            exclude: ["Snapshots"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "PetitionTests",
             dependencies: ["Petition", "BanshiKit", "BanshiTesting", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["Snapshots"],
@@ -174,13 +191,13 @@ let package = Package(
         ),
         .testTarget(
             name: "ReportingTests",
-            dependencies: ["Reporting", "BanshiKit", "Children", "Petition"],
+            dependencies: ["Reporting", "BanshiKit", "Enterprise", "Children", "Petition"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SystemTests",
             dependencies: [
-                "BanshiKit", "BanshiTesting", "ZeroMQ", "Children", "Petition", "Coordinator", "Reporting",
+                "BanshiKit", "BanshiTesting", "ZeroMQ", "Enterprise", "Children", "Petition", "Coordinator", "Reporting",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings

@@ -100,8 +100,8 @@ struct RuntimeSystemTests {
 
     @Test("banshictl up runs what exists, prefixes log lines, and stops everything cleanly on SIGTERM")
     func up() async throws {
-        // enterprise is configured but has no executable yet: up says so and runs the rest.
-        try await TestSuite.with(services: ["loadgen", "enterprise"]) { suite in
+        // archive is configured but has no executable: up says so and runs the rest.
+        try await TestSuite.with(services: ["loadgen", "archive"]) { suite in
             let up = try suite.launch("banshictl", ["up"])
             try await waitFor(.seconds(30)) { (try? await suite.call("loadgen", "status", timeout: .milliseconds(300)).get()) != nil }
             let status = try await suite.call("bus", "status").get()
@@ -109,7 +109,7 @@ struct RuntimeSystemTests {
             up.signal(SIGTERM)
             #expect(await up.waitForExit(within: .seconds(20)) == 0)
             let log = up.log
-            #expect(log.contains("skipping enterprise: no executable banshi-enterprise"))
+            #expect(log.contains("skipping archive: no executable banshi-archive"))
             #expect(log.contains("bus     | time="))
             #expect(log.contains("loadgen | time="))
             #expect(log.contains("loadgen stopped (exit status 0)"))

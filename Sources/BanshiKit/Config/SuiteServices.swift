@@ -32,6 +32,7 @@ public enum SuiteServices {
     /// Every service, in start order: the bus, the programs, then the coordinator and reporting.
     public static let all: [Member] = [
         Member("bus", .infrastructure, publishes: false, "the event bus: an XSUB/XPUB proxy"),
+        Member("enterprise", .program, "enterprise outreach and criminal-compliance leniency (检企亲清)"),
         Member("children", .program, "the migrant children program (流动儿童 V计划)"),
         Member("petition", .program, "the 12309 window: guidelines, Q&A, petitions, judicial aid (12309 云窗口)"),
         Member("coordinator", .infrastructure, "routes cross-cutting events into commands on other services"),

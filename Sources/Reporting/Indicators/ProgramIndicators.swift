@@ -1,5 +1,6 @@
 import BanshiKit
 import Children
+import Enterprise
 import Petition
 
 /// Every program's indicators, as reporting measures them. Each program declares its indicators
@@ -7,6 +8,7 @@ import Petition
 public enum ProgramIndicators {
     /// Each program's event catalog with the indicators that read it.
     public static let programs: [(catalog: EventCatalog, indicators: [Indicator])] = [
+        (EnterpriseEvents.catalog, EnterpriseIndicators.all),
         (ChildrenEvents.catalog, ChildrenIndicators.all),
         (PetitionEvents.catalog, PetitionIndicators.all),
     ]

@@ -1,0 +1,35 @@
+import BanshiKit
+import Foundation
+import GRDB
+
+/// Finding what a command names, and the days it gives.
+enum Lookup {
+    /// The enterprise with the credit code in `enterprise_id`: a malformed code is `invalid_argument`
+    /// (with the check character it should have), an unknown one `not_found`.
+    static func enterprise(_ db: Database, _ arguments: Arguments, field: String = "enterprise_id") throws -> CreditCode {
+        let code = try CreditCode(try arguments.string(field), field: field)
+        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM enterprise WHERE id = ?", arguments: [code.text]) == true else {
+            throw CommandError(.notFound, "no enterprise with credit code \(code) is registered", field: field)
+        }
+        return code
+    }
+
+    /// A day argument that defaults to today, and may not be in the future.
+    static func pastDay(_ context: CommandContext, _ name: String) throws(CommandError) -> CalendarDate {
+        let today = CalendarDate(context.now)
+        let day = context.arguments.optionalDate(name) ?? today
+        guard day <= today else { throw CommandError(.invalidArgument, "\(name) \(day) is in the future (today is \(today))", field: name) }
+        guard day.year >= 2000 else { throw CommandError(.invalidArgument, "\(name) \(day) is before 2000", field: name) }
+        return day
+    }
+
+    /// The current status of compliance program `id`, with its enterprise.
+    static func program(_ db: Database, _ id: String) throws -> (status: ComplianceProgram.Status, enterprise: String) {
+        guard let row = try Row.fetchOne(db, sql: "SELECT status, enterprise_id FROM compliance_program WHERE id = ?", arguments: [id]),
+            let status = ComplianceProgram.Status(rawValue: row[0])
+        else {
+            throw CommandError(.notFound, "no compliance program '\(id)'", field: "program_id")
+        }
+        return (status, row[1])
+    }
+}
