@@ -125,6 +125,20 @@ struct EnterpriseSystemTests {
         #expect(timeline.first?["type"] == "enterprise.enterprise.registered" && timeline.count >= 15)
     }
 
+    @Test("banshictl call types --arg by the command's own arguments: a digit-only phone is text, a number stays a number")
+    func typedArguments() async throws {
+        try await Self.withEnterprise { suite, run in
+            let registered = try await suite.banshictl([
+                "call", "enterprise", "enterprise.register", "--arg", "credit_code=\(Self.code)", "--arg", "name=某公司", "--arg", "registered_address=苏州",
+                "--arg", "industry=software", "--arg", "size=small", "--arg", "contact_phone=13900000000", "--arg", "check_interval_days=90",
+            ])
+            #expect(registered.status == 0, "\(registered.stderr)")
+            let record = try await run.ok("enterprise.get", ["enterprise_id": .string(Self.code)])
+            #expect(record["contact_phone"] == "13900000000")
+            #expect(record["check_interval_days"] == 90)
+        }
+    }
+
     @Test("Reporting's enterprise indicators equal a hand count of the same inputs")
     func indicatorsByHand() async throws {
         try await Self.withEnterprise(

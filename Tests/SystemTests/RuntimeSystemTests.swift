@@ -82,19 +82,23 @@ struct RuntimeSystemTests {
         }
     }
 
-    @Test("banshictl events tail prints live events, one line each")
+    @Test("banshictl events tail prints live events, one line each, and passes over heartbeats without complaint")
     func eventsTail() async throws {
-        try await TestSuite.with { suite in
+        try await TestSuite.with(runtime: "heartbeat_interval_ms = 20") { suite in
             try await suite.start("bus")
             try await suite.start("loadgen")
             async let tail = suite.banshictl(["events", "tail", "loadgen.", "--count", "3"])
             try await waitFor { (try? await suite.call("bus", "status").get())?["topics"] == ["loadgen."] }
+            // Heartbeats cross the bus (every 20 ms) before the events do.
+            let heartbeats = try EventSubscriber(context: suite.context, endpoint: suite.subscribeEndpoint, prefixes: ["loadgen.heartbeat."])
+            #expect(try await heartbeats.receive(3).count == 3)
             _ = try await suite.call("loadgen", "emit", ["count": 3]).get()
             let result = try await tail
             #expect(result.status == 0)
             let lines = result.stdout.split(separator: "\n")
             #expect(lines.count == 3)
             #expect(lines.allSatisfy { $0.contains("loadgen.sample.emitted") })
+            #expect(result.stderr.isEmpty, "\(result.stderr)")
         }
     }
 

@@ -8,9 +8,11 @@ struct Call: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Send a command to a service and print the result.",
         discussion: """
-            Arguments come from --json-args, then each --arg on top. An --arg value that reads as JSON \
-            (a number, true, false, null, a quoted string, an array or object) is taken as that JSON; \
-            anything else is a string. `banshictl call SERVICE help` lists a service's commands.
+            Arguments come from --json-args, then each --arg on top. An --arg value is typed by the \
+            command's own argument list (`help`): for a string argument it is the text as given \
+            (--arg contact=13900000000 stays a string); otherwise a value that reads as JSON (a number, \
+            true, false, null, an array or object) is that JSON, and anything else a string. \
+            `banshictl call SERVICE help` lists a service's commands.
             Exit status: 0 on success, 1 when the service replied with an error, 2 on a usage error, \
             4 when the service did not answer.
             """)
@@ -36,7 +38,8 @@ struct Call: ParsableCommand {
     var json = false
 
     func run() throws {
-        let reply = try ServiceCall(global: global, service: service).reply(command, try parseArguments(), id: id)
+        let call = ServiceCall(global: global, service: service)
+        let reply = try call.reply(command, try typed(try parseArguments(), call: call), id: id)
         if json {
             print(reply.serialized())
         }
@@ -47,6 +50,25 @@ struct Call: ParsableCommand {
             if !json { ServiceCall.report(error, service: service, command: command) }
             throw ExitCode(1)
         }
+    }
+
+    /// The --arg values that read as JSON but belong to a text argument (string, date, time) of the
+    /// command, put back as the text given; the service's `help` says which arguments are text.
+    private func typed(_ arguments: [String: JSONValue], call: ServiceCall) throws -> [String: JSONValue] {
+        let given = Dictionary(args.compactMap { pair -> (String, String)? in
+            guard let equals = pair.firstIndex(of: "=") else { return nil }
+            return (String(pair[..<equals]), String(pair[pair.index(after: equals)...]))
+        }, uniquingKeysWith: { _, last in last })
+        let retyped = given.filter { key, _ in arguments[key]?.stringValue == nil }
+        guard !retyped.isEmpty, command != "help" else { return arguments }
+        let help = try call.result("help")["commands"]?.arrayValue ?? []
+        let specs = help.first { $0["name"]?.stringValue == command }?["arguments"]?.arrayValue ?? []
+        var result = arguments
+        for (key, text) in retyped {
+            let kind = specs.first { $0["name"]?.stringValue == key }?["type"]?.stringValue
+            if ["string", "date", "time"].contains(kind) { result[key] = .string(text) }
+        }
+        return result
     }
 
     private func parseArguments() throws -> [String: JSONValue] {

@@ -32,6 +32,9 @@ struct Events: ParsableCommand {
         @Option(name: .long, help: "Stop after this many events.")
         var count: Int?
 
+        @Flag(name: .long, help: "Show the services' heartbeats too (liveness signals, not events; hidden by default).")
+        var heartbeats = false
+
         func run() throws {
             let config = try global.loadConfig()
             let subscriber = try Socket(Context(), .sub)
@@ -46,6 +49,13 @@ struct Events: ParsableCommand {
                 guard let parts = try subscriber.receiveMultipart() else { continue }
                 guard parts.count == 2 else {
                     printError("banshictl: skipped a message of \(parts.count) frames (an event is [topic, envelope])")
+                    continue
+                }
+                // A heartbeat is a valid envelope of its own shape (no flow), not an event of the log.
+                if Heartbeat.isHeartbeat(topic: parts[0]) {
+                    guard heartbeats else { continue }
+                    printLine(String(decoding: parts[0], as: UTF8.self) + "  " + String(decoding: parts[1], as: UTF8.self))
+                    seen += 1
                     continue
                 }
                 do {
