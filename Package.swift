@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "banshi-bus", targets: ["banshi-bus"]),
         .executable(name: "banshictl", targets: ["banshictl"]),
         .executable(name: "banshi-enterprise", targets: ["banshi-enterprise"]),
+        .executable(name: "banshi-lawyer", targets: ["banshi-lawyer"]),
         .executable(name: "banshi-children", targets: ["banshi-children"]),
         .executable(name: "banshi-petition", targets: ["banshi-petition"]),
         .executable(name: "banshi-coordinator", targets: ["banshi-coordinator"]),
@@ -70,6 +71,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Lawyer",
+            dependencies: ["BanshiKit", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "banshi-lawyer",
+            dependencies: ["Lawyer", "BanshiKit"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Children",
             dependencies: [
                 "BanshiKit", "ZeroMQ", .product(name: "GRDB", package: "GRDB.swift"),
@@ -113,7 +124,7 @@ let package = Package(
         .target(
             name: "Reporting",
             dependencies: [
-                "BanshiKit", "Enterprise", "Children", "Petition", .product(name: "GRDB", package: "GRDB.swift"),
+                "BanshiKit", "Enterprise", "Lawyer", "Children", "Petition", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -179,6 +190,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "LawyerTests",
+            dependencies: ["Lawyer", "BanshiKit", "BanshiTesting"],
+            exclude: ["Snapshots"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "PetitionTests",
             dependencies: ["Petition", "BanshiKit", "BanshiTesting", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["Snapshots"],
@@ -191,13 +208,13 @@ let package = Package(
         ),
         .testTarget(
             name: "ReportingTests",
-            dependencies: ["Reporting", "BanshiKit", "Enterprise", "Children", "Petition"],
+            dependencies: ["Reporting", "BanshiKit", "Enterprise", "Lawyer", "Children", "Petition"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SystemTests",
             dependencies: [
-                "BanshiKit", "BanshiTesting", "ZeroMQ", "Enterprise", "Children", "Petition", "Coordinator", "Reporting",
+                "BanshiKit", "BanshiTesting", "ZeroMQ", "Enterprise", "Lawyer", "Children", "Petition", "Coordinator", "Reporting",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings

@@ -38,5 +38,14 @@ public enum ChildrenIndicators {
                 return [Fact(period: Fact.year(event.text("held_on")), entity: id, met: true)]
             }
         },
+        Indicator(
+            "children.legal-aid-assigned", program: "children", title: "涉案儿童法律援助指派率 Legal aid: duty lawyers assigned",
+            explanation: "child victims' legal-aid requests made in the period that got a duty lawyer (rule 2)",
+            kind: .rate, reads: ["children.legal-aid.requested", "children.legal-aid.assigned"]
+        ) { event in
+            guard let id = event.text("request_id") else { return [] }
+            if event.type == "children.legal-aid.requested" { return [Fact(period: event.year, entity: id, counted: true)] }
+            return [Fact(period: "*", entity: id, met: true)]
+        },
     ]
 }

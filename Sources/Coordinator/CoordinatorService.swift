@@ -28,6 +28,10 @@ public enum CoordinatorService {
         let subscription = try SubscriberSettings(
             environment, defaultFollow: listened.contains(nil) ? publishers : publishers.filter { listened.contains($0) })
         environment.logger.info("routes loaded", metadata: ["file": "\(book.file)", "rules": "\(book.rules.count)"])
+        for rule in book.dormant {
+            environment.logger.warning(
+                "rule set aside: its target is not configured here", metadata: ["rule": "\(rule.id)", "target": "\(rule.target)"])
+        }
         let state = RouteState(book, services: targets)
         let worker = DeliveryWorker(
             database: database, context: environment.context,

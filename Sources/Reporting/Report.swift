@@ -21,13 +21,15 @@ struct Report {
             let (counted, met) = try FactStore.value(db, indicator, from: from.year, to: to.year)
             let target = targets.values[indicator.id] ?? 0
             let value: Double? = indicator.kind == .rate ? (counted == 0 ? nil : Double(met) / Double(counted)) : Double(counted)
-            let progress = value.map { target == 0 ? 1 : min($0 / target, 1) }
+            let progress = value.map { value in
+                indicator.ceiling ? (value <= target ? 1 : target / value) : (target == 0 ? 1 : min(value / target, 1))
+            }
             var entry: [String: JSONValue] = [
                 "id": .string(indicator.id), "program": .string(indicator.program), "title": .string(indicator.title),
                 "explanation": .string(indicator.explanation), "kind": .string(indicator.kind.rawValue), "target": .double(target),
                 "value": value.map { .double(($0 * 10_000).rounded() / 10_000) } ?? .null,
                 "progress": progress.map { .double(($0 * 10_000).rounded() / 10_000) } ?? .null,
-                "status": .string(value.map { $0 >= target ? "met" : "behind" } ?? "no data"),
+                "status": .string(value.map { (indicator.ceiling ? $0 <= target : $0 >= target) ? "met" : "behind" } ?? "no data"),
             ]
             if indicator.kind == .rate {
                 entry["numerator"] = .int(met)

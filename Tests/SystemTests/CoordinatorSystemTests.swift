@@ -43,7 +43,6 @@ struct CoordinatorSystemTests {
         return (child.stringValue!, victimCase.stringValue!)
     }
 
-    /// The petition service's aid cases opened from children cases, by source reference.
     /// Waits until the coordinator has applied everything its sources have logged and has no delivery
     /// pending: only then is a count of what it routed final.
     static func settled(_ suite: TestSuite, sources: [String] = ["children", "petition"]) async throws {
@@ -58,6 +57,7 @@ struct CoordinatorSystemTests {
         }
     }
 
+    /// The petition service's aid cases opened from children cases, by source reference.
     static func aidBySource(_ suite: TestSuite) async throws -> [String: [JSONValue]] {
         let cases = try await Runner(suite, service: "petition").ok("aid.list", ["limit": 1000])["aid_cases"]?.arrayValue ?? []
         return Dictionary(grouping: cases, by: { $0["source_ref"]?.stringValue ?? "" })
@@ -169,7 +169,7 @@ struct CoordinatorSystemTests {
             suite.processes["coordinator"]?.signal(SIGHUP)
             let (_, caseID) = try await Self.referral(suite)
             try await waitFor { try await Self.aidBySource(suite)[caseID]?.count == 1 }
-            #expect(try await coordinator.ok("routes.list")["routes"]?.arrayValue?.count == 2)
+            #expect(try await coordinator.ok("routes.list")["routes"]?.arrayValue?.count == 3, "rule 1 both ways and rule 2's way back")
 
             // With the file good again, SIGHUP reloads it, as `systemctl reload` would.
             try original.replacingOccurrences(of: "id = \"aid-decision-to-child-case\"", with: "id = \"aid-decision-back\"")
@@ -177,7 +177,7 @@ struct CoordinatorSystemTests {
             suite.processes["coordinator"]?.signal(SIGHUP)
             try await waitFor {
                 try await coordinator.ok("routes.list")["routes"]?.arrayValue?.compactMap { $0["id"]?.stringValue }
-                    == ["abuse-referral-opens-aid", "aid-decision-back"]
+                    == ["abuse-referral-opens-aid", "aid-decision-back", "duty-lawyer-to-child-case"]
             }
             #expect(try await Self.log(suite, "coordinator").filter { $0["type"] == "coordinator.rules.reloaded" }.count == 1)
         }

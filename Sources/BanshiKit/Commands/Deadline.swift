@@ -39,13 +39,13 @@ public struct Deadline: Sendable {
     public let subjectPrefix: String
     /// The event's data: each member from a text column of the record (`("case_id", "id")`).
     public let data: [(member: String, column: String)]
-    /// What else an announcement changes on the record, in the same transaction.
-    public let alsoOnAnnounce: (@Sendable (Database, Row) throws -> Void)?
+    /// What else an announcement changes on the record, in the same transaction (given the scan's day).
+    public let alsoOnAnnounce: (@Sendable (Database, Row, CalendarDate) throws -> Void)?
 
     public init(
         _ name: String, table: String, due: String, clock: Clock, open: String, memory: Memory, event: String,
         subject subjectPrefix: String, data: [(member: String, column: String)],
-        alsoOnAnnounce: (@Sendable (Database, Row) throws -> Void)? = nil
+        alsoOnAnnounce: (@Sendable (Database, Row, CalendarDate) throws -> Void)? = nil
     ) {
         self.name = name
         self.table = table
@@ -89,18 +89,20 @@ public struct Deadline: Sendable {
             "deadlines.scan", "\(summary) (also runs on a timer)"
         ) { context, events in
             let now = Timestamp.format(context.now)
-            let today = CalendarDate(context.now).description
+            let day = CalendarDate(context.now)
+            let today = day.description
             var counts: [String: JSONValue] = [:]
             for deadline in deadlines {
                 let count = try events.sweep(
                     deadline.missedSQL, [deadline.clock == .time ? now : today],
                     mark: { db, row in
                         try db.execute(sql: deadline.announceSQL, arguments: [row["id"] as String])
-                        try deadline.alsoOnAnnounce?(db, row)
+                        try deadline.alsoOnAnnounce?(db, row, day)
                     }
                 ) { row in
                     var data: [String: JSONValue] = [:]
-                    for (member, column) in deadline.data { data[member] = (row[column] as String?).map(JSONValue.string) ?? .null }
+                    // A column without a value leaves its member out (an optional field of the event).
+                    for (member, column) in deadline.data { if let value = row[column] as String? { data[member] = .string(value) } }
                     return OverdueEvent(deadline.event, subject: deadline.subjectPrefix + (row["id"] as String), data: .object(data))
                 }
                 counts[deadline.name] = .int(Int64(count))

@@ -33,6 +33,7 @@ public enum SuiteServices {
     public static let all: [Member] = [
         Member("bus", .infrastructure, publishes: false, "the event bus: an XSUB/XPUB proxy"),
         Member("enterprise", .program, "enterprise outreach and criminal-compliance leniency (检企亲清)"),
+        Member("lawyer", .program, "lawyer relations: practice rights, online file review, the task book, duty lawyers (检律同行)"),
         Member("children", .program, "the migrant children program (流动儿童 V计划)"),
         Member("petition", .program, "the 12309 window: guidelines, Q&A, petitions, judicial aid (12309 云窗口)"),
         Member("coordinator", .infrastructure, "routes cross-cutting events into commands on other services"),

@@ -41,13 +41,17 @@ public struct Indicator: Sendable {
     public let explanation: String
     public let kind: Kind
     public let cumulative: Bool
+    /// The target is a ceiling, not a floor: a count that should stay at or under it (overdue tasks
+    /// without follow-up: target 0).
+    public let ceiling: Bool
     public let reads: Set<String>
     public let facts: @Sendable (EventEnvelope) -> [Fact]
 
     public init(
-        _ id: String, program: String, title: String, explanation: String, kind: Kind, cumulative: Bool = false, reads: Set<String>,
-        facts: @escaping @Sendable (EventEnvelope) -> [Fact]
+        _ id: String, program: String, title: String, explanation: String, kind: Kind, cumulative: Bool = false, ceiling: Bool = false,
+        reads: Set<String>, facts: @escaping @Sendable (EventEnvelope) -> [Fact]
     ) {
+        self.ceiling = ceiling
         self.id = id
         self.program = program
         self.title = title

@@ -3,11 +3,16 @@ import BanshiKit
 /// The rules of `config/routes.toml`, validated as a whole: one bad rule refuses the file.
 public struct RouteBook: Sendable {
     public let file: String
+    /// The rules in force.
     public let rules: [RouteRule]
+    /// Rules whose target is a service of the suite that this configuration does not have: valid, but
+    /// set aside (and logged) until the service is configured and the rules reloaded.
+    public let dormant: [RouteRule]
 
-    public init(file: String, rules: [RouteRule]) {
+    public init(file: String, rules: [RouteRule], dormant: [RouteRule] = []) {
         self.file = file
         self.rules = rules
+        self.dormant = dormant
     }
 
     /// Reads and validates `file`. `services` are those a rule may target.
@@ -39,7 +44,7 @@ public struct RouteBook: Sendable {
                 throw RuleFileError(file: file, rule: name ?? "route[\(index)]", field: error.field, message: error.message)
             }
         }
-        return RouteBook(file: file, rules: rules)
+        return RouteBook(file: file, rules: rules.filter { services.contains($0.target) }, dormant: rules.filter { !services.contains($0.target) })
     }
 
     public func rule(_ id: String) -> RouteRule? { rules.first { $0.id == id } }

@@ -17,7 +17,7 @@ extension PetitionDeadlines {
             "result", table: "petition", due: "result_due", clock: .day,
             open: "result_replied_at IS NULL AND concluded_at IS NULL", memory: .flag("result_overdue_emitted"),
             event: "petition.result.overdue", subject: "petition/", data: eventData + [("due_on", "result_due")],
-            alsoOnAnnounce: { db, row in
+            alsoOnAnnounce: { db, row, _ in
                 let due = CalendarDate(row["result_due"] as String)!
                 try db.execute(
                     sql: "UPDATE petition SET follow_up_due = COALESCE(follow_up_due, ?) WHERE id = ?",

@@ -1,6 +1,7 @@
 import BanshiKit
 import Children
 import Enterprise
+import Lawyer
 import Petition
 
 /// Every program's indicators, as reporting measures them. Each program declares its indicators
@@ -9,6 +10,7 @@ public enum ProgramIndicators {
     /// Each program's event catalog with the indicators that read it.
     public static let programs: [(catalog: EventCatalog, indicators: [Indicator])] = [
         (EnterpriseEvents.catalog, EnterpriseIndicators.all),
+        (LawyerEvents.catalog, LawyerIndicators.all),
         (ChildrenEvents.catalog, ChildrenIndicators.all),
         (PetitionEvents.catalog, PetitionIndicators.all),
     ]

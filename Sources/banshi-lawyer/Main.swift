@@ -1,0 +1,11 @@
+import BanshiKit
+import Foundation
+import Lawyer
+
+/// `banshi-lawyer --config PATH`: lawyer relations (检律同行). Its section is `[services.lawyer]`.
+@main
+struct LawyerMain {
+    static func main() async {
+        exit(await ServiceRuntime.main(LawyerService.definition))
+    }
+}
