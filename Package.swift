@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "banshictl", targets: ["banshictl"]),
         .executable(name: "banshi-enterprise", targets: ["banshi-enterprise"]),
         .executable(name: "banshi-lawyer", targets: ["banshi-lawyer"]),
+        .executable(name: "banshi-public-interest", targets: ["banshi-public-interest"]),
         .executable(name: "banshi-children", targets: ["banshi-children"]),
         .executable(name: "banshi-petition", targets: ["banshi-petition"]),
         .executable(name: "banshi-coordinator", targets: ["banshi-coordinator"]),
@@ -81,6 +82,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "PublicInterest",
+            dependencies: ["BanshiKit", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "banshi-public-interest",
+            dependencies: ["PublicInterest", "BanshiKit"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Children",
             dependencies: [
                 "BanshiKit", "ZeroMQ", .product(name: "GRDB", package: "GRDB.swift"),
@@ -124,7 +135,7 @@ let package = Package(
         .target(
             name: "Reporting",
             dependencies: [
-                "BanshiKit", "Enterprise", "Lawyer", "Children", "Petition", .product(name: "GRDB", package: "GRDB.swift"),
+                "BanshiKit", "Enterprise", "Lawyer", "Children", "Petition", "PublicInterest", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -196,6 +207,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "PublicInterestTests",
+            dependencies: ["PublicInterest", "BanshiKit", "BanshiTesting"],
+            exclude: ["Snapshots"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "PetitionTests",
             dependencies: ["Petition", "BanshiKit", "BanshiTesting", .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["Snapshots"],
@@ -208,13 +225,13 @@ let package = Package(
         ),
         .testTarget(
             name: "ReportingTests",
-            dependencies: ["Reporting", "BanshiKit", "Enterprise", "Lawyer", "Children", "Petition"],
+            dependencies: ["Reporting", "BanshiKit", "Enterprise", "Lawyer", "Children", "Petition", "PublicInterest"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SystemTests",
             dependencies: [
-                "BanshiKit", "BanshiTesting", "ZeroMQ", "Enterprise", "Lawyer", "Children", "Petition", "Coordinator", "Reporting",
+                "BanshiKit", "BanshiTesting", "ZeroMQ", "Enterprise", "Lawyer", "Children", "PublicInterest", "Petition", "Coordinator", "Reporting",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings

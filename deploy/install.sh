@@ -98,6 +98,8 @@ place() {
 }
 place deploy/banshi.toml "$config/banshi.toml"
 for file in routes.toml targets.toml procuratorates.toml aid-wages.toml calendar.toml; do place "config/$file" "$config/$file"; done
+install -d -m 0755 "$config/standards"
+for file in config/standards/*.toml; do place "$file" "$config/standards/$(basename "$file")"; done
 install -d -m 0755 "$config/guidelines"
 for file in config/guidelines/*.md; do place "$file" "$config/guidelines/$(basename "$file")"; done
 install -m 0644 docs/*.md "$docs/"

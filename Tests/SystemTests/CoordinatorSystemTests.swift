@@ -169,7 +169,7 @@ struct CoordinatorSystemTests {
             suite.processes["coordinator"]?.signal(SIGHUP)
             let (_, caseID) = try await Self.referral(suite)
             try await waitFor { try await Self.aidBySource(suite)[caseID]?.count == 1 }
-            #expect(try await coordinator.ok("routes.list")["routes"]?.arrayValue?.count == 3, "rule 1 both ways and rule 2's way back")
+            #expect(try await coordinator.ok("routes.list")["routes"]?.arrayValue?.count == 4, "the rules whose targets this suite has")
 
             // With the file good again, SIGHUP reloads it, as `systemctl reload` would.
             try original.replacingOccurrences(of: "id = \"aid-decision-to-child-case\"", with: "id = \"aid-decision-back\"")
@@ -177,7 +177,7 @@ struct CoordinatorSystemTests {
             suite.processes["coordinator"]?.signal(SIGHUP)
             try await waitFor {
                 try await coordinator.ok("routes.list")["routes"]?.arrayValue?.compactMap { $0["id"]?.stringValue }
-                    == ["abuse-referral-opens-aid", "aid-decision-back", "duty-lawyer-to-child-case"]
+                    == ["abuse-referral-opens-aid", "aid-decision-back", "duty-lawyer-to-child-case", "unsafe-food-for-minors-opens-prevention"]
             }
             #expect(try await Self.log(suite, "coordinator").filter { $0["type"] == "coordinator.rules.reloaded" }.count == 1)
         }

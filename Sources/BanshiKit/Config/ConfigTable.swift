@@ -159,6 +159,21 @@ public struct ConfigTable: Sendable {
     }
 
     /// A list of strings, or `nil` when absent.
+    /// A list of numbers (integers or floats), or `nil` when the key is absent.
+    public func numberList(_ key: String) throws(ConfigError) -> [Double]? {
+        guard let value = values[key] else { return nil }
+        guard case .array(let items) = value else { throw error(key, "must be an array of numbers, not \(value.typeName)") }
+        var numbers: [Double] = []
+        for item in items {
+            switch item {
+            case .int(let number): numbers.append(Double(number))
+            case .double(let number): numbers.append(number)
+            default: throw error(key, "must hold numbers only, not a \(item.typeName)")
+            }
+        }
+        return numbers
+    }
+
     public func stringList(_ key: String) throws(ConfigError) -> [String]? {
         switch values[key] {
         case nil: return nil

@@ -36,6 +36,7 @@ public enum SuiteServices {
         Member("lawyer", .program, "lawyer relations: practice rights, online file review, the task book, duty lawyers (检律同行)"),
         Member("children", .program, "the migrant children program (流动儿童 V计划)"),
         Member("petition", .program, "the 12309 window: guidelines, Q&A, petitions, judicial aid (12309 云窗口)"),
+        Member("public-interest", .program, "ecology and food public-interest litigation: samples judged by the standards, leads, cases, evidence (公益诉讼)"),
         Member("coordinator", .infrastructure, "routes cross-cutting events into commands on other services"),
         Member("reporting", .infrastructure, publishes: false, "the event history, the programs' indicators, reports and metrics"),
     ]

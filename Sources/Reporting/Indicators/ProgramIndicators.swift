@@ -3,6 +3,7 @@ import Children
 import Enterprise
 import Lawyer
 import Petition
+import PublicInterest
 
 /// Every program's indicators, as reporting measures them. Each program declares its indicators
 /// beside its event catalog; this list is where reporting takes them in: one entry per program.
@@ -13,6 +14,7 @@ public enum ProgramIndicators {
         (LawyerEvents.catalog, LawyerIndicators.all),
         (ChildrenEvents.catalog, ChildrenIndicators.all),
         (PetitionEvents.catalog, PetitionIndicators.all),
+        (PublicInterestEvents.catalog, PublicInterestIndicators.all),
     ]
 
     public static let all: [Indicator] = programs.flatMap(\.indicators)

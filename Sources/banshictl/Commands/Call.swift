@@ -12,6 +12,7 @@ struct Call: ParsableCommand {
             command's own argument list (`help`): for a string argument it is the text as given \
             (--arg contact=13900000000 stays a string); otherwise a value that reads as JSON (a number, \
             true, false, null, an array or object) is that JSON, and anything else a string. \
+            `--arg key=@FILE` sends the file's text (a CSV of lab results to samples.import, say). \
             `banshictl call SERVICE help` lists a service's commands.
             Exit status: 0 on success, 1 when the service replied with an error, 2 on a usage error, \
             4 when the service did not answer.
@@ -52,6 +53,17 @@ struct Call: ParsableCommand {
         }
     }
 
+    /// The text of `path` for `--arg key=@path`, saying on stderr what is sent (the service answers once
+    /// the whole file is in, so that is the progress there is to show).
+    static func fileText(_ path: String, for key: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw ValidationError("--arg \(key)=@\(path): cannot read the file as UTF-8 text")
+        }
+        let lines = text.split(whereSeparator: \.isNewline).count
+        printError("banshictl: sending \((path as NSString).lastPathComponent) (\(lines) lines, \(data.count) bytes) as \(key)…")
+        return text
+    }
+
     /// The --arg values that read as JSON but belong to a text argument (string, date, time) of the
     /// command, put back as the text given; the service's `help` says which arguments are text.
     private func typed(_ arguments: [String: JSONValue], call: ServiceCall) throws -> [String: JSONValue] {
@@ -85,6 +97,10 @@ struct Call: ParsableCommand {
             }
             let key = String(pair[..<equals])
             let text = String(pair[pair.index(after: equals)...])
+            if text.hasPrefix("@") {
+                result[key] = .string(try Self.fileText(String(text.dropFirst()), for: key))
+                continue
+            }
             result[key] = (try? JSONValue.parse(Array(text.utf8))) ?? .string(text)
         }
         return result

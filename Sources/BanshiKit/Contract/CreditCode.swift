@@ -1,6 +1,5 @@
-import BanshiKit
-
-/// A unified social credit code (统一社会信用代码, GB 32100-2015): 18 characters from an alphabet of 31
+/// A unified social credit code (统一社会信用代码, GB 32100-2015), the identifier of an enterprise that
+/// crosses services (an operator of a food site, an enterprise in outreach): 18 characters from an alphabet of 31
 /// (the digits and the capitals but I, O, Z, S and V). The 18th is a check character: the first 17,
 /// weighted by 3^(i-1) mod 31 and summed, plus the check character's value is a multiple of 31.
 public struct CreditCode: Sendable, Hashable, CustomStringConvertible {
