@@ -168,6 +168,8 @@ struct PublicInterestSystemTests {
             let inspections = try await Self.logged(suite, "children", "children.inspection.recorded")
             #expect(inspections.count == 1 && inspections.first?["data"]?["origin_ref"] == lead && inspections.first?["data"]?["venue_type"] == "school-canteen")
             let opened = try #require(try await Self.logged(suite, "public-interest", "public-interest.lead.opened").first)
+            let exceeded = try #require(try await Self.logged(suite, "public-interest", "public-interest.sample.exceeded").first)
+            #expect(opened["correlationid"] == exceeded["correlationid"] && opened["causationid"] == exceeded["id"], "the lead belongs to the sample's flow")
             #expect(flags.first?["correlationid"] == opened["correlationid"] && inspections.first?["correlationid"] == opened["correlationid"], "one flow")
 
             // A failing water sample concerns neither rule; an operator the enterprise service does not know is a dead letter with the reason.

@@ -67,7 +67,7 @@ enum SampleCommands {
         ]
         data.merge(extra) { _, new in new }
         if let exceedance { data["exceedance"] = .double((exceedance * 1000).rounded() / 1000) }
-        try events.emit(passed ? "public-interest.sample.passed" : "public-interest.sample.exceeded", subject: "site/\(site.id)", data: .object(data))
+        let judged = try events.emit(passed ? "public-interest.sample.passed" : "public-interest.sample.exceeded", subject: "site/\(site.id)", data: .object(data))
         var reply = data
         reply["passed"] = .bool(passed)
         guard !passed else { return .object(reply) }
@@ -84,7 +84,8 @@ enum SampleCommands {
         ]
         if minors { leadData["venue_type"] = .string(site.schoolCanteen ? "school-canteen" : "shop") }
         if let code = site.creditCode { leadData["credit_code"] = .string(code) }
-        try events.emit("public-interest.lead.opened", subject: "lead/\(lead)", data: .object(leadData))
+        // The lead belongs to the failed sample's flow, and so does all that the rules route from it.
+        try events.emit("public-interest.lead.opened", subject: "lead/\(lead)", data: .object(leadData), correlationid: judged.correlationid, causationid: judged.id)
         reply["lead_id"] = .string(lead)
         reply["severity"] = .string(severity.rawValue)
         return .object(reply)
