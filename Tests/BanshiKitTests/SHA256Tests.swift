@@ -19,4 +19,18 @@ struct SHA256Tests {
         #expect(SHA256.hex([UInt8](repeating: UInt8(ascii: "a"), count: 56)) == "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a")
         #expect(SHA256.hex([UInt8](repeating: UInt8(ascii: "a"), count: 64)) == "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb")
     }
+
+    @Test("A digest taken a piece at a time, in pieces of any size across block edges, is the digest of the whole")
+    func pieces() {
+        let message = [UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)
+        for size in [1, 7, 63, 64, 65, 1000, 65_536, 999_999] {
+            var hasher = SHA256.Hasher()
+            var start = 0
+            while start < message.count {
+                hasher.update(Array(message[start..<min(start + size, message.count)]))
+                start += size
+            }
+            #expect(hasher.finalizeHex() == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0", "pieces of \(size)")
+        }
+    }
 }

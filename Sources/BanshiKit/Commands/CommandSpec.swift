@@ -35,6 +35,12 @@ public struct CommandSpec: Sendable {
     public enum Body: Sendable {
         case read(@Sendable (CommandContext) async throws -> JSONValue)
         case write(@Sendable (CommandContext, inout EventAppender) throws -> JSONValue)
+        /// A write with slow work that needs no transaction (hashing a large file): `prepare` runs
+        /// first, outside the write transaction, so that other commands are not held up; its result is
+        /// handed to `write`, which runs inside it. Only a caller allowed to run the command prepares.
+        case preparedWrite(
+            prepare: @Sendable (CommandContext) async throws -> JSONValue,
+            write: @Sendable (CommandContext, JSONValue, inout EventAppender) throws -> JSONValue)
     }
 
     public let name: String
@@ -59,6 +65,15 @@ public struct CommandSpec: Sendable {
         self.init(name, summary, arguments: arguments, body: .read(read))
     }
 
+    /// A state-changing command whose slow part (`prepare`) runs before, and outside, its transaction.
+    public init(
+        _ name: String, _ summary: String, arguments: [ArgumentSpec] = [],
+        prepare: @escaping @Sendable (CommandContext) async throws -> JSONValue,
+        write: @escaping @Sendable (CommandContext, JSONValue, inout EventAppender) throws -> JSONValue
+    ) {
+        self.init(name, summary, arguments: arguments, body: .preparedWrite(prepare: prepare, write: write))
+    }
+
     /// A state-changing command, run inside the service's write transaction.
     public init(
         _ name: String, _ summary: String, arguments: [ArgumentSpec] = [],
@@ -68,7 +83,12 @@ public struct CommandSpec: Sendable {
     }
 
     /// Whether the command changes state (and so is idempotent by request id and audited).
-    public var mutates: Bool { if case .write = body { true } else { false } }
+    public var mutates: Bool {
+        switch body {
+        case .read: false
+        case .write, .preparedWrite: true
+        }
+    }
 
     /// Whether the command returns personal data (a child's name, a petitioner's contact): then only
     /// `admin` keys may run it, not `operator` ones, though it changes nothing.
@@ -117,5 +137,26 @@ public struct CommandSpec: Sendable {
         ]
         if let listingMember { value["listing"] = .string(listingMember) }
         return .object(value)
+    }
+}
+
+extension CommandContext {
+    /// A day argument that says when something happened: today when absent, never in the future, not
+    /// before 2000 (a typo, not a record). The error names the argument and the bounds.
+    public func pastDay(_ name: String) throws(CommandError) -> CalendarDate {
+        try CalendarDate.past(arguments.optionalString(name), now: now, field: name)
+    }
+}
+
+extension CalendarDate {
+    /// The day in `text` (today when `nil`), checked to lie from 2000 to today, or `invalid_argument`
+    /// naming `field`.
+    public static func past(_ text: String?, now: Date, field: String) throws(CommandError) -> CalendarDate {
+        let today = CalendarDate(now)
+        guard let text else { return today }
+        guard let day = CalendarDate(text), day <= today, day.year >= 2000 else {
+            throw CommandError(.invalidArgument, "\(field) is a day from 2000-01-01 to today (\(today)), not '\(text)'", field: field)
+        }
+        return day
     }
 }

@@ -27,6 +27,10 @@ final class CommandDispatcher: Sendable {
         case read(CommandContext, @Sendable (CommandContext) async throws -> JSONValue, audited: Bool)
         /// `refusal`: the caller's role may not run it; it is refused, and audited, before anything else.
         case write(CommandContext, @Sendable (CommandContext, inout EventAppender) throws -> JSONValue, refusal: CommandError?)
+        /// A write whose `prepare` runs first, outside any transaction (the caller is allowed to run it).
+        case preparedWrite(
+            CommandContext, prepare: @Sendable (CommandContext) async throws -> JSONValue,
+            write: @Sendable (CommandContext, JSONValue, inout EventAppender) throws -> JSONValue)
     }
 
     /// A write waiting for its group's transaction.
@@ -104,6 +108,19 @@ final class CommandDispatcher: Sendable {
             case .read(let context, let body, let audited):
                 await commit(&writes, into: &outgoing)
                 outgoing.add(await runRead(context, body, audited: audited), to: request.route)
+            case .preparedWrite(let context, let prepare, let write):
+                await commit(&writes, into: &outgoing)
+                // The slow part runs before the group's transaction; a failure in it is still a write
+                // refused inside the transaction, so that the audit log records it.
+                let body: @Sendable (CommandContext, inout EventAppender) throws -> JSONValue
+                do {
+                    let prepared = try await prepare(context)
+                    body = { context, events in try write(context, prepared, &events) }
+                } catch {
+                    body = { _, _ in throw error }
+                }
+                writes.append(
+                    PendingWrite(route: request.route, context: context, body: body, refusal: nil, argsDigest: AuditLog.digest(context.request)))
             }
         }
         await commit(&writes, into: &outgoing)
@@ -164,6 +181,12 @@ final class CommandDispatcher: Sendable {
                 }
                 // A refused write still goes through the write path, so that the audit log records it.
                 return .write(context, body, refusal: allowed ? nil : refusal)
+            case .preparedWrite(let prepare, let write):
+                guard database != nil else {
+                    throw CommandError(.internal, "\(service) keeps no database, so it has no state-changing commands")
+                }
+                guard allowed else { return .write(context, { _, _ in throw refusal }, refusal: refusal) }
+                return .preparedWrite(context, prepare: prepare, write: write)
             }
         } catch {
             return .answered(CommandReply(id: request.id, outcome: .failure(replyError(error, request: request))))

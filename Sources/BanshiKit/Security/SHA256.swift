@@ -32,12 +32,20 @@ public enum SHA256 {
         /// Adds `bytes` to what is hashed.
         public mutating func update(_ bytes: [UInt8]) {
             length += UInt64(bytes.count)
-            pending += bytes
-            let whole = pending.count - pending.count % 64
-            guard whole > 0 else { return }
             var w = [UInt32](repeating: 0, count: 64)
-            for chunk in stride(from: 0, to: whole, by: 64) { compress(pending, at: chunk, into: &w) }
-            pending.removeFirst(whole)
+            var start = 0
+            if !pending.isEmpty {
+                // Complete the block left over from the last piece first.
+                let needed = min(64 - pending.count, bytes.count)
+                pending += bytes[0..<needed]
+                start = needed
+                guard pending.count == 64 else { return }
+                compress(pending, at: 0, into: &w)
+                pending.removeAll(keepingCapacity: true)
+            }
+            let whole = start + (bytes.count - start) / 64 * 64
+            for chunk in stride(from: start, to: whole, by: 64) { compress(bytes, at: chunk, into: &w) }
+            pending += bytes[whole...]
         }
 
         /// The digest of everything added.

@@ -18,7 +18,7 @@ enum ComplianceCommands {
         ]
     ) { context, events in
         let code = try Lookup.enterprise(events.db, context.arguments)
-        let day = try Lookup.pastDay(context, "proposed_on")
+        let day = try context.pastDay("proposed_on")
         let id = OpaqueID.make("CP")
         try events.db.execute(
             sql: "INSERT INTO compliance_program (id, enterprise_id, case_number, status, proposed_on) VALUES (?, ?, ?, 'proposed', ?)",
@@ -48,7 +48,7 @@ enum ComplianceCommands {
         "compliance.accept", "record that the enterprise accepted the program",
         arguments: [programArgument, ArgumentSpec("accepted_on", .date, "the day (default: today)")]
     ) { context, events in
-        let day = try Lookup.pastDay(context, "accepted_on")
+        let day = try context.pastDay("accepted_on")
         return try advance(
             &events, try context.arguments.string("program_id"), .accept, set: ["accepted_on": day.description], event: "enterprise.compliance.accepted")
     }
@@ -85,7 +85,7 @@ enum ComplianceCommands {
     ) { context, events in
         let arguments = context.arguments
         let passed = arguments.bool("passed", default: false)
-        let day = try Lookup.pastDay(context, "assessed_on")
+        let day = try context.pastDay("assessed_on")
         return try advance(
             &events, try arguments.string("program_id"), .assess, passed: passed,
             set: ["assessed_on": day.description, "assessment": try arguments.text("assessment")], event: "enterprise.compliance.assessed",
@@ -100,7 +100,7 @@ enum ComplianceCommands {
         ]
     ) { context, events in
         let decision: ComplianceDecision = try context.arguments.choice("decision")
-        let day = try Lookup.pastDay(context, "decided_on")
+        let day = try context.pastDay("decided_on")
         return try advance(
             &events, try context.arguments.string("program_id"), .decide, decision: decision,
             set: ["decision": decision.rawValue, "decided_on": day.description], event: "enterprise.compliance.decided",

@@ -61,7 +61,7 @@ enum EnterpriseCommands {
     ) { context, events in
         let arguments = context.arguments
         let code = try Lookup.enterprise(events.db, arguments)
-        let handled = try Lookup.pastDay(context, "handled_on")
+        let handled = try context.pastDay("handled_on")
         guard handled >= CalendarDate(year: 2016, month: 1, day: 1)! else {
             throw CommandError(.invalidArgument, "the programme covers cases handled since 2016, not \(handled)", field: "handled_on")
         }

@@ -14,15 +14,6 @@ enum Lookup {
         return code
     }
 
-    /// A day argument that defaults to today, and may not be in the future.
-    static func pastDay(_ context: CommandContext, _ name: String) throws(CommandError) -> CalendarDate {
-        let today = CalendarDate(context.now)
-        let day = context.arguments.optionalDate(name) ?? today
-        guard day <= today else { throw CommandError(.invalidArgument, "\(name) \(day) is in the future (today is \(today))", field: name) }
-        guard day.year >= 2000 else { throw CommandError(.invalidArgument, "\(name) \(day) is before 2000", field: name) }
-        return day
-    }
-
     /// The current status of compliance program `id`, with its enterprise.
     static func program(_ db: Database, _ id: String) throws -> (status: ComplianceProgram.Status, enterprise: String) {
         guard let row = try Row.fetchOne(db, sql: "SELECT status, enterprise_id FROM compliance_program WHERE id = ?", arguments: [id]),

@@ -22,7 +22,7 @@ enum OpinionCardCommands {
         ) { context, events in
             let arguments = context.arguments
             let code = try Lookup.enterprise(events.db, arguments)
-            let collected = try Lookup.pastDay(context, "collected_on")
+            let collected = try context.pastDay("collected_on")
             let due = collected.adding(days: settings.cardAnswerDays)
             let id = OpaqueID.make("OC")
             try events.db.execute(
@@ -53,7 +53,7 @@ enum OpinionCardCommands {
             events.db, sql: "SELECT enterprise_id, collected_on, answer_due, answered_on FROM opinion_card WHERE id = ?", arguments: [id])
         else { throw CommandError(.notFound, "no opinion card '\(id)'", field: "card_id") }
         guard (row[3] as String?) == nil else { throw CommandError(.conflict, "card \(id) was answered on \(row[3] as String)", field: "card_id") }
-        let answered = try Lookup.pastDay(context, "answered_on")
+        let answered = try context.pastDay("answered_on")
         let collected = CalendarDate(row[1] as String)!
         guard answered >= collected else {
             throw CommandError(.invalidArgument, "answered_on \(answered) is before the card was collected (\(collected))", field: "answered_on")

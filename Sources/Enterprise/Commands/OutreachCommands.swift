@@ -20,7 +20,7 @@ enum OutreachCommands {
     ) { context, events in
         let arguments = context.arguments
         let code = try Lookup.enterprise(events.db, arguments)
-        let day = try Lookup.pastDay(context, "visited_on")
+        let day = try context.pastDay("visited_on")
         let id = OpaqueID.make("VS")
         try events.db.execute(
             sql: """
@@ -48,7 +48,7 @@ enum OutreachCommands {
     ) { context, events in
         let arguments = context.arguments
         let code = try Lookup.enterprise(events.db, arguments)
-        let day = try Lookup.pastDay(context, "given_on")
+        let day = try context.pastDay("given_on")
         let id = OpaqueID.make("CS")
         try events.db.execute(
             sql: "INSERT INTO consultation (id, enterprise_id, kind, given_on, summary, recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -74,7 +74,7 @@ enum OutreachCommands {
     ) { context, events in
         let arguments = context.arguments
         let kind: OutreachKind = try arguments.choice("kind")
-        let day = try Lookup.pastDay(context, "held_on")
+        let day = try context.pastDay("held_on")
         let quantity = try arguments.int("quantity", default: 1, in: 1...10_000)
         if kind != .brochure, quantity != 1 {
             throw CommandError(.invalidArgument, "a \(kind.rawValue) is recorded once (quantity 1); quantities are for brochures", field: "quantity")

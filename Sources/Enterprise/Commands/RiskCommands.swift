@@ -23,7 +23,7 @@ enum RiskCommands {
         ) { context, events in
             let db = events.db
             let code = try Lookup.enterprise(db, context.arguments)
-            let performed = try Lookup.pastDay(context, "performed_on")
+            let performed = try context.pastDay("performed_on")
             let due = CalendarDate(try String.fetchOne(db, sql: "SELECT next_check_due FROM enterprise WHERE id = ?", arguments: [code.text])!)!
             let next = performed.adding(days: try interval(db, code.text, settings))
             let id = OpaqueID.make("HC")
@@ -53,7 +53,7 @@ enum RiskCommands {
     ) { context, events in
         let arguments = context.arguments
         let db = events.db
-        let day = try Lookup.pastDay(context, "issued_on")
+        let day = try context.pastDay("issued_on")
         let id: String
         let enterprise: String
         if let notice = arguments.optionalString("notice_id") {
@@ -94,7 +94,7 @@ enum RiskCommands {
         guard (row[1] as String) == "issued" else {
             throw CommandError(.conflict, "risk notice \(id) is \(row[1] as String); only an issued notice is answered", field: "notice_id")
         }
-        let day = try Lookup.pastDay(context, "responded_on")
+        let day = try context.pastDay("responded_on")
         try events.db.execute(
             sql: "UPDATE risk_notice SET status = 'responded', response = ?, responded_on = ? WHERE id = ?",
             arguments: [try context.arguments.text("response"), day.description, id])

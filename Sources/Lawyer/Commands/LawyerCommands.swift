@@ -58,7 +58,7 @@ enum LawyerCommands {
         ]
     ) { context, events in
         let firm = try Support.existing(events.db, "firm", context.arguments, field: "firm_id", what: "law firm")
-        let day = try Support.pastDay(context, "visited_on")
+        let day = try context.pastDay("visited_on")
         let id = OpaqueID.make("FV")
         try events.db.execute(
             sql: "INSERT INTO firm_visit (id, firm_id, visited_on, procuratorate, notes) VALUES (?, ?, ?, ?, ?)",
@@ -76,7 +76,7 @@ enum LawyerCommands {
         ]
     ) { context, events in
         let lawyer = try Support.existing(events.db, "lawyer", context.arguments, field: "lawyer_id", what: "lawyer")
-        let day = try Support.pastDay(context, "received_on")
+        let day = try context.pastDay("received_on")
         let id = OpaqueID.make("OP")
         let topic = try context.arguments.string("topic")
         try events.db.execute(
@@ -97,7 +97,7 @@ enum LawyerCommands {
         guard let topic = try String.fetchOne(events.db, sql: "SELECT topic FROM opinion WHERE id = ? AND response IS NULL", arguments: [id]) else {
             throw CommandError(.conflict, "opinion \(id) has its response already", field: "opinion_id")
         }
-        let day = try Support.pastDay(context, "responded_on")
+        let day = try context.pastDay("responded_on")
         try events.db.execute(
             sql: "UPDATE opinion SET response = ?, responded_by = ?, responded_on = ? WHERE id = ?",
             arguments: [try context.arguments.text("response"), try context.arguments.text("responded_by"), day.description, id])

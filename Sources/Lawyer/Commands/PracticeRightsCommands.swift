@@ -19,7 +19,7 @@ enum PracticeRightsCommands {
             ]
         ) { context, events in
             let lawyer = try Support.existing(events.db, "lawyer", context.arguments, field: "lawyer_id", what: "lawyer")
-            let day = try Support.pastDay(context, "received_on")
+            let day = try context.pastDay("received_on")
             let due = day.adding(days: settings.complaintHandlingDays)
             let id = OpaqueID.make("PC")
             let kind = try context.arguments.string("kind")
@@ -57,7 +57,7 @@ enum PracticeRightsCommands {
         guard (row[0] as String) == "assigned" else {
             throw CommandError(.conflict, "complaint \(id) is \(row[0] as String); it is handled once assigned", field: "complaint_id")
         }
-        let day = try Support.pastDay(context, "handled_on")
+        let day = try context.pastDay("handled_on")
         guard day >= CalendarDate(row[2] as String)! else { throw CommandError(.invalidArgument, "handled_on \(day) is before the complaint was received", field: "handled_on") }
         let onTime = day <= CalendarDate(row[1] as String)!
         try events.db.execute(
@@ -83,7 +83,7 @@ enum PracticeRightsCommands {
         ) { context, events in
             let arguments = context.arguments
             let lawyer = try Support.existing(events.db, "lawyer", arguments, field: "lawyer_id", what: "lawyer")
-            let day = try Support.pastDay(context, "requested_on")
+            let day = try context.pastDay("requested_on")
             let region = arguments.optionalString("partner_region")
             let partner = arguments.optionalString("partner_procuratorate")
             guard (region == nil) == (partner == nil) else {
@@ -130,7 +130,7 @@ enum PracticeRightsCommands {
         guard (row[0] as String) == "requested" else {
             throw CommandError(.conflict, "file review \(id) is \(row[0] as String) already", field: "review_id")
         }
-        let day = try Support.pastDay(context, "arranged_on")
+        let day = try context.pastDay("arranged_on")
         guard day >= CalendarDate(row[2] as String)! else { throw CommandError(.invalidArgument, "arranged_on \(day) is before the request", field: "arranged_on") }
         let onTime = day <= CalendarDate(row[1] as String)!
         try events.db.execute(sql: "UPDATE file_review SET status = 'arranged', arranged_on = ?, on_time = ? WHERE id = ?", arguments: [day.description, onTime, id])

@@ -13,15 +13,6 @@ enum Support {
         return id
     }
 
-    /// A day argument that defaults to today and may not be in the future or before 2000.
-    static func pastDay(_ context: CommandContext, _ name: String) throws(CommandError) -> CalendarDate {
-        let today = CalendarDate(context.now)
-        let day = context.arguments.optionalDate(name) ?? today
-        guard day <= today else { throw CommandError(.invalidArgument, "\(name) \(day) is in the future (today is \(today))", field: name) }
-        guard day.year >= 2000 else { throw CommandError(.invalidArgument, "\(name) \(day) is before 2000", field: name) }
-        return day
-    }
-
     /// A deadline argument: today or later, and within ten years.
     static func futureDay(_ context: CommandContext, _ name: String) throws(CommandError) -> CalendarDate {
         let today = CalendarDate(context.now)

@@ -73,7 +73,7 @@ enum TaskBookCommands {
             let resolutions = try (arguments.values["resolutions"]?.arrayValue ?? []).enumerated().map { index, value throws(CommandError) in
                 try TaskInput(value.objectValue ?? [:], context: context, field: "resolutions[\(index)]")
             }
-            let day = try Support.pastDay(context, "held_on")
+            let day = try context.pastDay("held_on")
             let id = OpaqueID.make("JM")
             try events.db.execute(
                 sql: "INSERT INTO meeting (id, held_on, parties, summary) VALUES (?, ?, ?, ?)",
@@ -132,7 +132,7 @@ enum TaskBookCommands {
         guard let row = try Row.fetchOne(events.db, sql: "SELECT task_id, due_on FROM milestone WHERE id = ? AND done_on IS NULL", arguments: [id]) else {
             throw CommandError(.conflict, "milestone \(id) is done already", field: "milestone_id")
         }
-        let day = try Support.pastDay(context, "done_on")
+        let day = try context.pastDay("done_on")
         try events.db.execute(sql: "UPDATE milestone SET done_on = ? WHERE id = ?", arguments: [day.description, id])
         let task: String = row[0]
         try events.emit(
@@ -149,7 +149,7 @@ enum TaskBookCommands {
         ]
     ) { context, events in
         let (task, _) = try openTask(events.db, context.arguments)
-        let day = try Support.pastDay(context, "noted_on")
+        let day = try context.pastDay("noted_on")
         try events.db.execute(sql: "INSERT INTO follow_up (task_id, note, noted_on) VALUES (?, ?, ?)", arguments: [task, try context.arguments.text("note"), day.description])
         try events.db.execute(sql: "UPDATE task SET last_follow_up = max(coalesce(last_follow_up, ''), ?) WHERE id = ?", arguments: [day.description, task])
         try events.emit("lawyer.task.followed-up", subject: "task/\(task)", data: ["task_id": .string(task), "noted_on": .string(day.description)])
@@ -164,7 +164,7 @@ enum TaskBookCommands {
             throw CommandError(.conflict, "task \(id) is \(current); it cannot become \(status.rawValue)", details: ["field": "task_id", "status": .string(current)])
         }
         let reason = status == .dropped ? try context.arguments.text("reason") : nil
-        let done = status == .done ? try Support.pastDay(context, "done_on").description : nil
+        let done = status == .done ? try context.pastDay("done_on").description : nil
         try events.db.execute(
             sql: "UPDATE task SET status = ?, drop_reason = coalesce(?, drop_reason), done_on = coalesce(?, done_on) WHERE id = ?",
             arguments: [status.rawValue, reason, done, id])

@@ -71,7 +71,7 @@ enum CaseCommands {
         ) { context, events in
             let id = try context.arguments.string("case_id")
             try require(try stage(events.db, id), .administrative, [.consultation], step: "a suggestion")
-            let issued = try SampleCommands.day(context.arguments.optionalString("issued_on"), now: context.now, field: "issued_on")
+            let issued = try context.pastDay("issued_on")
             let urgent = context.arguments.bool("urgent", default: false)
             let due = replyDue(issued: issued, urgent: urgent, months: settings.suggestionReplyMonths, urgentDays: settings.urgentReplyDays)
             try events.db.execute(
@@ -90,7 +90,7 @@ enum CaseCommands {
         let current = try stage(events.db, id)
         try require(current, .administrative, [.suggestion], step: "a reply")
         guard (current.row["replied_on"] as String?) == nil else { throw CommandError(.conflict, "the agency's reply is recorded already", field: "case_id") }
-        let day = try SampleCommands.day(context.arguments.optionalString("replied_on"), now: context.now, field: "replied_on")
+        let day = try context.pastDay("replied_on")
         let acted = context.arguments.bool("acted", default: false)
         let due = CalendarDate(current.row["suggestion_due"] as String)!
         try events.db.execute(sql: "UPDATE case_file SET replied_on = ?, agency_acted = ? WHERE id = ?", arguments: [day.description, acted, id])
@@ -127,7 +127,7 @@ enum CaseCommands {
             let current = try stage(events.db, id)
             try require(current, .civil, [.announcement], step: "an announcement")
             guard (current.row["announced_on"] as String?) == nil else { throw CommandError(.conflict, "the announcement has begun already", field: "case_id") }
-            let day = try SampleCommands.day(context.arguments.optionalString("announced_on"), now: context.now, field: "announced_on")
+            let day = try context.pastDay("announced_on")
             let ends = day.adding(days: settings.announcementDays - 1)
             try events.db.execute(sql: "UPDATE case_file SET announced_on = ?, announcement_ends = ? WHERE id = ?", arguments: [day.description, ends.description, id])
             try emit(&events, "public-interest.announcement.started", id, ["announced_on": .string(day.description), "ends_on": .string(ends.description)])

@@ -48,8 +48,13 @@ enum EvidenceCommands {
                 ArgumentSpec("file", .string, required: true, "its path inside the evidence store"),
                 ArgumentSpec("taken_at", .time, required: true, "when it was taken"), ArgumentSpec("place", .string, required: true, "where"),
                 ArgumentSpec("holder", .string, required: true, "who holds it now"),
-            ]
-        ) { context, events in
+            ],
+            // The file is hashed before the transaction, so that a large video holds up no other command.
+            prepare: { context in
+                let (hex, bytes) = try await onOwnThread { try digest(try file(try context.arguments.string("file"), in: settings.evidenceDirectory)) }
+                return ["sha256": .string(hex), "bytes": .int(bytes)]
+            }
+        ) { context, hashed, events in
             let arguments = context.arguments
             let lead = try arguments.string("lead_id")
             guard try Bool.fetchOne(events.db, sql: "SELECT 1 FROM lead WHERE id = ?", arguments: [lead]) == true else {
@@ -58,7 +63,8 @@ enum EvidenceCommands {
             let taken = try arguments.time("taken_at")
             guard taken <= context.now.addingTimeInterval(300) else { throw CommandError(.invalidArgument, "taken_at is in the future", field: "taken_at") }
             let relative = try arguments.string("file")
-            let (hex, bytes) = try digest(try file(relative, in: settings.evidenceDirectory))
+            let hex = hashed["sha256"]!.stringValue!
+            let bytes = hashed["bytes"]!.intValue!
             let id = OpaqueID.make("EV")
             let kind = try arguments.string("kind")
             try events.db.execute(
@@ -95,20 +101,26 @@ enum EvidenceCommands {
     static func verify(_ settings: PublicInterestSettings) -> CommandSpec {
         CommandSpec(
             "evidence.verify", "re-hash an evidence file and report whether it still matches what was registered, with its chain of custody",
-            arguments: [ArgumentSpec("evidence_id", .string, required: true, "the evidence")]
-        ) { context, events in
+            arguments: [ArgumentSpec("evidence_id", .string, required: true, "the evidence")],
+            // Hashed again before the transaction, like registering.
+            prepare: { context in
+                let id = try context.arguments.string("evidence_id")
+                guard let relative = try await context.read({ db in try String.fetchOne(db, sql: "SELECT file FROM evidence WHERE id = ?", arguments: [id]) }) else {
+                    throw CommandError(.notFound, "no evidence '\(id)'", field: "evidence_id")
+                }
+                do {
+                    return ["sha256": .string(try await onOwnThread { try digest(try file(relative, in: settings.evidenceDirectory)).hex })]
+                } catch {
+                    return ["problem": .string((error as? CommandError)?.message ?? "\(error)")]
+                }
+            }
+        ) { context, rehashed, events in
             let id = try context.arguments.string("evidence_id")
-            guard let row = try Row.fetchOne(events.db, sql: "SELECT file, sha256 FROM evidence WHERE id = ?", arguments: [id]) else {
+            guard let registered = try String.fetchOne(events.db, sql: "SELECT sha256 FROM evidence WHERE id = ?", arguments: [id]) else {
                 throw CommandError(.notFound, "no evidence '\(id)'", field: "evidence_id")
             }
-            let registered: String = row[1]
-            var found: String?
-            var problem: String?
-            do {
-                found = try digest(try file(row[0], in: settings.evidenceDirectory)).hex
-            } catch {
-                problem = (error as? CommandError)?.message ?? "\(error)"
-            }
+            let found = rehashed["sha256"]?.stringValue
+            let problem = rehashed["problem"]?.stringValue
             let matches = found == registered
             var data: [String: JSONValue] = ["evidence_id": .string(id), "matches": .bool(matches), "sha256": .string(registered)]
             try events.emit("public-interest.evidence.verified", subject: "evidence/\(id)", data: .object(data))

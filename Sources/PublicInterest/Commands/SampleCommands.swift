@@ -120,16 +120,6 @@ enum SampleCommands {
             exceedance: judged.exceedance, banned: judged.banned, standard: judged.version, extra: extra, importID: importID, now: now)
     }
 
-    /// A sampling day: not in the future, not before 2000.
-    static func day(_ text: String?, now: Date, field: String) throws(CommandError) -> CalendarDate {
-        let today = CalendarDate(now)
-        guard let text else { return today }
-        guard let day = CalendarDate(text), day <= today, day.year >= 2000 else {
-            throw CommandError(.invalidArgument, "\(field) is a day from 2000 to today (\(today)), not '\(text)'", field: field)
-        }
-        return day
-    }
-
     static func water(_ settings: PublicInterestSettings) -> CommandSpec {
         CommandSpec(
             "sample.water", "record a rapid water test (NH3-N, TP, COD in mg/L), judged by GB 3838 in force on the sampling day",
@@ -140,7 +130,7 @@ enum SampleCommands {
             ]
         ) { context, events in
             let values = try waterValues(context.arguments.values) { $0 }
-            let day = try day(context.arguments.optionalString("sampled_on"), now: context.now, field: "sampled_on")
+            let day = try context.pastDay("sampled_on")
             return try waterSample(&events, settings, siteID: try context.arguments.string("site_id"), day: day, values: values, importID: nil, now: context.now)
         }
     }
@@ -157,7 +147,7 @@ enum SampleCommands {
             ]
         ) { context, events in
             let arguments = context.arguments
-            let day = try day(arguments.optionalString("sampled_on"), now: context.now, field: "sampled_on")
+            let day = try context.pastDay("sampled_on")
             guard let value = arguments.optionalDouble("value") else { throw CommandError(.invalidArgument, "value is a number", field: "value") }
             return try foodSample(
                 &events, settings, siteID: try arguments.string("site_id"), day: day, item: try arguments.text("item"), category: try arguments.text("category"),
@@ -187,7 +177,7 @@ enum SampleCommands {
                 do {
                     guard cells.count == header.count else { throw CommandError(.invalidArgument, "has \(cells.count) columns, not \(header.count)") }
                     let row = Dictionary(uniqueKeysWithValues: zip(header, cells))
-                    let day = try day(row["sampled_on"]!.isEmpty ? nil : row["sampled_on"], now: context.now, field: "sampled_on")
+                    let day = try CalendarDate.past(row["sampled_on"]!.isEmpty ? nil : row["sampled_on"], now: context.now, field: "sampled_on")
                     let reply: JSONValue
                     switch row["kind"]! {
                     case "water":
