@@ -71,6 +71,7 @@ public enum PetitionEvents {
             subject: "aid/{aid_id}",
             fields: [
                 aidID, FieldSpec("decision", .string, choices: AidDecision.names, "approved or rejected"),
+                FieldSpec("decided_on", .date, "the day of the decision (China Standard Time): the year it counts for"),
                 FieldSpec("amount", .number, required: false, "the approved amount in yuan"),
                 FieldSpec("exceeds_cap", .boolean, "whether the amount exceeds 36 months' wage (minors only, with a reason)"),
                 origin, category, procuratorate, sourceService, sourceRef,

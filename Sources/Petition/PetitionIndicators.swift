@@ -22,7 +22,10 @@ public enum PetitionIndicators {
         ) { event in
             guard let id = event.text("procuratorate_id") else { return [] }
             if event.type == "petition.procuratorate.registered" { return [Fact(period: "*", entity: id, counted: true)] }
-            return event.text("decision") == "approved" ? [Fact(period: event.year, entity: id, met: true)] : []
+            guard event.text("decision") == "approved" else { return [] }
+            // The same year as aid.blank-spots counts (NoBlankSpots); events logged before decided_on fall back to their time.
+            let year = event.text("decided_on").flatMap(CalendarDate.init).map { String(NoBlankSpots.year(decidedOn: $0)) } ?? event.year
+            return [Fact(period: year, entity: id, met: true)]
         },
     ]
 }

@@ -76,6 +76,10 @@ struct LawyerSystemTests {
                 let milestone = try await run.ok("milestone.add", ["task_id": tasks[0], "title": "选址", "due_on": "2026-03-20", "now": "2026-03-01T02:00:00Z"])["milestone_id"]!
                 try await run.ok("milestone.done", ["milestone_id": milestone, "now": "2026-03-19T02:00:00Z"])
                 try await run.ok("milestone.add", ["task_id": tasks[1], "title": "测试", "due_on": "2026-03-15", "now": "2026-03-01T02:00:00Z"])
+                // A milestone due on 15 March: not overdue that day, overdue the next, once.
+                #expect(try await run.ok("deadlines.scan", ["now": "2026-03-15T08:00:00Z"])["emitted"]?["milestone"] == 0)
+                #expect(try await run.ok("deadlines.scan", ["now": "2026-03-16T00:00:00Z"])["emitted"]?["milestone"] == 1)
+                #expect(try await run.ok("deadlines.scan", ["now": "2026-03-17T00:00:00Z"])["emitted"]?["milestone"] == 0)
                 try await run.ok("task.start", ["task_id": tasks[0]])
                 try await run.ok("task.follow-up", ["task_id": tasks[0], "note": "已到现场督促", "now": "2026-03-25T02:00:00Z"])
                 try await run.ok("task.done", ["task_id": tasks[0], "now": "2026-04-20T02:00:00Z"])

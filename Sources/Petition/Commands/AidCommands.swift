@@ -142,6 +142,7 @@ enum AidCommands {
             data["origin"] = .string(row["origin"] as String)
             data["category"] = .string(category.rawValue)
             let at = Timestamp.format(context.now)
+            data["decided_on"] = .string(CalendarDate(context.now).description)
             switch decision {
             case .approved:
                 guard let amount = arguments.optionalDouble("amount") else {
@@ -260,9 +261,7 @@ enum AidCommands {
         arguments: [ArgumentSpec("year", .integer, "the calendar year (default: the year of now)")]
     ) { context in
         let year = try context.arguments.int("year", default: Int64(CalendarDate(context.now).year), in: 2000...2100)
-        // Decision times are stored in UTC; the year is counted in China Standard Time.
-        let from = Timestamp.format(CalendarDate(year: Int(year), month: 1, day: 1)!.start)
-        let to = Timestamp.format(CalendarDate(year: Int(year) + 1, month: 1, day: 1)!.start)
+        let (from, to) = NoBlankSpots.bounds(year: Int(year))
         return try await context.read { db in
             let rows = try Row.fetchAll(
                 db,
