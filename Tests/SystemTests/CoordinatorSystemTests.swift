@@ -244,7 +244,7 @@ struct CoordinatorSystemTests {
             command = "aid.open"
             [route.args]
             category = "minor"
-            source_service = "loop"
+            source_service = "public-interest"
             source_ref = "{data.aid_id}"
             beneficiary_ref = "{data.aid_id}"
             """

@@ -117,8 +117,9 @@ struct HardeningSystemTests {
             #expect(bidi?.code == .invalidArgument && bidi?.message.contains("U+202E") == true)
 
             let audit = try await loadgen.ok("audit.list", ["command": "backup"])["entries"]?.arrayValue ?? []
-            #expect(audit.map { $0["key"] } == ["admin", "admin", "admin", "admin", "operator"])
-            #expect(audit.map { $0["result"] } == ["invalid_argument", "invalid_argument", "invalid_argument", "ok", "unauthorized"])
+            // The NUL never reaches the command: every text argument is refused for it before anything runs.
+            #expect(audit.map { $0["key"] } == ["admin", "admin", "admin", "operator"])
+            #expect(audit.map { $0["result"] } == ["invalid_argument", "invalid_argument", "ok", "unauthorized"])
         }
     }
 
@@ -192,6 +193,50 @@ struct HardeningSystemTests {
             try await waitFor { (try await suite.call("loadgen", "status").get())["events_published"] == 4 }
             #expect(try await listener.receive(1, within: .milliseconds(500)).isEmpty)
             #expect(try await suite.call("bus", "status").get()["messages_forwarded"] == forwarded)
+        }
+    }
+
+    @Test("Control characters in text are refused naming the field (NUL no longer reads back truncated); references that travel into events are ids of a suite service; implausible dates are refused with the bound; databases are 0600 in 0700")
+    func inputAndFiles() async throws {
+        try await TestSuite.with(
+            services: ["children", "petition"], serviceKeys: ["children": "scan_interval_ms = 0", "petition": PetitionSystemTests.keys()], curve: true
+        ) { suite in
+            for service in ["bus", "children", "petition"] { try await suite.start(service) }
+            let children = Runner(suite)
+            let child: [String: JSONValue] = ["name": "刘某某", "birth_date": "2013-02-02", "household_province": "甘肃省", "migrant_status": "migrant"]
+            var nul = child
+            nul["name"] = "刘\u{0}某"
+            let refused = try await children.failure("child.register", nul)
+            #expect(refused?.code == .invalidArgument && refused?.details["field"] == "name" && refused?.message.contains("U+0000") == true)
+            var guardian = child
+            guardian["guardians"] = [["name": "父\u{1B}亲", "relation": "father"]]
+            #expect(try await children.failure("child.register", guardian)?.message.contains("guardians[0].name") == true)
+            #expect(try await Runner(suite, service: "petition").failure("guideline.search", ["query": "工\u{0}伤"])?.details["field"] == "query")
+            var ancient = child
+            ancient["birth_date"] = "1000-01-01"
+            let old = try await children.failure("child.register", ancient)
+            #expect(old?.details["field"] == "birth_date" && old?.message.contains("1900-01-01") == true)
+            let id = try await children.ok("child.register", child)["child_id"]!
+            #expect(try await children.ok("child.get", ["child_id": id])["name"] == "刘某某")
+
+            // A reference that would reach every subscriber: a name, a megabyte, a service that is no service.
+            let prevention: [String: JSONValue] = ["origin_service": "public-interest", "origin_ref": "LD-1", "venue_name": "某网吧", "venue_type": "internet-cafe", "finding": "minors-admitted"]
+            for (field, value) in [("origin_ref", JSONValue.string("刘某某")), ("origin_ref", .string(String(repeating: "A", count: 100_000))), ("origin_service", "nobody")] {
+                var args = prevention
+                args[field] = value
+                #expect(try await children.failure("prevention.open", args)?.details["field"] == .string(field), "\(field)")
+            }
+            try await children.ok("prevention.open", prevention)
+            let aid: [String: JSONValue] = ["category": "minor", "source_service": "children", "source_ref": "刘某某的案子", "beneficiary_ref": "CH-1"]
+            #expect(try await Runner(suite, service: "petition").failure("aid.open", aid)?.details["field"] == "source_ref")
+
+            // Files holding personal data: the state directory 0700, the database and its WAL files 0600.
+            let directory = suite.directory.file("var/children")
+            func mode(_ path: String) throws -> Int? { (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue }
+            #expect(try mode(directory) == 0o700)
+            for file in ["children.sqlite", "children.sqlite-wal", "children.sqlite-shm"] {
+                #expect(try mode("\(directory)/\(file)") == 0o600, "\(file)")
+            }
         }
     }
 

@@ -144,7 +144,7 @@ struct LawyerSystemTests {
             let lawyerRun = Runner(suite, service: "lawyer")
             let busy = try await Self.lawyer(lawyerRun, licence: "13205200810000001", capacity: 5)
             let free = try await Self.lawyer(lawyerRun, licence: "13205200810000002", capacity: 5)
-            try await lawyerRun.ok("duty-lawyer.assign", ["source_service": "other", "source_ref": "X-1"])  // one open assignment each way round
+            try await lawyerRun.ok("duty-lawyer.assign", ["source_service": "public-interest", "source_ref": "X-1"])  // one open assignment each way round
             let first = try await lawyerRun.ok("assignment.list")["assignments"]!.arrayValue!.first!["lawyer_id"]!
             let idle = first == busy ? free : busy
             let (caseID, requestID) = try await Self.legalAidRequest(suite)

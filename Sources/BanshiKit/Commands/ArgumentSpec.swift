@@ -41,8 +41,35 @@ public struct ArgumentSpec: Sendable {
         (-2_208_988_800.0...7_258_118_400.0).contains(time.timeIntervalSince1970)
     }
 
+    /// Days from 1900 to 2200, for the same reasons as times.
+    static func plausible(_ day: CalendarDate) -> Bool { (1900...2200).contains(day.year) }
+
+    /// The first control character in any text of `value` (at any depth), with where it stands: NUL cuts
+    /// a C string short, and none of them belongs in a name, a path or an id. Newlines and tabs are free
+    /// text's own.
+    static func controlCharacter(in value: JSONValue, at path: String) -> (path: String, scalar: Unicode.Scalar)? {
+        switch value {
+        case .string(let text):
+            return text.unicodeScalars.first { ($0.value < 0x20 && $0 != "\n" && $0 != "\t" && $0 != "\r") || $0.value == 0x7F }.map { (path, $0) }
+        case .array(let items):
+            for (index, item) in items.enumerated() { if let found = controlCharacter(in: item, at: "\(path)[\(index)]") { return found } }
+            return nil
+        case .object(let members):
+            for key in members.keys.sorted() { if let found = controlCharacter(in: members[key]!, at: "\(path).\(key)") { return found } }
+            return nil
+        default:
+            return nil
+        }
+    }
+
     /// Checks `value` against this argument's kind.
     func check(_ value: JSONValue) throws(CommandError) {
+        if let (path, scalar) = Self.controlCharacter(in: value, at: name) {
+            throw CommandError(
+                .invalidArgument,
+                "\(path) holds a control character (U+\(String(format: "%04X", scalar.value))); text may hold line breaks and tabs, nothing else below U+0020",
+                field: name)
+        }
         let fits: Bool
         switch kind {
         case .string: fits = value.stringValue != nil
@@ -52,13 +79,13 @@ public struct ArgumentSpec: Sendable {
         case .object: fits = value.objectValue != nil
         case .array: fits = value.arrayValue != nil
         case .time: fits = value.stringValue.flatMap(Timestamp.parse).map(Self.plausible) ?? false
-        case .date: fits = value.stringValue.flatMap(CalendarDate.init) != nil
+        case .date: fits = value.stringValue.flatMap(CalendarDate.init).map(Self.plausible) ?? false
         }
         guard fits else {
             let expected =
                 switch kind {
                 case .time: "an RFC 3339 time from 1900 to 2200"
-                case .date: "a date YYYY-MM-DD"
+                case .date: "a date YYYY-MM-DD from 1900-01-01 to 2200-12-31"
                 default: "of type \(kind.rawValue)"
                 }
             let shown = value.stringValue.map { "'\($0)'" } ?? value.typeName

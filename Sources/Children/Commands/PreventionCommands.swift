@@ -68,6 +68,7 @@ enum PreventionCommands {
     ) { context, events in
         let arguments = context.arguments
         let origin = (service: try arguments.text("origin_service"), ref: try arguments.text("origin_ref"))
+        try ServiceReference.check(service: origin.service, reference: origin.ref, own: "children", serviceField: "origin_service", referenceField: "origin_ref")
         if let existing = try String.fetchOne(
             events.db, sql: "SELECT id FROM inspection WHERE origin_service = ? AND origin_ref = ?", arguments: [origin.service, origin.ref])
         {

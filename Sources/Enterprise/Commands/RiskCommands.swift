@@ -120,13 +120,8 @@ enum RiskCommands {
             let db = events.db
             let code = try Lookup.enterprise(db, arguments, field: "credit_code")
             let source = try arguments.text("source_service")
-            guard Topic.isValidPart(source), source != "enterprise", source.count <= 40 else {
-                throw CommandError(.invalidArgument, "source_service is another service's name, not '\(source)'", field: "source_service")
-            }
             let reference = try arguments.text("source_ref")
-            guard reference.count <= 64, reference.unicodeScalars.allSatisfy({ $0.isASCII && $0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_./:".unicodeScalars.contains($0) }) else {
-                throw CommandError(.invalidArgument, "source_ref is an id of the source service (letters, digits, - _ . / :, at most 64), not free text", field: "source_ref")
-            }
+            try ServiceReference.check(service: source, reference: reference, own: "enterprise", serviceField: "source_service", referenceField: "source_ref")
             if let existing = try String.fetchOne(db, sql: "SELECT id FROM risk_flag WHERE source_service = ? AND source_ref = ?", arguments: [source, reference]) {
                 throw CommandError(.conflict, "\(source) \(reference) already raised flag \(existing)", field: "source_ref")
             }

@@ -18,14 +18,10 @@ enum DutyLawyerCommands {
     ) { context, events in
         let arguments = context.arguments
         let source = try arguments.text("source_service")
-        guard Topic.isValidPart(source), source != "lawyer", source.count <= 40 else {
-            throw CommandError(.invalidArgument, "source_service is another service's name, not '\(source)'", field: "source_service")
-        }
         let reference = try arguments.text("source_ref")
-        for (field, value) in [("source_ref", reference), ("case_ref", arguments.optionalString("case_ref") ?? "")] {
-            guard value.count <= 64, value.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0) || "-_./:".unicodeScalars.contains($0) }) else {
-                throw CommandError(.invalidArgument, "\(field) is an id of the source service (letters, digits, - _ . / :, at most 64)", field: field)
-            }
+        try ServiceReference.check(service: source, reference: reference, own: "lawyer", serviceField: "source_service", referenceField: "source_ref")
+        if let caseRef = arguments.optionalString("case_ref"), !ServiceReference.isID(caseRef) {
+            throw CommandError(.invalidArgument, "case_ref is an id of \(source), not free text", field: "case_ref")
         }
         if let existing = try Row.fetchOne(events.db, sql: "SELECT id, lawyer_id FROM duty_assignment WHERE source_service = ? AND source_ref = ?", arguments: [source, reference]) {
             throw CommandError(

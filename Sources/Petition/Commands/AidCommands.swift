@@ -92,6 +92,12 @@ enum AidCommands {
             guard name != nil || beneficiary != nil else {
                 throw CommandError(.invalidArgument, "name the beneficiary: beneficiary_ref or beneficiary_name", field: "beneficiary_ref")
             }
+            if let service, let ref {
+                try ServiceReference.check(service: service, reference: ref, own: "petition", serviceField: "source_service", referenceField: "source_ref")
+            }
+            if let beneficiary, !ServiceReference.isID(beneficiary) {
+                throw CommandError(.invalidArgument, "beneficiary_ref is the other service's opaque id of the person, not a name", field: "beneficiary_ref")
+            }
             let source = service.map { (service: $0, ref: ref!) }
             return try open(
                 origin: .exOfficio, category: try arguments.choice("category"),
