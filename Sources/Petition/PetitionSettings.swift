@@ -1,4 +1,5 @@
 import BanshiKit
+import Foundation
 
 /// The petition service's own keys in `[services.petition]`.
 public struct PetitionSettings: Sendable {
@@ -23,6 +24,10 @@ public struct PetitionSettings: Sendable {
         ])
         scanInterval = try ProgramSection.scanInterval(table)
         guidelinesDirectory = try table.string("guidelines_dir", default: "config/guidelines")
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: guidelinesDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw table.error("guidelines_dir", "'\(guidelinesDirectory)' is not a directory of guidelines")
+        }
         procuratoratesFile = try table.string("procuratorates_file", default: "config/procuratorates.toml")
         let wages = try table.string("aid_wages_file", default: "config/aid-wages.toml")
         do {

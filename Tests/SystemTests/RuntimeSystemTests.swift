@@ -27,15 +27,39 @@ struct RuntimeSystemTests {
         #expect(usage.stderr.contains("usage: banshi-bus"))
     }
 
-    @Test("A control endpoint already in use fails start-up with a clear log line and a non-zero exit")
+    @Test("An endpoint already in use, an unwritable data directory and a missing guidelines directory stop start-up with exit 78, naming the key")
     func endpointInUse() async throws {
-        try await TestSuite.with { suite in
+        try await TestSuite.with(services: ["loadgen", "petition"], serviceKeys: ["petition": PetitionSystemTests.keys().replacingOccurrences(of: "\(TestRepository.path)/config/guidelines", with: "/nonexistent")]) { suite in
             try await suite.start("bus")
             let second = try suite.launch("banshi-bus", [])
-            let status = await second.waitForExit(within: .seconds(10))
-            #expect(status == 1)
-            #expect(second.log.contains("Address already in use"))
+            #expect(await second.waitForExit(within: .seconds(10)) == 78, "systemd does not restart exit 78")
+            #expect(second.log.contains("Address already in use") && second.log.contains("bus.publish"))
+            try await suite.start("loadgen")
+            let twin = try suite.launch("banshi-loadgen", [])
+            #expect(await twin.waitForExit(within: .seconds(10)) == 78)
+            #expect(twin.log.contains("services.loadgen.control"))
+            let petition = try suite.launch("banshi-petition", [])
+            #expect(await petition.waitForExit(within: .seconds(10)) == 78)
+            #expect(petition.log.contains("services.petition.guidelines_dir"))
         }
+        // A data directory under a file cannot be made.
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try "x".write(toFile: directory.file("file"), atomically: true, encoding: .utf8)
+        let path = directory.file("banshi.toml")
+        try """
+            [suite]
+            data_dir = "\(directory.file("file"))/var"
+            [bus]
+            publish = "\(FreePort.endpoint())"
+            subscribe = "\(FreePort.endpoint())"
+            control = "\(FreePort.endpoint())"
+            [services.loadgen]
+            control = "\(FreePort.endpoint())"
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try await TestSuite.run("banshi-loadgen", ["--config", path])
+        #expect(result.status == 78)
+        #expect(result.stderr.contains("suite.data_dir"), "\(result.stderr)")
     }
 
     @Test("Under systemd: READY=1 after start, WATCHDOG=1 at the WATCHDOG_USEC interval, STOPPING=1 on SIGTERM")

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Logging
 import ServiceLifecycle
 import ZeroMQ
@@ -80,7 +81,20 @@ public enum ServiceRuntime {
         if definition.usesDatabase {
             let path = (config.stateDirectory(of: definition.name) as NSString)
                 .appendingPathComponent("\(definition.name).sqlite")
-            database = try ServiceDatabase(path: path, migrations: definition.migrations)
+            let directory = config.stateDirectory(of: definition.name)
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw ConfigError(key: "suite.data_dir", "cannot create the state directory \(directory): \(error.localizedDescription)", file: config.file)
+            }
+            guard FileManager.default.isWritableFile(atPath: directory) else {
+                throw ConfigError(key: "suite.data_dir", "the state directory \(directory) is not writable by this user", file: config.file)
+            }
+            do {
+                database = try ServiceDatabase(path: path, migrations: definition.migrations)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_CANTOPEN || error.resultCode == .SQLITE_READONLY || error.resultCode == .SQLITE_PERM {
+                throw ConfigError(key: "suite.data_dir", "cannot open \(path): \(error.message ?? "\(error)")", file: config.file)
+            }
             logger.info("database open", metadata: ["path": "\(path)"])
         } else {
             database = nil
@@ -99,8 +113,15 @@ public enum ServiceRuntime {
             keys: keys?.store)
         let parts = try definition.makeParts(environment)
 
-        try await parts.startup()
-        try await loop.start()
+        do {
+            try await parts.startup()
+            try await loop.start()
+        } catch let error as ZeroMQError where [EADDRINUSE, EADDRNOTAVAIL, ENODEV, EINVAL].contains(error.errno) {
+            // An endpoint this process cannot bind is the configuration's to fix, not a crash to retry.
+            let key = error.operation.contains(control) ? (settings.map { "services.\($0.name).control" } ?? "bus.control")
+                : error.operation.contains(config.bus.publish) ? "bus.publish" : error.operation.contains(config.bus.subscribe) ? "bus.subscribe" : "endpoints"
+            throw ConfigError(key: key, "cannot bind: \(error)", file: config.file)
+        }
         let facts = BuiltinCommands.ProcessFacts(
             service: definition.name, control: control, startedAt: Date(), startedInstant: .now)
         let dispatcherBox = DispatcherBox()
