@@ -10,7 +10,8 @@ struct ChildrenSettingsTests {
         let config = try SuiteConfig.load(file: "config/banshi.toml")
         let settings = try ChildrenSettings(try config.service("children").table)
         #expect(settings.interventionDueHours == 24)
-        #expect(settings.remedyFollowUpDays == 60)
+        #expect(settings.remedyFollowUpMonths == 2 && settings.remedyUrgentDays == 15)
+        #expect(settings.superviseOrdersSince.description == "2021-06-01")
         #expect(settings.scanInterval == .seconds(60))
     }
 

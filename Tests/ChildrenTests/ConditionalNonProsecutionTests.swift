@@ -69,4 +69,21 @@ struct ConditionalNonProsecutionTests {
             try ConditionalNonProsecution.check(facts(), probationMonths: 6, policeHeard: true, victimHeard: false, objection: .none)
         } == .conflict)
     }
+
+    @Test("A refusal names every unmet condition at once: age, chapter, sentence, repentance, and both hearings")
+    func allReasons() {
+        do {
+            try ConditionalNonProsecution.check(
+                facts(offence: "2027-01-01", chapter: 3, sentence: 36, repentance: false), probationMonths: 6, policeHeard: false, victimHeard: false,
+                objection: .none)
+            Issue.record("the decision was allowed")
+        } catch {
+            let reasons = error.details["reasons"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            #expect(reasons.count == 6, "\(reasons)")
+            #expect(reasons.contains { $0.contains("18 or older") } && reasons.contains { $0.contains("chapter 3") })
+            #expect(reasons.contains { $0.contains("36 months") } && reasons.contains { $0.contains("repentance") })
+            #expect(reasons.contains { $0.hasPrefix("the police") } && reasons.contains { $0.hasPrefix("the victim") })
+            #expect(error.details["not_heard"] == ["the police", "the victim"])
+        }
+    }
 }

@@ -126,12 +126,13 @@ struct JudgementTests {
     @Test("A suggestion's reply is due two calendar months on (the month's end when the day does not exist), 15 days when urgent; an announcement is 30 days")
     func clocks() {
         func due(_ day: String, urgent: Bool = false) -> String {
-            CaseCommands.replyDue(issued: CalendarDate(day)!, urgent: urgent, months: 2, urgentDays: 15).description
+            SuggestionDeadline.due(issuedOn: CalendarDate(day)!, urgent: urgent, months: 2, urgentDays: 15).description
         }
         #expect(due("2027-03-01") == "2027-05-01")
         #expect(due("2026-12-31") == "2027-02-28")
         #expect(due("2027-01-31") == "2027-03-31")
         #expect(due("2027-12-31") == "2028-02-29")
+        #expect(due("2028-02-29") == "2028-04-29")
         #expect(due("2027-03-01", urgent: true) == "2027-03-16")
     }
 

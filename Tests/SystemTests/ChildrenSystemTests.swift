@@ -328,3 +328,26 @@ struct ChildrenSystemTests {
         }
     }
 }
+
+extension ChildrenSystemTests {
+    @Test("A remedy is late from the day after two calendar months (31 December → end of February), 15 days when urgent; a supervise-guardianship order dated 2021-05-31 is refused, 2021-06-01 issued")
+    func calendarRules() async throws {
+        try await Self.withChildren { suite in
+            let run = Runner(suite)
+            let inspection = try await run.ok(
+                "inspection.record", ["venue_name": "某网吧", "venue_type": "internet-cafe", "findings": ["minors-admitted"], "now": "2026-12-31T02:00:00Z"])
+            let finding = try #require(inspection["finding_ids"]?.arrayValue?.first)
+            // Issued on 31 December 2026 (Beijing): due 28 February 2027, late from 1 March 00:00 Beijing (28 February 16:00 UTC).
+            let remedy = try await run.ok("remedy.issue", ["finding_id": finding, "kind": "procuratorial-suggestion", "now": "2026-12-31T02:00:00Z"])
+            #expect(remedy["follow_up_due"] == "2027-02-28T16:00:00.000Z")
+            let urgent = try await run.ok("remedy.issue", ["finding_id": finding, "kind": "procuratorial-suggestion", "urgent": true, "now": "2027-03-01T02:00:00Z"])
+            #expect(urgent["follow_up_due"] == "2027-03-16T16:00:00.000Z")
+
+            let child = try await run.ok("child.register", ["name": "某", "birth_date": "2012-01-01", "household_province": "安徽省", "migrant_status": "migrant"])["child_id"]!
+            let early = try await run.failure("guardianship.issue", ["child_id": child, "kind": "supervise-order", "note": "督促监护", "issued_on": "2021-05-31"])
+            #expect(early?.details["field"] == "issued_on" && early?.message.contains("2021-06-01") == true)
+            try await run.ok("guardianship.issue", ["child_id": child, "kind": "supervise-order", "note": "督促监护", "issued_on": "2021-06-01"])
+            try await run.ok("guardianship.issue", ["child_id": child, "kind": "family-guidance", "note": "家庭教育指导", "issued_on": "2021-05-31"])
+        }
+    }
+}

@@ -15,11 +15,19 @@ enum GuardianshipCommands {
                 ArgumentSpec("kind", .string, required: true, choices: GuardianshipMeasure.names, "the measure"),
                 ArgumentSpec("note", .string, required: true, "what was ordered or advised, and to whom"),
                 ArgumentSpec("follow_up_due", .time, "when the follow-up falls due (orders default to now + supervise_order_follow_up_days)"),
+                ArgumentSpec("issued_on", .date, "the day the measure was issued (default: today); a supervise-guardianship order not before supervise_orders_since"),
             ]
         ) { context, events in
             let arguments = context.arguments
             let child = try Lookup.child(events.db, try arguments.string("child_id"))
             let kind: GuardianshipMeasure = try arguments.choice("kind")
+            let issuedOn = try context.pastDay("issued_on")
+            if kind == .superviseOrder, issuedOn < settings.superviseOrdersSince {
+                throw CommandError(
+                    .invalidArgument,
+                    "supervise-guardianship orders (督促监护令) exist from \(settings.superviseOrdersSince), when they began nationwide; an order dated \(issuedOn) cannot be issued",
+                    field: "issued_on")
+            }
             var due = arguments.optionalTime("follow_up_due")
             if kind == .superviseOrder, due == nil {
                 due = context.now.addingTimeInterval(TimeInterval(settings.superviseOrderFollowUpDays) * 86_400)

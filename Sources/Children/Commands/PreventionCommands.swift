@@ -86,13 +86,19 @@ enum PreventionCommands {
             arguments: [
                 ArgumentSpec("finding_id", .string, required: true, "the finding"),
                 ArgumentSpec("kind", .string, required: true, choices: RemedyKind.names, "the remedy"),
-                ArgumentSpec("follow_up_due", .time, "when the follow-up falls due (default: now + remedy_follow_up_days)"),
+                ArgumentSpec("follow_up_due", .time, "when the follow-up falls due (default: the day after the reply period)"),
+                ArgumentSpec("urgent", .boolean, "an urgent suggestion: 15 days instead of two months"),
             ]
         ) { context, events in
             let finding = try events.db.record("finding", id: try context.arguments.string("finding_id"), what: "finding", field: "finding_id")
             let kind: RemedyKind = try context.arguments.choice("kind")
+            // Late from the start of the day after the reply period: remedy_follow_up_months calendar months
+            // (remedy_urgent_days when urgent) from the day of issue.
             let due = context.arguments.optionalTime("follow_up_due")
-                ?? context.now.addingTimeInterval(TimeInterval(settings.remedyFollowUpDays) * 86_400)
+                ?? SuggestionDeadline.due(
+                    issuedOn: CalendarDate(context.now), urgent: context.arguments.bool("urgent", default: false),
+                    months: settings.remedyFollowUpMonths, urgentDays: settings.remedyUrgentDays
+                ).adding(days: 1).start
             guard due > context.now else {
                 throw CommandError(.invalidArgument, "the follow-up must fall due after now", field: "follow_up_due")
             }

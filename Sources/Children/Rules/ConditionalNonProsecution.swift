@@ -64,22 +64,18 @@ public enum ConditionalNonProsecution {
                 .invalidArgument, "the probation period must be 6 to 12 months (CPL art. 283), not \(months)",
                 field: "probation_months")
         }
-        let unmet = unmetConditions(facts)
-        guard unmet.isEmpty else {
-            throw CommandError(
-                .conflict, "conditional non-prosecution is not available: " + unmet.joined(separator: "; "),
-                details: ["reasons": .array(unmet.map { .string($0) })])
+        // Every unmet condition and every missing hearing, all at once: the prosecutor fixes them together.
+        let missing = [policeHeard ? nil : "the police", victimHeard ? nil : "the victim"].compactMap { $0 }
+        let reasons = unmetConditions(facts) + missing.map { "\($0) have not been heard (CPL art. 282)" }
+        guard reasons.isEmpty else {
+            var details: [String: JSONValue] = ["reasons": .array(reasons.map { .string($0) })]
+            if !missing.isEmpty { details["not_heard"] = .array(missing.map { .string($0) }) }
+            throw CommandError(.conflict, "conditional non-prosecution is not available: " + reasons.joined(separator: "; "), details: details)
         }
         guard objection == .none else {
             throw CommandError(
                 .conflict, "the \(objection.rawValue) objects to conditional non-prosecution, so the case must be prosecuted (CPL art. 282)",
                 details: ["objection": .string(objection.rawValue)])
-        }
-        guard policeHeard, victimHeard else {
-            let missing = [policeHeard ? nil : "the police", victimHeard ? nil : "the victim"].compactMap { $0 }
-            throw CommandError(
-                .conflict, "hear \(missing.joined(separator: " and ")) before deciding (CPL art. 282)",
-                details: ["not_heard": .array(missing.map { .string($0) })])
         }
     }
 

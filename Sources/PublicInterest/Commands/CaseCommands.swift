@@ -58,12 +58,6 @@ enum CaseCommands {
         return ["case_id": .string(id), "stage": .string(kind == .administrative ? "consultation" : "announcement")]
     }
 
-    /// The day an agency's reply to a suggestion issued on `issued` is due: `months` calendar months on
-    /// (the month's end when the day does not exist), or `urgentDays` days when urgent.
-    static func replyDue(issued: CalendarDate, urgent: Bool, months: Int, urgentDays: Int) -> CalendarDate {
-        urgent ? issued.adding(days: urgentDays) : issued.adding(months: months)
-    }
-
     static func suggest(_ settings: PublicInterestSettings) -> CommandSpec {
         CommandSpec(
             "case.suggest", "issue the pre-litigation procuratorial suggestion after consultation; the agency's reply is due in \(settings.suggestionReplyMonths) months (\(settings.urgentReplyDays) days when urgent)",
@@ -73,7 +67,7 @@ enum CaseCommands {
             try require(try stage(events.db, id), .administrative, [.consultation], step: "a suggestion")
             let issued = try context.pastDay("issued_on")
             let urgent = context.arguments.bool("urgent", default: false)
-            let due = replyDue(issued: issued, urgent: urgent, months: settings.suggestionReplyMonths, urgentDays: settings.urgentReplyDays)
+            let due = SuggestionDeadline.due(issuedOn: issued, urgent: urgent, months: settings.suggestionReplyMonths, urgentDays: settings.urgentReplyDays)
             try events.db.execute(
                 sql: "UPDATE case_file SET stage = 'suggestion', suggestion_issued_on = ?, urgent = ?, suggestion_due = ? WHERE id = ?",
                 arguments: [issued.description, urgent, due.description, id])
