@@ -22,7 +22,7 @@ public final class TestSuite: @unchecked Sendable {
     /// `bus` and `serviceKeys[name]` are extra lines for the `[bus]` and `[services.<name>]` sections.
     public init(
         services: [String] = ["loadgen"], runtime: String = "", bus: String = "", serviceKeys: [String: String] = [:],
-        extra: String = "", curve: Bool = false
+        extra: String = "", curve: Bool = false, allowNow: Bool = true
     ) throws {
         directory = try TemporaryDirectory()
         context = try Context()
@@ -42,6 +42,7 @@ public final class TestSuite: @unchecked Sendable {
 
             [runtime]
             request_timeout_ms = 5000
+            allow_now = \(allowNow)
             \(runtime)
 
             """
@@ -80,9 +81,9 @@ public final class TestSuite: @unchecked Sendable {
     /// Runs `body` with a fresh suite, and stops everything it started afterwards, even on failure.
     public static func with(
         services: [String] = ["loadgen"], runtime: String = "", bus: String = "", serviceKeys: [String: String] = [:],
-        extra: String = "", curve: Bool = false, _ body: (TestSuite) async throws -> Void
+        extra: String = "", curve: Bool = false, allowNow: Bool = true, _ body: (TestSuite) async throws -> Void
     ) async throws {
-        let suite = try TestSuite(services: services, runtime: runtime, bus: bus, serviceKeys: serviceKeys, extra: extra, curve: curve)
+        let suite = try TestSuite(services: services, runtime: runtime, bus: bus, serviceKeys: serviceKeys, extra: extra, curve: curve, allowNow: allowNow)
         do {
             try await body(suite)
         } catch {

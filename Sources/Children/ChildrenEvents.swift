@@ -44,6 +44,7 @@ public enum ChildrenEvents {
                 caseID, childID, FieldSpec("offence_type", .string, choices: VictimOffence.names, "the offence"),
                 FieldSpec("intervention_required", .boolean, "whether early intervention is required"),
                 FieldSpec("intervention_due_at", .time, required: false, "when early intervention falls due"),
+                FieldSpec("registered_on", .date, "the day the case was registered (China Standard Time)"),
             ]),
         EventSpec(
             "children.intervention.recorded", "Early intervention in a victim case was recorded.", subject: "case/{case_id}",
@@ -63,7 +64,8 @@ public enum ChildrenEvents {
             fields: [FieldSpec("interview_id", .string, "the interview's id"), caseID, childID, FieldSpec("centre_id", .string, "where")]),
         EventSpec(
             "children.legal-aid.requested", "Legal aid was requested for a child victim; a duty lawyer is to be assigned.",
-            subject: "case/{case_id}", fields: [FieldSpec("request_id", .string, "the request's id"), caseID, childID]),
+            subject: "case/{case_id}",
+            fields: [FieldSpec("request_id", .string, "the request's id"), caseID, childID, FieldSpec("requested_on", .date, "the day of the request")]),
         EventSpec(
             "children.legal-aid.assigned", "A duty lawyer was assigned to a child victim's legal-aid request.",
             subject: "case/{case_id}",

@@ -20,7 +20,7 @@ public enum ChildrenIndicators {
             guard let id = event.text("case_id") else { return [] }
             switch event.type {
             case "children.victim-case.registered":
-                return event.flag("intervention_required") ? [Fact(period: event.year, entity: id, counted: true)] : []
+                return event.flag("intervention_required") ? [Fact(period: event.day("registered_on"), entity: id, counted: true)] : []
             default:
                 return [Fact(period: "*", entity: id, met: event.flag("on_time"))]
             }
@@ -44,7 +44,7 @@ public enum ChildrenIndicators {
             kind: .rate, reads: ["children.legal-aid.requested", "children.legal-aid.assigned"]
         ) { event in
             guard let id = event.text("request_id") else { return [] }
-            if event.type == "children.legal-aid.requested" { return [Fact(period: event.year, entity: id, counted: true)] }
+            if event.type == "children.legal-aid.requested" { return [Fact(period: event.day("requested_on"), entity: id, counted: true)] }
             return [Fact(period: "*", entity: id, met: true)]
         },
     ]

@@ -49,6 +49,7 @@ public enum PetitionEvents {
             fields: [
                 petitionID, FieldSpec("kind", .string, choices: PetitionReply.names, "which reply"),
                 FieldSpec("on_time", .boolean, "whether it came by its deadline"),
+                FieldSpec("replied_on", .date, "the day of the reply"),
                 FieldSpec("follow_up_due", .date, required: false, "the next monthly follow-up, while not concluded"),
             ]),
         EventSpec(

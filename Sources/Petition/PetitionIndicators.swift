@@ -11,9 +11,9 @@ public enum PetitionIndicators {
             kind: .rate, reads: ["petition.petition.replied", "petition.procedural-reply.overdue"]
         ) { event in
             guard let id = event.text("petition_id") else { return [] }
-            if event.type == "petition.procedural-reply.overdue" { return [Fact(period: event.year, entity: id, counted: true)] }
+            if event.type == "petition.procedural-reply.overdue" { return [Fact(period: event.day("due_on"), entity: id, counted: true)] }
             guard event.text("kind") == "procedural" else { return [] }
-            return [Fact(period: event.year, entity: id, counted: true, met: event.flag("on_time"))]
+            return [Fact(period: event.day("replied_on"), entity: id, counted: true, met: event.flag("on_time"))]
         },
         Indicator(
             "petition.aid-no-blank-spots", program: "petition", title: "司法救助无空白点 Procuratorates granting judicial aid",
@@ -24,7 +24,7 @@ public enum PetitionIndicators {
             if event.type == "petition.procuratorate.registered" { return [Fact(period: "*", entity: id, counted: true)] }
             guard event.text("decision") == "approved" else { return [] }
             // The same year as aid.blank-spots counts (NoBlankSpots); events logged before decided_on fall back to their time.
-            let year = event.text("decided_on").flatMap(CalendarDate.init).map { String(NoBlankSpots.year(decidedOn: $0)) } ?? event.year
+            let year = event.text("decided_on").flatMap(CalendarDate.init).map { String(NoBlankSpots.year(decidedOn: $0)) } ?? event.day("decided_on")
             return [Fact(period: year, entity: id, met: true)]
         },
     ]

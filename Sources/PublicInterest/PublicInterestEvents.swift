@@ -53,7 +53,7 @@ public enum PublicInterestEvents {
             fields: [caseID, FieldSpec("due_on", .date, "the day it was due")]),
         EventSpec(
             "public-interest.case.litigated", "A public-interest suit was brought.", subject: "case/{case_id}",
-            fields: [caseID, FieldSpec("kind", .string, choices: CaseKind.names, "administrative or civil")]),
+            fields: [caseID, FieldSpec("kind", .string, choices: CaseKind.names, "administrative or civil"), FieldSpec("litigated_on", .date, "the day the suit was brought")]),
         EventSpec(
             "public-interest.announcement.started", "A civil case's public announcement began.", subject: "case/{case_id}",
             fields: [caseID, FieldSpec("announced_on", .date, "its first day"), FieldSpec("ends_on", .date, "its last day")]),

@@ -33,7 +33,7 @@ public enum PublicInterestIndicators {
             explanation: "administrative and civil public-interest suits brought in the period", kind: .count,
             reads: ["public-interest.case.litigated"]
         ) { event in
-            event.text("case_id").map { [Fact(period: event.year, entity: $0, counted: true)] } ?? []
+            event.text("case_id").map { [Fact(period: event.day("litigated_on"), entity: $0, counted: true)] } ?? []
         },
     ]
 }

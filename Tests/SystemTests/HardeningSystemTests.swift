@@ -240,6 +240,38 @@ struct HardeningSystemTests {
         }
     }
 
+    @Test("Trusted time: with allow_now off a command carrying `now` is refused; with it on, `now` moves deadline logic only, while the event's time and the audit entry keep the service's clock")
+    func trustedTime() async throws {
+        try await TestSuite.with(services: ["children"], serviceKeys: ["children": "scan_interval_ms = 0"], curve: true, allowNow: false) { suite in
+            try await suite.start("bus")
+            try await suite.start("children")
+            let children = Runner(suite)
+            let child: [String: JSONValue] = ["name": "某", "birth_date": "2012-01-01", "household_province": "安徽省", "migrant_status": "migrant"]
+            var backdated = child
+            backdated["now"] = "2030-01-01T00:00:00Z"
+            let refused = try await children.failure("child.register", backdated)
+            #expect(refused?.code == .invalidArgument && refused?.details["field"] == "now" && refused?.message.contains("allow_now") == true)
+            #expect(try await children.failure("deadlines.scan", ["now": "2030-01-01T00:00:00Z"])?.details["field"] == "now")
+            try await children.ok("child.register", child)
+        }
+        try await TestSuite.with(services: ["children"], serviceKeys: ["children": "scan_interval_ms = 0"], curve: true) { suite in
+            try await suite.start("bus")
+            try await suite.start("children")
+            let children = Runner(suite)
+            let before = Date()
+            let id = try await children.ok(
+                "child.register", ["name": "某", "birth_date": "2012-01-01", "household_province": "安徽省", "migrant_status": "migrant", "now": "2030-01-01T00:00:00Z"])["child_id"]!
+            let after = Date()
+            let event = try #require(try await children.ok("events.since", ["after_seq": 0])["events"]?.arrayValue?.first)
+            let time = try #require(event["time"]?.stringValue.flatMap(Timestamp.parse))
+            #expect(time >= before.addingTimeInterval(-1) && time <= after.addingTimeInterval(1), "the event carries the service's clock, not 2030")
+            let audit = try #require(try await children.ok("audit.list", ["command": "child.register"])["entries"]?.arrayValue?.first)
+            let at = try #require(audit["at"]?.stringValue.flatMap(Timestamp.parse))
+            #expect(at >= before.addingTimeInterval(-1) && at <= after.addingTimeInterval(1), "the audit entry carries the service's clock")
+            #expect(try await children.ok("child.get", ["child_id": id])["name"] == "某")
+        }
+    }
+
     /// Whether one line of `service`'s log holds every one of `parts`.
     static func logged(_ suite: TestSuite, _ service: String, _ parts: [String]) -> Bool {
         (suite.processes[service]?.log ?? "").split(separator: "\n").contains { line in parts.allSatisfy { line.contains($0) } }

@@ -36,6 +36,8 @@ public struct SuiteConfig: Sendable {
         public let requestTimeout: Duration
         /// How long the replies of state-changing commands are kept for idempotency; `nil`: forever.
         public let replyRetentionDays: Int?
+        /// Whether a command may carry an explicit `now` (deadline logic in tests and development).
+        public let allowNow: Bool
     }
 
     public let file: String
@@ -77,7 +79,7 @@ public struct SuiteConfig: Sendable {
 
         let runtime = try root.table("runtime")
         try runtime.rejectUnknownKeys([
-            "heartbeat_interval_ms", "max_request_bytes", "shutdown_grace_ms", "request_timeout_ms", "reply_retention_days",
+            "heartbeat_interval_ms", "max_request_bytes", "shutdown_grace_ms", "request_timeout_ms", "reply_retention_days", "allow_now",
         ])
         let retention = try runtime.int("reply_retention_days", default: 30, in: 0...36_500)
         self.runtime = RuntimeSettings(
@@ -85,7 +87,7 @@ public struct SuiteConfig: Sendable {
             maxRequestBytes: try runtime.int("max_request_bytes", default: 1 << 20, in: 1024...(256 << 20)),
             shutdownGrace: .milliseconds(try runtime.int("shutdown_grace_ms", default: 5000, in: 0...600_000)),
             requestTimeout: .milliseconds(try runtime.int("request_timeout_ms", default: 3000, in: 10...600_000)),
-            replyRetentionDays: retention == 0 ? nil : retention)
+            replyRetentionDays: retention == 0 ? nil : retention, allowNow: try runtime.bool("allow_now", default: false))
 
         let security = try root.table("security")
         try security.rejectUnknownKeys(["curve", "keys_dir"])

@@ -68,6 +68,9 @@ extension EventEnvelope {
     public func text(_ key: String) -> String? { data[key]?.stringValue }
     /// A boolean field of `data` (absent is false).
     public func flag(_ key: String) -> Bool { data[key]?.boolValue ?? false }
-    /// The year the event happened, in China Standard Time.
+    /// The year the event was recorded, in China Standard Time (the service's clock).
     public var year: String { Fact.year(time) }
+    /// The year of the domain day in `field` (when the thing happened, which a test or a late entry may
+    /// set apart from when it was recorded), or of the event's time for events logged before the field.
+    public func day(_ field: String) -> String { text(field).map { Fact.year($0) } ?? year }
 }

@@ -52,13 +52,16 @@ final class CommandDispatcher: Sendable {
     private let catalog: EventCatalog?
     /// The allow-list, when CURVE is on; callers are then named and authorised by their key.
     private let keys: KeyRingStore?
+    /// Whether a request may carry `now` ([runtime] allow_now: tests and development only).
+    private let allowNow: Bool
     private let counters = Mutex(Counters())
 
     init(
         service: String, commands: [CommandSpec], catalog: EventCatalog? = nil, keys: KeyRingStore? = nil, database: ServiceDatabase?,
-        loop: SocketLoop, maxRequestBytes: Int, logger: Logger
+        loop: SocketLoop, maxRequestBytes: Int, allowNow: Bool = true, logger: Logger
     ) {
         self.service = service
+        self.allowNow = allowNow
         self.keys = keys
         self.catalog = catalog
         self.commands = Dictionary(commands.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
@@ -158,6 +161,11 @@ final class CommandDispatcher: Sendable {
                     .unknownCommand, "\(service) has no command '\(request.command)'; 'help' lists them",
                     details: ["command": .string(request.command)])
             }
+            if !allowNow, request.args["now"] != nil, request.args["now"] != .null {
+                throw CommandError(
+                    .invalidArgument, "'now' moves deadline logic in tests and development only ([runtime] allow_now = true); here the service's clock decides",
+                    field: "now")
+            }
             let arguments = try spec.check(request.args)
             let context = CommandContext(
                 request: request, arguments: arguments, now: arguments.optionalTime("now") ?? Date(), logger: logger,
@@ -228,7 +236,7 @@ final class CommandDispatcher: Sendable {
             try await database.writer.write { db in
                 try AuditLog.record(
                     db, request: context.request, argsDigest: AuditLog.digest(context.request), caller: context.caller, result: result,
-                    at: context.now)
+                    at: Date())
             }
         } catch {
             // What cannot be audited is not handed out.
@@ -266,14 +274,14 @@ final class CommandDispatcher: Sendable {
                         }
                         try AuditLog.record(
                             db, request: request, argsDigest: write.argsDigest, caller: write.context.caller, result: "ok",
-                            at: write.context.now)
+                            at: Date())
                     } catch {
                         let failure = self.replyError(error, request: request)
                         let reply = CommandReply(id: request.id, outcome: .failure(failure))
                         replies.append((reply.serialized(), false))
                         try AuditLog.record(
                             db, request: request, argsDigest: write.argsDigest, caller: write.context.caller,
-                            result: failure.code.rawValue, at: write.context.now)
+                            result: failure.code.rawValue, at: Date())
                     }
                 }
                 return (replies, frames, lastSeq)
@@ -317,7 +325,8 @@ final class CommandDispatcher: Sendable {
             return (stored.reply, nil)
         }
         var appender = try EventAppender(
-            db: db, service: service, now: write.context.now, causationid: request.id, correlationid: request.correlationid,
+            // An event's time is the service's clock, never the caller's `now`: that moves deadline logic only.
+            db: db, service: service, now: Date(), causationid: request.id, correlationid: request.correlationid,
             catalog: catalog)
         let result = try write.body(write.context, &appender)
         let reply = CommandReply(id: request.id, outcome: .success(result)).serialized()

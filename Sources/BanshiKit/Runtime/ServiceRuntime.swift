@@ -137,7 +137,7 @@ public enum ServiceRuntime {
             extra: parts.status)
         let dispatcher = CommandDispatcher(
             service: definition.name, commands: commands, catalog: definition.events, keys: keys?.store, database: database, loop: loop,
-            maxRequestBytes: config.runtime.maxRequestBytes, logger: logger)
+            maxRequestBytes: config.runtime.maxRequestBytes, allowNow: config.runtime.allowNow, logger: logger)
         dispatcherBox.dispatcher = dispatcher
 
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [

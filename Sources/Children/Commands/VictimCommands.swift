@@ -23,6 +23,7 @@ enum VictimCommands {
         var data: [String: JSONValue] = [
             "case_id": .string(id), "child_id": .string(childID), "offence_type": .string(offence.rawValue),
             "intervention_required": .bool(offence.requiresEarlyIntervention),
+            "registered_on": .string(CalendarDate(now).description),
         ]
         if let due { data["intervention_due_at"] = .string(Timestamp.format(due)) }
         try events.emit("children.victim-case.registered", subject: "case/\(id)", data: .object(data))
@@ -133,7 +134,10 @@ enum VictimCommands {
             arguments: [id, caseID, Timestamp.format(context.now)])
         try events.emit(
             "children.legal-aid.requested", subject: "case/\(caseID)",
-            data: ["request_id": .string(id), "case_id": .string(caseID), "child_id": .string(row["child_id"] as String)])
+            data: [
+                "request_id": .string(id), "case_id": .string(caseID), "child_id": .string(row["child_id"] as String),
+                "requested_on": .string(CalendarDate(context.now).description),
+            ])
         return ["request_id": .string(id)]
     }
 

@@ -105,7 +105,9 @@ enum PetitionCommands {
         try events.db.execute(
             sql: "INSERT INTO petition_action (petition_id, kind, content, at, on_time) VALUES (?, ?, ?, ?, ?)",
             arguments: [id, kind.rawValue, try context.arguments.text("content"), at, onTime])
-        var data: [String: JSONValue] = ["petition_id": .string(id), "kind": .string(kind.rawValue), "on_time": .bool(onTime)]
+        var data: [String: JSONValue] = [
+            "petition_id": .string(id), "kind": .string(kind.rawValue), "on_time": .bool(onTime), "replied_on": .string(CalendarDate(context.now).description),
+        ]
         if let followUpDue { data["follow_up_due"] = .string(followUpDue.description) }
         try events.emit("petition.petition.replied", subject: "petition/\(id)", data: .object(data))
         return .object(data)

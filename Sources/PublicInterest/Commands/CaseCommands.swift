@@ -108,7 +108,7 @@ enum CaseCommands {
                 details: ["field": "case_id", "stage": "suggestion"])
         }
         try events.db.execute(sql: "UPDATE case_file SET stage = 'litigation', litigated_on = ? WHERE id = ?", arguments: [today.description, id])
-        try emit(&events, "public-interest.case.litigated", id, ["kind": "administrative"])
+        try emit(&events, "public-interest.case.litigated", id, ["kind": "administrative", "litigated_on": .string(today.description)])
         return ["case_id": .string(id), "stage": "litigation"]
     }
 
@@ -141,7 +141,7 @@ enum CaseCommands {
             throw CommandError(.conflict, "the public announcement has not run its course", details: ["field": "case_id", "stage": "announcement"])
         }
         try events.db.execute(sql: "UPDATE case_file SET stage = 'suit', litigated_on = ? WHERE id = ?", arguments: [today.description, id])
-        try emit(&events, "public-interest.case.litigated", id, ["kind": "civil"])
+        try emit(&events, "public-interest.case.litigated", id, ["kind": "civil", "litigated_on": .string(today.description)])
         return ["case_id": .string(id), "stage": "suit"]
     }
 
