@@ -41,12 +41,7 @@ struct WALCheckpointerTests {
         // checkpoint would have run inside the commit.
         try Self.insert(500, into: database.writer)
         #expect(try Self.fileSize(path) - before < 500 * 4096, "the commit itself did not copy the log")
-        var grown = false
-        for _ in 0..<100 where !grown {
-            try await Task.sleep(for: .milliseconds(50))
-            grown = try Self.fileSize(path) - before >= 500 * 4000
-        }
-        #expect(grown, "the checkpointer copied the log into the file within 5 s")
+        try await waitFor(.seconds(5)) { try Self.fileSize(path) - before >= 500 * 4000 }  // the checkpointer copied the log into the file
     }
 
     @Test("Past the backstop the commit checkpoints inline; below it, no commit does")

@@ -70,7 +70,8 @@ struct WireContractTests {
         var text = "{"
         for (index, key) in members.keys.sorted().reversed().enumerated() {
             if index > 0 { text += "," }
-            let name = key == "seq" ? #"seq"# : key == "datacontenttype" ? #"datacontenttype"# : key
+            // Real JSON escapes in the member names: "s\u0065q" is "seq", "dat\u0061contenttype" is "datacontenttype".
+            let name = key == "seq" ? #"s\u0065q"# : key == "datacontenttype" ? #"dat\u0061contenttype"# : key
             text += "\"\(name)\":\(members[key]!.serialized())"
         }
         text += "}"

@@ -31,7 +31,7 @@ struct DownstreamExampleSystemTests {
 
             for _ in 0..<10 {
                 _ = try await suite.call("loadgen", "emit", ["count": 100]).get()
-                try await Task.sleep(for: .milliseconds(20))
+                try await Task.sleep(for: .milliseconds(20))  // pacing of the load, so that events arrive while the consumer follows
             }
             let lines = try await text.split(separator: "\n")
             try await waitFor(.seconds(10)) { !consumer.isRunning }

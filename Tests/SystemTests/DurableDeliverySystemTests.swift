@@ -40,7 +40,7 @@ struct DurableDeliverySystemTests {
         try await Self.withPipeline { suite in
             let probe = DeliveryProbe(suite)
             var random = SystemRandomNumberGenerator()
-            let killPoints = Set((0..<3).map { _ in Int.random(in: 5..<95, using: &random) })
+            let killPoints = Set((5..<95).shuffled(using: &random).prefix(3))  // three distinct points
             for batch in 0..<100 {
                 _ = try await suite.call("loadgen", "emit", ["count": 100]).get()
                 if killPoints.contains(batch) {
@@ -199,7 +199,7 @@ struct DurableDeliverySystemTests {
             while ContinuousClock.now < release {
                 _ = try await suite.call("loadgen", "emit", ["count": 20]).get()
                 emitted += 20
-                try await Task.sleep(for: .milliseconds(25))
+                try await Task.sleep(for: .milliseconds(25))  // pacing of the load driver, not a wait for a condition
             }
             try await blocker.writeWithoutTransaction { db in try db.execute(sql: "ROLLBACK") }
             try blocker.close()
@@ -212,10 +212,18 @@ struct DurableDeliverySystemTests {
     func hostileBusMessages() async throws {
         try await Self.withPipeline { suite in
             _ = try await suite.call("loadgen", "emit", ["count": 50]).get()
+            let publishers = try await suite.call("bus", "status").get()["publishers"]?.intValue ?? 0
             let publisher = try Socket(suite.context, .pub)
             try publisher.setLinger(.zero)
             try publisher.connect(suite.publishEndpoint)
-            try await Task.sleep(for: .milliseconds(500))  // let the connection settle before publishing
+            // The bus has accepted the connection, and the sink's subscription has reached it.
+            try await waitFor { (try await suite.call("bus", "status").get()["publishers"]?.intValue ?? 0) > publishers }
+            let probeTopic = Array("loadgen.sample.probe".utf8)
+            try await waitFor {
+                let before = try await suite.call("bus", "status").get()["messages_forwarded"]?.intValue ?? 0
+                try publisher.send(parts: [probeTopic])
+                return (try await suite.call("bus", "status").get()["messages_forwarded"]?.intValue ?? 0) > before
+            }
             let topic = Array("loadgen.sample.emitted".utf8)
             let almost = try EventEnvelope(
                 service: "loadgen", type: Topic("loadgen.sample.emitted"), time: Date(), subject: nil, data: [:], seq: 1
