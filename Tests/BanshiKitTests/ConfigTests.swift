@@ -55,6 +55,7 @@ struct ConfigTests {
         #expect(keyOfError(valid + "\n[suite]\nlog_level = \"loud\"\n") == "suite.log_level")
         #expect(keyOfError("bus = 3\n") == "bus")
         #expect(keyOfError(valid + "\n[extra]\n") == "extra")
+        #expect(keyOfError(valid + "\n[services.childern]\ncontrol = \"tcp://127.0.0.1:7199\"\n") == "services.childern", "a section for no service of the suite")
     }
 
     @Test("A syntax error gives the line and column; a missing file says so")

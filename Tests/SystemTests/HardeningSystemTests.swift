@@ -272,6 +272,23 @@ struct HardeningSystemTests {
         }
     }
 
+    @Test("An events.since page is capped in bytes as well as in count, and a subscriber still catches up on large events, each once")
+    func pagesCappedInBytes() async throws {
+        try await Self.withPipeline(curve: false) { suite in
+            await suite.processes["loadsink"]?.stop()
+            try await Runner(suite, service: "loadgen").ok("emit", ["count": 100, "payload_bytes": 65_536])
+            let page = try await Runner(suite, service: "loadgen").ok("events.since", ["after_seq": 0, "limit": 100])
+            let events = page["events"]?.arrayValue ?? []
+            let bytes = events.reduce(0) { $0 + $1.serialized().utf8.count }
+            #expect(events.count < 100 && page["has_more"] == true, "\(events.count) events")
+            #expect(bytes <= (4 << 20) + 70_000, "\(bytes) bytes")
+            try await suite.start("loadsink")
+            let probe = DeliveryProbe(suite)
+            try await probe.waitForApplied(100)
+            #expect(try await probe.summary()["duplicates"] == 0)
+        }
+    }
+
     /// Whether one line of `service`'s log holds every one of `parts`.
     static func logged(_ suite: TestSuite, _ service: String, _ parts: [String]) -> Bool {
         (suite.processes[service]?.log ?? "").split(separator: "\n").contains { line in parts.allSatisfy { line.contains($0) } }

@@ -128,16 +128,21 @@ struct RuntimeSystemTests {
 
     @Test("banshictl up runs what exists, prefixes log lines, and stops everything cleanly on SIGTERM")
     func up() async throws {
-        // archive is configured but has no executable: up says so and runs the rest.
-        try await TestSuite.with(services: ["loadgen", "archive"]) { suite in
-            let up = try suite.launch("banshictl", ["up"])
+        // lawyer is configured but its executable is not in the directory up runs from: up says so and runs the rest.
+        try await TestSuite.with(services: ["loadgen", "lawyer"]) { suite in
+            let bin = suite.directory.file("bin")
+            try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+            for executable in ["banshi-bus", "banshi-loadgen"] {
+                try FileManager.default.createSymbolicLink(atPath: "\(bin)/\(executable)", withDestinationPath: "\(ServiceProcess.executableDirectory)/\(executable)")
+            }
+            let up = try suite.launch("banshictl", ["up", "--bin", bin])
             try await waitFor(.seconds(30)) { (try? await suite.call("loadgen", "status", timeout: .milliseconds(300)).get()) != nil }
             let status = try await suite.call("bus", "status").get()
             #expect(status["service"] == "bus")
             up.signal(SIGTERM)
             #expect(await up.waitForExit(within: .seconds(20)) == 0)
             let log = up.log
-            #expect(log.contains("skipping archive: no executable banshi-archive"))
+            #expect(log.contains("skipping lawyer: no executable banshi-lawyer"))
             #expect(log.contains("bus     | time="))
             #expect(log.contains("loadgen | time="))
             #expect(log.contains("loadgen stopped (exit status 0)"))

@@ -100,6 +100,10 @@ public struct SuiteConfig: Sendable {
             guard Topic.isValidPart(name), name != "bus" else {
                 throw services.error(name, "a service name is lower-case letters, digits and '-', and not 'bus'")
             }
+            guard SuiteServices.member(name) != nil || SuiteServices.testSources.contains(name) else {
+                throw services.error(
+                    name, "is not a service of the suite (\(SuiteServices.names.filter { $0 != "bus" }.joined(separator: ", "))): a typo?")
+            }
             let table = try services.table(name)
             settings.append(ServiceSettings(name: name, control: try table.endpoint("control"), table: table))
         }

@@ -41,6 +41,10 @@ public enum SuiteServices {
         Member("reporting", .infrastructure, publishes: false, "the event history, the programs' indicators, reports and metrics"),
     ]
 
+    /// The repository's own test and benchmark sources (`banshi-loadgen`, `banshi-loadsink`): allowed in
+    /// a configuration, never installed.
+    public static let testSources = ["loadgen", "loadsink"]
+
     /// The names, in start order.
     public static var names: [String] { all.map(\.name) }
 

@@ -13,6 +13,10 @@ enum BuiltinCommands {
 
     static let version = BanshiVersion.current
 
+    /// The most envelope bytes one `events.since` page carries (one event always goes, whatever its
+    /// size): a page of large events stays a bounded reply, and `has_more` sends the caller back for the rest.
+    static let maxPageBytes = 4 << 20
+
     static func make(
         facts: ProcessFacts, database: ServiceDatabase?, backupDirectory: String, replyRetentionDays: Int?, serviceCommands: [CommandSpec],
         counters: @escaping @Sendable () -> (handled: Int64, failed: Int64, transactions: Int64, published: Int64),
@@ -36,7 +40,7 @@ enum BuiltinCommands {
         }
         var all = [status]
         let since = CommandSpec(
-            "events.since", "this service's own events with seq greater than after_seq, in order, a page at a time",
+            "events.since", "this service's own events with seq greater than after_seq, in order, a page at a time (at most 4 MiB of envelopes)",
             arguments: [
                 ArgumentSpec("after_seq", .integer, required: true, "return events after this seq (0: from the start)"),
                 ArgumentSpec("limit", .integer, "the page size, 1 to 10000 (default 1000)"),
@@ -48,7 +52,7 @@ enum BuiltinCommands {
                 return ["events": [], "last_seq": 0, "has_more": false]
             }
             let (events, lastSeq) = try await database.writer.read { db in
-                (try EventLog.since(db, afterSeq: after, limit: Int(limit)), try EventLog.lastSeq(db))
+                (try EventLog.since(db, afterSeq: after, limit: Int(limit), maxBytes: maxPageBytes), try EventLog.lastSeq(db))
             }
             let through = events.last?.seq ?? after
             return [

@@ -60,13 +60,19 @@ public enum EventLog {
     }
 
     /// Up to `limit` events with `seq > afterSeq`, in order, as stored JSON.
-    public static func since(_ db: Database, afterSeq: Int64, limit: Int) throws -> [(seq: Int64, envelope: String)] {
+    /// The events after `afterSeq`, in order: at most `limit`, and no more than `maxBytes` of envelopes
+    /// once the first is in (a page of large events stays a bounded reply; the caller asks for the rest).
+    public static func since(_ db: Database, afterSeq: Int64, limit: Int, maxBytes: Int = .max) throws -> [(seq: Int64, envelope: String)] {
         let rows = try Row.fetchCursor(
             db.cachedStatement(sql: "SELECT seq, envelope FROM event_log WHERE seq > ? ORDER BY seq LIMIT ?"),
             arguments: [afterSeq, limit])
         var events: [(seq: Int64, envelope: String)] = []
+        var bytes = 0
         while let row = try rows.next() {
-            events.append((row[0], row[1]))
+            let envelope: String = row[1]
+            bytes += envelope.utf8.count
+            if !events.isEmpty, bytes > maxBytes { break }
+            events.append((row[0], envelope))
         }
         return events
     }
