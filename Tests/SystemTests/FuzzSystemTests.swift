@@ -12,10 +12,11 @@ struct FuzzSystemTests {
 
     @Test("Random and mutated frames get a well-formed reply each, nothing crashes or hangs, and every service still answers status")
     func fuzzEveryService() async throws {
-        let services = ["children", "petition", "coordinator", "reporting", "loadgen"]
+        let services = ["enterprise", "lawyer", "children", "petition", "public-interest", "coordinator", "reporting", "loadgen"]
         try await TestSuite.with(
             services: services,
             serviceKeys: [
+                "enterprise": "scan_interval_ms = 0", "lawyer": LawyerSystemTests.lawyerKeys, "public-interest": PublicInterestSystemTests.keys,
                 "children": "scan_interval_ms = 0", "petition": PetitionSystemTests.keys(),
                 "coordinator": "follow = [\"children\", \"petition\"]\nroutes_file = \"\(TestRepository.path)/config/routes.toml\"",
                 "reporting": ReportingSystemTests.reportingKeys(follow: ["children", "petition", "coordinator"]),
