@@ -80,24 +80,55 @@ public enum GuidelineSearch {
         return Array(hits.sorted { ($0.score, $1.guidelineID) > ($1.score, $0.guidelineID) }.prefix(limit))
     }
 
-    /// Guidelines sharing the most with a free-text question (any of its trigrams), best first.
+    /// Guidelines for a free-text question, best first. A question is a sentence, not a query: "儿子不给赡养"
+    /// holds the two-character term 赡养 that no trigram reaches. So the knowledge base's own terms (each
+    /// guideline's keywords, of any length) are looked for inside the question first, longer terms
+    /// weighing more; then the guidelines sharing the most of the question's trigrams (bm25) fill the rest.
+    /// A guideline found by a keyword shows that keyword marked, in its body when it occurs there.
     public static func suggest(_ db: Database, question: String, limit: Int = 3) throws -> [Hit] {
-        guard let match = SearchTerms.anyTrigram(of: question) else { return try search(db, question, limit: limit) }
-        return try Row.fetchAll(
+        var byTerms: [(hit: Hit, score: Double)] = []
+        for row in try Row.fetchAll(
             db,
             sql: """
-                SELECT s.guideline_id, g.title, g.category, g.current_version,
-                       -bm25(guideline_search, 0.0, 8.0, 4.0, 1.0) AS score,
-                       snippet(guideline_search, 3, '\(open)', '\(close)', '…', 24) AS snippet
-                FROM guideline_search s JOIN guideline g ON g.id = s.guideline_id
-                WHERE guideline_search MATCH ? ORDER BY bm25(guideline_search, 0.0, 8.0, 4.0, 1.0), g.id LIMIT ?
-                """,
-            arguments: [match, limit]
-        ).map { row in
-            Hit(
-                guidelineID: row["guideline_id"], title: row["title"], category: row["category"], version: row["current_version"],
-                snippet: row["snippet"], score: row["score"])
+                SELECT s.guideline_id, g.title, g.category, g.current_version, s.keywords, s.body
+                FROM guideline_search s JOIN guideline g ON g.id = s.guideline_id ORDER BY g.id
+                """)
+        {
+            let keywords: String = row["keywords"]
+            let terms = keywords.split(whereSeparator: { $0 == "," || $0 == "，" || $0 == "、" })
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && question.contains($0) }
+            guard !terms.isEmpty else { continue }
+            let body: String = row["body"]
+            let snippet = terms.contains { body.contains($0) } ? excerpt(body, around: terms) : "关键词 keywords: " + highlight(terms.joined(separator: ", "), terms)
+            let score = terms.reduce(0.0) { $0 + 4 + Double($1.count) }
+            byTerms.append((
+                Hit(guidelineID: row["guideline_id"], title: row["title"], category: row["category"], version: row["current_version"], snippet: snippet, score: score),
+                score))
         }
+        var hits = byTerms.sorted { ($0.score, $1.hit.guidelineID) > ($1.score, $0.hit.guidelineID) }.map(\.hit)
+        guard hits.count < limit else { return Array(hits.prefix(limit)) }
+        let more: [Hit]
+        if let match = SearchTerms.anyTrigram(of: question) {
+            more = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT s.guideline_id, g.title, g.category, g.current_version,
+                           -bm25(guideline_search, 0.0, 8.0, 4.0, 1.0) AS score,
+                           snippet(guideline_search, 3, '\(open)', '\(close)', '…', 24) AS snippet
+                    FROM guideline_search s JOIN guideline g ON g.id = s.guideline_id
+                    WHERE guideline_search MATCH ? ORDER BY bm25(guideline_search, 0.0, 8.0, 4.0, 1.0), g.id LIMIT ?
+                    """,
+                arguments: [match, limit + hits.count]
+            ).map { row in
+                Hit(
+                    guidelineID: row["guideline_id"], title: row["title"], category: row["category"], version: row["current_version"],
+                    snippet: row["snippet"], score: row["score"])
+            }
+        } else {
+            more = try search(db, question, limit: limit + hits.count)
+        }
+        for hit in more where hits.count < limit && !hits.contains(where: { $0.guidelineID == hit.guidelineID }) { hits.append(hit) }
+        return hits
     }
 
     /// Title hits count 8, keyword hits 4, each body occurrence 1.
