@@ -290,6 +290,39 @@ struct HardeningSystemTests {
     }
 
     /// Whether one line of `service`'s log holds every one of `parts`.
+    @Test("A control socket keeps at most max_connections peers: one more is cut and the cap logged; it is served once places are free")
+    func connectionCap() async throws {
+        try await TestSuite.with(runtime: "max_connections = 3") { suite in
+            try await suite.start("bus")
+            try await suite.start("loadgen")
+            #expect(Self.logged(suite, "loadgen", ["descriptors", "control_connections_cap=3"]))
+            let status = Array(CommandRequest(id: "s", command: "status").serialized().utf8)
+            func client() throws -> Socket {
+                let socket = try Socket(suite.context, .dealer)
+                try socket.setLinger(.zero)
+                try socket.connect(suite.control("loadgen"))
+                return socket
+            }
+            var held: [Socket] = []
+            for _ in 0..<3 {
+                let socket = try client()
+                _ = try socket.send(parts: [[], status])
+                try await waitFor { try socket.receiveMultipart(dontWait: true) != nil }
+                held.append(socket)
+            }
+            let fourth = try client()
+            try await waitFor { Self.logged(suite, "loadgen", ["connection refused: connection cap reached", "socket=control", "cap=3"]) }
+            _ = try fourth.send(parts: [[], status])
+            held.removeAll()  // closes the three
+            try await waitFor {
+                if try fourth.receiveMultipart(dontWait: true) != nil { return true }
+                _ = try fourth.send(parts: [[], status], dontWait: true)
+                return false
+            }
+            #expect(try await Runner(suite, service: "loadgen").ok("status")["service"] == "loadgen")
+        }
+    }
+
     static func logged(_ suite: TestSuite, _ service: String, _ parts: [String]) -> Bool {
         (suite.processes[service]?.log ?? "").split(separator: "\n").contains { line in parts.allSatisfy { line.contains($0) } }
     }

@@ -38,6 +38,9 @@ public struct SuiteConfig: Sendable {
         public let replyRetentionDays: Int?
         /// Whether a command may carry an explicit `now` (deadline logic in tests and development).
         public let allowNow: Bool
+        /// Connections a control socket keeps open at most; 0: as many as the descriptor limit allows
+        /// after a reserve for the service's own files (`ConnectionCap`).
+        public let maxConnections: Int
     }
 
     public let file: String
@@ -80,6 +83,7 @@ public struct SuiteConfig: Sendable {
         let runtime = try root.table("runtime")
         try runtime.rejectUnknownKeys([
             "heartbeat_interval_ms", "max_request_bytes", "shutdown_grace_ms", "request_timeout_ms", "reply_retention_days", "allow_now",
+            "max_connections",
         ])
         let retention = try runtime.int("reply_retention_days", default: 30, in: 0...36_500)
         self.runtime = RuntimeSettings(
@@ -87,7 +91,8 @@ public struct SuiteConfig: Sendable {
             maxRequestBytes: try runtime.int("max_request_bytes", default: 1 << 20, in: 1024...(256 << 20)),
             shutdownGrace: .milliseconds(try runtime.int("shutdown_grace_ms", default: 5000, in: 0...600_000)),
             requestTimeout: .milliseconds(try runtime.int("request_timeout_ms", default: 3000, in: 10...600_000)),
-            replyRetentionDays: retention == 0 ? nil : retention, allowNow: try runtime.bool("allow_now", default: false))
+            replyRetentionDays: retention == 0 ? nil : retention, allowNow: try runtime.bool("allow_now", default: false),
+            maxConnections: try runtime.int("max_connections", default: 0, in: 0...1_000_000))
 
         let security = try root.table("security")
         try security.rejectUnknownKeys(["curve", "keys_dir"])

@@ -33,6 +33,7 @@ public enum ServiceRuntime {
         }
         LogfmtHandler.bootstrap(service: definition.name, level: config.logLevel)
         let logger = Logger(label: definition.name)
+        DescriptorLimit.raise()
         do {
             try await serve(definition, config: config, logger: logger)
             logger.info("stopped")
@@ -104,7 +105,9 @@ public enum ServiceRuntime {
             context: context, control: control, publish: definition.publishesEvents ? config.bus.publish : nil,
             maxRequestBytes: config.runtime.maxRequestBytes,
             heartbeat: HeartbeatSchedule(service: definition.name, interval: config.runtime.heartbeatInterval), keys: keys?.store,
-            logger: logger)
+            maxConnections: ConnectionCap.limit(configured: config.runtime.maxConnections), logger: logger)
+        logger.info(
+            "descriptors", metadata: ["open_files_limit": "\(DescriptorLimit.current)", "control_connections_cap": "\(loop.maxConnections)"])
         if let database {
             loop.setLastSeq(try await database.writer.read { try EventLog.lastSeq($0) })
         }

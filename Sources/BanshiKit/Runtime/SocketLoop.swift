@@ -50,13 +50,16 @@ public final class SocketLoop: Sendable {
     /// The allow-list, when CURVE is on: connections of keys taken off it are cut.
     private let keys: KeyRingStore?
     private let thread = SocketThread(name: "banshi-sockets")
+    /// How many connections the control socket keeps open at most (`ConnectionCap`).
+    public let maxConnections: Int
 
     /// `heartbeat` makes the loop publish the service's heartbeat at that interval (publishers only).
     public init(
         context: Context, control: String, publish: String?, maxRequestBytes: Int, heartbeat: HeartbeatSchedule?,
-        keys: KeyRingStore? = nil, logger: Logger
+        keys: KeyRingStore? = nil, maxConnections: Int = ConnectionCap.limit(configured: 0), logger: Logger
     ) throws {
         self.context = context
+        self.maxConnections = maxConnections
         self.keys = keys
         self.controlEndpoint = control
         self.publishEndpoint = publish
@@ -127,16 +130,15 @@ public final class SocketLoop: Sendable {
         let router: Socket
         let publisher: Socket?
         var peers: PeerConnections?
-        var routerEvents: Socket?
+        var cap = ConnectionCap(limit: maxConnections, socketName: "control", logger: logger)
+        let routerEvents: Socket
         do {
             router = try Socket(context, .router)
             try router.setLinger(.seconds(1))
             try router.setMaximumMessageSize(maxMessageBytes)
             try TransportSecurity.current?.secureServer(router, domain: .control)
-            if let keys {
-                peers = PeerConnections(store: keys, socketName: "control", logger: logger)
-                routerEvents = try router.monitor(at: "inproc://control-monitor-\(EventID.next())")
-            }
+            if let keys { peers = PeerConnections(store: keys, socketName: "control", logger: logger) }
+            routerEvents = try router.monitor(at: "inproc://control-monitor-\(EventID.next())")
             try router.bind(controlEndpoint)
             if let publishEndpoint {
                 let socket = try Socket(context, .pub)
@@ -158,7 +160,7 @@ public final class SocketLoop: Sendable {
         let poller = Poller()
         let routerIndex = poller.add(router)
         let wakeIndex = poller.add(fileDescriptor: wakeup.fileDescriptor)
-        let eventsIndex = routerEvents.map { poller.add($0) }
+        let eventsIndex = poller.add(routerEvents)
         var nextHeartbeat = ContinuousClock.now
         while true {
             if let heartbeat, let publisher, ContinuousClock.now >= nextHeartbeat {
@@ -190,8 +192,11 @@ public final class SocketLoop: Sendable {
             }
             send(replies: replies, events: events, router: router, publisher: publisher)
             outbox.withLock { $0.sentSeq = max($0.sentSeq, queuedSeq) }
-            if let routerEvents, let eventsIndex, poller.isReadable(eventsIndex) {
-                while let event = try? routerEvents.nextEvent(dontWait: true) { peers?.forget(event) }
+            if poller.isReadable(eventsIndex) {
+                while let event = try? routerEvents.nextEvent(dontWait: true) {
+                    cap.observe(event)
+                    peers?.forget(event)
+                }
             }
             peers?.cutRevoked()
             if poller.isReadable(routerIndex) {
