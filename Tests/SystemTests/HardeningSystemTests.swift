@@ -323,6 +323,41 @@ struct HardeningSystemTests {
         }
     }
 
+    @Test("Requests in flight are bounded per peer and in bytes: the excess is answered unavailable at once with its id, the held ones are served, and status counts the refusals")
+    func requestsInFlight() async throws {
+        try await TestSuite.with(runtime: "max_in_flight_per_peer = 5\nmax_in_flight_bytes = 1048576") { suite in
+            try await suite.start("bus")
+            try await suite.start("loadgen")
+            func refused(_ replies: [CommandReply], _ reason: String) -> [CommandReply] {
+                replies.filter { reply in
+                    if case .failure(let error) = reply.outcome { return error.code == .unavailable && error.message.contains(reason) }
+                    return false
+                }
+            }
+            // Each pipeline starts with a slow write, so that the dispatcher is busy while the rest arrive.
+            let flooded = try await suite.pipeline(
+                "loadgen", [CommandRequest(id: "slow-1", command: "emit", args: ["count": 50_000])] + (0..<50).map { CommandRequest(id: "tiny-\($0)", command: "status") },
+                timeout: .seconds(60))
+            #expect(flooded.count == 51)
+            #expect(try flooded[0].get()["first_seq"] == 1)
+            let busy = refused(flooded, "this connection has too many requests in flight")
+            #expect(busy.count >= 46, "at most five of one peer's requests are held; \(busy.count) refused")
+            #expect(busy.allSatisfy { $0.id?.hasPrefix("tiny-") == true })
+
+            let pad = JSONValue.string(String(repeating: "x", count: 400_000))
+            let sized = try await suite.pipeline(
+                "loadgen", [CommandRequest(id: "slow-2", command: "emit", args: ["count": 50_000])] + (0..<4).map { CommandRequest(id: "large-\($0)", command: "status", args: ["pad": pad]) },
+                timeout: .seconds(60))
+            #expect(sized.count == 5)
+            #expect(refused(sized, "too many request bytes").map(\.id) == ["large-2", "large-3"])
+
+            let status = try await suite.call("loadgen", "status").get()
+            #expect(status["requests_in_flight"] == 1)  // this status call
+            #expect(status["requests_refused_busy"]?.intValue == Int64(busy.count + 2))
+            #expect(Self.logged(suite, "loadgen", ["request refused: in-flight limit reached"]))
+        }
+    }
+
     static func logged(_ suite: TestSuite, _ service: String, _ parts: [String]) -> Bool {
         (suite.processes[service]?.log ?? "").split(separator: "\n").contains { line in parts.allSatisfy { line.contains($0) } }
     }

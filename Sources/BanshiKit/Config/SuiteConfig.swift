@@ -41,6 +41,9 @@ public struct SuiteConfig: Sendable {
         /// Connections a control socket keeps open at most; 0: as many as the descriptor limit allows
         /// after a reserve for the service's own files (`ConnectionCap`).
         public let maxConnections: Int
+        /// Requests received and not yet answered, per connection, in all and in bytes; past these a
+        /// request is answered `unavailable` at once (`RequestBudget`).
+        public let inFlight: RequestBudget.Limits
     }
 
     public let file: String
@@ -83,7 +86,7 @@ public struct SuiteConfig: Sendable {
         let runtime = try root.table("runtime")
         try runtime.rejectUnknownKeys([
             "heartbeat_interval_ms", "max_request_bytes", "shutdown_grace_ms", "request_timeout_ms", "reply_retention_days", "allow_now",
-            "max_connections",
+            "max_connections", "max_in_flight_per_peer", "max_in_flight", "max_in_flight_bytes",
         ])
         let retention = try runtime.int("reply_retention_days", default: 30, in: 0...36_500)
         self.runtime = RuntimeSettings(
@@ -92,7 +95,11 @@ public struct SuiteConfig: Sendable {
             shutdownGrace: .milliseconds(try runtime.int("shutdown_grace_ms", default: 5000, in: 0...600_000)),
             requestTimeout: .milliseconds(try runtime.int("request_timeout_ms", default: 3000, in: 10...600_000)),
             replyRetentionDays: retention == 0 ? nil : retention, allowNow: try runtime.bool("allow_now", default: false),
-            maxConnections: try runtime.int("max_connections", default: 0, in: 0...1_000_000))
+            maxConnections: try runtime.int("max_connections", default: 0, in: 0...1_000_000),
+            inFlight: RequestBudget.Limits(
+                perPeer: try runtime.int("max_in_flight_per_peer", default: 1000, in: 1...1_000_000),
+                total: try runtime.int("max_in_flight", default: 10_000, in: 1...10_000_000),
+                bytes: try runtime.int("max_in_flight_bytes", default: 64 << 20, in: (1 << 20)...(16 << 30))))
 
         let security = try root.table("security")
         try security.rejectUnknownKeys(["curve", "keys_dir"])

@@ -105,7 +105,7 @@ public enum ServiceRuntime {
             context: context, control: control, publish: definition.publishesEvents ? config.bus.publish : nil,
             maxRequestBytes: config.runtime.maxRequestBytes,
             heartbeat: HeartbeatSchedule(service: definition.name, interval: config.runtime.heartbeatInterval), keys: keys?.store,
-            maxConnections: ConnectionCap.limit(configured: config.runtime.maxConnections), logger: logger)
+            maxConnections: ConnectionCap.limit(configured: config.runtime.maxConnections), inFlight: config.runtime.inFlight, logger: logger)
         logger.info(
             "descriptors", metadata: ["open_files_limit": "\(DescriptorLimit.current)", "control_connections_cap": "\(loop.maxConnections)"])
         if let database {
@@ -137,7 +137,7 @@ public enum ServiceRuntime {
                 let statistics = dispatcherBox.dispatcher?.statistics ?? .init()
                 return (statistics.handled, statistics.failed, statistics.transactions, loop.publishedCount)
             },
-            extra: parts.status)
+            extra: { (await parts.status()).merging(loop.requestFigures) { own, _ in own } })
         let dispatcher = CommandDispatcher(
             service: definition.name, commands: commands, catalog: definition.events, keys: keys?.store, database: database, loop: loop,
             maxRequestBytes: config.runtime.maxRequestBytes, allowNow: config.runtime.allowNow, logger: logger)

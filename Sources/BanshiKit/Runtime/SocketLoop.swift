@@ -33,6 +33,9 @@ public final class SocketLoop: Sendable {
         /// the same socket after the events it counts, so a subscriber that sees it and lacks one of
         /// those events really lost it (rather than not yet received it).
         var sentSeq: Int64 = 0
+        /// Requests received and not yet answered (`RequestBudget`).
+        var budget: RequestBudget
+        var nextBusyWarning = ContinuousClock.now
     }
 
     public let controlEndpoint: String
@@ -40,7 +43,7 @@ public final class SocketLoop: Sendable {
     private let context: Context
     private let maxMessageBytes: Int64
     private let wakeup: Wakeup
-    private let outbox = Mutex(Outbox())
+    private let outbox: Mutex<Outbox>
     private let logger: Logger
     /// Requests for the dispatcher, in arrival order, in batches of what arrived together: a batch is
     /// what group commit may put into one transaction.
@@ -56,8 +59,10 @@ public final class SocketLoop: Sendable {
     /// `heartbeat` makes the loop publish the service's heartbeat at that interval (publishers only).
     public init(
         context: Context, control: String, publish: String?, maxRequestBytes: Int, heartbeat: HeartbeatSchedule?,
-        keys: KeyRingStore? = nil, maxConnections: Int = ConnectionCap.limit(configured: 0), logger: Logger
+        keys: KeyRingStore? = nil, maxConnections: Int = ConnectionCap.limit(configured: 0),
+        inFlight: RequestBudget.Limits = .init(perPeer: 1000, total: 10_000, bytes: 64 << 20), logger: Logger
     ) throws {
+        outbox = Mutex(Outbox(budget: RequestBudget(inFlight)))
         self.context = context
         self.maxConnections = maxConnections
         self.keys = keys
@@ -79,7 +84,10 @@ public final class SocketLoop: Sendable {
 
     /// Queues replies, each for the client at its route.
     func reply(_ replies: [(route: [[UInt8]], body: [UInt8])]) {
-        outbox.withLock { $0.replies.append(contentsOf: replies) }
+        outbox.withLock { state in
+            state.replies.append(contentsOf: replies)
+            for reply in replies { state.budget.release(peer: reply.route[0]) }
+        }
         wakeup.ring()
     }
 
@@ -118,6 +126,11 @@ public final class SocketLoop: Sendable {
 
     /// When the loop last went round; the watchdog pings only while this is recent.
     public var lastTick: ContinuousClock.Instant { outbox.withLock { $0.lastTick } }
+
+    /// Requests in flight and refused for want of room, for `status`.
+    public var requestFigures: [String: JSONValue] {
+        outbox.withLock { ["requests_in_flight": .int(Int64($0.budget.total)), "requests_refused_busy": .int($0.budget.refused)] }
+    }
 
     /// How many events the loop has handed to the bus.
     public var publishedCount: Int64 { outbox.withLock { $0.published } }
@@ -249,17 +262,42 @@ public final class SocketLoop: Sendable {
                 frames.removeFirst()
             }
             let request = IncomingRequest(route: route, frames: frames, caller: caller)
-            if accepting {
-                batch.append(request)
-            } else {
-                let reply = CommandReply(
-                    id: nil, outcome: .failure(CommandError(.unavailable, "the service is shutting down; retry shortly")))
-                do {
-                    try router.send(parts: route + [Array(reply.serialized().utf8)])
-                } catch {
-                    logger.warning("reply could not be sent", metadata: ["error": "\(error)"])
-                }
+            guard accepting else {
+                refuse(route, frames, "the service is shutting down; retry shortly", on: router)
+                continue
             }
+            let size = frames.reduce(0) { $0 + $1.count }
+            let (refusal, warn) = outbox.withLock { state -> (RequestBudget.Refusal?, Bool) in
+                guard let refusal = state.budget.admit(peer: route[0], size: size) else { return (nil, false) }
+                let now = ContinuousClock.now
+                guard now >= state.nextBusyWarning else { return (refusal, false) }
+                state.nextBusyWarning = now + .seconds(10)
+                return (refusal, true)
+            }
+            guard let refusal else {
+                batch.append(request)
+                continue
+            }
+            if warn {
+                let figures = requestFigures
+                logger.warning(
+                    "request refused: in-flight limit reached",
+                    metadata: [
+                        "reason": "\(refusal.rawValue)", "in_flight": "\(figures["requests_in_flight"] ?? 0)",
+                        "refused_total": "\(figures["requests_refused_busy"] ?? 0)",
+                    ])
+            }
+            refuse(route, frames, "\(refusal.rawValue); retry shortly", on: router)
+        }
+    }
+
+    /// Answers `unavailable` at once, with the request's id when it has one, and keeps nothing of it.
+    private func refuse(_ route: [[UInt8]], _ frames: [[UInt8]], _ message: String, on router: Socket) {
+        let reply = CommandReply(id: frames.last.flatMap(CommandReply.peekID), outcome: .failure(CommandError(.unavailable, message)))
+        do {
+            try router.send(parts: route + [Array(reply.serialized().utf8)])
+        } catch {
+            logger.warning("reply could not be sent", metadata: ["error": "\(error)"])
         }
     }
 }
