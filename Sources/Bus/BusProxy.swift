@@ -91,6 +91,7 @@ public final class BusProxy: Sendable {
         let wake = poller.add(fileDescriptor: wakeup.fileDescriptor)
         var publishers = keys.map { PublisherCheck(store: $0, logger: logger) }
         var subscribers = keys.map { PeerConnections(store: $0, socketName: "subscribe", logger: logger) }
+        var trimmer = MemoryTrimmer(logger: logger)
         while !thread.isStopping {
             do {
                 try poller.poll(timeout: .milliseconds(200))
@@ -98,11 +99,18 @@ public final class BusProxy: Sendable {
                 if poller.isReadable(fromPublishers) { try relayEvents(from: frontend, to: backend, check: &publishers) }
                 if poller.isReadable(fromSubscribers) { try relaySubscriptions(from: backend, to: frontend, peers: &subscribers) }
                 if poller.isReadable(publisherEvents) {
-                    try countPeers(frontendEvents, \.publishers) { publishers?.forget($0) }
+                    try countPeers(frontendEvents, \.publishers) { event in
+                        trimmer.observe(event)
+                        publishers?.forget(event)
+                    }
                 }
                 if poller.isReadable(subscriberEvents) {
-                    try countPeers(backendEvents, \.subscribers) { subscribers?.forget($0) }
+                    try countPeers(backendEvents, \.subscribers) { event in
+                        trimmer.observe(event)
+                        subscribers?.forget(event)
+                    }
                 }
+                trimmer.trimIfSettled()
                 publishers?.cutRevoked()
                 subscribers?.cutRevoked()
             } catch {

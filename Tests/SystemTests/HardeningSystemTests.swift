@@ -358,6 +358,52 @@ struct HardeningSystemTests {
         }
     }
 
+    @Test("Cycles of hundreds of connections opened and closed leave the service's memory where it was: the allocator's freed memory is given back once each storm settles")
+    func connectionStormsGiveMemoryBack() async throws {
+        DescriptorLimit.raise()  // 300 client sockets here, two descriptors each
+        try await TestSuite.with { suite in
+            try await suite.start("bus")
+            let service = try await suite.start("loadgen")
+            let context = try Context()
+            defer { context.shutdown() }
+            let status = Array(CommandRequest(id: "s", command: "status").serialized().utf8)
+            _ = try await suite.call("loadgen", "status").get()
+            let baseline = Self.residentMegabytes(of: service.pid)
+            var peaks: [Int] = []
+            for cycle in 1...3 {
+                var clients: [Socket] = []
+                for _ in 0..<300 {
+                    let socket = try Socket(context, .dealer)
+                    try socket.setLinger(.zero)
+                    try socket.connect(suite.control("loadgen"))
+                    _ = try socket.send(parts: [[], status])
+                    clients.append(socket)
+                }
+                var answered = Set<Int>()
+                try await waitFor(.seconds(30)) {
+                    for (index, socket) in clients.enumerated() where !answered.contains(index) {
+                        if try socket.receiveMultipart(dontWait: true) != nil { answered.insert(index) }
+                    }
+                    return answered.count == clients.count
+                }
+                peaks.append(Self.residentMegabytes(of: service.pid))
+                clients.removeAll()
+                try await waitFor(.seconds(30)) {
+                    service.log.components(separatedBy: "memory returned to the system after connections closed").count - 1 == cycle
+                }
+            }
+            let after = Self.residentMegabytes(of: service.pid)
+            #expect(after <= baseline + 8, "baseline \(baseline) MB, peaks \(peaks) MB, after three storms \(after) MB")
+        }
+    }
+
+    /// A process's resident set in MiB, from /proc.
+    static func residentMegabytes(of pid: Int32) -> Int {
+        let text = (try? String(decoding: FileHandle(forReadingFrom: URL(fileURLWithPath: "/proc/\(pid)/status")).readToEnd() ?? Data(), as: UTF8.self)) ?? ""
+        let line = text.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+        return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) >> 10
+    }
+
     static func logged(_ suite: TestSuite, _ service: String, _ parts: [String]) -> Bool {
         (suite.processes[service]?.log ?? "").split(separator: "\n").contains { line in parts.allSatisfy { line.contains($0) } }
     }

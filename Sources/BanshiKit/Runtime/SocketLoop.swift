@@ -144,6 +144,7 @@ public final class SocketLoop: Sendable {
         let publisher: Socket?
         var peers: PeerConnections?
         var cap = ConnectionCap(limit: maxConnections, socketName: "control", logger: logger)
+        var trimmer = MemoryTrimmer(logger: logger)
         let routerEvents: Socket
         do {
             router = try Socket(context, .router)
@@ -208,9 +209,11 @@ public final class SocketLoop: Sendable {
             if poller.isReadable(eventsIndex) {
                 while let event = try? routerEvents.nextEvent(dontWait: true) {
                     cap.observe(event)
+                    trimmer.observe(event)
                     peers?.forget(event)
                 }
             }
+            trimmer.trimIfSettled()
             peers?.cutRevoked()
             if poller.isReadable(routerIndex) {
                 receiveRequests(from: router, accepting: accepting, peers: &peers)
