@@ -205,6 +205,7 @@ struct CoordinatorSystemTests {
             let retried = try await suite.banshictl(["dlq", "retry", dead[0]["id"]!.stringValue!])
             #expect(retried.status == 0)
             try await waitFor { try await Self.aidBySource(suite)[caseID]?.count == 1 }
+            #expect(try await suite.banshictl(["dlq", "list"]).stdout == "(none)\n")  // never a bare header
 
             #expect(try await suite.banshictl(["routes", "disable", "abuse-referral-opens-aid"]).status == 0)
             let routesTable = try await suite.banshictl(["routes", "list"])

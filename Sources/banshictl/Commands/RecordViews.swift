@@ -16,10 +16,11 @@ struct RecordOptions: ParsableArguments {
     }
 }
 
-/// Rows of `items` under `columns` (header, key).
+/// Rows of `items` under `columns` (header, key); "(none)" when there are none, never a bare header.
 func recordTable(_ items: [JSONValue]?, _ columns: [(String, String)]) -> String {
+    guard let items, !items.isEmpty else { return "(none)" }
     var table = Table(columns.map(\.0))
-    for item in items ?? [] { table.add(columns.map { cell(item[$0.1]) }) }
+    for item in items { table.add(columns.map { cell(item[$0.1]) }) }
     return table.render()
 }
 
@@ -31,7 +32,6 @@ func listingTable(_ result: JSONValue, _ member: String) -> String {
         return (column["title"]?.stringValue ?? name.uppercased(), name)
     }
     let rows = result[member]?.arrayValue ?? []
-    if rows.isEmpty { return "(none)" }
     return recordTable(rows, columns.isEmpty ? keyColumns(rows) : columns)
 }
 
