@@ -121,7 +121,6 @@ public final class BusProxy: Sendable {
     }
 
     private func relayEvents(from frontend: Socket, to backend: Socket, check: inout PublisherCheck?) throws(ZeroMQError) {
-        var count: Int64 = 0
         var bytes: Int64 = 0
         var received = 0
         let refusedBefore = check?.refused ?? 0
@@ -141,7 +140,7 @@ public final class BusProxy: Sendable {
             bytes += Int64(size)
         }
         let refused = (check?.refused ?? 0) - refusedBefore
-        count = Int64(received) - refused
+        let count = Int64(received) - refused
         state.withLock {
             $0.messagesForwarded += count
             $0.bytesForwarded += bytes

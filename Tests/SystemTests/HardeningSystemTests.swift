@@ -364,7 +364,7 @@ struct HardeningSystemTests {
             try await suite.start("bus")
             let service = try await suite.start("loadgen")
             _ = try await suite.call("loadgen", "status").get()
-            let baseline = Self.residentMegabytes(of: service.pid)
+            let baseline = MemoryTrimmer.residentMegabytes(of: service.pid)
             var peaks: [Int] = []
             // The clients live in a process of their own: hundreds of sockets opened and closed in this
             // one would race the other tests' process launches.
@@ -373,21 +373,14 @@ struct HardeningSystemTests {
                     "/usr/bin/env", ["python3", "\(TestRepository.path)/scripts/connection-storm.py", suite.control("loadgen"), "--connections", "300"],
                     timeout: .seconds(90))
                 #expect(storm.status == 0, "\(storm.stderr)")
-                peaks.append(Self.residentMegabytes(of: service.pid))
+                peaks.append(MemoryTrimmer.residentMegabytes(of: service.pid))
                 try await waitFor(.seconds(30)) {
                     service.log.components(separatedBy: "memory returned to the system after connections closed").count - 1 == cycle
                 }
             }
-            let after = Self.residentMegabytes(of: service.pid)
+            let after = MemoryTrimmer.residentMegabytes(of: service.pid)
             #expect(after <= baseline + 8, "baseline \(baseline) MB, after each storm \(peaks) MB, at the end \(after) MB")
         }
-    }
-
-    /// A process's resident set in MiB, from /proc.
-    static func residentMegabytes(of pid: Int32) -> Int {
-        let text = (try? String(decoding: FileHandle(forReadingFrom: URL(fileURLWithPath: "/proc/\(pid)/status")).readToEnd() ?? Data(), as: UTF8.self)) ?? ""
-        let line = text.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
-        return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) >> 10
     }
 
     static func logged(_ suite: TestSuite, _ service: String, _ parts: [String]) -> Bool {

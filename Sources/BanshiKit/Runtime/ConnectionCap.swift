@@ -17,8 +17,7 @@ public struct ConnectionCap {
 
     public let limit: Int
     private var open: Set<Int32> = []
-    private var refused = 0
-    private var nextWarning = ContinuousClock.now
+    private var warnings = WarningThrottle()
     private let socketName: String
     private let logger: Logger
 
@@ -45,14 +44,10 @@ public struct ConnectionCap {
                 return
             }
             Socket.cutConnection(descriptor: descriptor)
-            refused += 1
-            let now = ContinuousClock.now
-            if now >= nextWarning {
+            if let refused = warnings.occurred() {
                 logger.warning(
                     "connection refused: connection cap reached",
                     metadata: ["socket": "\(socketName)", "cap": "\(limit)", "refused": "\(refused)"])
-                refused = 0
-                nextWarning = now + .seconds(10)
             }
         case .disconnected, .closed:
             open.remove(descriptor)

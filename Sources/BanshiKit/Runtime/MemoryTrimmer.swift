@@ -53,10 +53,11 @@ public struct MemoryTrimmer {
         return unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)
     }()
 
-    /// The process's resident set in MiB (`/proc/self/statm`), 0 where it cannot be read.
-    public static func residentMegabytes() -> Int {
+    /// The resident set in MiB of process `pid` (this one by default), from `/proc/<pid>/statm`; 0
+    /// where it cannot be read.
+    public static func residentMegabytes(of pid: Int32? = nil) -> Int {
         // /proc files report a size of 0, so read them with read(2) rather than Foundation's file APIs.
-        let descriptor = open("/proc/self/statm", O_RDONLY)
+        let descriptor = open("/proc/\(pid.map(String.init) ?? "self")/statm", O_RDONLY)
         guard descriptor >= 0 else { return 0 }
         defer { close(descriptor) }
         var buffer = [UInt8](repeating: 0, count: 128)

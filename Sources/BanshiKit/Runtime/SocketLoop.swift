@@ -35,7 +35,7 @@ public final class SocketLoop: Sendable {
         var sentSeq: Int64 = 0
         /// Requests received and not yet answered (`RequestBudget`).
         var budget: RequestBudget
-        var nextBusyWarning = ContinuousClock.now
+        var busyWarnings = WarningThrottle()
     }
 
     public let controlEndpoint: String
@@ -272,10 +272,7 @@ public final class SocketLoop: Sendable {
             let size = frames.reduce(0) { $0 + $1.count }
             let (refusal, warn) = outbox.withLock { state -> (RequestBudget.Refusal?, Bool) in
                 guard let refusal = state.budget.admit(peer: route[0], size: size) else { return (nil, false) }
-                let now = ContinuousClock.now
-                guard now >= state.nextBusyWarning else { return (refusal, false) }
-                state.nextBusyWarning = now + .seconds(10)
-                return (refusal, true)
+                return (refusal, state.busyWarnings.occurred() != nil)
             }
             guard let refusal else {
                 batch.append(request)

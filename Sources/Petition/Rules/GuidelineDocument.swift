@@ -69,9 +69,14 @@ public struct GuidelineDocument: Sendable, Equatable {
         self.id = id.value
         self.title = try required("title").value
         self.category = parsed
-        self.keywords = (fields["keywords"]?.value ?? "")
-            .split(whereSeparator: { $0 == "," || $0 == "，" || $0 == "、" })
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        self.keywords = Self.keywordList(fields["keywords"]?.value ?? "")
         self.body = body
+    }
+
+    /// The terms of a keywords line, split on ASCII and full-width commas and 、 (as a file writes them,
+    /// and as the library stores them, joined with ", ").
+    static func keywordList(_ line: String) -> [String] {
+        line.split(whereSeparator: { $0 == "," || $0 == "，" || $0 == "、" })
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 }

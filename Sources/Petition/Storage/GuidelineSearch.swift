@@ -19,6 +19,22 @@ public enum GuidelineSearch {
         /// Higher is better; comparable within one search only.
         public let score: Double
 
+        /// A hit from a row of `guideline_search` joined with `guideline`.
+        init(_ row: Row, snippet: String, score: Double) {
+            self.init(
+                guidelineID: row["guideline_id"], title: row["title"], category: row["category"], version: row["current_version"],
+                snippet: snippet, score: score)
+        }
+
+        init(guidelineID: String, title: String, category: String, version: Int64, snippet: String, score: Double) {
+            self.guidelineID = guidelineID
+            self.title = title
+            self.category = category
+            self.version = version
+            self.snippet = snippet
+            self.score = score
+        }
+
         var json: JSONValue {
             [
                 "guideline_id": .string(guidelineID), "title": .string(title), "category": .string(category),
@@ -46,17 +62,7 @@ public enum GuidelineSearch {
         }
         let rows: [Row]
         if let match = terms.matchQuery {
-            rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT s.guideline_id, g.title, g.category, g.current_version,
-                           -bm25(guideline_search, 0.0, 8.0, 4.0, 1.0) AS score,
-                           snippet(guideline_search, 3, '\(open)', '\(close)', '…', 24) AS snippet, s.body
-                    FROM guideline_search s JOIN guideline g ON g.id = s.guideline_id
-                    WHERE guideline_search MATCH ? \(conditions.map { "AND " + $0 }.joined(separator: " "))
-                    ORDER BY bm25(guideline_search, 0.0, 8.0, 4.0, 1.0), g.id LIMIT ?
-                    """,
-                arguments: [match] + arguments + [limit])
+            rows = try ranked(db, match: match, conditions: conditions, arguments: arguments, limit: limit)
         } else {
             rows = try Row.fetchAll(
                 db,
@@ -72,8 +78,7 @@ public enum GuidelineSearch {
             let snippet: String = row["snippet"] ?? ""
             let score: Double = row["score"] ?? shortTermScore(terms.short, title: row["t"], keywords: row["k"], body: body)
             return Hit(
-                guidelineID: row["guideline_id"], title: row["title"], category: row["category"], version: row["current_version"],
-                snippet: snippet.contains(open) ? highlight(snippet, terms.short) : excerpt(body, around: terms.short + terms.phrases),
+                row, snippet: snippet.contains(open) ? highlight(snippet, terms.short) : excerpt(body, around: terms.short + terms.phrases),
                 score: score)
         }
         guard terms.matchQuery == nil else { return hits }
@@ -86,7 +91,7 @@ public enum GuidelineSearch {
     /// weighing more; then the guidelines sharing the most of the question's trigrams (bm25) fill the rest.
     /// A guideline found by a keyword shows that keyword marked, in its body when it occurs there.
     public static func suggest(_ db: Database, question: String, limit: Int = 3) throws -> [Hit] {
-        var byTerms: [(hit: Hit, score: Double)] = []
+        var byTerms: [Hit] = []
         for row in try Row.fetchAll(
             db,
             sql: """
@@ -94,41 +99,40 @@ public enum GuidelineSearch {
                 FROM guideline_search s JOIN guideline g ON g.id = s.guideline_id ORDER BY g.id
                 """)
         {
-            let keywords: String = row["keywords"]
-            let terms = keywords.split(whereSeparator: { $0 == "," || $0 == "，" || $0 == "、" })
-                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && question.contains($0) }
+            let terms = GuidelineDocument.keywordList(row["keywords"]).filter { question.contains($0) }
             guard !terms.isEmpty else { continue }
             let body: String = row["body"]
             let snippet = terms.contains { body.contains($0) } ? excerpt(body, around: terms) : "关键词 keywords: " + highlight(terms.joined(separator: ", "), terms)
-            let score = terms.reduce(0.0) { $0 + 4 + Double($1.count) }
-            byTerms.append((
-                Hit(guidelineID: row["guideline_id"], title: row["title"], category: row["category"], version: row["current_version"], snippet: snippet, score: score),
-                score))
+            byTerms.append(Hit(row, snippet: snippet, score: terms.reduce(0.0) { $0 + 4 + Double($1.count) }))
         }
-        var hits = byTerms.sorted { ($0.score, $1.hit.guidelineID) > ($1.score, $0.hit.guidelineID) }.map(\.hit)
+        var hits = byTerms.sorted { ($0.score, $1.guidelineID) > ($1.score, $0.guidelineID) }
         guard hits.count < limit else { return Array(hits.prefix(limit)) }
         let more: [Hit]
         if let match = SearchTerms.anyTrigram(of: question) {
-            more = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT s.guideline_id, g.title, g.category, g.current_version,
-                           -bm25(guideline_search, 0.0, 8.0, 4.0, 1.0) AS score,
-                           snippet(guideline_search, 3, '\(open)', '\(close)', '…', 24) AS snippet
-                    FROM guideline_search s JOIN guideline g ON g.id = s.guideline_id
-                    WHERE guideline_search MATCH ? ORDER BY bm25(guideline_search, 0.0, 8.0, 4.0, 1.0), g.id LIMIT ?
-                    """,
-                arguments: [match, limit + hits.count]
-            ).map { row in
-                Hit(
-                    guidelineID: row["guideline_id"], title: row["title"], category: row["category"], version: row["current_version"],
-                    snippet: row["snippet"], score: row["score"])
-            }
+            more = try ranked(db, match: match, limit: limit + hits.count).map { row in Hit(row, snippet: row["snippet"], score: row["score"]) }
         } else {
             more = try search(db, question, limit: limit + hits.count)
         }
         for hit in more where hits.count < limit && !hits.contains(where: { $0.guidelineID == hit.guidelineID }) { hits.append(hit) }
         return hits
+    }
+
+    /// The guidelines an FTS5 `match` query finds (and `conditions` keep), ranked by bm25 with a hit in
+    /// the title weighing 8, in the keywords 4, in the body 1; each row has `score`, `snippet` and `body`.
+    private static func ranked(
+        _ db: Database, match: String, conditions: [String] = [], arguments: StatementArguments = [], limit: Int
+    ) throws -> [Row] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT s.guideline_id, g.title, g.category, g.current_version,
+                       -bm25(guideline_search, 0.0, 8.0, 4.0, 1.0) AS score,
+                       snippet(guideline_search, 3, '\(open)', '\(close)', '…', 24) AS snippet, s.body
+                FROM guideline_search s JOIN guideline g ON g.id = s.guideline_id
+                WHERE guideline_search MATCH ? \(conditions.map { "AND " + $0 }.joined(separator: " "))
+                ORDER BY bm25(guideline_search, 0.0, 8.0, 4.0, 1.0), g.id LIMIT ?
+                """,
+            arguments: [match] + arguments + [limit])
     }
 
     /// Title hits count 8, keyword hits 4, each body occurrence 1.
