@@ -41,6 +41,17 @@ final class CommandDispatcher: Sendable {
         let refusal: CommandError?
         /// The digest of the arguments: audited, and stored with the reply.
         let argsDigest: String
+
+        init(
+            route: [[UInt8]], context: CommandContext, refusal: CommandError?,
+            body: @escaping @Sendable (CommandContext, inout EventAppender) throws -> JSONValue
+        ) {
+            self.route = route
+            self.context = context
+            self.body = body
+            self.refusal = refusal
+            argsDigest = AuditLog.digest(context.request)
+        }
     }
 
     let service: String
@@ -101,10 +112,7 @@ final class CommandDispatcher: Sendable {
         for request in batch {
             switch prepare(request.frames, caller: Caller.resolve(request.caller, keys: keys)) {
             case .write(let context, let body, let refusal):
-                writes.append(
-                    PendingWrite(
-                        route: request.route, context: context, body: body, refusal: refusal,
-                        argsDigest: AuditLog.digest(context.request)))
+                writes.append(PendingWrite(route: request.route, context: context, refusal: refusal, body: body))
             case .answered(let reply):
                 await commit(&writes, into: &outgoing)
                 outgoing.add(reply, to: request.route)
@@ -122,8 +130,7 @@ final class CommandDispatcher: Sendable {
                 } catch {
                     body = { _, _ in throw error }
                 }
-                writes.append(
-                    PendingWrite(route: request.route, context: context, body: body, refusal: nil, argsDigest: AuditLog.digest(context.request)))
+                writes.append(PendingWrite(route: request.route, context: context, refusal: nil, body: body))
             }
         }
         await commit(&writes, into: &outgoing)
