@@ -7,6 +7,7 @@ public enum Bus {
         let proxy = try BusProxy(
             context: environment.context, publish: environment.config.bus.publish,
             subscribe: environment.config.bus.subscribe, highWaterMark: environment.config.bus.highWaterMark,
+            maxConnections: ConnectionCap.limit(configured: environment.config.runtime.maxConnections, sharedBy: 2),
             keys: environment.keys, logger: environment.logger)
         return ServiceParts(
             services: [BusProxyService(proxy: proxy)],
@@ -29,6 +30,7 @@ public enum Bus {
                 environment.logger.info("proxy bound", metadata: [
                     "publish": "\(proxy.publishEndpoint)", "subscribe": "\(proxy.subscribeEndpoint)",
                     "high_water_mark": "\(environment.config.bus.highWaterMark)",
+                    "connections_cap_per_side": "\(proxy.maxConnections)",
                 ])
             })
     }

@@ -34,14 +34,18 @@ public final class BusProxy: Sendable {
     private let logger: Logger
 
     private let highWaterMark: Int32
+    /// How many peers each side keeps connected at most (`ConnectionCap`).
+    public let maxConnections: Int
     /// The allow-list, when CURVE is on: every event's topic is checked against its publisher's key,
     /// and revoked keys' connections are cut.
     private let keys: KeyRingStore?
 
     public init(
-        context: Context, publish: String, subscribe: String, highWaterMark: Int32, keys: KeyRingStore? = nil, logger: Logger
+        context: Context, publish: String, subscribe: String, highWaterMark: Int32, maxConnections: Int,
+        keys: KeyRingStore? = nil, logger: Logger
     ) throws {
         self.context = context
+        self.maxConnections = maxConnections
         self.keys = keys
         self.highWaterMark = highWaterMark
         self.publishEndpoint = publish
@@ -92,6 +96,8 @@ public final class BusProxy: Sendable {
         var publishers = keys.map { PublisherCheck(store: $0, logger: logger) }
         var subscribers = keys.map { PeerConnections(store: $0, socketName: "subscribe", logger: logger) }
         var trimmer = MemoryTrimmer(logger: logger)
+        var publisherCap = ConnectionCap(limit: maxConnections, socketName: "publish", logger: logger)
+        var subscriberCap = ConnectionCap(limit: maxConnections, socketName: "subscribe", logger: logger)
         while !thread.isStopping {
             do {
                 try poller.poll(timeout: .milliseconds(200))
@@ -100,12 +106,14 @@ public final class BusProxy: Sendable {
                 if poller.isReadable(fromSubscribers) { try relaySubscriptions(from: backend, to: frontend, peers: &subscribers) }
                 if poller.isReadable(publisherEvents) {
                     try countPeers(frontendEvents, \.publishers) { event in
+                        publisherCap.observe(event)
                         trimmer.observe(event)
                         publishers?.forget(event)
                     }
                 }
                 if poller.isReadable(subscriberEvents) {
                     try countPeers(backendEvents, \.subscribers) { event in
+                        subscriberCap.observe(event)
                         trimmer.observe(event)
                         subscribers?.forget(event)
                     }

@@ -323,6 +323,64 @@ struct HardeningSystemTests {
         }
     }
 
+    @Test("The bus keeps at most its share of max_connections subscribers: one more is cut and the cap logged; it gets events once a place is free")
+    func busConnectionCap() async throws {
+        try await TestSuite.with(runtime: "max_connections = 2") { suite in
+            try await suite.start("bus")
+            try await suite.start("loadgen")
+            #expect(Self.logged(suite, "bus", ["proxy bound", "connections_cap_per_side=2"]))
+            func subscriber() throws -> Socket {
+                let socket = try Socket(suite.context, .sub)
+                try socket.setLinger(.zero)
+                try socket.subscribe("loadgen.")
+                try socket.connect(suite.subscribeEndpoint)
+                return socket
+            }
+            var held = [try subscriber(), try subscriber()]
+            try await waitFor { (try await suite.call("bus", "status").get())["subscribers"] == 2 }
+            let third = try subscriber()
+            try await waitFor { Self.logged(suite, "bus", ["connection refused: connection cap reached", "socket=subscribe", "cap=2"]) }
+            #expect(try await suite.call("bus", "status").get()["subscribers"] == 2)
+            held.removeFirst()  // closes one: the third's reconnect is admitted
+            let loadgen = Runner(suite, service: "loadgen")
+            try await waitFor(.seconds(30)) {
+                try await loadgen.ok("emit", ["count": 1])
+                return try third.receiveMultipart(dontWait: true) != nil
+            }
+            #expect(held.count == 1)
+        }
+    }
+
+    @Test("A subscriber that never reads costs the bus no more than its high-water mark of events, and that memory is given back when it leaves")
+    func slowSubscriberMemory() async throws {
+        try await TestSuite.with(bus: "high_water_mark = 20000") { suite in
+            let bus = try await suite.start("bus")
+            try await suite.start("loadgen")
+            _ = try await suite.call("bus", "status").get()
+            let baseline = MemoryTrimmer.residentMegabytes(of: bus.pid)
+            #expect(baseline > 0, "the bus's resident set is read")
+            var stalled: Socket? = try Socket(suite.context, .sub)
+            try stalled?.setLinger(.zero)
+            try stalled?.setReceiveHighWaterMark(1)
+            try stalled?.subscribe("")
+            try stalled?.connect(suite.subscribeEndpoint)
+            try await waitFor { (try await suite.call("bus", "status").get())["subscribers"] == 1 }
+            // 100,000 events of about 4 KB: some 800 MB if the bus kept them all for the subscriber.
+            for _ in 1...10 {
+                _ = try await suite.call("loadgen", "emit", ["count": 10_000, "payload_bytes": 4_000], timeout: .seconds(60)).get()
+            }
+            try await waitFor(.seconds(60)) { (try await suite.call("bus", "status").get())["messages_forwarded"]?.intValue ?? 0 >= 100_000 }
+            let peak = MemoryTrimmer.residentMegabytes(of: bus.pid)
+            // The bus holds at most 20,000 of them for the subscriber, at about twice an event's size
+            // each (the frames and libzmq's receive buffers): some 170 MB, against 800 MB unbounded.
+            #expect(peak <= baseline + 200, "baseline \(baseline) MB, with the stalled subscriber \(peak) MB")
+            #expect(peak >= baseline + 40, "the subscriber really held events at the bus: \(peak) MB against \(baseline) MB")
+            stalled = nil  // closes it
+            try await waitFor(.seconds(30)) { MemoryTrimmer.residentMegabytes(of: bus.pid) <= baseline + 16 }
+            #expect(Self.logged(suite, "bus", ["memory returned to the system after connections closed"]))
+        }
+    }
+
     @Test("Requests in flight are bounded per peer and in bytes: the excess is answered unavailable at once with its id, the held ones are served, and status counts the refusals")
     func requestsInFlight() async throws {
         try await TestSuite.with(runtime: "max_in_flight_per_peer = 5\nmax_in_flight_bytes = 1048576") { suite in
@@ -365,6 +423,7 @@ struct HardeningSystemTests {
             let service = try await suite.start("loadgen")
             _ = try await suite.call("loadgen", "status").get()
             let baseline = MemoryTrimmer.residentMegabytes(of: service.pid)
+            #expect(baseline > 0, "the service's resident set is read")
             var peaks: [Int] = []
             // The clients live in a process of their own: hundreds of sockets opened and closed in this
             // one would race the other tests' process launches.

@@ -27,9 +27,10 @@ public struct ConnectionCap {
         self.logger = logger
     }
 
-    /// The cap for `configured` (0: none asked for) under the process's descriptor limit less the reserve.
-    public static func limit(configured: Int) -> Int {
-        let available = max(16, DescriptorLimit.current - reserve)
+    /// The cap for `configured` (0: none asked for) under the process's descriptor limit less the reserve,
+    /// that limit split evenly between `sockets` listening sockets (the bus has two).
+    public static func limit(configured: Int, sharedBy sockets: Int = 1) -> Int {
+        let available = max(16, (DescriptorLimit.current - reserve) / max(1, sockets))
         return configured > 0 ? min(configured, available) : available
     }
 
