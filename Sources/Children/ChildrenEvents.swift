@@ -143,7 +143,20 @@ public enum ChildrenEvents {
             fields: [
                 FieldSpec("report_id", .string, "the report's id"), caseID, childID,
                 FieldSpec("sector", .string, choices: ReportingSector.names, "the reporter's sector"),
+                FieldSpec("received_at", .time, required: false, "when the report came in (the clocks start here)"),
+                FieldSpec("pass_on_due_at", .time, required: false, "when it must have been passed on to the police"),
             ]),
+        EventSpec(
+            "children.mandatory-report.passed-on", "A mandatory report was passed on to the police.", subject: "case/{case_id}",
+            fields: [
+                FieldSpec("report_id", .string, "the report's id"), caseID,
+                FieldSpec("passed_on_at", .time, "when it was passed on"),
+                FieldSpec("on_time", .boolean, "whether within the configured hours of its receipt"),
+            ]),
+        EventSpec(
+            "children.mandatory-report.overdue", "A mandatory report was not passed on to the police within the configured hours.",
+            subject: "report/{report_id}",
+            fields: [FieldSpec("report_id", .string, "the report's id"), caseID, FieldSpec("due_at", .time, "when it fell due")]),
         EventSpec(
             "children.employment.inquired", "An employer's pre-employment inquiry was answered.", subject: "inquiry/{inquiry_id}",
             fields: [FieldSpec("inquiry_id", .string, "the inquiry's id"), FieldSpec("hit", .boolean, "whether a barring record was found")]),

@@ -38,9 +38,11 @@ public enum PetitionEvents {
             "petition.inquiry.closed", "An inquiry was closed.", subject: "inquiry/{inquiry_id}",
             fields: [FieldSpec("inquiry_id", .string, "the inquiry"), FieldSpec("answered", .boolean, "whether it had been answered")]),
         EventSpec(
-            "petition.petition.received", "A petition was received; its deadlines run from today.", subject: "petition/{petition_id}",
+            "petition.petition.received", "A petition was received; its deadlines run from the day it came in.",
+            subject: "petition/{petition_id}",
             fields: [
                 petitionID, FieldSpec("category", .string, choices: PetitionCategory.names, "the 12309 category"), procuratorate,
+                FieldSpec("received_on", .date, required: false, "the day it came in (a letter's arrival; China Standard Time)"),
                 FieldSpec("procedural_due", .date, "last day of the procedural reply (7 days)"),
                 FieldSpec("result_due", .date, "last day of the process or result (3 months)"),
             ]),

@@ -108,6 +108,8 @@ struct ChildrenSystemTests {
                 try await run.ok("guardianship.conclude", ["measure_id": measure, "outcome": "completed"])
                 #expect(try await run.ok("deadlines.scan", ["now": "2027-01-01T00:00:00Z"])["emitted"]?["probation"] == 1)
                 try await run.ok("probation.conclude", ["case_id": offender, "now": "2027-01-01T00:00:00Z"])
+                try await run.ok(
+                    "mandatory-report.pass-on", ["report_id": report["report_id"]!, "police_station": "南湖派出所", "by": "王检察官"])
 
                 // The admin sees everything, behind the command.
                 let record = try await run.ok("child.get", ["child_id": child])
@@ -224,13 +226,13 @@ struct ChildrenSystemTests {
             try await run.ok("remedy.issue", ["finding_id": finding, "kind": "procuratorial-suggestion", "now": .string(registered)])
 
             let before = try await run.ok("deadlines.scan", ["now": "2026-04-01T23:59:00Z"])["emitted"]
-            #expect(before == ["intervention": 0, "guardianship": 0, "remedy": 0, "probation": 0])
+            #expect(before == ["intervention": 0, "guardianship": 0, "remedy": 0, "mandatory-report": 0, "probation": 0])
             let due = try await run.ok("deadlines.scan", ["now": "2026-04-02T00:00:01Z"])["emitted"]
-            #expect(due == ["intervention": 1, "guardianship": 0, "remedy": 0, "probation": 0])
+            #expect(due == ["intervention": 1, "guardianship": 0, "remedy": 0, "mandatory-report": 0, "probation": 0])
             let later = try await run.ok("deadlines.scan", ["now": "2026-06-30T00:00:01Z"])["emitted"]
-            #expect(later == ["intervention": 0, "guardianship": 1, "remedy": 1, "probation": 0])
+            #expect(later == ["intervention": 0, "guardianship": 1, "remedy": 1, "mandatory-report": 0, "probation": 0])
             let again = try await run.ok("deadlines.scan", ["now": "2026-12-31T00:00:00Z"])["emitted"]
-            #expect(again == ["intervention": 0, "guardianship": 0, "remedy": 0, "probation": 0])
+            #expect(again == ["intervention": 0, "guardianship": 0, "remedy": 0, "mandatory-report": 0, "probation": 0])
 
             let log = try await run.ok("events.since", ["after_seq": 0, "limit": 1000])["events"]?.arrayValue ?? []
             let overdue = log.compactMap { $0["type"]?.stringValue }.filter { $0.hasSuffix(".overdue") }
@@ -290,6 +292,80 @@ struct ChildrenSystemTests {
             let handled = try await run.ok("status")["commands_handled"]!.intValue!
             try await waitFor { (try await run.ok("status")["commands_handled"]?.intValue ?? 0) >= handled + 5 }
             #expect(try await overdue() == 1)
+        }
+    }
+
+    @Test("A mandatory report is passed on to the police (when, which station, by whom) within the configured hours of its receipt or is overdue once; its clocks start at the receipt, which is neither in the future nor over a year old")
+    func mandatoryReportPassedOn() async throws {
+        try await Self.withChildren { suite in
+            let run = Runner(suite)
+            let child = try await run.ok(
+                "child.register", ["name": "周某", "birth_date": "2014-02-02", "household_province": "河南省", "migrant_status": "migrant"])["child_id"]!
+            let recorded = "2026-05-10T08:00:00Z"
+            func report(_ received: String?, now: String = recorded) -> [String: JSONValue] {
+                var args: [String: JSONValue] = [
+                    "reporter": "某医院 急诊科", "sector": "medical", "situation": "疑似性侵", "child_id": child,
+                    "offence_type": "sexual-assault", "now": .string(now),
+                ]
+                if let received { args["received_at"] = .string(received) }
+                return args
+            }
+            // Came in by phone two days before anyone recorded it: both clocks run from the receipt.
+            let late = try await run.ok("mandatory-report.receive", report("2026-05-08T08:00:00Z"))
+            #expect(late["received_at"] == "2026-05-08T08:00:00.000Z")
+            #expect(late["pass_on_due_at"] == "2026-05-09T08:00:00.000Z")
+            let lateCase = try await run.ok("case.get", ["case_id": late["case_id"]!])
+            #expect(lateCase["intervention_due_at"] == "2026-05-09T08:00:00.000Z")
+            #expect(lateCase["registered_at"] == "2026-05-10T08:00:00.000Z")
+            let stored = lateCase["mandatory_reports"]?.arrayValue?.first
+            #expect(stored?["received_at"] == "2026-05-08T08:00:00.000Z")
+            #expect(stored?["recorded_at"] == "2026-05-10T08:00:00.000Z")
+
+            // Received now and passed on two hours later: on time.
+            let prompt = try await run.ok("mandatory-report.receive", report(nil))
+            let passed = try await run.ok(
+                "mandatory-report.pass-on",
+                ["report_id": prompt["report_id"]!, "police_station": "南湖派出所", "by": "王检察官", "now": "2026-05-10T10:00:00Z"])
+            #expect(passed["on_time"] == true)
+            #expect(passed["passed_on_at"] == "2026-05-10T10:00:00.000Z")
+            let promptCase = try await run.ok("case.get", ["case_id": prompt["case_id"]!])
+            let promptReport = promptCase["mandatory_reports"]?.arrayValue?.first
+            #expect(promptReport?["police_station"] == "南湖派出所")
+            #expect(promptReport?["passed_on_by"] == "王检察官")
+            let again = try await run.failure(
+                "mandatory-report.pass-on", ["report_id": prompt["report_id"]!, "police_station": "南湖派出所", "by": "王检察官"])
+            #expect(again?.code == .conflict)
+            #expect(again?.message.contains("already passed on to the police at 2026-05-10T10:00:00.000Z") == true)
+
+            // The late report is overdue once, however often the scan runs; then passed on, late.
+            func scan(_ now: String) async throws -> JSONValue? { try await run.ok("deadlines.scan", ["now": .string(now)])["emitted"]?["mandatory-report"] }
+            #expect(try await scan(recorded) == 1)
+            #expect(try await scan("2026-05-12T00:00:00Z") == 0)
+            let latePass = try await run.ok(
+                "mandatory-report.pass-on",
+                ["report_id": late["report_id"]!, "police_station": "北湖派出所", "by": "李检察官", "reported_at": "2026-05-10T09:00:00Z", "now": "2026-05-10T11:00:00Z"])
+            #expect(latePass["on_time"] == false)
+            #expect(latePass["passed_on_at"] == "2026-05-10T09:00:00.000Z")
+
+            // Domain times are bounded, and the error names the argument and the bounds.
+            let future = try await run.failure("mandatory-report.receive", report("2026-05-10T08:00:01Z"))
+            #expect(future?.code == .invalidArgument)
+            #expect(future?.details["field"] == "received_at")
+            #expect(future?.message.contains("to now (2026-05-10T08:00:00.000Z)") == true)
+            let ancient = try await run.failure("mandatory-report.receive", report("2025-05-08T00:00:00Z"))
+            #expect(ancient?.details["field"] == "received_at")
+            #expect(ancient?.message.contains("from 2025-05-09T08:00:00.000Z") == true)
+            let third = try await run.ok("mandatory-report.receive", report(nil))
+            let early = try await run.failure(
+                "mandatory-report.pass-on",
+                ["report_id": third["report_id"]!, "police_station": "南湖派出所", "by": "王检察官", "reported_at": "2026-05-10T07:59:59Z", "now": "2026-05-10T09:00:00Z"])
+            #expect(early?.details["field"] == "reported_at")
+
+            let log = try await run.ok("events.since", ["after_seq": 0, "limit": 1000])["events"]?.arrayValue ?? []
+            let types = log.compactMap { $0["type"]?.stringValue }
+            #expect(types.filter { $0 == "children.mandatory-report.overdue" }.count == 1)
+            #expect(types.filter { $0 == "children.mandatory-report.passed-on" }.count == 2)
+            #expect(!log.map { $0.serialized() }.joined().contains("王检察官"), "who passed it on stays in the service")
         }
     }
 

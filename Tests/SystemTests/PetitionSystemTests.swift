@@ -133,6 +133,27 @@ struct PetitionSystemTests {
         }
     }
 
+    @Test("A petition that came by post last week keeps its day of receipt (the deadlines run from it) beside the time it was recorded; a receipt in the future or over a year old is refused")
+    func receivedByPost() async throws {
+        try await Self.withPetition { _, run in
+            var args: [String: JSONValue] = [
+                "petitioner_name": "孙某", "category": "complaint", "summary": "来信反映", "procuratorate_id": "nanhu",
+                "received_at": "2026-03-02T01:00:00Z", "now": "2026-03-09T02:00:00Z",
+            ]
+            let received = try await run.ok("petition.receive", args)
+            #expect(received["received_on"] == "2026-03-02")
+            #expect(received["procedural_due"] == "2026-03-09")
+            let record = try await run.ok("petition.get", ["petition_id": received["petition_id"]!])
+            #expect(record["received_at"] == "2026-03-02T01:00:00.000Z")
+            #expect(record["recorded_at"] == "2026-03-09T02:00:00.000Z")
+            args["received_at"] = "2026-03-09T02:00:01Z"
+            let future = try await run.failure("petition.receive", args)
+            #expect(future?.details["field"] == "received_at")
+            args["received_at"] = "2025-01-01T00:00:00Z"
+            #expect(try await run.failure("petition.receive", args)?.details["field"] == "received_at")
+        }
+    }
+
     @Test("Petition deadlines over the wire: day 7 on time, day 8 overdue, 3 months, then each missed month once")
     func deadlines() async throws {
         try await Self.withPetition { _, run in

@@ -146,6 +146,24 @@ extension CommandContext {
     public func pastDay(_ name: String) throws(CommandError) -> CalendarDate {
         try CalendarDate.past(arguments.optionalString(name), now: now, field: name)
     }
+
+    /// How far back a time that belongs to the domain may lie (`pastTime`).
+    public static let domainTimeMaxAge: TimeInterval = 366 * 86_400
+
+    /// A time argument that belongs to the domain (a petition that came by post last week, a mandatory
+    /// report's receipt): `now` when absent, never after `now`, at most a year and a day back (older is
+    /// a typo, not a record), and not before `notBefore` (say, when the thing it answers came in). The
+    /// error names the argument and the bounds. The service records its own time beside it.
+    public func pastTime(_ name: String, notBefore earliest: Date? = nil) throws(CommandError) -> Date {
+        guard let text = arguments.optionalString(name) else { return now }
+        let floor = max(earliest ?? .distantPast, now.addingTimeInterval(-Self.domainTimeMaxAge))
+        guard let time = Timestamp.parse(text), time <= now, time >= floor else {
+            throw CommandError(
+                .invalidArgument,
+                "\(name) is a time from \(Timestamp.format(floor)) to now (\(Timestamp.format(now))), not '\(text)'", field: name)
+        }
+        return time
+    }
 }
 
 extension CalendarDate {

@@ -9,14 +9,16 @@ enum VictimCommands {
         [register(settings), recordIntervention, registerCentre, recordInterview, requestLegalAid, assignLegalAid, refer, recordAid]
     }
 
-    /// Opens a victim case; also how a mandatory report opens one.
+    /// Opens a victim case; also how a mandatory report opens one. The early-intervention clock starts at
+    /// `clockStart` (the report's receipt for a reported case), the registration is `now`.
     static func open(
-        child childID: String, offence: VictimOffence, events: inout EventAppender, now: Date, settings: ChildrenSettings
+        child childID: String, offence: VictimOffence, events: inout EventAppender, now: Date, clockStart: Date? = nil,
+        settings: ChildrenSettings
     ) throws -> String {
         _ = try Lookup.child(events.db, childID)
         let id = OpaqueID.make("VC")
         let due = offence.requiresEarlyIntervention
-            ? now.addingTimeInterval(TimeInterval(settings.interventionDueHours) * 3600) : nil
+            ? (clockStart ?? now).addingTimeInterval(TimeInterval(settings.interventionDueHours) * 3600) : nil
         try events.db.execute(
             sql: "INSERT INTO victim_case (id, child_id, offence_type, registered_at, intervention_due_at) VALUES (?, ?, ?, ?, ?)",
             arguments: [id, childID, offence.rawValue, Timestamp.format(now), due.map(Timestamp.format)])

@@ -4,6 +4,8 @@ import BanshiKit
 public struct ChildrenSettings: Sendable {
     /// How long a sexual-assault case may wait for early intervention before it is overdue.
     public var interventionDueHours: Int
+    /// Hours after its receipt within which a mandatory report is passed on to the police ("at once").
+    public var mandatoryReportPassOnHours: Int
     /// The default follow-up deadline of a supervise-guardianship order, in days.
     public var superviseOrderFollowUpDays: Int
     /// Calendar months within which a remedy (a procuratorial suggestion's reply) is followed up.
@@ -20,10 +22,11 @@ public struct ChildrenSettings: Sendable {
     public init(_ table: ConfigTable) throws(ConfigError) {
         try ProgramSection.rejectUnknownKeys(table, ownKeys: [
             "intervention_due_hours", "supervise_order_follow_up_days", "remedy_follow_up_months", "remedy_urgent_days",
-            "supervise_orders_since",
+            "supervise_orders_since", "mandatory_report_pass_on_hours",
         ])
         scanInterval = try ProgramSection.scanInterval(table)
         interventionDueHours = try table.int("intervention_due_hours", default: 24, in: 1...720)
+        mandatoryReportPassOnHours = try table.int("mandatory_report_pass_on_hours", default: 24, in: 1...720)
         superviseOrderFollowUpDays = try table.int("supervise_order_follow_up_days", default: 30, in: 1...365)
         remedyFollowUpMonths = try table.int("remedy_follow_up_months", default: 2, in: 1...24)
         remedyUrgentDays = try table.int("remedy_urgent_days", default: 15, in: 1...365)

@@ -195,5 +195,20 @@ enum ChildrenSchema {
                     WHERE json_extract(envelope, '$.data.child_id') IS NOT NULL;
                 """)
         }
+        // A mandatory report is passed on to the police "at once": when, to which station, by whom, the
+        // deadline for it, and the time the service recorded the report beside the time it came in.
+        migrator.registerMigration("children-v2") { db in
+            try db.execute(sql: """
+                ALTER TABLE mandatory_report ADD COLUMN recorded_at TEXT;
+                UPDATE mandatory_report SET recorded_at = received_at;
+                ALTER TABLE mandatory_report ADD COLUMN pass_on_due_at TEXT;
+                ALTER TABLE mandatory_report ADD COLUMN passed_on_at TEXT;
+                ALTER TABLE mandatory_report ADD COLUMN police_station TEXT;
+                ALTER TABLE mandatory_report ADD COLUMN passed_on_by TEXT;
+                ALTER TABLE mandatory_report ADD COLUMN passed_on_recorded_at TEXT;
+                ALTER TABLE mandatory_report ADD COLUMN pass_on_overdue_emitted INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX mandatory_report_pass_on ON mandatory_report(pass_on_due_at) WHERE passed_on_at IS NULL;
+                """)
+        }
     }
 }

@@ -49,5 +49,7 @@ enum ChildrenViews {
     static let abuseReferral = RecordView("abuse_referral", [.init("id", title: "REFERRAL"), .init("situation"), .init("referred_at", title: "REFERRED")])
     static let mandatoryReport = RecordView("mandatory_report", [
         .init("id", title: "REPORT"), .init("reporter"), .init("sector"), .init("situation"), .init("received_at", title: "RECEIVED"),
+        .init("recorded_at", title: "RECORDED"), .init("pass_on_due_at", title: "PASS ON BY"), .init("passed_on_at", title: "PASSED ON"),
+        .init("police_station", title: "STATION"), .init("passed_on_by", title: "BY"),
     ])
 }

@@ -14,28 +14,34 @@ enum PetitionCommands {
             ArgumentSpec("category", .string, required: true, choices: PetitionCategory.names, "the 12309 category"),
             ArgumentSpec("summary", .string, required: true, "what the petition asks"),
             ArgumentSpec("procuratorate_id", .string, required: true, "the procuratorate handling it"),
+            ArgumentSpec(
+                "received_at", .time,
+                "when it came in (a letter's arrival), within the past year; the deadlines run from its day (default: now)"),
         ]
     ) { context, events in
         let arguments = context.arguments
         let procuratorate: String = try events.db.record(
             "procuratorate", id: try arguments.string("procuratorate_id"), what: "procuratorate", field: "procuratorate_id")["id"]
-        let day = CalendarDate(context.now)
+        let received = try context.pastTime("received_at")
+        let day = CalendarDate(received)
         let proceduralDue = PetitionDeadlines.proceduralReplyDue(receivedOn: day)
         let resultDue = PetitionDeadlines.resultDue(receivedOn: day)
         let id = OpaqueID.make("PT")
         let category = try arguments.string("category")
         try events.db.execute(
             sql: """
-                INSERT INTO petition (id, petitioner_name, contact, category, summary, procuratorate_id, received_at, received_on, status,
-                                      procedural_due, result_due)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?)
+                INSERT INTO petition (id, petitioner_name, contact, category, summary, procuratorate_id, received_at, received_on,
+                                      recorded_at, status, procedural_due, result_due)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?)
                 """,
             arguments: [
                 id, try arguments.text("petitioner_name"), arguments.optionalString("contact"), category, try arguments.text("summary"),
-                procuratorate, Timestamp.format(context.now), day.description, proceduralDue.description, resultDue.description,
+                procuratorate, Timestamp.format(received), day.description, Timestamp.format(context.now), proceduralDue.description,
+                resultDue.description,
             ])
         let data: JSONValue = [
             "petition_id": .string(id), "category": .string(category), "procuratorate_id": .string(procuratorate),
+            "received_on": .string(day.description),
             "procedural_due": .string(proceduralDue.description), "result_due": .string(resultDue.description),
         ]
         try events.emit("petition.petition.received", subject: "petition/\(id)", data: data)

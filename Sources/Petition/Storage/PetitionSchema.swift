@@ -131,5 +131,13 @@ enum PetitionSchema {
                 CREATE INDEX aid_referral_aid ON aid_referral(aid_id);
                 """)
         }
+        // A petition's receipt (a letter that arrived last week) is the domain's time; the service's own
+        // time of recording stands beside it.
+        migrator.registerMigration("petition-v2") { db in
+            try db.execute(sql: """
+                ALTER TABLE petition ADD COLUMN recorded_at TEXT;
+                UPDATE petition SET recorded_at = received_at;
+                """)
+        }
     }
 }

@@ -5,7 +5,7 @@ enum PetitionViews {
     static let procuratorate = RecordView("procuratorate", [.init("id", title: "PROCURATORATE"), .init("name"), .init("level")])
     static let petition = RecordView("petition", [
         .init("id"), .init("petitioner_name"), .init("contact"), .init("category"), .init("summary"), .init("procuratorate_id"),
-        .init("received_at"), .init("received_on"), .init("status"), .init("procedural_due"), .init("procedural_replied_at"),
+        .init("received_at"), .init("received_on"), .init("recorded_at"), .init("status"), .init("procedural_due"), .init("procedural_replied_at"),
         .init("result_due"), .init("result_replied_at"), .init("follow_up_due"), .init("concluded_at"),
     ])
     static let petitionRow = RecordView("petition", [

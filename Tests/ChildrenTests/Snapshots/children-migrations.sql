@@ -164,3 +164,13 @@ CREATE TABLE victim_case (
 CREATE INDEX victim_case_child ON victim_case(child_id);
 CREATE INDEX victim_case_intervention_due ON victim_case(intervention_due_at)
     WHERE intervened_at IS NULL AND intervention_overdue_emitted = 0;
+-- children-v2
+CREATE TABLE mandatory_report (
+    id TEXT PRIMARY KEY,
+    reporter TEXT NOT NULL,
+    sector TEXT NOT NULL CHECK (sector IN ('education', 'medical', 'hotel', 'social-work', 'community', 'other')),
+    situation TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    case_id TEXT NOT NULL REFERENCES victim_case(id)
+, recorded_at TEXT, pass_on_due_at TEXT, passed_on_at TEXT, police_station TEXT, passed_on_by TEXT, passed_on_recorded_at TEXT, pass_on_overdue_emitted INTEGER NOT NULL DEFAULT 0) STRICT;
+CREATE INDEX mandatory_report_pass_on ON mandatory_report(pass_on_due_at) WHERE passed_on_at IS NULL;

@@ -114,3 +114,24 @@ CREATE TABLE procuratorate (
     name TEXT NOT NULL CHECK (length(name) > 0),
     level TEXT NOT NULL CHECK (level IN ('city', 'district'))
 ) STRICT;
+-- petition-v2
+CREATE TABLE petition (
+    id TEXT PRIMARY KEY,
+    petitioner_name TEXT NOT NULL CHECK (length(petitioner_name) > 0),
+    contact TEXT,
+    category TEXT NOT NULL CHECK (category IN ('complaint', 'criminal-appeal', 'civil-administrative-appeal', 'state-compensation', 'judicial-aid', 'legal-consultation', 'case-progress')),
+    summary TEXT NOT NULL,
+    procuratorate_id TEXT NOT NULL REFERENCES procuratorate(id),
+    received_at TEXT NOT NULL,
+    received_on TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('received', 'acknowledged', 'in-progress', 'concluded')),
+    procedural_due TEXT NOT NULL,
+    procedural_replied_at TEXT,
+    procedural_overdue_emitted INTEGER NOT NULL DEFAULT 0,
+    result_due TEXT NOT NULL,
+    result_replied_at TEXT,
+    result_overdue_emitted INTEGER NOT NULL DEFAULT 0,
+    follow_up_due TEXT,
+    follow_up_overdue_emitted_for TEXT,
+    concluded_at TEXT
+, recorded_at TEXT) STRICT;
