@@ -361,10 +361,23 @@ struct ChildrenSystemTests {
                 ["report_id": third["report_id"]!, "police_station": "南湖派出所", "by": "王检察官", "reported_at": "2026-05-10T07:59:59Z", "now": "2026-05-10T09:00:00Z"])
             #expect(early?.details["field"] == "reported_at")
 
+            // At the limit: on time to the second, overdue one second after.
+            let atLimit = try await run.ok(
+                "mandatory-report.pass-on",
+                ["report_id": third["report_id"]!, "police_station": "南湖派出所", "by": "王检察官", "reported_at": "2026-05-11T08:00:00Z", "now": "2026-05-11T09:00:00Z"])
+            #expect(atLimit["on_time"] == true)
+            let fourth = try await run.ok("mandatory-report.receive", report(nil))
+            #expect(try await scan("2026-05-11T08:00:00Z") == 0)
+            #expect(try await scan("2026-05-11T08:00:01Z") == 1)
+            let overLimit = try await run.ok(
+                "mandatory-report.pass-on",
+                ["report_id": fourth["report_id"]!, "police_station": "南湖派出所", "by": "王检察官", "reported_at": "2026-05-11T08:00:01Z", "now": "2026-05-11T09:00:00Z"])
+            #expect(overLimit["on_time"] == false)
+
             let log = try await run.ok("events.since", ["after_seq": 0, "limit": 1000])["events"]?.arrayValue ?? []
             let types = log.compactMap { $0["type"]?.stringValue }
-            #expect(types.filter { $0 == "children.mandatory-report.overdue" }.count == 1)
-            #expect(types.filter { $0 == "children.mandatory-report.passed-on" }.count == 2)
+            #expect(types.filter { $0 == "children.mandatory-report.overdue" }.count == 2)
+            #expect(types.filter { $0 == "children.mandatory-report.passed-on" }.count == 4)
             #expect(!log.map { $0.serialized() }.joined().contains("王检察官"), "who passed it on stays in the service")
         }
     }
