@@ -14,4 +14,8 @@ struct Banshictl: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [Status.self, Services.self, Call.self, Events.self, Records.self, ChildrenRecords.self, PetitionRecords.self, Routes.self, DeadLetters.self, Trace.self, ReportCommand.self, Rebuild.self, HistoryQuery.self, Backup.self, Keys.self, Audit.self, Up.self]
     )
+
+    static func main() async {
+        await main(GlobalOptions.movedAfterSubcommand(Array(CommandLine.arguments.dropFirst())))
+    }
 }

@@ -126,6 +126,40 @@ struct RuntimeSystemTests {
         }
     }
 
+    @Test("banshictl events tail: a missing bus is named within the timeout (exit 4); `*` patterns select by segment; --since SERVICE:SEQ prints the log, then follows live with no gap and no repeat")
+    func eventsTailPatternsAndSince() async throws {
+        try await TestSuite.with { suite in
+            let started = ContinuousClock.now
+            let nobus = try await suite.banshictl(["events", "tail", "--timeout", "1000"])
+            #expect(nobus.status == 4)
+            #expect(nobus.stderr.contains("no bus answered at \(suite.subscribeEndpoint) within 1.0 seconds"), "\(nobus.stderr)")
+            #expect(ContinuousClock.now - started < .seconds(15))
+
+            try await suite.start("bus")
+            try await suite.start("loadgen")
+            let loadgen = Runner(suite, service: "loadgen")
+            try await loadgen.ok("emit", ["count": 3, "type": "loadgen.alpha.done"])  // seq 1-3
+            try await loadgen.ok("emit", ["count": 2, "type": "loadgen.beta.started"])  // seq 4-5
+            async let tail = suite.banshictl(["events", "tail", "*.*.done", "--since", "loadgen:1", "--count", "4"])
+            try await waitFor { (try? await suite.call("bus", "status").get())?["topics"] == [""] }
+            try await loadgen.ok("emit", ["count": 1, "type": "loadgen.beta.started"])  // seq 6
+            try await loadgen.ok("emit", ["count": 2, "type": "loadgen.gamma.done"])  // seq 7-8
+            let result = try await tail
+            #expect(result.status == 0, "\(result.stderr)")
+            let seqs = result.stdout.split(separator: "\n").map { line in line.split(separator: " ").first { $0.hasPrefix("#") } ?? "" }
+            #expect(seqs == ["#2", "#3", "#7", "#8"], "\(result.stdout)")
+
+            // The options every subcommand takes may also come first, as with other CLIs.
+            let leading = try await TestSuite.run("banshictl", ["--config", suite.configPath, "--timeout", "2000", "events", "since", "loadgen", "7"])
+            #expect(leading.status == 0, "\(leading.stderr)")
+            #expect(leading.stdout.contains("#8  loadgen.gamma.done"))
+
+            let bad = try await suite.banshictl(["events", "tail", "--since", "loadgen"])
+            #expect(bad.status == 64)
+            #expect(bad.stderr.contains("--since is SERVICE:SEQ"))
+        }
+    }
+
     @Test("banshictl up runs what exists, prefixes log lines, and stops everything cleanly on SIGTERM")
     func up() async throws {
         // lawyer is configured but its executable is not in the directory up runs from: up says so and runs the rest.

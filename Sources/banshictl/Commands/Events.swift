@@ -19,12 +19,17 @@ struct Events: ParsableCommand {
     struct Tail: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print live events from the bus, one line each (Ctrl-C stops).",
-            discussion: "With no prefix every event is shown; `children.` selects one service's family.")
+            discussion: """
+                With no pattern every event is shown. A pattern is a topic prefix (`children.` selects one \
+                service's family) or has `*` for one segment (`*.*.overdue`, `children.*.registered`). \
+                --since SERVICE:SEQ first prints SERVICE's logged events after SEQ, then follows live \
+                without a gap or a repeat. If no bus answers within the timeout, tail says so and exits 4.
+                """)
 
         @OptionGroup var global: GlobalOptions
 
-        @Argument(help: "Topic prefixes to subscribe to.")
-        var prefixes: [String] = []
+        @Argument(help: "Topic prefixes or patterns with `*` for one segment.")
+        var patterns: [String] = []
 
         @Flag(name: .long, help: "Print each raw envelope as one line of JSON.")
         var json = false
@@ -32,41 +37,121 @@ struct Events: ParsableCommand {
         @Option(name: .long, help: "Stop after this many events.")
         var count: Int?
 
+        @Option(name: .long, help: "Start from a point in a service's log (SERVICE:SEQ), then follow live.")
+        var since: String?
+
         @Flag(name: .long, help: "Show the services' heartbeats too (liveness signals, not events; hidden by default).")
         var heartbeats = false
 
+        func validate() throws {
+            if let count, count < 1 { throw ValidationError("--count must be 1 or more") }
+            if let since, Self.point(since) == nil { throw ValidationError("--since is SERVICE:SEQ (e.g. children:120), not '\(since)'") }
+        }
+
+        /// `SERVICE:SEQ` split, or nil.
+        static func point(_ text: String) -> (service: String, seq: Int64)? {
+            guard let colon = text.lastIndex(of: ":"), let seq = Int64(text[text.index(after: colon)...]), seq >= 0 else { return nil }
+            let service = String(text[..<colon])
+            return service.isEmpty ? nil : (service, seq)
+        }
+
         func run() throws {
             let config = try global.loadConfig()
+            let selectors = patterns.map(TopicPattern.init)
+            let timeout = global.replyTimeout(config)
             let subscriber = try Socket(Context(), .sub)
             try TransportSecurity.current?.secureClient(subscriber, peer: "bus")
             try subscriber.setLinger(.zero)
+            let monitor = try subscriber.monitor(at: "inproc://tail-monitor")
+            // Subscribed before the catch-up, so that nothing published meanwhile is missed.
+            for subscription in Set(selectors.isEmpty ? [""] : selectors.map(\.subscription)) {
+                try subscriber.subscribe(subscription)
+            }
             try subscriber.connect(config.bus.subscribe)
-            for prefix in prefixes.isEmpty ? [""] : prefixes {
-                try subscriber.subscribe(prefix)
+            var printed = 0
+            var caughtUp: (service: String, seq: Int64)?
+            if let since, let point = Self.point(since) {
+                guard let endpoint = config.controlEndpoint(of: point.service) else {
+                    throw ValidationError("--since: no service '\(point.service)' in \(config.file)")
+                }
+                let client = try ControlClient(context: Context(), service: point.service, endpoint: endpoint, timeout: timeout)
+                var last = point.seq
+                try Events.page(client, service: point.service, after: point.seq, limit: nil) { event in
+                    last = event["seq"]?.intValue ?? last
+                    guard let envelope = try? EventEnvelope(json: event), TopicPattern.any(selectors, match: envelope.type) else { return true }
+                    printLine(json ? event.serialized() : Events.line(envelope))
+                    printed += 1
+                    return count.map { printed < $0 } ?? true
+                }
+                caughtUp = (point.service, last)
             }
-            var seen = 0
-            while count.map({ seen < $0 }) ?? true {
-                guard let parts = try subscriber.receiveMultipart() else { continue }
-                guard parts.count == 2 else {
-                    printError("banshictl: skipped a message of \(parts.count) frames (an event is [topic, envelope])")
-                    continue
+            var bus = BusWatch(endpoint: config.bus.subscribe, timeout: timeout)
+            let poller = Poller()
+            let events = poller.add(subscriber)
+            let status = poller.add(monitor)
+            while count.map({ printed < $0 }) ?? true {
+                _ = try poller.poll(timeout: .milliseconds(200))
+                if poller.isReadable(status) {
+                    while let event = try monitor.nextEvent(dontWait: true) { try bus.observe(event.kind) }
                 }
-                // A heartbeat is a valid envelope of its own shape (no flow), not an event of the log.
-                if Heartbeat.isHeartbeat(topic: parts[0]) {
-                    guard heartbeats else { continue }
-                    printLine(String(decoding: parts[0], as: UTF8.self) + "  " + String(decoding: parts[1], as: UTF8.self))
-                    seen += 1
-                    continue
+                try bus.checkDeadline()
+                guard poller.isReadable(events) else { continue }
+                while count.map({ printed < $0 }) ?? true, let parts = try subscriber.receiveMultipart(dontWait: true) {
+                    if show(parts, selectors: selectors, after: caughtUp) { printed += 1 }
                 }
-                do {
-                    let envelope = try EventEnvelope.decode(parts[1])
-                    printLine(json ? String(decoding: parts[1], as: UTF8.self) : Events.line(envelope))
-                } catch {
-                    printError("banshictl: skipped a malformed event on topic \(String(decoding: parts[0], as: UTF8.self)): \(error)")
-                    continue
-                }
-                seen += 1
             }
+        }
+
+        /// Prints one message from the bus if it is selected; whether it did.
+        private func show(_ parts: [[UInt8]], selectors: [TopicPattern], after caughtUp: (service: String, seq: Int64)?) -> Bool {
+            guard parts.count == 2 else {
+                printError("banshictl: skipped a message of \(parts.count) frames (an event is [topic, envelope])")
+                return false
+            }
+            let topic = String(decoding: parts[0], as: UTF8.self)
+            // A heartbeat is a valid envelope of its own shape (no flow), not an event of the log.
+            if Heartbeat.isHeartbeat(topic: parts[0]) {
+                guard heartbeats else { return false }
+                printLine(topic + "  " + String(decoding: parts[1], as: UTF8.self))
+                return true
+            }
+            guard TopicPattern.any(selectors, match: topic) else { return false }
+            do {
+                let envelope = try EventEnvelope.decode(parts[1])
+                // Already printed by the catch-up.
+                if let caughtUp, envelope.service ?? envelope.source == caughtUp.service, envelope.seq <= caughtUp.seq { return false }
+                printLine(json ? String(decoding: parts[1], as: UTF8.self) : Events.line(envelope))
+                return true
+            } catch {
+                printError("banshictl: skipped a malformed event on topic \(topic): \(error)")
+                return false
+            }
+        }
+    }
+
+    /// Pages `service`'s `events.since` after `after`, handing each event to `body` until the log ends,
+    /// `limit` events were read, or `body` returns false. A failed call exits 4 (no reply) or 1.
+    static func page(
+        _ client: ControlClient, service: String, after: Int64, limit: Int?, _ body: (JSONValue) throws -> Bool
+    ) throws {
+        var after = after
+        var read = 0
+        while limit.map({ read < $0 }) ?? true {
+            let size = min(1000, limit.map { $0 - read } ?? 1000)
+            let result: JSONValue
+            do {
+                result = try client.call("events.since", ["after_seq": .int(after), "limit": .int(Int64(size))]).get()
+            } catch {
+                printError("banshictl: \(service) events.since: \(error)")
+                throw ExitCode(error is ControlClientError ? 4 : 1)
+            }
+            let events = result["events"]?.arrayValue ?? []
+            for event in events {
+                after = event["seq"]?.intValue ?? after
+                read += 1
+                guard try body(event) else { return }
+            }
+            if events.isEmpty || result["has_more"]?.boolValue != true { return }
         }
     }
 
@@ -96,28 +181,13 @@ struct Events: ParsableCommand {
             }
             guard seq >= 0 else { throw ValidationError("SEQ must be 0 or more") }
             let client = try ControlClient(context: Context(), service: service, endpoint: endpoint, timeout: global.replyTimeout(config))
-            var after = seq
-            var printed = 0
-            while limit.map({ printed < $0 }) ?? true {
-                let page = min(1000, limit.map { $0 - printed } ?? 1000)
-                let result: JSONValue
-                do {
-                    result = try client.call("events.since", ["after_seq": .int(after), "limit": .int(Int64(page))]).get()
-                } catch {
-                    printError("banshictl: \(service) events.since: \(error)")
-                    throw ExitCode(error is ControlClientError ? 4 : 1)
+            try Events.page(client, service: service, after: seq, limit: limit) { event in
+                if json {
+                    print(event.serialized())
+                } else if let envelope = try? EventEnvelope(json: event) {
+                    print(Events.line(envelope))
                 }
-                let events = result["events"]?.arrayValue ?? []
-                for event in events {
-                    if json {
-                        print(event.serialized())
-                    } else if let envelope = try? EventEnvelope(json: event) {
-                        print(Events.line(envelope))
-                    }
-                    after = event["seq"]?.intValue ?? after
-                    printed += 1
-                }
-                if events.isEmpty || result["has_more"]?.boolValue != true { break }
+                return true
             }
         }
     }

@@ -27,6 +27,22 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
+    /// The options every subcommand takes, given before the subcommand (`banshictl --config F status`),
+    /// moved to the end where the subcommand reads them; everything else stays in its order.
+    static func movedAfterSubcommand(_ arguments: [String]) -> [String] {
+        var leading: [String] = []
+        var rest = arguments[...]
+        while let first = rest.first, ["--config", "--timeout", "--key"].contains(first), rest.count >= 2 {
+            leading += rest.prefix(2)
+            rest = rest.dropFirst(2)
+        }
+        guard !leading.isEmpty, !rest.isEmpty else { return arguments }
+        if let separator = rest.firstIndex(of: "--") {
+            return Array(rest[..<separator]) + leading + Array(rest[separator...])
+        }
+        return Array(rest) + leading
+    }
+
     func replyTimeout(_ config: SuiteConfig) -> Duration {
         timeout.map { .milliseconds(max(1, $0)) } ?? config.runtime.requestTimeout
     }
