@@ -106,6 +106,31 @@ struct RuntimeSystemTests {
         }
     }
 
+    @Test("banshictl call SERVICE help is a listing for people (one line per command, its arguments with types and choices); --json keeps the raw form; one command by name; an unknown one is not_found")
+    func helpListing() async throws {
+        try await TestSuite.with { suite in
+            try await suite.start("bus")
+            try await suite.start("loadgen")
+            let listing = try await suite.banshictl(["call", "loadgen", "help"])
+            #expect(listing.status == 0)
+            let lines = listing.stdout.split(separator: "\n").map(String.init)
+            #expect(lines.first?.hasPrefix("loadgen: ") == true)
+            #expect(lines.contains { $0.hasPrefix("emit  append `count` synthetic events") })
+            #expect(lines.contains { $0.contains("count") && $0.contains("integer") && $0.contains("how many events") })
+            #expect(lines.contains { $0.hasPrefix("backup  ") && $0.hasSuffix("(reads, admin only)") })
+            #expect(!listing.stdout.contains("{"), "no JSON in the listing")
+            #expect(lines.count < 120, "\(lines.count) lines")
+            let raw = try await suite.banshictl(["call", "loadgen", "help", "--json"])
+            #expect(try CommandReply.parse(Array(raw.stdout.utf8)).get()["commands"]?.arrayValue?.count ?? 0 > 5)
+            let one = try await suite.banshictl(["call", "loadgen", "help", "--arg", "command=emit"])
+            #expect(one.stdout.hasPrefix("loadgen: 1 command\n"))
+            #expect(one.stdout.contains("payload_bytes"))
+            let unknown = try await suite.banshictl(["call", "loadgen", "help", "--arg", "command=nope"])
+            #expect(unknown.status == 1)
+            #expect(unknown.stderr.contains("not_found: loadgen has no command 'nope'"))
+        }
+    }
+
     @Test("banshictl events tail prints live events, one line each, and passes over heartbeats without complaint")
     func eventsTail() async throws {
         try await TestSuite.with(runtime: "heartbeat_interval_ms = 20") { suite in

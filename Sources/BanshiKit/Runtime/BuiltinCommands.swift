@@ -67,15 +67,24 @@ enum BuiltinCommands {
             all.append(CommandReplyStore.pruneCommand(defaultDays: replyRetentionDays))
         }
         let everything = all + serviceCommands
-        let help = CommandSpec("help", "every command this service answers, with its arguments") { _ in
-            let listed = (everything + [helpSpec]).sorted { $0.name < $1.name }
+        let help = CommandSpec("help", helpSummary, arguments: [helpArgument]) { context in
+            var listed = (everything + [helpSpec]).sorted { $0.name < $1.name }
+            if let only = context.arguments.optionalString("command") {
+                listed = listed.filter { $0.name == only }
+                guard !listed.isEmpty else {
+                    throw CommandError(.notFound, "\(facts.service) has no command '\(only)'", field: "command")
+                }
+            }
             return ["service": .string(facts.service), "version": .string(version), "commands": .array(listed.map(\.helpValue))]
         }
         return everything + [help]
     }
 
+    private static let helpSummary = "every command this service answers, with its arguments"
+    private static let helpArgument = ArgumentSpec("command", .string, "only this command")
+
     /// `help`'s own entry in its listing.
-    private static let helpSpec = CommandSpec("help", "every command this service answers, with its arguments") { _ in [:] }
+    private static let helpSpec = CommandSpec("help", helpSummary, arguments: [helpArgument]) { _ in [:] }
 }
 
 

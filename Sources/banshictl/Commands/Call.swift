@@ -13,9 +13,10 @@ struct Call: ParsableCommand {
             (--arg contact=13900000000 stays a string); otherwise a value that reads as JSON (a number, \
             true, false, null, an array or object) is that JSON, and anything else a string. \
             `--arg key=@FILE` sends the file's text (a CSV of lab results to samples.import, say). \
-            `banshictl call SERVICE help` lists a service's commands.
-            Exit status: 0 on success, 1 when the service replied with an error, 2 on a usage error, \
-            4 when the service did not answer.
+            `banshictl call SERVICE help` lists a service's commands (`--arg command=NAME` for one, \
+            --json for the raw list).
+            Exit status: 0 on success, 1 when the service replied with an error, 4 when the service did \
+            not answer, 64 on a usage error.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -45,6 +46,8 @@ struct Call: ParsableCommand {
             print(reply.serialized())
         }
         switch reply.outcome {
+        case .success(let result) where command == "help" && !json:
+            print(HelpListing.render(result, service: service))
         case .success(let result):
             if !json { print(prettyJSON(result)) }
         case .failure(let error):
