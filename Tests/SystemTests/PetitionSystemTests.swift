@@ -113,6 +113,31 @@ struct PetitionSystemTests {
         }
     }
 
+    @Test("Search and suggestions score on one scale, snippets are plain text with the match marked (no Markdown, not the title again, not the whole body), question words suggest nothing, and a search that finds nothing says so")
+    func searchOutputForPeople() async throws {
+        try await Self.withPetition { suite, run in
+            // One scale: the same guideline for the same term scores the same by search and by suggestion.
+            let searched = try await hits(run, "赡养").first { $0["guideline_id"] == "elderly-support" }
+            let suggested = try await run.ok("inquiry.submit", ["channel": "web", "question": "儿子不给赡养怎么办"])["suggestions"]?.arrayValue ?? []
+            #expect(suggested.map { $0["guideline_id"]?.stringValue ?? "" } == ["elderly-support"], "怎么办 suggests nothing of its own")
+            #expect(searched?["score"] != nil)
+            #expect(suggested.first?["score"] == searched?["score"])
+
+            for query in ["工伤", "刑事合规", "赔偿", "申诉 六个月"] {
+                for hit in try await hits(run, query) {
+                    let snippet = hit["snippet"]?.stringValue ?? ""
+                    #expect(snippet.contains("<mark>"), "\(query): \(snippet)")
+                    #expect(!snippet.contains("#") && !snippet.contains("**") && !snippet.contains("\n"), "\(query): \(snippet)")
+                    #expect(!snippet.hasPrefix(hit["title"]?.stringValue ?? "-"), "\(query): \(snippet)")
+                    #expect(snippet.count < 120, "\(query): \(snippet.count) characters")
+                }
+            }
+            let nothing = try await suite.banshictl(["petition", "search", "火星移民"])
+            #expect(nothing.status == 0)
+            #expect(nothing.stdout == "no guideline matches '火星移民'\n")
+        }
+    }
+
     @Test("An inquiry gets matching guidelines at once; staff answer and close it")
     func inquiry() async throws {
         try await Self.withPetition { _, run in

@@ -29,6 +29,17 @@ public struct SearchTerms: Sendable, Equatable {
     /// For free text (an inquiry's question): any of its distinct trigrams, so that documents sharing
     /// more of the question rank higher (bm25). At most `limit` trigrams, in order of appearance.
     public static func anyTrigram(of text: String, limit: Int = 64) -> String? {
+        let grams = trigrams(of: text, limit: limit)
+        return grams.isEmpty ? nil : grams.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " OR ")
+    }
+
+    /// Question words: a trigram holding one says how a question is asked, not what it is about
+    /// ("我受了工伤怎么办" must not suggest every guideline that says 怎么办).
+    static let questionWords = ["怎么", "什么", "如何", "为何", "哪里", "哪些", "能否", "可以吗", "吗"]
+
+    /// The distinct trigrams of `text`'s runs of letters that hold no question word, at most `limit`, in
+    /// order of appearance.
+    public static func trigrams(of text: String, limit: Int = 64) -> [String] {
         var grams: [String] = []
         var seen: Set<String> = []
         for run in text.split(whereSeparator: { $0.isWhitespace || $0.isPunctuation || $0.isSymbol }) {
@@ -36,9 +47,9 @@ public struct SearchTerms: Sendable, Equatable {
             guard characters.count >= 3 else { continue }
             for start in 0...(characters.count - 3) where grams.count < limit {
                 let gram = String(characters[start..<start + 3])
-                if seen.insert(gram).inserted { grams.append(gram) }
+                if !questionWords.contains(where: gram.contains), seen.insert(gram).inserted { grams.append(gram) }
             }
         }
-        return grams.isEmpty ? nil : grams.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " OR ")
+        return grams
     }
 }

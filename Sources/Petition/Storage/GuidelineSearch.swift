@@ -4,10 +4,11 @@ import GRDB
 
 /// Ranked, highlighted search over the current version of every guideline.
 ///
-/// Terms of three characters or more go through the FTS5 trigram index and are ranked by bm25 (a hit
-/// in the title weighs 8, in the keywords 4, in the body 1); shorter terms are substring tests on the
-/// same columns. A query of short terms only is ranked by where and how often they occur. Matches are
-/// wrapped in `<mark>`…`</mark>` in the snippet.
+/// Terms of three characters or more go through the FTS5 trigram index; shorter terms are substring
+/// tests on the same columns. Every hit, however found, is scored on one scale (`points`): 8 for each
+/// term in the title, 4 in the keywords, 1 for each occurrence in the body. The snippet is plain text
+/// (the Markdown's heading marks and the title line left out) about the first match, with every match
+/// wrapped in `<mark>`…`</mark>`.
 public enum GuidelineSearch {
     /// One guideline found.
     public struct Hit: Sendable, Equatable {
@@ -16,7 +17,7 @@ public enum GuidelineSearch {
         public let category: String
         public let version: Int64
         public let snippet: String
-        /// Higher is better; comparable within one search only.
+        /// `points`: higher is better, on the same scale in every search.
         public let score: Double
 
         /// A hit from a row of `guideline_search` joined with `guideline`.
@@ -62,7 +63,8 @@ public enum GuidelineSearch {
         }
         let rows: [Row]
         if let match = terms.matchQuery {
-            rows = try ranked(db, match: match, conditions: conditions, arguments: arguments, limit: limit)
+            // Scored on the one scale below, so more than `limit` are read from the index.
+            rows = try ranked(db, match: match, conditions: conditions, arguments: arguments, limit: max(limit * 4, 50))
         } else {
             rows = try Row.fetchAll(
                 db,
@@ -73,16 +75,16 @@ public enum GuidelineSearch {
                     """,
                 arguments: arguments)
         }
-        let hits = rows.map { row -> Hit in
-            let body: String = row["body"]
-            let snippet: String = row["snippet"] ?? ""
-            let score: Double = row["score"] ?? shortTermScore(terms.short, title: row["t"], keywords: row["k"], body: body)
-            return Hit(
-                row, snippet: snippet.contains(open) ? highlight(snippet, terms.short) : excerpt(body, around: terms.short + terms.phrases),
-                score: score)
+        let all = terms.short + terms.phrases
+        let hits = rows.map { row in
+            Hit(row, snippet: excerpt(row["body"], title: row["title"], around: all), score: points(all, row))
         }
-        guard terms.matchQuery == nil else { return hits }
-        return Array(hits.sorted { ($0.score, $1.guidelineID) > ($1.score, $0.guidelineID) }.prefix(limit))
+        return best(hits, limit: limit)
+    }
+
+    /// `hits` best first (ties by id), at most `limit`.
+    private static func best(_ hits: [Hit], limit: Int) -> [Hit] {
+        Array(hits.sorted { ($0.score, $1.guidelineID) > ($1.score, $0.guidelineID) }.prefix(limit))
     }
 
     /// Guidelines for a free-text question, best first. A question is a sentence, not a query: "儿子不给赡养"
@@ -95,21 +97,27 @@ public enum GuidelineSearch {
         for row in try Row.fetchAll(
             db,
             sql: """
-                SELECT s.guideline_id, g.title, g.category, g.current_version, s.keywords, s.body
+                SELECT s.guideline_id, g.title, g.category, g.current_version, s.title AS t, s.keywords AS k, s.body
                 FROM guideline_search s JOIN guideline g ON g.id = s.guideline_id ORDER BY g.id
                 """)
         {
-            let terms = GuidelineDocument.keywordList(row["keywords"]).filter { question.contains($0) }
+            let terms = GuidelineDocument.keywordList(row["k"]).filter { question.contains($0) }
             guard !terms.isEmpty else { continue }
             let body: String = row["body"]
-            let snippet = terms.contains { body.contains($0) } ? excerpt(body, around: terms) : "关键词 keywords: " + highlight(terms.joined(separator: ", "), terms)
-            byTerms.append(Hit(row, snippet: snippet, score: terms.reduce(0.0) { $0 + 4 + Double($1.count) }))
+            let snippet = terms.contains { body.contains($0) }
+                ? excerpt(body, title: row["title"], around: terms) : "关键词 keywords: " + highlight(terms.joined(separator: ", "), terms)
+            byTerms.append(Hit(row, snippet: snippet, score: points(terms, row)))
         }
-        var hits = byTerms.sorted { ($0.score, $1.guidelineID) > ($1.score, $0.guidelineID) }
-        guard hits.count < limit else { return Array(hits.prefix(limit)) }
+        var hits = best(byTerms, limit: limit)
+        guard hits.count < limit else { return hits }
         let more: [Hit]
         if let match = SearchTerms.anyTrigram(of: question) {
-            more = try ranked(db, match: match, limit: limit + hits.count).map { row in Hit(row, snippet: row["snippet"], score: row["score"]) }
+            let trigrams = SearchTerms.trigrams(of: question)
+            more = best(
+                try ranked(db, match: match, limit: limit + hits.count).map { row in
+                    let found = trigrams.filter { (row["t"] as String).contains($0) || (row["k"] as String).contains($0) || (row["body"] as String).contains($0) }
+                    return Hit(row, snippet: excerpt(row["body"], title: row["title"], around: found), score: points(found, row))
+                }, limit: limit + hits.count)
         } else {
             more = try search(db, question, limit: limit + hits.count)
         }
@@ -117,17 +125,15 @@ public enum GuidelineSearch {
         return hits
     }
 
-    /// The guidelines an FTS5 `match` query finds (and `conditions` keep), ranked by bm25 with a hit in
-    /// the title weighing 8, in the keywords 4, in the body 1; each row has `score`, `snippet` and `body`.
+    /// The guidelines an FTS5 `match` query finds (and `conditions` keep), by bm25 with a hit in the title
+    /// weighing 8, in the keywords 4, in the body 1; each row has the indexed `t`itle, `k`eywords and `body`.
     private static func ranked(
         _ db: Database, match: String, conditions: [String] = [], arguments: StatementArguments = [], limit: Int
     ) throws -> [Row] {
         try Row.fetchAll(
             db,
             sql: """
-                SELECT s.guideline_id, g.title, g.category, g.current_version,
-                       -bm25(guideline_search, 0.0, 8.0, 4.0, 1.0) AS score,
-                       snippet(guideline_search, 3, '\(open)', '\(close)', '…', 24) AS snippet, s.body
+                SELECT s.guideline_id, g.title, g.category, g.current_version, s.title AS t, s.keywords AS k, s.body
                 FROM guideline_search s JOIN guideline g ON g.id = s.guideline_id
                 WHERE guideline_search MATCH ? \(conditions.map { "AND " + $0 }.joined(separator: " "))
                 ORDER BY bm25(guideline_search, 0.0, 8.0, 4.0, 1.0), g.id LIMIT ?
@@ -135,21 +141,60 @@ public enum GuidelineSearch {
             arguments: [match] + arguments + [limit])
     }
 
-    /// Title hits count 8, keyword hits 4, each body occurrence 1.
-    static func shortTermScore(_ terms: [String], title: String, keywords: String, body: String) -> Double {
+    /// The one scale of every search: each term found in the title counts 8, in the keywords 4, and
+    /// each of its occurrences in the body 1.
+    static func points(_ terms: [String], _ row: Row) -> Double {
+        points(terms, title: row["t"], keywords: row["k"], body: row["body"])
+    }
+
+    static func points(_ terms: [String], title: String, keywords: String, body: String) -> Double {
         terms.reduce(0) { score, term in
             score + (title.contains(term) ? 8 : 0) + (keywords.contains(term) ? 4 : 0) + Double(body.components(separatedBy: term).count - 1)
         }
     }
 
-    /// Marks the short terms in an FTS snippet too (the index cannot mark what it did not match).
+    /// Marks every occurrence of `terms` (longer terms first, so that a short one inside them is not
+    /// marked twice).
     static func highlight(_ text: String, _ terms: [String]) -> String {
-        terms.reduce(text) { text, term in text.replacingOccurrences(of: term, with: open + term + close) }
+        var marked = text
+        for term in Set(terms).sorted(by: { $0.count > $1.count }) where !term.isEmpty {
+            var result = ""
+            var rest = marked[...]
+            // Outside existing marks only.
+            while let range = rest.range(of: term) {
+                let before = rest[..<range.lowerBound]
+                let insideMark = before.components(separatedBy: open).count > before.components(separatedBy: close).count
+                result += before + (insideMark ? term : open + term + close)
+                rest = rest[range.upperBound...]
+            }
+            marked = result + rest
+        }
+        return marked
     }
 
-    /// About 24 characters either side of the first occurrence of any term, with every term marked.
-    static func excerpt(_ body: String, around terms: [String]) -> String {
-        let flat = body.replacingOccurrences(of: "\n", with: " ")
+    /// The body as plain text on one line: Markdown heading marks, list bullets and emphasis left out,
+    /// and the first heading dropped when it is the title (the listing shows the title already).
+    static func plain(_ body: String, title: String) -> String {
+        var lines: [String] = []
+        for line in body.split(separator: "\n") {
+            var text = line.trimmingCharacters(in: .whitespaces)
+            let heading = text.prefix { $0 == "#" }.count
+            if heading > 0 {
+                text = String(text.dropFirst(heading)).trimmingCharacters(in: .whitespaces)
+                if heading == 1, lines.isEmpty, text == title { continue }
+            } else if text.hasPrefix("- ") || text.hasPrefix("* ") {
+                text = String(text.dropFirst(2))
+            }
+            text = text.replacingOccurrences(of: "**", with: "")
+            if !text.isEmpty { lines.append(text) }
+        }
+        return lines.joined(separator: " ")
+    }
+
+    /// About 24 characters either side of the first occurrence of any term in the plain body, with every
+    /// term marked; the body's first 48 characters when none occurs there (a match in the keywords).
+    static func excerpt(_ body: String, title: String, around terms: [String]) -> String {
+        let flat = plain(body, title: title)
         guard let first = terms.compactMap({ flat.range(of: $0) }).min(by: { $0.lowerBound < $1.lowerBound }) else {
             return String(flat.prefix(48))
         }

@@ -31,7 +31,8 @@ struct PetitionRecords: ParsableCommand {
                             .replacingOccurrences(of: "\n", with: " "))
                     return .object(object)
                 }
-                return recordTable(hits, [("GUIDELINE", "guideline_id"), ("V", "version"), ("TITLE", "title"), ("SCORE", "score"), ("SNIPPET", "snippet")])
+                if hits.isEmpty { return "no guideline matches '\(query.joined(separator: " "))'" + (category.map { " in category \($0)" } ?? "") }
+                return recordTable(hits, [("GUIDELINE", "guideline_id"), ("V", "version"), ("TITLE", "title"), ("POINTS", "score"), ("SNIPPET", "snippet")])
             }
         }
     }
