@@ -6,4 +6,7 @@ cd "$(dirname "$0")/.."
 
 scripts/setup.sh
 swift build -c release
+# `banshictl status` from another terminal: export PATH="$PWD/bin:$PATH".
+mkdir -p bin
+ln -sf ../.build/release/banshictl bin/banshictl
 exec .build/release/banshictl up --config "${BANSHI_CONFIG:-config/banshi.toml}" "$@"

@@ -211,16 +211,49 @@ struct RuntimeSystemTests {
         }
     }
 
-    @Test("banshictl up reports a crashed service and does not restart it")
-    func upReportsCrash() async throws {
+    @Test("banshictl up says ready once every service answers, restarts a service that dies (logged, after a back-off) and gives up after --max-restarts; stop, start, restart and ps act on the running up")
+    func upRestarts() async throws {
         try await TestSuite.with { suite in
-            let up = try suite.launch("banshictl", ["up"])
-            try await waitFor(.seconds(30)) { (try? await suite.call("loadgen", "status", timeout: .milliseconds(300)).get()) != nil }
-            let pid = try await suite.call("loadgen", "status").get()["pid"]?.intValue ?? 0
-            kill(Int32(pid), SIGKILL)
-            try await waitFor { up.log.contains("loadgen exited unexpectedly (killed by signal 9); it is not restarted") }
+            let up = try suite.launch("banshictl", ["up", "--max-restarts", "1"])
+            try await waitFor(.seconds(30)) { up.log.contains("up | ready: bus (publish ") }
+            #expect(up.log.contains("loadgen \(suite.control("loadgen"))"))
+            func pid() async throws -> Int32 { Int32(try await suite.call("loadgen", "status", timeout: .milliseconds(500)).get()["pid"]?.intValue ?? 0) }
+            let first = try await pid()
+            kill(first, SIGKILL)
+            try await waitFor { up.log.contains("loadgen exited unexpectedly (killed by signal 9); restarting it in 1.0 seconds (restart 1 of at most 1") }
+            try await waitFor(.seconds(20)) { ((try? await pid()) ?? first) != first }
+            let ps = try await suite.banshictl(["ps"])
+            #expect(ps.status == 0)
+            #expect(ps.stdout.split(separator: "\n").contains { $0.hasPrefix("loadgen") && $0.contains("running") && $0.hasSuffix("1") }, "\(ps.stdout)")
+
+            // On request: restart (a new process, no restart counted), stop (stays stopped), start.
+            let second = try await pid()
+            let restarted = try await suite.banshictl(["restart", "loadgen"])
+            #expect(restarted.status == 0, "\(restarted.stderr)")
+            #expect(restarted.stdout.hasPrefix("restarted loadgen (pid "))
+            try await waitFor(.seconds(20)) { ((try? await pid()) ?? second) != second }
+            let stopped = try await suite.banshictl(["stop", "loadgen"])
+            #expect(stopped.stdout == "stopped loadgen\n")
+            #expect(up.log.contains("loadgen stopped (exit status 0), as asked"))
+            #expect((try? await suite.call("loadgen", "status", timeout: .milliseconds(300)).get()) == nil)
+            let unknown = try await suite.banshictl(["stop", "nope"])
+            #expect(unknown.status == 1)
+            #expect(unknown.stderr.contains("up runs no service 'nope'"))
+            #expect(try await suite.banshictl(["start", "loadgen"]).stdout.hasPrefix("started loadgen (pid "))
+
+            // Two deaths within the minute with --max-restarts 1: restarted once, then given up on.
+            try await waitFor(.seconds(20)) { (try? await pid()) != nil }
+            let third = try await pid()
+            kill(third, SIGKILL)
+            try await waitFor(.seconds(20)) { ((try? await pid()) ?? third) != third }
+            kill(try await pid(), SIGKILL)
+            try await waitFor { up.log.contains("after 1 restarts within 60.0 seconds; giving up on it") }
+            #expect(try await suite.banshictl(["ps"]).stdout.contains("given up"))
             up.signal(SIGTERM)
             #expect(await up.waitForExit(within: .seconds(20)) == 1)
+            let none = try await suite.banshictl(["ps"])
+            #expect(none.status == 4)
+            #expect(none.stderr.contains("no `banshictl up` is running"))
         }
     }
 }

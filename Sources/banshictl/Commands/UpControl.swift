@@ -1,0 +1,128 @@
+import ArgumentParser
+import BanshiKit
+import Foundation
+import ZeroMQ
+
+/// The channel between a running `banshictl up` and `banshictl stop|start|restart|ps`: a REP socket on
+/// `ipc://<data_dir>/up.ipc`, inside the suite's 0700 data directory, so only its owner reaches it.
+/// A request is one frame, `VERB SERVICE` (or `ps`); the reply is `ok TEXT` or `error TEXT`.
+enum UpControl {
+    static func endpoint(_ config: SuiteConfig) -> String {
+        let directory = config.dataDirectory.hasPrefix("/")
+            ? config.dataDirectory : FileManager.default.currentDirectoryPath + "/" + config.dataDirectory
+        return "ipc://" + (directory as NSString).standardizingPath + "/up.ipc"
+    }
+
+    /// The socket's file, removed when `up` ends so that `stop` and the like say at once that none runs.
+    static func removeEndpoint(_ config: SuiteConfig) {
+        try? FileManager.default.removeItem(atPath: String(endpoint(config).dropFirst("ipc://".count)))
+    }
+
+    /// Serves requests on a thread of its own until the supervisor stops.
+    static func serve(_ supervisor: Supervisor, config: SuiteConfig) throws {
+        try FileManager.default.createDirectory(
+            atPath: config.dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let context = try Context()
+        let socket = try Socket(context, .rep)
+        try socket.setLinger(.zero)
+        let endpoint = endpoint(config)
+        // A stale file from an `up` that was killed would refuse the bind.
+        removeEndpoint(config)
+        try socket.bind(endpoint)
+        let box = UncheckedSocket(socket: socket, context: context)
+        Thread {
+            let poller = Poller()
+            poller.add(box.socket)
+            while !supervisor.isStopping {
+                guard (try? poller.poll(timeout: .milliseconds(200))) ?? 0 > 0,
+                    let request = try? box.socket.receiveMultipart(dontWait: true)
+                else { continue }
+                let reply = answer(String(decoding: request.first ?? [], as: UTF8.self), supervisor)
+                _ = try? box.socket.send(parts: [Array(reply.utf8)])
+            }
+        }.start()
+    }
+
+    private static func answer(_ request: String, _ supervisor: Supervisor) -> String {
+        let words = request.split(separator: " ").map(String.init)
+        do {
+            switch (words.first, words.count) {
+            case ("ps", 1): return "ok " + supervisor.listing()
+            case ("stop", 2): return "ok " + (try supervisor.stop(words[1]))
+            case ("start", 2): return "ok " + (try supervisor.startAgain(words[1]))
+            case ("restart", 2): return "ok " + (try supervisor.restart(words[1]))
+            default: return "error unknown request '\(request)'"
+            }
+        } catch {
+            return "error \(error)"
+        }
+    }
+
+    /// Sends one request to the running `up` and prints its answer; exits 4 when no `up` answers, 1
+    /// when it refuses.
+    static func request(_ text: String, global: GlobalOptions) throws {
+        let config = try global.loadConfig()
+        let endpoint = endpoint(config)
+        guard FileManager.default.fileExists(atPath: String(endpoint.dropFirst("ipc://".count))) else {
+            printError("banshictl: no `banshictl up` is running for \(config.file) (nothing at \(endpoint)); under systemd use systemctl")
+            throw ExitCode(4)
+        }
+        let socket = try Socket(Context(), .req)
+        try socket.setLinger(.zero)
+        try socket.connect(endpoint)
+        try socket.send(parts: [Array(text.utf8)])
+        // Stopping a service may take its whole shutdown grace.
+        let limit = global.replyTimeout(config) + config.runtime.shutdownGrace + .seconds(5)
+        let poller = Poller()
+        poller.add(socket)
+        guard try poller.poll(timeout: limit) > 0, let reply = try socket.receiveMultipart(dontWait: true)?.first else {
+            printError("banshictl: `banshictl up` did not answer at \(endpoint) within \(limit)")
+            throw ExitCode(4)
+        }
+        let answer = String(decoding: reply, as: UTF8.self)
+        if answer.hasPrefix("ok ") {
+            print(answer.dropFirst(3))
+        } else {
+            printError("banshictl: " + answer.dropFirst("error ".count))
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// The control socket and its context, handed to the serving thread, its only user.
+private struct UncheckedSocket: @unchecked Sendable {
+    let socket: Socket
+    let context: Context
+}
+
+/// `banshictl stop|start|restart SERVICE` and `banshictl ps`, on a running `banshictl up`.
+struct StopService: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stop", abstract: "Stop one service of a running `banshictl up` (it stays stopped until `start`).")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The service.") var service: String
+    func run() throws { try UpControl.request("stop \(service)", global: global) }
+}
+
+struct StartService: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "start", abstract: "Start a stopped (or given-up) service of a running `banshictl up`.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The service.") var service: String
+    func run() throws { try UpControl.request("start \(service)", global: global) }
+}
+
+struct RestartService: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restart", abstract: "Stop one service of a running `banshictl up` and start it again.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The service.") var service: String
+    func run() throws { try UpControl.request("restart \(service)", global: global) }
+}
+
+struct ProcessList: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ps", abstract: "The processes of a running `banshictl up`: state, pid, restarts in the last minute.")
+    @OptionGroup var global: GlobalOptions
+    func run() throws { try UpControl.request("ps", global: global) }
+}
