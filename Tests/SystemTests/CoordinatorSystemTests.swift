@@ -122,9 +122,16 @@ struct CoordinatorSystemTests {
                 return (pending.first?["attempts"]?.intValue ?? 0) >= 2
             }
             #expect(pending.count == 1)
+            // Where an operator looks: the failing delivery and the silent source, each named.
+            #expect(HardeningSystemTests.logged(suite, "coordinator", [
+                "level=warning", "delivery failed; will retry", "rule=abuse-referral-opens-aid", "target=petition", "code=timeout",
+            ]))
+            try await waitFor { HardeningSystemTests.logged(suite, "coordinator", ["level=warning", "source stopped answering", "source=petition"]) }
             try await suite.start("petition")
             try await Self.settled(suite)
             #expect(try await Self.aidBySource(suite)[caseID]?.count == 1)
+            #expect(HardeningSystemTests.logged(suite, "coordinator", ["delivered after failed attempts", "target=petition"]))
+            try await waitFor { HardeningSystemTests.logged(suite, "coordinator", ["source heard again", "source=petition"]) }
             let stats = try await Runner(suite, service: "coordinator").ok("routes.stats")["routes"]?.arrayValue ?? []
             #expect(stats.first { $0["rule_id"] == "abuse-referral-opens-aid" }?["delivered"] == 1)
         }
@@ -164,6 +171,9 @@ struct CoordinatorSystemTests {
             #expect(refused.details["rule"] == "aid-decision-to-child-case")
             #expect(refused.details["field"] == "when.equal")
             #expect(refused.message.contains("route 'aid-decision-to-child-case': when.equal"))
+            #expect(HardeningSystemTests.logged(suite, "coordinator", [
+                "level=warning", "rule reload refused; the rules in force stay", "route 'aid-decision-to-child-case': when.equal",
+            ]))
 
             // SIGHUP with the file still bad changes nothing either.
             suite.processes["coordinator"]?.signal(SIGHUP)
@@ -195,6 +205,7 @@ struct CoordinatorSystemTests {
             var dead: [JSONValue] = []
             try await waitFor { dead = try await coordinator.ok("dlq.list")["dead"]?.arrayValue ?? []; return dead.count == 1 }
             #expect(dead.first?["last_error"]?.stringValue?.hasPrefix("unknown_command") == true)
+            #expect(HardeningSystemTests.logged(suite, "coordinator", ["level=error", "route dead-lettered", "code=unknown_command", "target="]))
             let failed = try await Self.log(suite, "coordinator").filter { $0["type"] == "coordinator.route.failed" }
             #expect(failed.count == 1)
 

@@ -175,6 +175,7 @@ public final class DurableSubscriber: Sendable {
                     if let retryAt = session.retryAt[name], ContinuousClock.now < retryAt { continue }
                     fill(name, through: progress.latest, session: &session, clients: &clients)
                 }
+                noteSilence(&session)
                 nextSweep = ContinuousClock.now + .seconds(1)
             }
         }
@@ -182,6 +183,22 @@ public final class DurableSubscriber: Sendable {
     }
 
     /// The cursors as the thread sees them, and the events read but not yet committed.
+    /// Warns once when a source that was heard falls silent for three heartbeat intervals (down, or cut
+    /// off from the bus), and says when it is heard again.
+    private func noteSilence(_ session: inout Session, now: Date = Date()) {
+        for (name, progress) in progress {
+            guard let heard = progress.lastHeard else { continue }
+            let window = (progress.heartbeatInterval ?? .seconds(1)) * 3
+            let quiet = now.timeIntervalSince(heard)
+            if quiet > window.timeInterval, session.silent.insert(name).inserted {
+                logger.warning(
+                    "source stopped answering: no event or heartbeat", metadata: ["source": "\(name)", "silent_s": "\(Int(quiet))", "last_heard": "\(Timestamp.format(heard))"])
+            } else if quiet <= window.timeInterval, session.silent.remove(name) != nil {
+                logger.info("source heard again", metadata: ["source": "\(name)"])
+            }
+        }
+    }
+
     struct Session {
         /// The cursors committed.
         var cursors: [String: Int64]
@@ -192,6 +209,8 @@ public final class DurableSubscriber: Sendable {
         /// When a source whose catch-up failed may be tried again by the sweep, and the current back-off.
         var retryAt: [String: ContinuousClock.Instant] = [:]
         var backoff: [String: Duration] = [:]
+        /// Sources last found silent (no event or heartbeat for three heartbeat intervals).
+        var silent: Set<String> = []
         /// The ids of the events applied last, per source, to tell a copy from a collision.
         var recent: [String: RecentIDs] = [:]
         /// The topic frame of the message being read, reused.

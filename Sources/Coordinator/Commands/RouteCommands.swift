@@ -9,11 +9,12 @@ enum RouteCommands {
     }
 
     static func reload(_ state: RouteState) -> CommandSpec {
-        CommandSpec("rules.reload", "read the rule file again; a bad file is refused with the rule and field, and the old rules stay") { _, events in
+        CommandSpec("rules.reload", "read the rule file again; a bad file is refused with the rule and field, and the old rules stay") { context, events in
             let book: RouteBook
             do throws(RuleFileError) {
                 book = try state.reload()
             } catch {
+                context.logger.warning("rule reload refused; the rules in force stay", metadata: ["reason": "\(error.commandError.message)"])
                 throw error.commandError
             }
             try events.emit("coordinator.rules.reloaded", subject: "rules", data: ["rules": .int(Int64(book.rules.count)), "file": .string(book.file)])

@@ -46,6 +46,7 @@ final class DeliveryWorker: Sendable {
 
     private struct Due {
         let id: String
+        let rule: String
         let target: String
         let command: String
         let args: String?
@@ -56,6 +57,7 @@ final class DeliveryWorker: Sendable {
 
     private func loop() {
         var clients: [String: ControlClient] = [:]
+        var throttles: [String: WarningThrottle] = [:]
         while !thread.isStopping {
             let due: [Due]
             do {
@@ -63,13 +65,13 @@ final class DeliveryWorker: Sendable {
                     try Row.fetchAll(
                         db,
                         sql: """
-                            SELECT id, target, command, args, problem, correlation_id, attempts FROM delivery
+                            SELECT id, rule_id, target, command, args, problem, correlation_id, attempts FROM delivery
                             WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 32
                             """,
                         arguments: [Timestamp.format(Date())]
                     ).map {
                         Due(
-                            id: $0["id"], target: $0["target"], command: $0["command"], args: $0["args"], problem: $0["problem"],
+                            id: $0["id"], rule: $0["rule_id"], target: $0["target"], command: $0["command"], args: $0["args"], problem: $0["problem"],
                             correlationID: $0["correlation_id"], attempts: $0["attempts"])
                     }
                 }
@@ -85,6 +87,7 @@ final class DeliveryWorker: Sendable {
                 let outcome = deliver(delivery, clients: &clients)
                 if outcome.code == "timeout" { unreachable.insert(delivery.target) }
                 settle(delivery, outcome, clients: &clients)
+                report(delivery, outcome, throttles: &throttles)
                 attempted += 1
             }
             if attempted == 0 { _ = wake.wait(timeout: .now() + .milliseconds(200)) }
@@ -120,6 +123,29 @@ final class DeliveryWorker: Sendable {
             // nothing queued for the old connection is sent twice in a burst.
             clients[delivery.target] = nil
             return Outcome(kind: "retry", code: "timeout", message: "\(error)")
+        }
+    }
+
+    /// Says where an operator looks what went wrong: every dead letter as an error naming the rule,
+    /// target and reason; a target that keeps timing out as a warning at most every ten seconds per
+    /// target (with how many attempts failed meanwhile); a delivery that got through after failures.
+    private func report(_ delivery: Due, _ outcome: Outcome, throttles: inout [String: WarningThrottle]) {
+        let metadata: Logger.Metadata = [
+            "rule": "\(delivery.rule)", "target": "\(delivery.target)", "command": "\(delivery.command)",
+            "delivery": "\(delivery.id)", "attempt": "\(delivery.attempts + 1)",
+        ]
+        switch outcome.kind {
+        case "dead":
+            logger.error(
+                "route dead-lettered", metadata: metadata.merging(["code": "\(outcome.code ?? "-")", "reason": "\(outcome.message ?? "-")"]) { $1 })
+        case "retry":
+            if let failed = throttles[delivery.target, default: WarningThrottle()].occurred() {
+                logger.warning(
+                    "delivery failed; will retry",
+                    metadata: metadata.merging(["code": "\(outcome.code ?? "-")", "reason": "\(outcome.message ?? "-")", "failures_since_last_warning": "\(failed)"]) { $1 })
+            }
+        default:
+            if delivery.attempts > 0 { logger.info("delivered after failed attempts", metadata: metadata) }
         }
     }
 
