@@ -106,7 +106,10 @@ struct ReportingSystemTests {
             let rebuilt = try await suite.banshictl(["rebuild"])
             #expect(rebuilt.status == 0)
             #expect(rebuilt.stdout.contains("rebuilt"))
-            #expect(rebuilt.stderr.contains("100%"))
+            #expect(!rebuilt.stderr.contains("\r"), "no redrawn bar when stderr is not a terminal")
+            let rebuiltJSON = try await suite.banshictl(["rebuild", "--json"])
+            #expect(try JSONValue.parse(Array(rebuiltJSON.stdout.utf8))["finished"] == true)
+            #expect(rebuiltJSON.stderr.isEmpty)
             let again = try await values(["from": "2026-01-01", "to": "2026-12-31"])
             for (id, indicator) in year2026 { #expect(again[id]?["value"] == indicator["value"], "\(id)") }
 
@@ -170,6 +173,18 @@ struct ReportingSystemTests {
             #expect(printed.status == 0)
             #expect(printed.stdout.contains("6 events across children, coordinator, petition"))
             #expect(printed.stdout.contains("children.aid.recorded"))
+            // Durations a person reads: `+840 ms`, `+34.1 s`, `+2 min 5 s`.
+            let at = printed.stdout.split(separator: "\n").dropFirst(2).compactMap { $0.split(separator: "  ").first }
+            #expect(at.count == 6 && at.allSatisfy { $0.wholeMatch(of: /\+(\d+ ms|\d+\.\d s|\d+ min \d+ s)/) != nil }, "\(at)")
+
+            let history = try await suite.banshictl(["history"])
+            let widest = history.stdout.split(separator: "\n").max { $0.count < $1.count } ?? ""
+            #expect(widest.count <= 110, "history fits a terminal: \(widest)")
+            #expect(!history.stdout.contains("FLOW"))
+            let wide = try await suite.banshictl(["history", "--wide"])
+            #expect(wide.stdout.hasPrefix("TIME") && wide.stdout.contains("FLOW") && wide.stdout.contains(flow))
+            let chosen = try await suite.banshictl(["history", "--columns", "seq,type", "--type", "children.abuse.referred"])
+            #expect(chosen.stdout.hasPrefix("SEQ  EVENT\n"))
         }
     }
 

@@ -12,12 +12,26 @@ struct Trace: ParsableCommand {
         try options.show(service: "reporting", "trace", ["correlation_id": .string(correlationID)]) { result in
             let steps = (result["steps"]?.arrayValue ?? []).map { step -> JSONValue in
                 guard case .object(var object) = step else { return step }
-                object["at"] = .string("+\(step["since_start_ms"]?.intValue ?? 0) ms")
-                object["step"] = .string("+\(step["since_previous_ms"]?.intValue ?? 0) ms")
+                object["at"] = .string("+" + Self.readable(milliseconds: step["since_start_ms"]?.intValue ?? 0))
+                object["step"] = .string("+" + Self.readable(milliseconds: step["since_previous_ms"]?.intValue ?? 0))
                 return .object(object)
             }
-            return "flow \(correlationID): \(steps.count) events across \(result["services"]?.arrayValue?.compactMap(\.stringValue).joined(separator: ", ") ?? "") in \(result["duration_ms"]?.intValue ?? 0) ms\n\n"
+            return "flow \(correlationID): \(steps.count) events across \(result["services"]?.arrayValue?.compactMap(\.stringValue).joined(separator: ", ") ?? "") in \(Self.readable(milliseconds: result["duration_ms"]?.intValue ?? 0))\n\n"
                 + recordTable(steps, [("AT", "at"), ("STEP", "step"), ("SERVICE", "source"), ("SEQ", "seq"), ("EVENT", "type"), ("SUBJECT", "subject")])
+        }
+    }
+}
+
+extension Trace {
+    /// A duration as a person reads it: `840 ms`, `34.1 s`, `2 min 5 s`, `3 h 20 min`, `2 d 4 h`.
+    static func readable(milliseconds: Int64) -> String {
+        let seconds = milliseconds / 1000
+        switch milliseconds {
+        case ..<1000: return "\(milliseconds) ms"
+        case ..<60_000: return String(format: "%.1f s", Double(milliseconds) / 1000)
+        case ..<3_600_000: return "\(seconds / 60) min \(seconds % 60) s"
+        case ..<86_400_000: return "\(seconds / 3600) h \(seconds % 3600 / 60) min"
+        default: return "\(seconds / 86_400) d \(seconds % 86_400 / 3600) h"
         }
     }
 }
@@ -84,22 +98,34 @@ struct Rebuild: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Re-derive every indicator from banshi-reporting's stored history, with progress.")
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Start it and return at once.") var detach = false
+    @Flag(help: "Print the final status as JSON (no progress bar).") var json = false
 
     func run() throws {
         let reporting = ServiceCall(global: global, service: "reporting")
         let started = try reporting.result("rebuild")
         let total = max(started["total"]?.intValue ?? 0, 1)
-        printError("banshictl: rebuilding indicators from \(started["total"]?.intValue ?? 0) events")
-        if detach { return }
+        // A bar redrawn with \r on a terminal; elsewhere (a log, a pipe) a line at each quarter.
+        let terminal = isatty(STDERR_FILENO) == 1 && !json
+        if !json { printError("banshictl: rebuilding indicators from \(started["total"]?.intValue ?? 0) events") }
+        if detach {
+            if json { print(started.serialized()) }
+            return
+        }
+        var quarter = 0
         while true {
             let state = try reporting.result("rebuild.status")
             let done = state["done"]?.intValue ?? 0
             let share = min(Double(done) / Double(max(total, state["total"]?.intValue ?? total)), 1)
-            let bar = String(repeating: "#", count: Int(share * 40)).padding(toLength: 40, withPad: ".", startingAt: 0)
-            FileHandle.standardError.write(Data("\r[\(bar)] \(String(format: "%3.0f", share * 100))% \(done) events".utf8))
+            if terminal {
+                let bar = String(repeating: "#", count: Int(share * 40)).padding(toLength: 40, withPad: ".", startingAt: 0)
+                FileHandle.standardError.write(Data("\r[\(bar)] \(String(format: "%3.0f", share * 100))% \(done) events".utf8))
+            } else if !json, Int(share * 4) > quarter, state["finished"] != true {
+                quarter = Int(share * 4)
+                printError("banshictl: rebuilt \(quarter * 25)% (\(done) events)")
+            }
             if state["finished"] == true {
-                FileHandle.standardError.write(Data("\n".utf8))
-                print("rebuilt: \(done) events replayed")
+                if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
+                print(json ? state.serialized() : "rebuilt: \(done) events replayed")
                 return
             }
             Thread.sleep(forTimeInterval: 0.2)
@@ -118,16 +144,42 @@ struct HistoryQuery: ParsableCommand {
     @Option(help: "At or after this RFC 3339 time.") var from: String?
     @Option(help: "Before this RFC 3339 time.") var to: String?
     @Option(help: "At most this many (1 to 10000).") var limit: Int = 100
+    @Option(help: "The columns, comma-separated, from: \(Self.columns.map(\.name).joined(separator: ",")) (default: \(Self.narrow.joined(separator: ","))).")
+    var columns: String?
+    @Flag(help: "Every column, the full time and flow id.") var wide = false
+
+    /// Every column history can show: its name for --columns, its title and the event member it shows.
+    static let columns: [(name: String, title: String, member: String)] = [
+        ("time", "TIME", "time"), ("source", "SOURCE", "source"), ("seq", "SEQ", "seq"), ("type", "EVENT", "type"),
+        ("subject", "SUBJECT", "subject"), ("flow", "FLOW", "correlation_id"),
+    ]
+    /// What fits a terminal of 100 columns: the time to the second, no flow id.
+    static let narrow = ["time", "source", "seq", "type", "subject"]
+
+    func validate() throws {
+        let known = Set(Self.columns.map(\.name))
+        if let unknown = columns?.split(separator: ",").map(String.init).first(where: { !known.contains($0) }) {
+            throw ValidationError("--columns: no column '\(unknown)'; choose from \(Self.columns.map(\.name).joined(separator: ", "))")
+        }
+    }
 
     func run() throws {
         var args: [String: JSONValue] = ["limit": .int(Int64(limit))]
         for (key, value) in [("source", source), ("type", type), ("subject", subject), ("correlation_id", correlation), ("from", from), ("to", to)] {
             if let value { args[key] = .string(value) }
         }
+        let chosen = columns.map { $0.split(separator: ",").map(String.init) } ?? (wide ? Self.columns.map(\.name) : Self.narrow)
+        let shown = chosen.compactMap { name in Self.columns.first { $0.name == name } }
         try options.show(service: "reporting", "history.query", args) { result in
-            recordTable(result["events"]?.arrayValue, [
-                ("TIME", "time"), ("SOURCE", "source"), ("SEQ", "seq"), ("EVENT", "type"), ("SUBJECT", "subject"), ("FLOW", "correlation_id"),
-            ])
+            let events = (result["events"]?.arrayValue ?? []).map { event -> JSONValue in
+                // Seconds are enough to read; --wide keeps the milliseconds.
+                guard !wide, case .object(var object) = event, let time = event["time"]?.stringValue, time.count >= 19 else { return event }
+                object["time"] = .string(String(time.prefix(19)) + "Z")
+                // A subject can hold an id of 36 characters and more: its end goes, --wide shows it.
+                if let subject = event["subject"]?.stringValue, subject.count > 32 { object["subject"] = .string(subject.prefix(31) + "…") }
+                return .object(object)
+            }
+            return recordTable(events, shown.map { ($0.title, $0.member) })
         }
     }
 }
