@@ -26,24 +26,24 @@ public enum ReportingService {
             try History.append(db, event)
         }
         let targets = settings.targets
+        let probe = ServiceProbe(context: environment.context, config: environment.config, timeout: .milliseconds(500))
+        /// Reporting's own part of the figures (it does not call its own control socket).
+        let own: @Sendable () async -> JSONValue = {
+            ["subscriptions": subscriber.statusValue()]
+        }
+        let render: @Sendable (Date) async throws -> String = { now in
+            let services = await probe.statuses(own: await own())
+            return try await database.writer.read { db in try Metrics.render(db, services: services, targets: targets, now: now) }
+        }
         let metrics = CommandSpec("metrics", "the Prometheus text-format metrics (also written to metrics_file)") { context in
-            let subscriptions = subscriber.statusValue()
-            let now = context.now
-            return ["content": .string(try await context.read { db in try Metrics.render(db, subscriptions: subscriptions, targets: targets, now: now) })]
+            ["content": .string(try await render(context.now))]
         }
         var services: [any Service] = [
             DurableSubscriberService(subscriber),
             RebuildDriver(database: database, caller: SelfCaller(environment: environment, control: section.control)),
         ]
         if let file = settings.metricsFile {
-            services.append(
-                MetricsWriter(
-                    file: file, interval: settings.metricsInterval,
-                    render: {
-                        let subscriptions = subscriber.statusValue()
-                        return try await database.writer.read { db in try Metrics.render(db, subscriptions: subscriptions, targets: targets, now: Date()) }
-                    },
-                    logger: environment.logger))
+            services.append(MetricsWriter(file: file, interval: settings.metricsInterval, render: { try await render(Date()) }, logger: environment.logger))
         }
         return ServiceParts(
             commands: HistoryCommands.all + [ReportCommands.make(settings), metrics] + RebuildCommands.all,

@@ -117,10 +117,65 @@ struct ReportingSystemTests {
             #expect(table.stdout.contains("children.early-intervention") && table.stdout.contains("75.0% (3/4)"))
             let csv = try await suite.banshictl(["report", "--format", "csv", "--to", "2026-12-31"])
             #expect(csv.stdout.split(separator: "\r\n").count == 1 + ProgramIndicators.all.count, "a header and a row per indicator")
-            let metrics = try await Runner(suite, service: "reporting").ok("metrics")["content"]?.stringValue ?? ""
-            #expect(metrics.contains("banshi_history_events{source=\"children\"}"))
-            #expect(metrics.contains("# TYPE banshi_indicator_value gauge"))
             try await waitFor { FileManager.default.fileExists(atPath: suite.directory.file("var/reporting/banshi.prom")) }
+        }
+    }
+
+    @Test("Metrics an operator can alert on: per service up, commands by name and outcome, a latency histogram, events appended, lag per source, the coordinator's pending and dead deliveries; Prometheus names, a value and its target under the same labels; promtool accepts the file; banshictl prints the text")
+    func metrics() async throws {
+        let promtool = try #require(
+            ["/usr/bin/promtool"].first { FileManager.default.isExecutableFile(atPath: $0) }, "promtool is needed: scripts/setup.sh --test installs it")
+        try await TestSuite.with(
+            services: ["children", "petition", "coordinator", "reporting"],
+            serviceKeys: [
+                "children": "scan_interval_ms = 0", "petition": PetitionSystemTests.keys(),
+                "coordinator": "routes_file = \"\(TestRepository.path)/config/routes.toml\"",
+                "reporting": Self.reportingKeys(follow: ["children", "petition", "coordinator"]),
+            ]
+        ) { suite in
+            for service in ["bus", "children", "petition", "coordinator", "reporting"] { try await suite.start(service) }
+            let children = Runner(suite)
+            try await children.ok("child.register", ["name": "钱某", "birth_date": "2015-03-03", "household_province": "湖南省", "migrant_status": "migrant"])
+            _ = try await children.failure("child.register", ["name": "钱某"])
+            _ = try await children.failure("no.such.command")
+            try await Self.caughtUp(suite, sources: ["children", "petition", "coordinator"])
+
+            let printed = try await suite.banshictl(["call", "reporting", "metrics"])
+            #expect(printed.status == 0)
+            let text = printed.stdout
+            #expect(text.hasPrefix("# HELP banshi_up "), "the text itself, not JSON")
+            for line in [
+                "banshi_up{service=\"bus\"} 1", "banshi_up{service=\"children\"} 1", "banshi_up{service=\"reporting\"} 1",
+                "banshi_commands_total{service=\"children\",command=\"child.register\",outcome=\"ok\"} 1",
+                "banshi_commands_total{service=\"children\",command=\"child.register\",outcome=\"invalid_argument\"} 1",
+                "banshi_commands_total{service=\"children\",command=\"-\",outcome=\"unknown_command\"} 1",
+                "banshi_events_appended_total{service=\"children\"} 1",
+                "banshi_subscriber_lag{service=\"reporting\",source=\"children\"} 0",
+                "banshi_subscriber_lag{service=\"coordinator\",source=\"children\"} 0",
+                "banshi_coordinator_deliveries_pending 0", "banshi_coordinator_dead_letters 0",
+                "# TYPE banshi_command_duration_seconds histogram", "banshi_command_duration_seconds_bucket{service=\"children\",le=\"+Inf\"}",
+                "banshi_history_events_total{source=\"children\"} 1",
+            ] {
+                #expect(text.contains(line), "\(line)")
+            }
+            // A value and its target under the same labels.
+            let labels = { (name: String) in
+                Set(text.split(separator: "\n").filter { $0.hasPrefix(name + "{") }.map { $0.dropFirst(name.count).prefix { $0 != " " } })
+            }
+            #expect(!labels("banshi_indicator_ratio").isEmpty)
+            #expect(labels("banshi_indicator_ratio") == labels("banshi_indicator_target_ratio"))
+            #expect(labels("banshi_indicator_entities") == labels("banshi_indicator_target_entities"))
+
+            // A petition that stops answering is 0, not missing.
+            await suite.processes["petition"]?.stop()
+            let down = try await Runner(suite, service: "reporting").ok("metrics")["content"]?.stringValue ?? ""
+            #expect(down.contains("banshi_up{service=\"petition\"} 0"))
+
+            let file = suite.directory.file("var/reporting/banshi.prom")
+            try await waitFor { FileManager.default.fileExists(atPath: file) }
+            let checked = try await TestSuite.runExternal("/bin/sh", ["-c", "\(promtool) check metrics < \(file)"])
+            #expect(checked.status == 0, "\(checked.stdout)\(checked.stderr)")
+            #expect(try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int == 0o644, "readable by node_exporter")
         }
     }
 

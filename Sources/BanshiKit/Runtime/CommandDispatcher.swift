@@ -22,7 +22,8 @@ final class CommandDispatcher: Sendable {
 
     /// A request checked and ready to run.
     private enum Prepared {
-        case answered(CommandReply)
+        /// `command`: the name the request gave, when it got that far (unknown names are counted as `-`).
+        case answered(CommandReply, command: String? = nil)
         /// `audited`: the read is recorded in the audit log, whether it ran or was refused.
         case read(CommandContext, @Sendable (CommandContext) async throws -> JSONValue, audited: Bool)
         /// `refusal`: the caller's role may not run it; it is refused, and audited, before anything else.
@@ -66,6 +67,7 @@ final class CommandDispatcher: Sendable {
     /// Whether a request may carry `now` ([runtime] allow_now: tests and development only).
     private let allowNow: Bool
     private let counters = Mutex(Counters())
+    let metrics = CommandMetrics()
 
     init(
         service: String, commands: [CommandSpec], catalog: EventCatalog? = nil, keys: KeyRingStore? = nil, database: ServiceDatabase?,
@@ -91,34 +93,47 @@ final class CommandDispatcher: Sendable {
         }
     }
 
-    /// Replies gathered while a batch is served, handed to the socket loop together.
+    /// Replies gathered while a batch is served, handed to the socket loop together; each counted in
+    /// the command metrics as it is added.
     private struct Outgoing {
         var replies: [(route: [[UInt8]], body: [UInt8])] = []
         var failed: Int64 = 0
+        let metrics: CommandMetrics
+        let commands: [String: CommandSpec]
+        let arrived = ContinuousClock.now
 
-        mutating func add(_ reply: CommandReply, to route: [[UInt8]]) {
-            add(reply.serialized(), ok: (try? reply.outcome.get()) != nil, to: route)
+        mutating func add(_ reply: CommandReply, command: String?, to route: [[UInt8]]) {
+            let outcome: String
+            switch reply.outcome {
+            case .success: outcome = "ok"
+            case .failure(let error): outcome = error.code.rawValue
+            }
+            add(reply.serialized(), command: command, outcome: outcome, to: route)
         }
 
-        mutating func add(_ text: String, ok: Bool, to route: [[UInt8]]) {
+        /// `outcome`: `ok` or the error code.
+        mutating func add(_ text: String, command: String?, outcome: String, to route: [[UInt8]]) {
             replies.append((route, Array(text.utf8)))
-            if !ok { failed += 1 }
+            if outcome != "ok" { failed += 1 }
+            metrics.record(
+                command: command, known: command.map { commands[$0] != nil } ?? false, outcome: outcome,
+                seconds: (ContinuousClock.now - arrived).timeInterval)
         }
     }
 
     private func serve(_ batch: [IncomingRequest]) async {
         var writes: [PendingWrite] = []
-        var outgoing = Outgoing()
+        var outgoing = Outgoing(metrics: metrics, commands: commands)
         for request in batch {
             switch prepare(request.frames, caller: Caller.resolve(request.caller, keys: keys)) {
             case .write(let context, let body, let refusal):
                 writes.append(PendingWrite(route: request.route, context: context, refusal: refusal, body: body))
-            case .answered(let reply):
+            case .answered(let reply, let command):
                 await commit(&writes, into: &outgoing)
-                outgoing.add(reply, to: request.route)
+                outgoing.add(reply, command: command, to: request.route)
             case .read(let context, let body, let audited):
                 await commit(&writes, into: &outgoing)
-                outgoing.add(await runRead(context, body, audited: audited), to: request.route)
+                outgoing.add(await runRead(context, body, audited: audited), command: context.request.command, to: request.route)
             case .preparedWrite(let context, let prepare, let write):
                 await commit(&writes, into: &outgoing)
                 // The slow part runs before the group's transaction; a failure in it is still a write
@@ -204,7 +219,7 @@ final class CommandDispatcher: Sendable {
                 return .preparedWrite(context, prepare: prepare, write: write)
             }
         } catch {
-            return .answered(CommandReply(id: request.id, outcome: .failure(replyError(error, request: request))))
+            return .answered(CommandReply(id: request.id, outcome: .failure(replyError(error, request: request))), command: request.command)
         }
     }
 
@@ -261,8 +276,8 @@ final class CommandDispatcher: Sendable {
         let service = self.service
         let catalog = self.catalog
         let outcome = await Result {
-            try await database.writer.write { db -> ([(text: String, ok: Bool)], [[[UInt8]]], Int64) in
-                var replies: [(text: String, ok: Bool)] = []
+            try await database.writer.write { db -> ([(text: String, outcome: String)], [[[UInt8]]], Int64) in
+                var replies: [(text: String, outcome: String)] = []
                 var frames: [[[UInt8]]] = []
                 var lastSeq: Int64 = 0
                 for write in group {
@@ -274,7 +289,7 @@ final class CommandDispatcher: Sendable {
                             (stored, appended) = try Self.apply(write, service: service, catalog: catalog, db: db)
                             return .commit
                         }
-                        replies.append((stored!, true))
+                        replies.append((stored!, "ok"))
                         if let appended {
                             frames += appended.frames
                             lastSeq = max(lastSeq, appended.lastSeq)
@@ -285,7 +300,7 @@ final class CommandDispatcher: Sendable {
                     } catch {
                         let failure = self.replyError(error, request: request)
                         let reply = CommandReply(id: request.id, outcome: .failure(failure))
-                        replies.append((reply.serialized(), false))
+                        replies.append((reply.serialized(), failure.code.rawValue))
                         try AuditLog.record(
                             db, request: request, argsDigest: write.argsDigest, caller: write.context.caller,
                             result: failure.code.rawValue, at: Date())
@@ -299,14 +314,16 @@ final class CommandDispatcher: Sendable {
         case .success(let (replies, frames, lastSeq)):
             // The transaction is durable now (synchronous=FULL): publish, then acknowledge.
             loop.publish(frames, lastSeq: lastSeq)
-            for (write, reply) in zip(group, replies) { outgoing.add(reply.text, ok: reply.ok, to: write.route) }
+            for (write, reply) in zip(group, replies) {
+                outgoing.add(reply.text, command: write.context.request.command, outcome: reply.outcome, to: write.route)
+            }
         case .failure(let error):
             logger.error("group commit failed", metadata: ["commands": "\(group.count)", "error": "\(error)"])
             for write in group {
                 let reply = CommandReply(
                     id: write.context.request.id,
                     outcome: .failure(CommandError(.unavailable, "the transaction could not be committed; retry later")))
-                outgoing.add(reply, to: write.route)
+                outgoing.add(reply, command: write.context.request.command, to: write.route)
             }
         }
     }

@@ -137,7 +137,10 @@ public enum ServiceRuntime {
                 let statistics = dispatcherBox.dispatcher?.statistics ?? .init()
                 return (statistics.handled, statistics.failed, statistics.transactions, loop.publishedCount)
             },
-            extra: { (await parts.status()).merging(loop.requestFigures) { own, _ in own } })
+            extra: {
+                (await parts.status()).merging(loop.requestFigures) { own, _ in own }
+                    .merging(dispatcherBox.dispatcher?.metrics.statusValue ?? [:]) { own, _ in own }
+            })
         let dispatcher = CommandDispatcher(
             service: definition.name, commands: commands, catalog: definition.events, keys: keys?.store, database: database, loop: loop,
             maxRequestBytes: config.runtime.maxRequestBytes, allowNow: config.runtime.allowNow, logger: logger)

@@ -48,6 +48,9 @@ struct Call: ParsableCommand {
         switch reply.outcome {
         case .success(let result) where command == "help" && !json:
             print(HelpListing.render(result, service: service))
+        case .success(let result) where command == "metrics" && !json:
+            // The Prometheus text as node_exporter reads it, not a JSON string.
+            print(result["content"]?.stringValue ?? prettyJSON(result), terminator: "")
         case .success(let result):
             if !json { print(prettyJSON(result)) }
         case .failure(let error):
