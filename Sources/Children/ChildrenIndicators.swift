@@ -10,17 +10,21 @@ public enum ChildrenIndicators {
             explanation: "centres registered, counted from the year they opened", kind: .count, cumulative: true,
             reads: ["children.interview-centre.registered"]
         ) { event in
-            event.text("centre_id").map { [Fact(period: Fact.year(event.text("opened_on")), entity: $0, counted: true)] } ?? []
+            event.text("centre_id").map { [Fact(period: Fact.day(event.text("opened_on")), entity: $0, counted: true)] } ?? []
         },
         Indicator(
             "children.early-intervention", program: "children", title: "性侵案件提前介入率 Early intervention in sexual-assault cases",
             explanation: "sexual-assault victim cases registered in the period with early intervention recorded on time",
-            kind: .rate, reads: ["children.victim-case.registered", "children.intervention.recorded"]
+            kind: .rate, reads: ["children.victim-case.registered", "children.intervention.recorded", "children.intervention.overdue"]
         ) { event in
             guard let id = event.text("case_id") else { return [] }
             switch event.type {
             case "children.victim-case.registered":
-                return event.flag("intervention_required") ? [Fact(period: event.day("registered_on"), entity: id, counted: true)] : []
+                // Pending until intervention is recorded or its deadline passes: a fresh case is not a failure.
+                return event.flag("intervention_required")
+                    ? [Fact(period: event.day("registered_on"), entity: id, counted: true, settled: false)] : []
+            case "children.intervention.overdue":
+                return [Fact(period: "*", entity: id)]
             default:
                 return [Fact(period: "*", entity: id, met: event.flag("on_time"))]
             }
@@ -35,7 +39,7 @@ public enum ChildrenIndicators {
             case "children.school.registered":
                 return event.flag("for_migrant_children") ? [Fact(period: "*", entity: id, counted: true)] : []
             default:
-                return [Fact(period: Fact.year(event.text("held_on")), entity: id, met: true)]
+                return [Fact(period: Fact.day(event.text("held_on")), entity: id, met: true)]
             }
         },
         Indicator(

@@ -8,7 +8,7 @@ public enum EnterpriseIndicators {
     static func count(_ id: String, _ title: String, _ explanation: String, _ type: String, entity: String, day: String, when: String? = nil) -> Indicator {
         Indicator(id, program: "enterprise", title: title, explanation: explanation, kind: .count, reads: [type]) { event in
             guard let key = event.text(entity), when.map({ event.text("kind") == $0 }) ?? true else { return [] }
-            return [Fact(period: Fact.year(event.text(day)), entity: key, counted: true)]
+            return [Fact(period: Fact.day(event.text(day)), entity: key, counted: true)]
         }
     }
 
@@ -19,7 +19,7 @@ public enum EnterpriseIndicators {
             reads: ["enterprise.opinion-card.collected", "enterprise.opinion-card.answered"]
         ) { event in
             guard let card = event.text("card_id") else { return [] }
-            if event.type == "enterprise.opinion-card.collected" { return [Fact(period: Fact.year(event.text("collected_on")), entity: card, counted: true)] }
+            if event.type == "enterprise.opinion-card.collected" { return [Fact(period: Fact.day(event.text("collected_on")), entity: card, counted: true)] }
             return [Fact(period: "*", entity: card, met: !onTime || event.flag("on_time"))]
         }
     }
@@ -40,7 +40,7 @@ public enum EnterpriseIndicators {
             explanation: "copies of brochures distributed, in the year distributed", kind: .count, reads: ["enterprise.outreach.recorded"]
         ) { event in
             guard event.text("kind") == "brochure", let id = event.text("outreach_id"), let quantity = event.data["quantity"]?.intValue else { return [] }
-            let year = Fact.year(event.text("held_on"))
+            let year = Fact.day(event.text("held_on"))
             return (1...max(1, min(quantity, 10_000))).map { Fact(period: year, entity: "\(id)#\($0)", counted: true) }
         },
         count(
@@ -58,7 +58,7 @@ public enum EnterpriseIndicators {
             reads: ["enterprise.health-check.performed", "enterprise.health-check.overdue"]
         ) { event in
             guard let enterprise = event.text("enterprise_id"), let due = event.text("due_on") else { return [] }
-            let fact = Fact(period: Fact.year(due), entity: "\(enterprise)@\(due)", counted: true, met: event.flag("on_time"))
+            let fact = Fact(period: Fact.day(due), entity: "\(enterprise)@\(due)", counted: true, met: event.flag("on_time"))
             return [fact]
         },
     ]

@@ -7,7 +7,7 @@ public enum LawyerIndicators {
     static func onTime(_ id: String, _ title: String, _ explanation: String, done: String, overdue: String, key: String) -> Indicator {
         Indicator(id, program: "lawyer", title: title, explanation: explanation, kind: .rate, reads: [done, overdue]) { event in
             guard let entity = event.text(key) else { return [] }
-            return [Fact(period: Fact.year(event.text("due_on")), entity: entity, counted: true, met: event.type == done && event.flag("on_time"))]
+            return [Fact(period: Fact.day(event.text("due_on")), entity: entity, counted: true, met: event.type == done && event.flag("on_time"))]
         }
     }
 
@@ -27,7 +27,7 @@ public enum LawyerIndicators {
         ) { event in
             guard let task = event.text("task_id"), let due = event.text("due_on") else { return [] }
             let followedUp = event.text("last_follow_up").map { $0 >= due } ?? false
-            return followedUp ? [] : [Fact(period: Fact.year(due), entity: task, counted: true)]
+            return followedUp ? [] : [Fact(period: Fact.day(due), entity: task, counted: true)]
         },
     ]
 }

@@ -23,9 +23,8 @@ public enum PetitionIndicators {
             guard let id = event.text("procuratorate_id") else { return [] }
             if event.type == "petition.procuratorate.registered" { return [Fact(period: "*", entity: id, counted: true)] }
             guard event.text("decision") == "approved" else { return [] }
-            // The same year as aid.blank-spots counts (NoBlankSpots); events logged before decided_on fall back to their time.
-            let year = event.text("decided_on").flatMap(CalendarDate.init).map { String(NoBlankSpots.year(decidedOn: $0)) } ?? event.day("decided_on")
-            return [Fact(period: year, entity: id, met: true)]
+            // The decision day, as aid.blank-spots counts it (NoBlankSpots); events logged before decided_on fall back to their time.
+            return [Fact(period: event.day("decided_on"), entity: id, met: true)]
         },
     ]
 }

@@ -9,7 +9,7 @@ public enum PublicInterestIndicators {
             reads: ["public-interest.sample.passed", "public-interest.sample.exceeded"]
         ) { event in
             guard event.text("kind") == "water", let id = event.text("sample_id") else { return [] }
-            return [Fact(period: Fact.year(event.text("sampled_on")), entity: id, counted: true, met: event.type == "public-interest.sample.passed")]
+            return [Fact(period: Fact.day(event.text("sampled_on")), entity: id, counted: true, met: event.type == "public-interest.sample.passed")]
         },
         Indicator(
             "public-interest.failed-food-with-lead", program: "public-interest", title: "不合格食品线索 Failed food samples followed by a lead",
@@ -17,7 +17,7 @@ public enum PublicInterestIndicators {
             reads: ["public-interest.sample.exceeded", "public-interest.lead.opened"]
         ) { event in
             guard event.text("kind") == "food", let sample = event.text("sample_id") else { return [] }
-            if event.type == "public-interest.sample.exceeded" { return [Fact(period: Fact.year(event.text("sampled_on")), entity: sample, counted: true)] }
+            if event.type == "public-interest.sample.exceeded" { return [Fact(period: Fact.day(event.text("sampled_on")), entity: sample, counted: true)] }
             return [Fact(period: "*", entity: sample, met: true)]
         },
         Indicator(
@@ -26,7 +26,7 @@ public enum PublicInterestIndicators {
             reads: ["public-interest.suggestion.answered", "public-interest.suggestion.overdue"]
         ) { event in
             guard let id = event.text("case_id") else { return [] }
-            return [Fact(period: Fact.year(event.text("due_on")), entity: id, counted: true, met: event.flag("on_time"))]
+            return [Fact(period: Fact.day(event.text("due_on")), entity: id, counted: true, met: event.flag("on_time"))]
         },
         Indicator(
             "public-interest.cases-litigated", program: "public-interest", title: "提起公益诉讼 Public-interest suits brought",

@@ -86,10 +86,11 @@ enum Metrics {
             sources.map { sample("banshi_history_last_seq", [("source", $0.source)], "\($0.lastSeq)") })
 
         let year = CalendarDate(now).year
+        let (january, december) = (CalendarDate(year: year, month: 1, day: 1)!, CalendarDate(year: year, month: 12, day: 31)!)
         var values: [Indicator.Kind: [String]] = [:]
         var goals: [Indicator.Kind: [String]] = [:]
         for indicator in ProgramIndicators.all {
-            let (counted, met) = try FactStore.value(db, indicator, from: year, to: year)
+            let (counted, met, _) = try FactStore.value(db, indicator, from: january, to: december)
             let rate = indicator.kind == .rate
             let value = rate ? (counted == 0 ? Double.nan : Double(met) / Double(counted)) : Double(counted)
             let labels = [("program", indicator.program), ("indicator", indicator.id)]

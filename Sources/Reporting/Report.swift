@@ -12,13 +12,30 @@ struct Report {
     let series: JSONValue
     let rebuilding: JSONValue?
 
+    /// Where an indicator stands. `behind` is a figure under its target; `no data` is nothing counted in
+    /// the range; `pending` is nothing settled yet, though cases are open (their deadlines not passed).
+    enum Status: String {
+        case met, behind, pending
+        case noData = "no data"
+
+        /// The word a manager reads, Chinese first.
+        var label: String {
+            switch self {
+            case .met: "达标 met"
+            case .behind: "未达标 behind"
+            case .pending: "待定 pending"
+            case .noData: "无数据 no data"
+            }
+        }
+    }
+
     /// Computes the report in one read transaction, so that every figure comes from the same history.
     static func compute(
         _ db: Database, from: CalendarDate, to: CalendarDate, program: String?, targets: Targets, now: Date
     ) throws -> Report {
         var indicators: [JSONValue] = []
         for indicator in ProgramIndicators.all where program == nil || indicator.program == program {
-            let (counted, met) = try FactStore.value(db, indicator, from: from.year, to: to.year)
+            let (counted, met, pending) = try FactStore.value(db, indicator, from: from, to: to)
             let target = targets.values[indicator.id] ?? 0
             let value: Double? = indicator.kind == .rate ? (counted == 0 ? nil : Double(met) / Double(counted)) : Double(counted)
             let progress = value.map { value in
@@ -29,50 +46,49 @@ struct Report {
                 "explanation": .string(indicator.explanation), "kind": .string(indicator.kind.rawValue), "target": .double(target),
                 "value": value.map { .double(($0 * 10_000).rounded() / 10_000) } ?? .null,
                 "progress": progress.map { .double(($0 * 10_000).rounded() / 10_000) } ?? .null,
-                "status": .string(value.map { (indicator.ceiling ? $0 <= target : $0 >= target) ? "met" : "behind" } ?? "no data"),
             ]
+            let status = value.map { (indicator.ceiling ? $0 <= target : $0 >= target) ? Status.met : .behind } ?? (pending > 0 ? .pending : .noData)
+            entry["status"] = .string(status.rawValue)
+            entry["status_label"] = .string(status.label)
             if indicator.kind == .rate {
                 entry["numerator"] = .int(met)
                 entry["denominator"] = .int(counted)
+                entry["pending"] = .int(pending)
             }
             indicators.append(.object(entry))
         }
         return Report(
             from: from, to: to, program: program, generatedAt: now, indicators: indicators,
-            series: try series(db, from: from, to: to, program: program), rebuilding: try rebuildState(db))
+            series: try series(db, from: from, to: to, program: program, targets: targets), rebuilding: try rebuildState(db))
     }
 
-    /// Events per program per day (ranges up to 62 days) or per month.
-    static func series(_ db: Database, from: CalendarDate, to: CalendarDate, program: String?) throws -> JSONValue {
-        let monthly = from.days(until: to) > 62
-        let start = Timestamp.format(from.start)
-        let end = Timestamp.format(to.adding(days: 1).start)
-        // Buckets are China Standard Time days: shift the UTC time by 8 hours before cutting it.
-        let bucket = monthly ? "substr(datetime(time, '+8 hours'), 1, 7)" : "substr(datetime(time, '+8 hours'), 1, 10)"
-        let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT \(bucket) AS bucket, source, COUNT(*) AS events FROM history
-                WHERE time >= ? AND time < ? AND (?3 IS NULL OR source = ?3) AND type NOT LIKE '%.heartbeat.sent'
-                GROUP BY bucket, source ORDER BY bucket, source
-                """,
-            arguments: [start, end, program])
-        var buckets: [String] = []
-        var day = from
-        while day <= to {
-            let label = monthly ? String(day.description.prefix(7)) : day.description
-            if buckets.last != label { buckets.append(label) }
-            day = monthly ? CalendarDate(year: day.year, month: day.month, day: 1)!.adding(months: 1) : day.adding(days: 1)
+    /// Each indicator month by month across the range, as a share of its target (1 is the target
+    /// reached): a rate is that month's rate, a count the running total from the range's start to the
+    /// month's end. `null` where a month has nothing counted. Ceilings (targets of 0) are left out.
+    static func series(_ db: Database, from: CalendarDate, to: CalendarDate, program: String?, targets: Targets) throws -> JSONValue {
+        var months: [(label: String, first: CalendarDate, last: CalendarDate)] = []
+        var month = CalendarDate(year: from.year, month: from.month, day: 1)!
+        while month <= to {
+            let next = month.adding(months: 1)
+            months.append((String(month.description.prefix(7)), max(month, from), min(next.adding(days: -1), to)))
+            month = next
         }
-        var counts: [String: [String: Int64]] = [:]
-        for row in rows { counts[row["source"] as String, default: [:]][row["bucket"] as String] = row["events"] }
-        let programs = counts.keys.sorted()
-        return [
-            "unit": monthly ? "month" : "day", "buckets": .array(buckets.map { .string($0) }),
-            "programs": .object(Dictionary(uniqueKeysWithValues: programs.map { name in
-                (name, JSONValue.array(buckets.map { .int(counts[name]?[$0] ?? 0) }))
-            })),
-        ]
+        var lines: [JSONValue] = []
+        for indicator in ProgramIndicators.all where program == nil || indicator.program == program {
+            let target = targets.values[indicator.id] ?? 0
+            guard !indicator.ceiling, target > 0 else { continue }
+            var values: [JSONValue] = []
+            for month in months {
+                let (counted, met, _) = try FactStore.value(db, indicator, from: indicator.kind == .rate ? month.first : from, to: month.last)
+                let value: Double? = indicator.kind == .rate ? (counted == 0 ? nil : Double(met) / Double(counted)) : Double(counted)
+                values.append(value.map { .double((($0 / target) * 1000).rounded() / 1000) } ?? .null)
+            }
+            lines.append([
+                "id": .string(indicator.id), "program": .string(indicator.program), "title": .string(indicator.title),
+                "kind": .string(indicator.kind.rawValue), "share_of_target": .array(values),
+            ])
+        }
+        return ["unit": "month", "buckets": .array(months.map { .string($0.label) }), "indicators": .array(lines)]
     }
 
     static func rebuildState(_ db: Database) throws -> JSONValue? {

@@ -27,21 +27,23 @@ struct IndicatorTests {
         }
     }
 
-    @Test("Early intervention counts only cases that require it, in the year registered; met when on time")
+    @Test("Early intervention counts only cases that require it, on the day registered, pending until intervention is recorded or its deadline passes; met when on time")
     func earlyIntervention() throws {
         let early = try indicator("children.early-intervention")
         #expect(early.facts(try event("children.victim-case.registered", ["case_id": "VC-1", "intervention_required": true]))
-            == [Fact(period: "2026", entity: "VC-1", counted: true)])
+            == [Fact(period: "2026-03-01", entity: "VC-1", counted: true, settled: false)])
         #expect(early.facts(try event("children.victim-case.registered", ["case_id": "VC-2", "intervention_required": false])).isEmpty)
         #expect(early.facts(try event("children.intervention.recorded", ["case_id": "VC-1", "on_time": false]))
             == [Fact(period: "*", entity: "VC-1", met: false)])
+        #expect(early.facts(try event("children.intervention.overdue", ["case_id": "VC-3"])) == [Fact(period: "*", entity: "VC-3")])
     }
 
-    @Test("The year is China Standard Time's: 16:00 UTC on 31 December is already next year")
-    func year() throws {
-        #expect(try event("children.school.registered", [:], at: "2025-12-31T16:00:00Z").year == "2026")
-        #expect(Fact.year("2025-12-31") == "2025")
-        #expect(Fact.year(nil) == "*")
+    @Test("The day is China Standard Time's: 16:00 UTC on 31 December is already the next year's first day")
+    func day() throws {
+        #expect(try event("children.school.registered", [:], at: "2025-12-31T16:00:00Z").recordedDay == "2026-01-01")
+        #expect(try event("children.school.registered", [:], at: "2025-12-31T15:59:59Z").recordedDay == "2025-12-31")
+        #expect(Fact.day("2025-12-31") == "2025-12-31")
+        #expect(Fact.day(nil) == "*")
     }
 
     @Test("No blank spots: registration counts every year, an approval meets its year, a rejection nothing")
@@ -50,7 +52,7 @@ struct IndicatorTests {
         #expect(spots.facts(try event("petition.procuratorate.registered", ["procuratorate_id": "nanhu", "level": "district"]))
             == [Fact(period: "*", entity: "nanhu", counted: true)])
         #expect(spots.facts(try event("petition.aid.decided", ["procuratorate_id": "nanhu", "decision": "approved"]))
-            == [Fact(period: "2026", entity: "nanhu", met: true)])
+            == [Fact(period: "2026-03-01", entity: "nanhu", met: true)])
         #expect(spots.facts(try event("petition.aid.decided", ["procuratorate_id": "nanhu", "decision": "rejected"])).isEmpty)
     }
 

@@ -179,6 +179,50 @@ struct ReportingSystemTests {
         }
     }
 
+    @Test("A month's report counts that month alone; a case whose deadline has not passed is pending, not behind; behind, pending and no data are told apart, in Chinese with English")
+    func monthsAndPending() async throws {
+        try await TestSuite.with(
+            services: ["children", "reporting"],
+            serviceKeys: ["children": "scan_interval_ms = 0", "reporting": Self.reportingKeys(follow: ["children"])]
+        ) { suite in
+            for service in ["bus", "children", "reporting"] { try await suite.start(service) }
+            let children = Runner(suite)
+            let child = try await children.ok(
+                "child.register", ["name": "孙某", "birth_date": "2013-06-01", "household_province": "江西省", "migrant_status": "migrant"])["child_id"]!
+            // November: one sexual-assault case, intervention on time. December: one registered, nothing yet.
+            let november = try await children.ok("victim-case.register", ["child_id": child, "offence_type": "sexual-assault", "now": "2026-11-10T00:00:00Z"])["case_id"]!
+            try await children.ok("intervention.record", ["case_id": november, "now": "2026-11-10T05:00:00Z"])
+            try await children.ok("victim-case.register", ["child_id": child, "offence_type": "sexual-assault", "now": "2026-12-05T00:00:00Z"])
+            try await Self.caughtUp(suite, sources: ["children"])
+            func early(_ from: String, _ to: String) async throws -> JSONValue? {
+                let report = try await Runner(suite, service: "reporting").ok("report", ["from": .string(from), "to": .string(to), "program": "children"])
+                return report["indicators"]?.arrayValue?.first { $0["id"] == "children.early-intervention" }
+            }
+            let inNovember = try await early("2026-11-01", "2026-11-30")
+            #expect(inNovember?["value"] == 1)
+            #expect(inNovember?["status"] == "met")
+            #expect(inNovember?["status_label"] == "达标 met")
+            let inDecember = try await early("2026-12-01", "2026-12-31")
+            #expect(inDecember?["value"] == .null, "December does not show November's values")
+            #expect(inDecember?["status"] == "pending")
+            #expect(inDecember?["status_label"] == "待定 pending")
+            #expect(inDecember?["pending"] == 1)
+            let year = try await early("2026-01-01", "2026-12-31")
+            #expect(year?["value"] == 1 && year?["denominator"] == 1 && year?["pending"] == 1, "the open case is no failure")
+
+            // Its deadline passes without intervention: now it is behind.
+            try await children.ok("deadlines.scan", ["now": "2026-12-07T00:00:00Z"])
+            try await Self.caughtUp(suite, sources: ["children"])
+            let late = try await early("2026-12-01", "2026-12-31")
+            #expect(late?["value"] == 0)
+            #expect(late?["status"] == "behind")
+            #expect(late?["status_label"] == "未达标 behind")
+
+            let table = try await suite.banshictl(["report", "--program", "children", "--from", "2026-12-01", "--to", "2026-12-31"])
+            #expect(table.stdout.contains("未达标 behind") && table.stdout.contains("无数据 no data"), "\(table.stdout)")
+        }
+    }
+
     @Test("Reporting is stopped, 1,000 more events are driven, it starts again: its history holds every event exactly once")
     func restart() async throws {
         try await TestSuite.with(services: ["loadgen", "reporting"], serviceKeys: ["reporting": Self.reportingKeys(follow: ["loadgen"])]) { suite in
@@ -247,16 +291,33 @@ struct ReportingSystemTests {
     func htmlInChromium() async throws {
         let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
         let browser = try #require(chromium, "headless Chromium is needed: scripts/setup.sh --test installs it")
-        try await TestSuite.with(services: ["loadgen", "reporting"], serviceKeys: ["reporting": Self.reportingKeys(follow: ["loadgen"])]) { suite in
-            for service in ["bus", "loadgen", "reporting"] { try await suite.start(service) }
-            try await Runner(suite, service: "loadgen").ok("emit", ["count": 40])
-            try await Self.caughtUp(suite, sources: ["loadgen"])
+        try await TestSuite.with(
+            services: ["children", "reporting"],
+            serviceKeys: ["children": "scan_interval_ms = 0", "reporting": Self.reportingKeys(follow: ["children"])]
+        ) { suite in
+            for service in ["bus", "children", "reporting"] { try await suite.start(service) }
+            // Cases month by month in 2026, most with intervention on time, some late: lines and bars to see.
+            let children = Runner(suite)
+            let child = try await children.ok(
+                "child.register", ["name": "周某", "birth_date": "2013-06-01", "household_province": "江西省", "migrant_status": "migrant"])["child_id"]!
+            for month in 1...10 {
+                for index in 0..<3 {
+                    let day = String(format: "2026-%02d-10T00:00:00Z", month)
+                    let id = try await children.ok("victim-case.register", ["child_id": child, "offence_type": "sexual-assault", "now": .string(day)])["case_id"]!
+                    let late = (month + index) % 4 == 0
+                    try await children.ok("intervention.record", ["case_id": id, "now": .string(String(format: "2026-%02d-1%dT00:00:00Z", month, late ? 3 : 0))])
+                }
+            }
+            try await children.ok("centre.register", ["name": "中心", "district": "南湖区", "opened_on": "2026-05-01"])
+            try await Self.caughtUp(suite, sources: ["children"])
             let file = suite.directory.file("report.html")
-            let written = try await suite.banshictl(["report", "--format", "html", "--output", file])
+            let written = try await suite.banshictl(["report", "--format", "html", "--from", "2026-01-01", "--to", "2026-12-31", "--output", file])
             #expect(written.status == 0)
             let html = try String(contentsOfFile: file, encoding: .utf8)
             #expect(html.hasPrefix("<!DOCTYPE html>"))
             #expect(html.components(separatedBy: "<svg").count - 1 == 2)
+            #expect(html.contains("1月 Jan") && html.contains("12月 Dec") && html.contains("CST"))
+            #expect(!html.contains(">coordinator<") && !html.contains(">loadgen<"), "the chart shows program indicators only")
             #expect(!html.contains("<script") && !html.contains("src=") && !html.contains("href="))
 
             let screenshot = suite.directory.file("report.png")

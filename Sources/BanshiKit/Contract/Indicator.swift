@@ -1,25 +1,29 @@
 import Foundation
 
-/// What one event says about one indicator: in `period` ("2026", or "*" for every year), `entity`
-/// counts (is in the denominator, or is counted) and/or meets the indicator (is in the numerator).
+/// What one event says about one indicator: on the day `period` ("2026-03-15", or "*" for any day),
+/// `entity` counts (is in the denominator, or is counted) and/or meets the indicator (is in the
+/// numerator). `settled: false` marks an entity whose outcome is still open (a case whose deadline has
+/// not passed): a rate leaves it out, as pending, until a fact settles it (met, or missed).
 public struct Fact: Sendable, Equatable {
     public let period: String
     public let entity: String
     public let counted: Bool
     public let met: Bool
+    public let settled: Bool
 
-    public init(period: String, entity: String, counted: Bool = false, met: Bool = false) {
+    public init(period: String, entity: String, counted: Bool = false, met: Bool = false, settled: Bool = true) {
         self.period = period
         self.entity = entity
         self.counted = counted
         self.met = met
+        self.settled = settled
     }
 
-    /// The year of an RFC 3339 time or a `YYYY-MM-DD` day, in China Standard Time.
-    public static func year(_ text: String?) -> String {
+    /// The day (`YYYY-MM-DD`, China Standard Time) of an RFC 3339 time or a day; `*` when there is none.
+    public static func day(_ text: String?) -> String {
         guard let text else { return "*" }
-        if let day = CalendarDate(text) { return String(day.year) }
-        if let time = Timestamp.parse(text) { return String(CalendarDate(time).year) }
+        if let day = CalendarDate(text) { return day.description }
+        if let time = Timestamp.parse(text) { return CalendarDate(time).description }
         return "*"
     }
 }
@@ -68,9 +72,9 @@ extension EventEnvelope {
     public func text(_ key: String) -> String? { data[key]?.stringValue }
     /// A boolean field of `data` (absent is false).
     public func flag(_ key: String) -> Bool { data[key]?.boolValue ?? false }
-    /// The year the event was recorded, in China Standard Time (the service's clock).
-    public var year: String { Fact.year(time) }
-    /// The year of the domain day in `field` (when the thing happened, which a test or a late entry may
-    /// set apart from when it was recorded), or of the event's time for events logged before the field.
-    public func day(_ field: String) -> String { text(field).map { Fact.year($0) } ?? year }
+    /// The day the event was recorded, in China Standard Time (the service's clock).
+    public var recordedDay: String { Fact.day(time) }
+    /// The domain day in `field` (when the thing happened, which a test or a late entry may set apart
+    /// from when it was recorded), or the event's day for events logged before the field.
+    public func day(_ field: String) -> String { text(field).map { Fact.day($0) } ?? recordedDay }
 }

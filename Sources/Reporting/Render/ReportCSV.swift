@@ -3,7 +3,7 @@ import BanshiKit
 /// The report's indicators as CSV (RFC 4180): one row per indicator.
 enum ReportCSV {
     static func render(_ report: Report) -> String {
-        var lines = ["program,indicator,title,kind,value,target,progress,status,numerator,denominator,from,to"]
+        var lines = ["program,indicator,title,kind,value,target,progress,status,numerator,denominator,from,to,pending"]
         for indicator in report.indicators {
             let fields = ["program", "id", "title", "kind", "value", "target", "progress", "status", "numerator", "denominator"].map { key in
                 switch indicator[key] {
@@ -12,7 +12,8 @@ enum ReportCSV {
                 case let other?: other.serialized()
                 }
             }
-            lines.append((fields + [report.from.description, report.to.description]).map(escape).joined(separator: ","))
+            let pending = indicator["pending"]?.intValue.map(String.init) ?? ""
+            lines.append((fields + [report.from.description, report.to.description, pending]).map(escape).joined(separator: ","))
         }
         return lines.joined(separator: "\r\n") + "\r\n"
     }

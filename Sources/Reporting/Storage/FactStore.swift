@@ -9,20 +9,25 @@ enum FactStore {
         guard let readers = indicators[event.type] else { return }
         let statement = try db.cachedStatement(
             sql: """
-                INSERT INTO indicator_fact (indicator, period, entity, counted, met) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (indicator, period, entity) DO UPDATE SET counted = max(counted, excluded.counted), met = max(met, excluded.met)
+                INSERT INTO indicator_fact (indicator, period, entity, counted, met, settled) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (indicator, period, entity) DO UPDATE SET
+                    counted = max(counted, excluded.counted), met = max(met, excluded.met), settled = max(settled, excluded.settled)
                 """)
         for indicator in readers {
             for fact in indicator.facts(event) {
-                try statement.execute(arguments: [indicator.id, fact.period, fact.entity, fact.counted, fact.met])
+                try statement.execute(arguments: [indicator.id, fact.period, fact.entity, fact.counted, fact.met, fact.settled])
             }
         }
     }
 
-    /// An indicator's value over the years `from...to`: (counted, met) for a rate, (counted, counted) for a count.
-    static func value(_ db: Database, _ indicator: Indicator, from: Int, to: Int) throws -> (counted: Int64, met: Int64) {
-        let low = String(from)
-        let high = String(to)
+    /// An indicator's value over the days `from...to` (China Standard Time): (counted, met) for a rate,
+    /// with `pending` the entities counted whose outcome is still open (left out of both); (counted,
+    /// counted, 0) for a count.
+    static func value(
+        _ db: Database, _ indicator: Indicator, from: CalendarDate, to: CalendarDate
+    ) throws -> (counted: Int64, met: Int64, pending: Int64) {
+        let low = from.description
+        let high = to.description
         switch indicator.kind {
         case .count:
             let row = try Row.fetchOne(
@@ -33,18 +38,18 @@ enum FactStore {
                     """,
                 arguments: [indicator.id, high, indicator.cumulative, low])!
             let count: Int64 = row[0]
-            return (count, count)
+            return (count, count, 0)
         case .rate:
             let row = try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT COUNT(*), COALESCE(SUM(m), 0) FROM (
-                        SELECT MAX(counted) AS c, MAX(met) AS m FROM indicator_fact
+                    SELECT COALESCE(SUM(s OR m), 0), COALESCE(SUM(m), 0), COALESCE(SUM(NOT s AND NOT m), 0) FROM (
+                        SELECT MAX(counted) AS c, MAX(met) AS m, MAX(settled) AS s FROM indicator_fact
                         WHERE indicator = ? AND (period = '*' OR period BETWEEN ? AND ?) GROUP BY entity
                     ) WHERE c = 1
                     """,
                 arguments: [indicator.id, low, high])!
-            return (row[0], row[1])
+            return (row[0], row[1], row[2])
         }
     }
 }

@@ -47,5 +47,17 @@ enum ReportingSchema {
                 ) STRICT;
                 """)
         }
+        // Facts by day, not by year (a December report counts December), and a rate's open cases kept
+        // apart as pending: the facts are derived again from the history by a rebuild that the
+        // service drives at start (RebuildDriver), so reports say a rebuild is in progress meanwhile.
+        migrator.registerMigration("reporting-v2") { db in
+            try db.execute(sql: """
+                ALTER TABLE indicator_fact ADD COLUMN settled INTEGER NOT NULL DEFAULT 1 CHECK (settled IN (0, 1));
+                DELETE FROM indicator_fact;
+                INSERT INTO rebuild_state (id, started_at, finished_at, total, done, last_n)
+                VALUES (1, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), NULL, (SELECT COUNT(*) FROM history), 0, 0)
+                ON CONFLICT (id) DO UPDATE SET started_at = excluded.started_at, finished_at = NULL, total = excluded.total, done = 0, last_n = 0;
+                """)
+        }
     }
 }

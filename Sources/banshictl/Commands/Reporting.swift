@@ -83,13 +83,15 @@ struct ReportCommand: ParsableCommand {
                 guard let value else { return "-" }
                 return rate ? String(format: "%.1f%%", value * 100) : String(Int64(value))
             }
-            object["shown"] = .string(shown(indicator["value"]?.doubleValue) + (rate ? " (\(indicator["numerator"]?.intValue ?? 0)/\(indicator["denominator"]?.intValue ?? 0))" : ""))
+            let pending = indicator["pending"]?.intValue ?? 0
+            let open = pending > 0 ? ", \(pending) pending" : ""
+            object["shown"] = .string(shown(indicator["value"]?.doubleValue) + (rate ? " (\(indicator["numerator"]?.intValue ?? 0)/\(indicator["denominator"]?.intValue ?? 0)\(open))" : ""))
             object["goal"] = .string(shown(indicator["target"]?.doubleValue))
             return .object(object)
         }
         var text = "\(cell(report["from"])) to \(cell(report["to"]))\n\n"
         if report["rebuilding"] != nil { text += "(a rebuild is in progress: figures are partial)\n\n" }
-        return text + recordTable(rows, [("PROGRAM", "program"), ("INDICATOR", "id"), ("VALUE", "shown"), ("TARGET", "goal"), ("STATUS", "status")])
+        return text + recordTable(rows, [("PROGRAM", "program"), ("INDICATOR", "id"), ("VALUE", "shown"), ("TARGET", "goal"), ("STATUS", "status_label")])
     }
 }
 
