@@ -51,6 +51,7 @@ if [ "$mode" = "uninstall" ]; then
     rm -rf "$units/banshi@$service.service.d"
   done
   rm -f "$units/banshi@.service" "$units/banshi.target" "$prefix/bin/banshictl"
+  rm -f "$prefix/share/bash-completion/completions/banshictl" "$prefix/share/zsh/site-functions/_banshictl" "$prefix/share/man/man1/banshictl.1"
   rm -rf "$docs"
   if [ "$purge" = 1 ]; then
     rm -rf "$config" "$root/var/lib/banshi" "$root/var/lib/private/banshi"
@@ -103,6 +104,11 @@ for file in config/standards/*.toml; do place "$file" "$config/standards/$(basen
 install -d -m 0755 "$config/guidelines"
 for file in config/guidelines/*.md; do place "$file" "$config/guidelines/$(basename "$file")"; done
 install -m 0644 docs/*.md "$docs/"
+# Shell completion (subcommands, options, service names, each service's commands) and the man page.
+install -d -m 0755 "$prefix/share/bash-completion/completions" "$prefix/share/zsh/site-functions" "$prefix/share/man/man1"
+"$prefix/bin/banshictl" --generate-completion-script bash > "$prefix/share/bash-completion/completions/banshictl"
+"$prefix/bin/banshictl" --generate-completion-script zsh > "$prefix/share/zsh/site-functions/_banshictl"
+install -m 0644 docs/man/banshictl.1 "$prefix/share/man/man1/banshictl.1"
 # CURVE keys for the bus, every service and an admin, where none exist yet (secrets 0600, root's;
 # each service gets its own through LoadCredential=).
 install -d -m 0755 "$config/keys"

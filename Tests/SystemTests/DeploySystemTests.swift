@@ -39,6 +39,27 @@ struct DeploySystemTests {
         #expect(manager.fileExists(atPath: root.file("etc/systemd/system/banshi.target")))
         #expect(manager.fileExists(atPath: root.file("etc/banshi/guidelines/judicial-aid.md")))
         #expect(manager.fileExists(atPath: root.file("usr/local/share/doc/banshi/operations.md")))
+        #expect(manager.fileExists(atPath: root.file("etc/systemd/system/banshi@reporting.service.d/metrics.conf")))
+
+        // Shell completion: bash completes a service name after `call`; zsh has its function; the man page is there.
+        let bash = root.file("usr/local/share/bash-completion/completions/banshictl")
+        let completed = try await TestSuite.runExternal("/bin/bash", ["-c", """
+            source \(bash)
+            COMP_WORDS=(\(root.file("usr/local/bin/banshictl")) call chi); COMP_CWORD=2; COMP_LINE="${COMP_WORDS[*]}"; COMP_POINT=${#COMP_LINE}
+            _banshictl; echo "${COMPREPLY[@]}"
+            """])
+        #expect(completed.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "children", "\(completed.stdout)\(completed.stderr)")
+        #expect(try String(contentsOfFile: root.file("usr/local/share/zsh/site-functions/_banshictl"), encoding: .utf8).hasPrefix("#compdef banshictl"))
+        let page = try String(contentsOfFile: root.file("usr/local/share/man/man1/banshictl.1"), encoding: .utf8)
+        // The page is generated from the help (scripts/man.sh): a subcommand missing from it means it is stale.
+        let help = try await TestSuite.run("banshictl", ["--help"])
+        // Each subcommand's line starts with two spaces; its wrapped summary continues further in.
+        let subcommands = (help.stdout.components(separatedBy: "SUBCOMMANDS:").last ?? "").split(separator: "\n")
+            .filter { $0.hasPrefix("  ") && !$0.hasPrefix("   ") && !$0.hasPrefix("  See ") }.compactMap { $0.split(separator: " ").first.map(String.init) }
+        #expect(subcommands.count > 15)
+        for subcommand in subcommands {
+            #expect(page.contains(".It Em \(subcommand)\n"), "docs/man/banshictl.1 lacks \(subcommand): run scripts/man.sh")
+        }
         let config = try SuiteConfig.load(file: root.file("etc/banshi/banshi.toml"))
         #expect(config.dataDirectory == "/var/lib/banshi")
         #expect(config.security.curve)
@@ -63,6 +84,7 @@ struct DeploySystemTests {
         #expect(!manager.fileExists(atPath: root.file("etc/systemd/system/banshi.target")))
         #expect(!manager.fileExists(atPath: root.file("etc/systemd/system/banshi@.service")))
         #expect(!manager.fileExists(atPath: root.file("etc/systemd/system/banshi@coordinator.service.d")))
+        #expect(!manager.fileExists(atPath: bash) && !manager.fileExists(atPath: root.file("usr/local/share/man/man1/banshictl.1")))
         #expect(manager.fileExists(atPath: root.file("etc/banshi/banshi.toml")))
         _ = try await TestSuite.runExternal("/bin/bash", [script, "--root", root.path, "--uninstall", "--purge"])
         #expect(!manager.fileExists(atPath: root.file("etc/banshi")))

@@ -13,7 +13,7 @@ struct Backup: ParsableCommand {
             overwritten. Restoring is in docs/operations.md.
             """)
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The service whose database to copy.") var service: String
+    @Argument(help: "The service whose database to copy.", completion: Completions.services) var service: String
     @Argument(help: "The backup file to create.") var destination: String
     @Flag(help: "Print the service's result as JSON.") var json = false
 

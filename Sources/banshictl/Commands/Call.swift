@@ -21,10 +21,10 @@ struct Call: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The service (bus, or a [services.NAME] of the configuration).")
+    @Argument(help: "The service (bus, or a [services.NAME] of the configuration).", completion: Completions.services)
     var service: String
 
-    @Argument(help: "The command, e.g. status, help, events.since.")
+    @Argument(help: "The command, e.g. status, help, events.since.", completion: Completions.commands)
     var command: String
 
     @Option(name: .customLong("arg"), help: ArgumentHelp("An argument, key=value (repeatable).", valueName: "key=value"))

@@ -162,7 +162,7 @@ struct Events: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
 
-        @Argument(help: "The service whose event log to read.")
+        @Argument(help: "The service whose event log to read.", completion: Completions.services)
         var service: String
 
         @Argument(help: "Print events after this seq (0: from the start).")

@@ -106,7 +106,7 @@ struct Keys: ParsableCommand {
 struct Audit: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show a service's audit log: every state-changing command, its caller's key and role, and the result.")
     @OptionGroup var options: RecordOptions
-    @Argument(help: "The service.") var service: String
+    @Argument(help: "The service.", completion: Completions.services) var service: String
     @Option(name: .customLong("by"), help: "Only the commands of the key with this name.") var key: String?
     @Option(help: "Only this command.") var command: String?
     @Option(help: "At most this many (1 to 10000).") var limit: Int = 100

@@ -15,7 +15,7 @@ struct Records: ParsableCommand {
 
     @OptionGroup var options: RecordOptions
 
-    @Argument(help: "The service (a [services.NAME] of the configuration).") var service: String
+    @Argument(help: "The service (a [services.NAME] of the configuration).", completion: Completions.services) var service: String
     @Argument(help: "The listing command, e.g. child.list (omit to see the service's listings).") var listing: String?
 
     @Option(name: .customLong("where"), help: ArgumentHelp("Keep the records whose field equals the value (repeatable).", valueName: "key=value"))

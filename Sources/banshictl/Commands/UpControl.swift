@@ -100,7 +100,7 @@ struct StopService: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stop", abstract: "Stop one service of a running `banshictl up` (it stays stopped until `start`).")
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The service.") var service: String
+    @Argument(help: "The service.", completion: Completions.services) var service: String
     func run() throws { try UpControl.request("stop \(service)", global: global) }
 }
 
@@ -108,7 +108,7 @@ struct StartService: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "start", abstract: "Start a stopped (or given-up) service of a running `banshictl up`.")
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The service.") var service: String
+    @Argument(help: "The service.", completion: Completions.services) var service: String
     func run() throws { try UpControl.request("start \(service)", global: global) }
 }
 
@@ -116,7 +116,7 @@ struct RestartService: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "restart", abstract: "Stop one service of a running `banshictl up` and start it again.")
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "The service.") var service: String
+    @Argument(help: "The service.", completion: Completions.services) var service: String
     func run() throws { try UpControl.request("restart \(service)", global: global) }
 }
 
