@@ -18,7 +18,7 @@ public enum PetitionIndicators {
         Indicator(
             "petition.aid-no-blank-spots", program: "petition", title: "司法救助无空白点 Procuratorates granting judicial aid",
             explanation: "registered procuratorates (city and districts) that granted judicial aid at least once in the period",
-            kind: .rate, reads: ["petition.procuratorate.registered", "petition.aid.decided"]
+            kind: .rate, namesUnmet: true, reads: ["petition.procuratorate.registered", "petition.aid.decided"]
         ) { event in
             guard let id = event.text("procuratorate_id") else { return [] }
             if event.type == "petition.procuratorate.registered" { return [Fact(period: "*", entity: id, counted: true)] }

@@ -55,6 +55,9 @@ struct Report {
                 entry["denominator"] = .int(counted)
                 entry["pending"] = .int(pending)
             }
+            if indicator.namesUnmet {
+                entry["unmet"] = .array(try FactStore.unmet(db, indicator, from: from, to: to).map { .string($0) })
+            }
             indicators.append(.object(entry))
         }
         return Report(

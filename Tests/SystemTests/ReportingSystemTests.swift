@@ -94,6 +94,11 @@ struct ReportingSystemTests {
             #expect(year2026["petition.procedural-reply-on-time"]?["numerator"] == 2)
             #expect(year2026["petition.aid-no-blank-spots"]?["numerator"] == 1)
             #expect(year2026["petition.aid-no-blank-spots"]?["denominator"] == 6)
+            // The blank spots are named: every procuratorate but nanhu granted nothing in 2026.
+            let spots = year2026["petition.aid-no-blank-spots"]?["unmet"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            #expect(spots.count == 5 && !spots.contains("nanhu") && spots.contains("city") && spots.contains("xicheng"), "\(spots)")
+            let named = try await suite.banshictl(["report", "--program", "petition", "--from", "2026-01-01", "--to", "2026-12-31"])
+            #expect(named.stdout.contains("petition.aid-no-blank-spots: not yet ") && named.stdout.contains("xicheng"))
             let year2025 = try await values(["from": "2025-01-01", "to": "2025-12-31"])
             #expect(year2025["children.interview-centres"]?["value"] == 1)
             #expect(year2025["petition.aid-no-blank-spots"]?["numerator"] == 1)

@@ -48,14 +48,18 @@ public struct Indicator: Sendable {
     /// The target is a ceiling, not a floor: a count that should stay at or under it (overdue tasks
     /// without follow-up: target 0).
     public let ceiling: Bool
+    /// The report names the entities counted that do not meet it (the procuratorates that granted no
+    /// aid: the blank spots themselves).
+    public let namesUnmet: Bool
     public let reads: Set<String>
     public let facts: @Sendable (EventEnvelope) -> [Fact]
 
     public init(
         _ id: String, program: String, title: String, explanation: String, kind: Kind, cumulative: Bool = false, ceiling: Bool = false,
-        reads: Set<String>, facts: @escaping @Sendable (EventEnvelope) -> [Fact]
+        namesUnmet: Bool = false, reads: Set<String>, facts: @escaping @Sendable (EventEnvelope) -> [Fact]
     ) {
         self.ceiling = ceiling
+        self.namesUnmet = namesUnmet
         self.id = id
         self.program = program
         self.title = title

@@ -186,7 +186,11 @@ enum ReportHTML {
         for indicator in indicators {
             let status = indicator["status"]?.stringValue ?? ""
             let target = shownTarget(indicator)
-            html += "<tr><td>\(escape(indicator["title"]?.stringValue ?? ""))<div class=\"explain\">\(escape(indicator["explanation"]?.stringValue ?? ""))</div></td>"
+            var explanation = indicator["explanation"]?.stringValue ?? ""
+            if let unmet = indicator["unmet"]?.arrayValue {
+                explanation += unmet.isEmpty ? ". None left out." : ". Not yet: " + unmet.compactMap(\.stringValue).joined(separator: ", ") + "."
+            }
+            html += "<tr><td>\(escape(indicator["title"]?.stringValue ?? ""))<div class=\"explain\">\(escape(explanation))</div></td>"
             html += "<td>\(escape(indicator["program"]?.stringValue ?? ""))</td><td class=\"num\">\(escape(shown(indicator)))</td>"
             html += "<td class=\"num\">\(target)</td><td class=\"status-\(status.replacingOccurrences(of: " ", with: "-"))\">\(escape(indicator["status_label"]?.stringValue ?? status))</td></tr>"
         }

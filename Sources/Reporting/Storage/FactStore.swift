@@ -52,4 +52,16 @@ enum FactStore {
             return (row[0], row[1], row[2])
         }
     }
+
+    /// The entities a rate counts over `from...to` that do not meet it and are settled, in order.
+    static func unmet(_ db: Database, _ indicator: Indicator, from: CalendarDate, to: CalendarDate) throws -> [String] {
+        try String.fetchAll(
+            db,
+            sql: """
+                SELECT entity FROM indicator_fact
+                WHERE indicator = ? AND (period = '*' OR period BETWEEN ? AND ?)
+                GROUP BY entity HAVING MAX(counted) = 1 AND MAX(met) = 0 AND MAX(settled) = 1 ORDER BY entity
+                """,
+            arguments: [indicator.id, from.description, to.description])
+    }
 }

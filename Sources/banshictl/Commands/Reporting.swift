@@ -91,7 +91,12 @@ struct ReportCommand: ParsableCommand {
         }
         var text = "\(cell(report["from"])) to \(cell(report["to"]))\n\n"
         if report["rebuilding"] != nil { text += "(a rebuild is in progress: figures are partial)\n\n" }
+        let named = (report["indicators"]?.arrayValue ?? []).compactMap { indicator -> String? in
+            guard let unmet = indicator["unmet"]?.arrayValue?.compactMap(\.stringValue), !unmet.isEmpty else { return nil }
+            return "\(cell(indicator["id"])): not yet \(unmet.joined(separator: ", "))"
+        }
         return text + recordTable(rows, [("PROGRAM", "program"), ("INDICATOR", "id"), ("VALUE", "shown"), ("TARGET", "goal"), ("STATUS", "status_label")])
+            + (named.isEmpty ? "" : "\n\n" + named.joined(separator: "\n"))
     }
 }
 
