@@ -18,11 +18,15 @@ public final class TestSuite: @unchecked Sendable {
     public private(set) var keysDirectory: String?
     public var identity: CurveIdentity?
 
+    /// Every further bus (`bus-b`, …): its publish and subscribe endpoints (its control is in `controls`).
+    public private(set) var furtherBuses: [String: (publish: String, subscribe: String)] = [:]
+
     /// Writes a config for the bus and `services` (each gets a control port), plus `extra` TOML.
-    /// `bus` and `serviceKeys[name]` are extra lines for the `[bus]` and `[services.<name>]` sections.
+    /// `bus` and `serviceKeys[name]` are extra lines for the `[bus]` and `[services.<name>]` sections;
+    /// `buses` names further buses (`bus-b`), each with endpoints of its own.
     public init(
         services: [String] = ["loadgen"], runtime: String = "", bus: String = "", serviceKeys: [String: String] = [:],
-        extra: String = "", curve: Bool = false, allowNow: Bool = true
+        extra: String = "", curve: Bool = false, allowNow: Bool = true, buses: [String] = []
     ) throws {
         directory = try TemporaryDirectory()
         context = try Context()
@@ -62,6 +66,12 @@ public final class TestSuite: @unchecked Sendable {
             text += "[security]\ncurve = true\nkeys_dir = \"\(keysDirectory!)\"\n\n"
             identity = try CurveIdentity.load(name: "admin", settings: SecuritySettings(curve: true, keysDirectory: keysDirectory!))
         }
+        for name in buses {
+            let (publish, subscribe, control) = (FreePort.endpoint(), FreePort.endpoint(), FreePort.endpoint())
+            furtherBuses[name] = (publish, subscribe)
+            controls[name] = control
+            text += "[buses.\(name)]\npublish = \"\(publish)\"\nsubscribe = \"\(subscribe)\"\ncontrol = \"\(control)\"\n\n"
+        }
         for service in services {
             let endpoint = FreePort.endpoint()
             controls[service] = endpoint
@@ -81,9 +91,10 @@ public final class TestSuite: @unchecked Sendable {
     /// Runs `body` with a fresh suite, and stops everything it started afterwards, even on failure.
     public static func with(
         services: [String] = ["loadgen"], runtime: String = "", bus: String = "", serviceKeys: [String: String] = [:],
-        extra: String = "", curve: Bool = false, allowNow: Bool = true, _ body: (TestSuite) async throws -> Void
+        extra: String = "", curve: Bool = false, allowNow: Bool = true, buses: [String] = [], _ body: (TestSuite) async throws -> Void
     ) async throws {
-        let suite = try TestSuite(services: services, runtime: runtime, bus: bus, serviceKeys: serviceKeys, extra: extra, curve: curve, allowNow: allowNow)
+        let suite = try TestSuite(
+            services: services, runtime: runtime, bus: bus, serviceKeys: serviceKeys, extra: extra, curve: curve, allowNow: allowNow, buses: buses)
         do {
             try await body(suite)
         } catch {
@@ -107,12 +118,14 @@ public final class TestSuite: @unchecked Sendable {
         service == "bus" ? busControl : controls[service]!
     }
 
-    /// Starts `banshi-<service>` and waits until it answers `status`.
+    /// Starts `banshi-<service>` (a further bus: `banshi-bus --instance bus-b`) and waits until it
+    /// answers `status`.
     @discardableResult
     public func start(_ service: String, environment: [String: String] = [:]) async throws -> ServiceProcess {
+        let further = furtherBuses[service] != nil
         let process = try ServiceProcess(
-            "banshi-\(service)", arguments: ["--config", configPath], logPath: directory.file("\(service).log"),
-            environment: environment)
+            further ? "banshi-bus" : "banshi-\(service)", arguments: ["--config", configPath] + (further ? ["--instance", service] : []),
+            logPath: directory.file("\(service).log"), environment: environment)
         processes[service] = process
         try await waitUntilAnswering(service)
         return process

@@ -1,12 +1,14 @@
 import BanshiKit
 import ZeroMQ
 
-/// `banshi-bus`: the stateless event bus. It keeps no database and publishes nothing of its own.
+/// `banshi-bus`: the stateless event bus. It keeps no database and publishes nothing of its own. A suite
+/// may run several (`[buses.bus-<x>]`, each process started with `--instance bus-<x>`): publishers send
+/// to all and subscribers listen to all, so that none is a single point of failure.
 public enum Bus {
     public static let definition = ServiceDefinition(name: "bus", publishesEvents: false, usesDatabase: false) { environment in
         let proxy = try BusProxy(
-            context: environment.context, publish: environment.config.bus.publish,
-            subscribe: environment.config.bus.subscribe, highWaterMark: environment.config.bus.highWaterMark,
+            context: environment.context, publish: environment.bus.publish,
+            subscribe: environment.bus.subscribe, highWaterMark: environment.bus.highWaterMark,
             maxConnections: ConnectionCap.limit(configured: environment.config.runtime.maxConnections, sharedBy: 2),
             keys: environment.keys, logger: environment.logger)
         return ServiceParts(
@@ -29,7 +31,7 @@ public enum Bus {
                 try await proxy.start()
                 environment.logger.info("proxy bound", metadata: [
                     "publish": "\(proxy.publishEndpoint)", "subscribe": "\(proxy.subscribeEndpoint)",
-                    "high_water_mark": "\(environment.config.bus.highWaterMark)",
+                    "high_water_mark": "\(environment.bus.highWaterMark)", "bus": "\(environment.bus.name)",
                     "connections_cap_per_side": "\(proxy.maxConnections)",
                 ])
             })

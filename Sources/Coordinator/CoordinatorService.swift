@@ -38,7 +38,7 @@ public enum CoordinatorService {
             controls: Dictionary(environment.config.services.map { ($0.name, $0.control) }, uniquingKeysWith: { first, _ in first }),
             ownControl: section.control, timeout: environment.config.runtime.requestTimeout, logger: environment.logger)
         let subscriber = DurableSubscriber(
-            context: environment.context, busEndpoint: environment.config.bus.subscribe, sources: subscription.sources,
+            context: environment.context, busEndpoints: environment.config.subscribeEndpoints, sources: subscription.sources,
             database: database, requestTimeout: environment.config.runtime.requestTimeout,
             receiveHighWaterMark: subscription.receiveHighWaterMark, logger: environment.logger,
             committed: { _ in worker.nudge() }

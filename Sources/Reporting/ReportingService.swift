@@ -13,7 +13,7 @@ public enum ReportingService {
         let settings = try ReportingSettings(section.table, dataDirectory: environment.config.stateDirectory(of: "reporting"))
         let subscription = try SubscriberSettings(environment, defaultFollow: environment.config.publishers(besides: "reporting"))
         let subscriber = DurableSubscriber(
-            context: environment.context, busEndpoint: environment.config.bus.subscribe, sources: subscription.sources,
+            context: environment.context, busEndpoints: environment.config.subscribeEndpoints, sources: subscription.sources,
             database: database, requestTimeout: environment.config.runtime.requestTimeout,
             receiveHighWaterMark: subscription.receiveHighWaterMark, logger: environment.logger,
             replace: { db, forged, genuine in

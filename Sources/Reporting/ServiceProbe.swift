@@ -11,7 +11,7 @@ struct ServiceProbe: Sendable {
     let timeout: Duration
 
     func statuses(own: JSONValue) async -> [(name: String, status: JSONValue?)] {
-        let targets = [("bus", config.bus.control)] + config.services.filter { $0.name != "reporting" }.map { ($0.name, $0.control) }
+        let targets = config.buses.map { ($0.name, $0.control) } + config.services.filter { $0.name != "reporting" }.map { ($0.name, $0.control) }
         let context = UncheckedContext(context: context)
         let timeout = timeout
         let others = await withCheckedContinuation { (continuation: CheckedContinuation<[(String, JSONValue?)], Never>) in

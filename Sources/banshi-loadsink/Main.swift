@@ -33,7 +33,7 @@ struct LoadsinkMain {
         let latency = LatencyRecorder()
         let clock = MillisecondClock()
         let subscriber = DurableSubscriber(
-            context: environment.context, busEndpoint: environment.config.bus.subscribe, sources: settings.sources,
+            context: environment.context, busEndpoints: environment.config.subscribeEndpoints, sources: settings.sources,
             database: database, requestTimeout: environment.config.runtime.requestTimeout,
             receiveHighWaterMark: settings.receiveHighWaterMark, logger: environment.logger,
             committed: { latency.record($0) },

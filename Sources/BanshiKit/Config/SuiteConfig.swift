@@ -5,8 +5,10 @@ import Logging
 /// runtime's tunables. Every service and `banshictl` read the same file; `config/banshi.toml`
 /// documents each key.
 public struct SuiteConfig: Sendable {
-    /// The bus's three endpoints.
+    /// One bus's three endpoints.
     public struct BusEndpoints: Sendable {
+        /// `bus` for `[bus]`, `bus-<x>` for `[buses.bus-<x>]`.
+        public let name: String
         /// Publishers connect here (the proxy's XSUB side).
         public let publish: String
         /// Subscribers connect here (the proxy's XPUB side).
@@ -15,6 +17,9 @@ public struct SuiteConfig: Sendable {
         public let control: String
         /// Messages the bus queues per peer before it drops (subscribers heal the loss).
         public let highWaterMark: Int32
+
+        /// Its section's dotted key: `bus`, or `buses.bus-b`.
+        public var key: String { name == "bus" ? "bus" : "buses.\(name)" }
     }
 
     /// One service's section, `[services.<name>]`.
@@ -49,7 +54,12 @@ public struct SuiteConfig: Sendable {
     public let file: String
     public let dataDirectory: String
     public let logLevel: Logger.Level
+    /// The first bus, `[bus]`.
     public let bus: BusEndpoints
+    /// Every bus, `[bus]` first, then each `[buses.bus-<x>]` by name. Publishers send every event to
+    /// all of them and subscribers listen to all, so that losing one loses nothing (the durable
+    /// subscriber's seq discards the copies).
+    public let buses: [BusEndpoints]
     public let runtime: RuntimeSettings
     /// `[security]`: CURVE on every socket, and where the keys are.
     public let security: SecuritySettings
@@ -68,7 +78,7 @@ public struct SuiteConfig: Sendable {
     /// Checks an already-parsed table.
     public init(_ root: ConfigTable) throws(ConfigError) {
         file = root.file
-        try root.rejectUnknownKeys(["suite", "bus", "runtime", "security", "services"])
+        try root.rejectUnknownKeys(["suite", "bus", "buses", "runtime", "security", "services"])
 
         let suite = try root.table("suite")
         try suite.rejectUnknownKeys(["data_dir", "log_level"])
@@ -78,10 +88,25 @@ public struct SuiteConfig: Sendable {
 
         let bus = try root.table("bus")
         try bus.rejectUnknownKeys(["publish", "subscribe", "control", "high_water_mark"])
+        let highWaterMark = Int32(try bus.int("high_water_mark", default: 100_000, in: 1...10_000_000))
         self.bus = BusEndpoints(
-            publish: try bus.endpoint("publish"), subscribe: try bus.endpoint("subscribe"),
-            control: try bus.endpoint("control"),
-            highWaterMark: Int32(try bus.int("high_water_mark", default: 100_000, in: 1...10_000_000)))
+            name: "bus", publish: try bus.endpoint("publish"), subscribe: try bus.endpoint("subscribe"),
+            control: try bus.endpoint("control"), highWaterMark: highWaterMark)
+        var buses = [self.bus]
+        if root.values["buses"] != nil {
+            let more = try root.table("buses")
+            for name in more.values.keys.sorted() {
+                guard name.hasPrefix("bus-"), Topic.isValidPart(name) else {
+                    throw more.error(name, "a further bus is named bus-<x> (lower-case letters, digits and '-'), e.g. [buses.bus-b]")
+                }
+                let table = try more.table(name)
+                try table.rejectUnknownKeys(["publish", "subscribe", "control"])
+                buses.append(BusEndpoints(
+                    name: name, publish: try table.endpoint("publish"), subscribe: try table.endpoint("subscribe"),
+                    control: try table.endpoint("control"), highWaterMark: highWaterMark))
+            }
+        }
+        self.buses = buses
 
         let runtime = try root.table("runtime")
         try runtime.rejectUnknownKeys([
@@ -134,10 +159,19 @@ public struct SuiteConfig: Sendable {
         return settings
     }
 
-    /// The control endpoint of `name` (`bus` included).
+    /// The control endpoint of `name` (every bus included).
     public func controlEndpoint(of name: String) -> String? {
-        name == "bus" ? bus.control : services.first(where: { $0.name == name })?.control
+        busNamed(name)?.control ?? services.first(where: { $0.name == name })?.control
     }
+
+    /// The bus called `name` (`bus`, or a `[buses.bus-<x>]`).
+    public func busNamed(_ name: String) -> BusEndpoints? { buses.first { $0.name == name } }
+
+    /// Every bus's publish endpoint, where a service sends its events.
+    public var publishEndpoints: [String] { buses.map(\.publish) }
+
+    /// Every bus's subscribe endpoint, where a subscriber listens.
+    public var subscribeEndpoints: [String] { buses.map(\.subscribe) }
 
     /// The state directory of service `name`: `<data_dir>/<name>`.
     public func stateDirectory(of name: String) -> String {

@@ -40,6 +40,8 @@ public struct ServiceEnvironment: Sendable {
     public let logger: Logger
     /// The allow-list, when CURVE is on.
     public let keys: KeyRingStore?
+    /// For a bus process, which bus of the config it is (`[bus]` otherwise).
+    public let bus: SuiteConfig.BusEndpoints
 
     /// The service's `[services.<name>]` section, or the error that names it as missing.
     public var section: SuiteConfig.ServiceSettings {

@@ -17,25 +17,34 @@ public enum ServiceRuntime {
     public static func main(_ definition: ServiceDefinition, arguments: [String] = CommandLine.arguments) async -> Int32 {
         let program = "banshi-\(definition.name)"
         let configPath: String
+        let instance: String?
         switch CommandLineOptions.parse(Array(arguments.dropFirst()), program: program) {
-        case .run(let path): configPath = path
+        case .run(let path, let name): (configPath, instance) = (path, name)
         case .exit(let status, let text):
             FileHandle.standardError.write(Data((text + "\n").utf8))
             return status
         }
+        if instance != nil && definition.name != "bus" {
+            FileHandle.standardError.write(Data("\(program): --instance is for banshi-bus only\n".utf8))
+            return 2
+        }
         let config: SuiteConfig
+        let name = instance ?? definition.name
         do {
             config = try SuiteConfig.load(file: configPath)
             if definition.name != "bus" { _ = try config.service(definition.name) }
+            if definition.name == "bus", config.busNamed(name) == nil {
+                throw ConfigError(key: "buses.\(name)", "is missing: --instance names a [buses.\(name)] section with its endpoints", file: config.file)
+            }
         } catch {
             FileHandle.standardError.write(Data("\(program): \(error)\n".utf8))
             return configErrorStatus
         }
-        LogfmtHandler.bootstrap(service: definition.name, level: config.logLevel)
-        let logger = Logger(label: definition.name)
+        LogfmtHandler.bootstrap(service: name, level: config.logLevel)
+        let logger = Logger(label: name)
         DescriptorLimit.raise()
         do {
-            try await serve(definition, config: config, logger: logger)
+            try await serve(definition, instance: name, config: config, logger: logger)
             logger.info("stopped")
             return 0
         } catch let error as ConfigError {
@@ -70,12 +79,15 @@ public enum ServiceRuntime {
         return (store, zap)
     }
 
-    private static func serve(_ definition: ServiceDefinition, config: SuiteConfig, logger: Logger) async throws {
+    /// `instance`: the service's name, or for a bus which bus of the config (`bus`, `bus-b`).
+    private static func serve(_ definition: ServiceDefinition, instance: String, config: SuiteConfig, logger: Logger) async throws {
         let settings = definition.name == "bus" ? nil : try config.service(definition.name)
-        let control = settings?.control ?? config.bus.control
+        let ownBus = config.busNamed(instance) ?? config.bus
+        let control = settings?.control ?? ownBus.control
         let notifier = SystemdNotifier()
         let context = try Context()
         // Security first: the ZAP handler must be bound before any CURVE socket accepts a connection.
+        // Every bus is the same peer to its clients, so every bus uses the bus's key.
         let keys = try await secure(definition.name, config: config, context: context, logger: logger)
 
         let database: ServiceDatabase?
@@ -102,7 +114,7 @@ public enum ServiceRuntime {
         }
 
         let loop = try SocketLoop(
-            context: context, control: control, publish: definition.publishesEvents ? config.bus.publish : nil,
+            context: context, control: control, publish: definition.publishesEvents ? config.publishEndpoints : [],
             maxRequestBytes: config.runtime.maxRequestBytes,
             heartbeat: HeartbeatSchedule(service: definition.name, interval: config.runtime.heartbeatInterval), keys: keys?.store,
             maxConnections: ConnectionCap.limit(configured: config.runtime.maxConnections), inFlight: config.runtime.inFlight, logger: logger)
@@ -113,7 +125,7 @@ public enum ServiceRuntime {
         }
         let environment = ServiceEnvironment(
             name: definition.name, config: config, settings: settings, database: database, context: context, logger: logger,
-            keys: keys?.store)
+            keys: keys?.store, bus: ownBus)
         let parts = try definition.makeParts(environment)
 
         do {
@@ -121,12 +133,12 @@ public enum ServiceRuntime {
             try await loop.start()
         } catch let error as ZeroMQError where [EADDRINUSE, EADDRNOTAVAIL, ENODEV, EINVAL].contains(error.errno) {
             // An endpoint this process cannot bind is the configuration's to fix, not a crash to retry.
-            let key = error.operation.contains(control) ? (settings.map { "services.\($0.name).control" } ?? "bus.control")
-                : error.operation.contains(config.bus.publish) ? "bus.publish" : error.operation.contains(config.bus.subscribe) ? "bus.subscribe" : "endpoints"
+            let key = error.operation.contains(control) ? (settings.map { "services.\($0.name).control" } ?? "\(ownBus.key).control")
+                : error.operation.contains(ownBus.publish) ? "\(ownBus.key).publish" : error.operation.contains(ownBus.subscribe) ? "\(ownBus.key).subscribe" : "endpoints"
             throw ConfigError(key: key, "cannot bind: \(error)", file: config.file)
         }
         let facts = BuiltinCommands.ProcessFacts(
-            service: definition.name, control: control, startedAt: Date(), startedInstant: .now)
+            service: instance, control: control, startedAt: Date(), startedInstant: .now)
         let dispatcherBox = DispatcherBox()
         let commands = BuiltinCommands.make(
             facts: facts, database: database,
@@ -164,7 +176,7 @@ public enum ServiceRuntime {
         var serving: Logger.Metadata = [
             "control": "\(control)", "version": "\(BanshiVersion.current)", "pid": "\(ProcessInfo.processInfo.processIdentifier)",
         ]
-        if definition.publishesEvents { serving["publish"] = "\(config.bus.publish)" }
+        if definition.publishesEvents { serving["publish"] = "\(config.publishEndpoints.joined(separator: ","))" }
         logger.info("serving", metadata: serving)
         notifier.ready()
         defer { notifier.stopping() }

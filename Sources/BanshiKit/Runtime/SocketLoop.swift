@@ -39,7 +39,9 @@ public final class SocketLoop: Sendable {
     }
 
     public let controlEndpoint: String
-    public let publishEndpoint: String?
+    /// Every bus's publish endpoint (none for a service that publishes nothing). One PUB socket
+    /// connected to all of them sends each event to each bus.
+    public let publishEndpoints: [String]
     private let context: Context
     private let maxMessageBytes: Int64
     private let wakeup: Wakeup
@@ -58,7 +60,7 @@ public final class SocketLoop: Sendable {
 
     /// `heartbeat` makes the loop publish the service's heartbeat at that interval (publishers only).
     public init(
-        context: Context, control: String, publish: String?, maxRequestBytes: Int, heartbeat: HeartbeatSchedule?,
+        context: Context, control: String, publish: [String], maxRequestBytes: Int, heartbeat: HeartbeatSchedule?,
         keys: KeyRingStore? = nil, maxConnections: Int = ConnectionCap.limit(configured: 0),
         inFlight: RequestBudget.Limits = .init(perPeer: 1000, total: 10_000, bytes: 64 << 20), logger: Logger
     ) throws {
@@ -67,13 +69,13 @@ public final class SocketLoop: Sendable {
         self.maxConnections = maxConnections
         self.keys = keys
         self.controlEndpoint = control
-        self.publishEndpoint = publish
+        self.publishEndpoints = publish
         // Past this, libzmq drops the connection without a word; below it, an oversized request gets a
         // proper invalid_request reply from the dispatcher.
         self.maxMessageBytes = Int64(max(maxRequestBytes * 4, 64 << 20))
         self.wakeup = try Wakeup()
         self.logger = logger
-        self.heartbeat = publish == nil ? nil : heartbeat
+        self.heartbeat = publish.isEmpty ? nil : heartbeat
         (requests, requestSink) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
     }
 
@@ -96,7 +98,7 @@ public final class SocketLoop: Sendable {
     func publish(_ frames: [[[UInt8]]], lastSeq: Int64) {
         guard !frames.isEmpty else { return }
         outbox.withLock {
-            if publishEndpoint != nil { $0.events.append(contentsOf: frames) }
+            if !publishEndpoints.isEmpty { $0.events.append(contentsOf: frames) }
             $0.lastSeq = max($0.lastSeq, lastSeq)
         }
         wakeup.ring()
@@ -154,12 +156,12 @@ public final class SocketLoop: Sendable {
             if let keys { peers = PeerConnections(store: keys, socketName: "control", logger: logger) }
             routerEvents = try router.monitor(at: "inproc://control-monitor-\(EventID.next())")
             try router.bind(controlEndpoint)
-            if let publishEndpoint {
+            if !publishEndpoints.isEmpty {
                 let socket = try Socket(context, .pub)
                 try TransportSecurity.current?.secureClient(socket, peer: "bus")
                 try socket.setLinger(.seconds(2))
                 try socket.setSendHighWaterMark(100_000)
-                try socket.connect(publishEndpoint)
+                for endpoint in publishEndpoints { try socket.connect(endpoint) }
                 publisher = socket
             } else {
                 publisher = nil

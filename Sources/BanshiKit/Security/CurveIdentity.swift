@@ -44,7 +44,13 @@ public struct CurveIdentity: Sendable {
 
     /// The public key of `peer` (`<keys_dir>/<peer>.pub`).
     public func serverKey(of peer: String) throws(ConfigError) -> String {
-        try KeyFiles.readPublic(path: (keysDirectory as NSString).appendingPathComponent("\(peer).pub"))
+        try KeyFiles.readPublic(path: (keysDirectory as NSString).appendingPathComponent("\(Self.keyName(of: peer)).pub"))
+    }
+
+    /// The key a peer speaks with: its own name's, except that every bus (`bus`, `bus-b`, …) is the
+    /// same peer to its clients and uses the bus's key.
+    public static func keyName(of peer: String) -> String {
+        peer.hasPrefix("bus-") ? "bus" : peer
     }
 
     /// Makes `socket` a CURVE client of `peer`.

@@ -48,7 +48,8 @@ public final class DurableSubscriber: Sendable {
     }
 
     private let context: Context
-    private let busEndpoint: String
+    /// Every bus's subscribe endpoint: one SUB socket listens to all, and the seq discards the copies.
+    private let busEndpoints: [String]
     private let sources: [String: FollowedSource]
     /// Followed services by CloudEvents `source` (`/banshi/<name>`), to name an event's source without
     /// building a string per event.
@@ -66,14 +67,14 @@ public final class DurableSubscriber: Sendable {
 
     /// - Parameter prefixes: the topics to apply; by default every event of each followed source.
     public init(
-        context: Context, busEndpoint: String, sources: [FollowedSource], prefixes: [String]? = nil,
+        context: Context, busEndpoints: [String], sources: [FollowedSource], prefixes: [String]? = nil,
         database: ServiceDatabase, requestTimeout: Duration, receiveHighWaterMark: Int32 = 100_000, logger: Logger,
         committed: Committed? = nil, replace: Replace? = nil, apply: @escaping Apply
     ) {
         self.committed = committed
         self.replace = replace
         self.context = context
-        self.busEndpoint = busEndpoint
+        self.busEndpoints = busEndpoints
         self.sources = Dictionary(sources.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.names = Dictionary(
             sources.map { (EventEnvelope.source(of: $0.name), SourceName($0.name)) }, uniquingKeysWith: { first, _ in first })
@@ -135,7 +136,7 @@ public final class DurableSubscriber: Sendable {
             try socket.setReceiveHighWaterMark(receiveHighWaterMark)
             for prefix in prefixes { try socket.subscribe(prefix) }
             for name in sources.keys { try socket.subscribe(Heartbeat.topic(of: name)) }
-            try socket.connect(busEndpoint)
+            for endpoint in busEndpoints { try socket.connect(endpoint) }
             cursors = try database.writer.read { try SubscriberCursor.all($0) }
         } catch {
             started(.failure(error))

@@ -1,26 +1,31 @@
 import ArgumentParser
 import ZeroMQ
 
-/// What `events tail` knows of its connection to the bus, from the SUB socket's monitor: it says so
-/// when no bus answers within the timeout (exit 4, never a silent wait), when the bus refuses the key,
-/// and when the bus goes away and comes back.
+/// What `events tail` knows of its connections to the buses, from the SUB socket's monitor: it says
+/// so when no bus answers within the timeout (exit 4, never a silent wait), when a bus refuses the
+/// key, and when every bus has gone away and one comes back (with several buses, losing one loses
+/// nothing).
 struct BusWatch {
     let endpoint: String
     let timeout: Duration
     private let started = ContinuousClock.now
-    private var connected = false
+    private var connections = 0
     private var everConnected = false
 
-    init(endpoint: String, timeout: Duration) {
-        self.endpoint = endpoint
+    init(endpoints: [String], timeout: Duration) {
+        self.endpoint = endpoints.joined(separator: ", ")
         self.timeout = timeout
     }
+
+    private var connected: Bool { connections > 0 }
 
     mutating func observe(_ kind: MonitorEvent.Kind) throws {
         switch kind {
         case .handshakeSucceeded:
-            if everConnected { printError("banshictl: the bus at \(endpoint) is back; events published meanwhile are in each service's log (--since SERVICE:SEQ)") }
-            connected = true
+            if everConnected && !connected {
+                printError("banshictl: a bus at \(endpoint) is back; events published meanwhile are in each service's log (--since SERVICE:SEQ)")
+            }
+            connections += 1
             everConnected = true
         case .handshakeFailedAuth:
             printError("banshictl: the bus at \(endpoint) refused this key (revoked, or not on its allow-list)")
@@ -29,8 +34,8 @@ struct BusWatch {
             printError("banshictl: the handshake with the bus at \(endpoint) failed (CURVE on one side only?)")
             throw ExitCode(4)
         case .disconnected where connected:
-            connected = false
-            printError("banshictl: lost the bus at \(endpoint); waiting for it to come back")
+            connections -= 1
+            if !connected { printError("banshictl: lost the bus at \(endpoint); waiting for it to come back") }
         default:
             break
         }

@@ -19,7 +19,7 @@ enum Completions {
         var configPath = ProcessInfo.processInfo.environment["BANSHI_CONFIG"] ?? "config/banshi.toml"
         if let flag = words.firstIndex(of: "--config"), flag + 1 < words.count { configPath = words[flag + 1] }
         guard let config = try? SuiteConfig.load(file: configPath),
-            let endpoint = service == "bus" ? config.bus.control : config.controlEndpoint(of: service),
+            let endpoint = config.controlEndpoint(of: service),
             useKey(config),
             let context = try? Context(),
             let client = try? ControlClient(context: context, service: service, endpoint: endpoint, timeout: .milliseconds(500)),

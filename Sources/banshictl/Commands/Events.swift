@@ -67,9 +67,10 @@ struct Events: ParsableCommand {
             for subscription in Set(selectors.isEmpty ? [""] : selectors.map(\.subscription)) {
                 try subscriber.subscribe(subscription)
             }
-            try subscriber.connect(config.bus.subscribe)
+            // Every bus: a copy of an event from a second bus is passed over by its seq.
+            for endpoint in config.subscribeEndpoints { try subscriber.connect(endpoint) }
             var printed = 0
-            var caughtUp: (service: String, seq: Int64)?
+            var shown: [String: Int64] = [:]
             if let since, let point = Self.point(since) {
                 guard let endpoint = config.controlEndpoint(of: point.service) else {
                     throw ValidationError("--since: no service '\(point.service)' in \(config.file)")
@@ -83,9 +84,9 @@ struct Events: ParsableCommand {
                     printed += 1
                     return count.map { printed < $0 } ?? true
                 }
-                caughtUp = (point.service, last)
+                shown[point.service] = last
             }
-            var bus = BusWatch(endpoint: config.bus.subscribe, timeout: timeout)
+            var bus = BusWatch(endpoints: config.subscribeEndpoints, timeout: timeout)
             let poller = Poller()
             let events = poller.add(subscriber)
             let status = poller.add(monitor)
@@ -97,13 +98,14 @@ struct Events: ParsableCommand {
                 try bus.checkDeadline()
                 guard poller.isReadable(events) else { continue }
                 while count.map({ printed < $0 }) ?? true, let parts = try subscriber.receiveMultipart(dontWait: true) {
-                    if show(parts, selectors: selectors, after: caughtUp) { printed += 1 }
+                    if show(parts, selectors: selectors, shown: &shown) { printed += 1 }
                 }
             }
         }
 
-        /// Prints one message from the bus if it is selected; whether it did.
-        private func show(_ parts: [[UInt8]], selectors: [TopicPattern], after caughtUp: (service: String, seq: Int64)?) -> Bool {
+        /// Prints one message from the bus if it is selected and not shown already (by the catch-up, or
+        /// as a copy from another bus: `shown` holds the last seq printed per service); whether it did.
+        private func show(_ parts: [[UInt8]], selectors: [TopicPattern], shown: inout [String: Int64]) -> Bool {
             guard parts.count == 2 else {
                 printError("banshictl: skipped a message of \(parts.count) frames (an event is [topic, envelope])")
                 return false
@@ -118,8 +120,9 @@ struct Events: ParsableCommand {
             guard TopicPattern.any(selectors, match: topic) else { return false }
             do {
                 let envelope = try EventEnvelope.decode(parts[1])
-                // Already printed by the catch-up.
-                if let caughtUp, envelope.service ?? envelope.source == caughtUp.service, envelope.seq <= caughtUp.seq { return false }
+                let service = envelope.service ?? envelope.source
+                if let last = shown[service], envelope.seq <= last { return false }
+                shown[service] = envelope.seq
                 printLine(json ? String(decoding: parts[1], as: UTF8.self) : Events.line(envelope))
                 return true
             } catch {

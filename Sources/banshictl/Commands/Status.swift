@@ -17,7 +17,8 @@ struct Status: ParsableCommand {
 
     func run() throws {
         let config = try global.loadConfig()
-        let targets = [("bus", config.bus.control)] + config.services.map { ($0.name, $0.control) }
+        let buses = Set(config.buses.map(\.name))
+        let targets = config.buses.map { ($0.name, $0.control) } + config.services.map { ($0.name, $0.control) }
         let answers = try callConcurrently(targets, command: "status", timeout: global.replyTimeout(config))
         if json {
             let entries: [JSONValue] = answers.map { answer in
@@ -45,13 +46,13 @@ struct Status: ParsableCommand {
                         formatUptime(result["uptime_seconds"]?.doubleValue ?? 0),
                         result["last_seq"]?.intValue.map(String.init) ?? "-", answer.endpoint,
                     ])
-                    if answer.service == "bus" {
+                    if buses.contains(answer.service) {
                         notes.append(
-                            "bus: publishers connect to \(result["publish_endpoint"]?.stringValue ?? "?"), subscribers to \(result["subscribe_endpoint"]?.stringValue ?? "?"); "
+                            "\(answer.service): publishers connect to \(result["publish_endpoint"]?.stringValue ?? "?"), subscribers to \(result["subscribe_endpoint"]?.stringValue ?? "?"); "
                                 + "\(result["publishers"]?.intValue ?? 0) publishers, \(result["subscribers"]?.intValue ?? 0) subscribers, "
                                 + "\(result["messages_forwarded"]?.intValue ?? 0) messages forwarded")
                         if let refused = result["events_refused"]?.intValue, refused > 0 {
-                            notes.append("bus: REFUSED \(refused) events published in another service's name (the bus log names the keys)")
+                            notes.append("\(answer.service): REFUSED \(refused) events published in another service's name (the bus log names the keys)")
                         }
                     }
                     for (source, entry) in (result["subscriptions"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
@@ -65,6 +66,18 @@ struct Status: ParsableCommand {
                 }
             }
             print(table.render())
+            let busesDown = answers.filter { answer in
+                guard buses.contains(answer.service), case .failure = answer.outcome else { return false }
+                return true
+            }
+            if buses.count > 1, !busesDown.isEmpty {
+                let up = buses.count - busesDown.count
+                notes.insert(
+                    up > 0
+                        ? "\(busesDown.count) of \(buses.count) buses down (\(busesDown.map(\.service).joined(separator: ", "))): events still flow through the other\(up == 1 ? "" : "s")"
+                        : "every bus is down: no event reaches a subscriber until one is back (nothing is lost: subscribers catch up from the logs)",
+                    at: 0)
+            }
             let lag = lagTable(answers)
             if !lag.rows.isEmpty { print("\n" + lag.render()) }
             if !notes.isEmpty { print("\n" + notes.joined(separator: "\n")) }

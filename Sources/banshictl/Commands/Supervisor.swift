@@ -81,11 +81,12 @@ final class Supervisor: Sendable {
     /// The services `up` runs, in start order.
     var names: [String] { state.withLock { $0.order } }
 
-    /// Starts `name`'s executable (again).
+    /// Starts `name`'s executable (again); a further bus (`bus-b`) is `banshi-bus --instance bus-b`.
     func start(_ name: String) throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "\(directory)/banshi-\(name)")
-        process.arguments = ["--config", configPath]
+        let further = name.hasPrefix("bus-")
+        process.executableURL = URL(fileURLWithPath: "\(directory)/banshi-\(further ? "bus" : name)")
+        process.arguments = ["--config", configPath] + (further ? ["--instance", name] : [])
         let stdout = Pipe()
         let stderr = Pipe()
         process.standardOutput = stdout

@@ -34,8 +34,11 @@ struct Up: ParsableCommand {
         let config = try global.loadConfig()
         let directory = bin ?? Self.ownDirectory()
         var plan: [String] = []
-        for name in ["bus"] + config.services.map(\.name) {
-            if FileManager.default.isExecutableFile(atPath: "\(directory)/banshi-\(name)") {
+        let buses = config.buses.map(\.name)
+        for name in buses + config.services.map(\.name) {
+            // Every bus runs banshi-bus (a further one with --instance).
+            let executable = buses.contains(name) ? "bus" : name
+            if FileManager.default.isExecutableFile(atPath: "\(directory)/banshi-\(executable)") {
                 plan.append(name)
             } else {
                 Supervisor.say("skipping \(name): no executable banshi-\(name) in \(directory) (not built, or not part of this build)")
@@ -50,12 +53,15 @@ struct Up: ParsableCommand {
         supervisor.installSignalHandlers()
         do {
             try UpControl.serve(supervisor, config: config)
-            try supervisor.start("bus")
-            try supervisor.waitUntilAnswering(service: "bus", endpoint: config.bus.control, within: .seconds(15))
-            for name in plan.dropFirst() where !supervisor.isStopping {
+            for bus in config.buses where !supervisor.isStopping {
+                try supervisor.start(bus.name)
+                try supervisor.waitUntilAnswering(service: bus.name, endpoint: bus.control, within: .seconds(15))
+            }
+            let services = plan.filter { !buses.contains($0) }
+            for name in services where !supervisor.isStopping {
                 try supervisor.start(name)
             }
-            for name in plan.dropFirst() where !supervisor.isStopping {
+            for name in services where !supervisor.isStopping {
                 try supervisor.waitUntilAnswering(service: name, endpoint: config.controlEndpoint(of: name) ?? "", within: .seconds(30))
             }
         } catch {
@@ -64,10 +70,9 @@ struct Up: ParsableCommand {
             UpControl.removeEndpoint(config)
             throw ExitCode(1)
         }
-        let endpoints = plan.dropFirst().map { "\($0) \(config.controlEndpoint(of: $0) ?? "?")" }
-        Supervisor.say(
-            "ready: bus (publish \(config.bus.publish), subscribe \(config.bus.subscribe)), \(endpoints.joined(separator: ", ")); "
-                + "Ctrl-C stops everything")
+        let endpoints = plan.filter { !buses.contains($0) }.map { "\($0) \(config.controlEndpoint(of: $0) ?? "?")" }
+        let busLine = config.buses.map { "\($0.name) (publish \($0.publish), subscribe \($0.subscribe))" }
+        Supervisor.say("ready: \((busLine + endpoints).joined(separator: ", ")); Ctrl-C stops everything")
         let clean = supervisor.waitForStop()
         UpControl.removeEndpoint(config)
         if !clean { throw ExitCode(1) }
