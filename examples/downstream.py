@@ -8,6 +8,12 @@ further than what it has applied, it fetches the tail. It needs only pyzmq and t
 
     python3 examples/downstream.py --config config/banshi.toml children. petition.
     python3 examples/downstream.py --config banshi.toml --until loadgen=1500 --summary
+    python3 examples/downstream.py --config /etc/banshi/banshi.toml --key operator children.
+
+With CURVE on (`[security] curve = true`) it speaks CURVE with the key NAME (--key, default operator:
+the catch-up is a read command, which a subscriber key may not send) from the config's keys_dir,
+`NAME.key`, and the servers' public keys beside it. It listens to every bus of the config (`[bus]` and
+each `[buses.*]`) and keeps one copy of each event, by its seq.
 
 Each applied event is printed as one line: `<source> <seq> <type> <subject>`. With --summary a JSON
 object with per-source counts is printed at the end. Exit status: 0 when --until was reached, 1 on
@@ -35,9 +41,32 @@ class Source:
         self.skipped = 0       # duplicates and events at or below the cursor
 
 
+class Curve:
+    """The client's CURVE key pair and the servers' public keys, from the config's keys_dir."""
+
+    def __init__(self, config, key_name):
+        security = config.get("security", {})
+        self.directory = security.get("keys_dir", "keys")
+        with open(f"{self.directory}/{key_name}.key", "rb") as file:
+            pair = tomllib.load(file)
+        self.public, self.secret = pair["public"].encode(), pair["secret"].encode()
+
+    def server_key(self, peer):
+        # Every bus (bus, bus-b, ...) speaks with the bus's key.
+        name = "bus" if peer.startswith("bus-") else peer
+        with open(f"{self.directory}/{name}.pub") as file:
+            return file.read().strip().encode()
+
+    def secure(self, socket, peer):
+        socket.curve_publickey = self.public
+        socket.curve_secretkey = self.secret
+        socket.curve_serverkey = self.server_key(peer)
+
+
 class Follower:
-    def __init__(self, context, config, prefixes, timeout_ms, out):
+    def __init__(self, context, config, prefixes, timeout_ms, out, curve=None):
         self.context = context
+        self.curve = curve
         self.timeout_ms = timeout_ms
         self.out = out
         self.sources = {
@@ -50,7 +79,11 @@ class Follower:
             self.sub.setsockopt_string(zmq.SUBSCRIBE, prefix)
         for name in self.sources:
             self.sub.setsockopt_string(zmq.SUBSCRIBE, f"{name}.heartbeat.sent")
-        self.sub.connect(config["bus"]["subscribe"])
+        if curve:
+            curve.secure(self.sub, "bus")
+        buses = [config["bus"]] + list(config.get("buses", {}).values())
+        for bus in buses:
+            self.sub.connect(bus["subscribe"])
         self.prefixes = prefixes or [""]
 
     def wanted(self, event_type):
@@ -60,6 +93,8 @@ class Follower:
         """One command on a control socket (a DEALER with the REQ envelope); None on timeout."""
         socket = self.context.socket(zmq.DEALER)
         socket.setsockopt(zmq.LINGER, 0)
+        if self.curve:
+            self.curve.secure(socket, source.name)
         socket.connect(source.control)
         request_id = str(uuid.uuid4())
         socket.send_multipart([b"", json.dumps({"id": request_id, "command": command, "args": args}).encode()])
@@ -128,6 +163,7 @@ def main():
     parser.add_argument("--timeout", type=float, default=0, help="give up after this many seconds (0: never)")
     parser.add_argument("--summary", action="store_true", help="print a JSON summary at the end")
     parser.add_argument("--quiet", action="store_true", help="do not print one line per event")
+    parser.add_argument("--key", default="operator", help="with CURVE on: the key to act as, KEYS_DIR/NAME.key (default operator)")
     options = parser.parse_args()
 
     try:
@@ -137,12 +173,13 @@ def main():
         for item in options.until:
             name, _, seq = item.partition("=")
             targets[name] = int(seq)
-    except (OSError, tomllib.TOMLDecodeError, ValueError) as error:
+        curve = Curve(config, options.key) if config.get("security", {}).get("curve") else None
+    except (OSError, tomllib.TOMLDecodeError, ValueError, KeyError) as error:
         print(f"downstream: {error}", file=sys.stderr)
         return 2
 
     context = zmq.Context()
-    follower = Follower(context, config, options.prefixes, 3000, not options.quiet)
+    follower = Follower(context, config, options.prefixes, 3000, not options.quiet, curve)
     # Subscribed first (the socket queues live events); now catch up from every source's log.
     for source in follower.sources.values():
         follower.catch_up(source)

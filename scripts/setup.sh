@@ -6,9 +6,10 @@ set -euo pipefail
 packages=(libzmq3-dev libsqlite3-dev pkg-config)
 # `setup.sh --test` adds what only the tests need: headless Chromium, which renders the HTML report the
 # way a person would see it, a font with Chinese glyphs for it, systemd-analyze for the units, and
-# promtool (in Debian's prometheus package) to check the metrics file.
+# promtool (in Debian's prometheus package) to check the metrics file, and ip/tc (iproute2) for the
+# tests that run hosts as network namespaces.
 if [ "${1:-}" = "--test" ]; then
-  packages+=(chromium fonts-wqy-microhei systemd prometheus)
+  packages+=(chromium fonts-wqy-microhei systemd prometheus iproute2)
 fi
 missing=()
 for package in "${packages[@]}"; do

@@ -16,15 +16,23 @@ public final class ServiceProcess: @unchecked Sendable {
     }
 
     /// Starts `executable` (e.g. `banshi-bus`) with `arguments`; stdout and stderr go to `logPath`.
+    /// With `namespace`, inside that network namespace (`ip netns exec`, which execs: the pid is the
+    /// executable's own).
     public init(
         _ executable: String, arguments: [String], logPath: String, environment: [String: String] = [:],
-        workingDirectory: String? = nil
+        workingDirectory: String? = nil, namespace: String? = nil
     ) throws {
         name = executable
         self.logPath = logPath
         process = Process()
-        process.executableURL = URL(fileURLWithPath: "\(Self.executableDirectory)/\(executable)")
-        process.arguments = arguments
+        let path = executable.hasPrefix("/") ? executable : "\(Self.executableDirectory)/\(executable)"
+        if let namespace {
+            process.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
+            process.arguments = ["netns", "exec", namespace, path] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: path)
+            process.arguments = arguments
+        }
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "NOTIFY_SOCKET")
         env.removeValue(forKey: "WATCHDOG_USEC")

@@ -18,21 +18,32 @@ public final class TestSuite: @unchecked Sendable {
     public private(set) var keysDirectory: String?
     public var identity: CurveIdentity?
 
+    /// The network namespace each placed service runs in.
+    public let namespaces: [String: String]
+
     /// Every further bus (`bus-b`, …): its publish and subscribe endpoints (its control is in `controls`).
     public private(set) var furtherBuses: [String: (publish: String, subscribe: String)] = [:]
 
     /// Writes a config for the bus and `services` (each gets a control port), plus `extra` TOML.
     /// `bus` and `serviceKeys[name]` are extra lines for the `[bus]` and `[services.<name>]` sections;
     /// `buses` names further buses (`bus-b`), each with endpoints of its own.
+    /// With `hosts`, `placement` puts services (and `bus`) in those network namespaces: their
+    /// endpoints are on the host's address, and `start` runs them inside it.
     public init(
         services: [String] = ["loadgen"], runtime: String = "", bus: String = "", serviceKeys: [String: String] = [:],
-        extra: String = "", curve: Bool = false, allowNow: Bool = true, buses: [String] = []
+        extra: String = "", curve: Bool = false, allowNow: Bool = true, buses: [String] = [],
+        hosts: NetworkHosts? = nil, placement: [String: String] = [:]
     ) throws {
         directory = try TemporaryDirectory()
         context = try Context()
-        publishEndpoint = FreePort.endpoint()
-        subscribeEndpoint = FreePort.endpoint()
-        busControl = FreePort.endpoint()
+        namespaces = placement.compactMapValues { hosts?.hosts[$0]?.namespace }
+        func endpoint(_ service: String) -> String {
+            guard let host = placement[service].flatMap({ hosts?.hosts[$0] }) else { return FreePort.endpoint() }
+            return "tcp://\(host.address):\(FreePort.next())"
+        }
+        publishEndpoint = endpoint("bus")
+        subscribeEndpoint = endpoint("bus")
+        busControl = endpoint("bus")
         var text = """
             [suite]
             data_dir = "\(directory.file("var"))"
@@ -73,7 +84,7 @@ public final class TestSuite: @unchecked Sendable {
             text += "[buses.\(name)]\npublish = \"\(publish)\"\nsubscribe = \"\(subscribe)\"\ncontrol = \"\(control)\"\n\n"
         }
         for service in services {
-            let endpoint = FreePort.endpoint()
+            let endpoint = endpoint(service)
             controls[service] = endpoint
             text += "[services.\(service)]\ncontrol = \"\(endpoint)\"\n\(serviceKeys[service] ?? "")\n\n"
         }
@@ -91,10 +102,12 @@ public final class TestSuite: @unchecked Sendable {
     /// Runs `body` with a fresh suite, and stops everything it started afterwards, even on failure.
     public static func with(
         services: [String] = ["loadgen"], runtime: String = "", bus: String = "", serviceKeys: [String: String] = [:],
-        extra: String = "", curve: Bool = false, allowNow: Bool = true, buses: [String] = [], _ body: (TestSuite) async throws -> Void
+        extra: String = "", curve: Bool = false, allowNow: Bool = true, buses: [String] = [],
+        hosts: NetworkHosts? = nil, placement: [String: String] = [:], _ body: (TestSuite) async throws -> Void
     ) async throws {
         let suite = try TestSuite(
-            services: services, runtime: runtime, bus: bus, serviceKeys: serviceKeys, extra: extra, curve: curve, allowNow: allowNow, buses: buses)
+            services: services, runtime: runtime, bus: bus, serviceKeys: serviceKeys, extra: extra, curve: curve, allowNow: allowNow, buses: buses,
+            hosts: hosts, placement: placement)
         do {
             try await body(suite)
         } catch {
@@ -125,7 +138,7 @@ public final class TestSuite: @unchecked Sendable {
         let further = furtherBuses[service] != nil
         let process = try ServiceProcess(
             further ? "banshi-bus" : "banshi-\(service)", arguments: ["--config", configPath] + (further ? ["--instance", service] : []),
-            logPath: directory.file("\(service).log"), environment: environment)
+            logPath: directory.file("\(service).log"), environment: environment, namespace: namespaces[service])
         processes[service] = process
         try await waitUntilAnswering(service)
         return process

@@ -1,0 +1,135 @@
+import Foundation
+import Synchronization
+
+/// "Hosts" for system tests: network namespaces joined by veth pairs to a private bridge, with
+/// addresses of their own (10.X.Y.0/24, the bridge at .254 so the test process reaches every host),
+/// no route anywhere else. Links can be cut and healed, and slowed with `tc netem`. Needs root and
+/// `ip`/`tc` (iproute2); `remove()` deletes everything it made.
+public final class NetworkHosts: @unchecked Sendable {
+    // Mutated only at creation; the test that owns it drives it sequentially.
+    public struct Host: Sendable {
+        public let name: String
+        public let namespace: String
+        public let address: String
+        /// The veth end in the root namespace, on the bridge: cutting it isolates the host.
+        public let link: String
+    }
+
+    public let hosts: [String: Host]
+    public let bridge: String
+    /// The bridge's address in the root namespace (the test process's side).
+    public let gateway: String
+
+    private static let counter = Mutex(0)
+
+    /// Creates one namespace per name, e.g. `["core", "programs", "downstream"]`.
+    public init(_ names: [String]) throws {
+        let serial = Self.counter.withLock { value -> Int in
+            value += 1
+            return value
+        }
+        let pid = Int(ProcessInfo.processInfo.processIdentifier)
+        let id = String(format: "%02x%02x", pid % 256, serial % 256)
+        bridge = "bb\(id)"
+        let subnet = "10.\(100 + pid % 100).\(serial % 250)"
+        gateway = "\(subnet).254"
+        var made: [String: Host] = [:]
+        for (index, name) in names.enumerated() {
+            made[name] = Host(name: name, namespace: "banshi-\(id)-\(name)", address: "\(subnet).\(index + 1)", link: "b\(id)\(index)")
+        }
+        hosts = made
+        do {
+            try Self.ip(["link", "add", bridge, "type", "bridge"])
+            try Self.ip(["addr", "add", "\(gateway)/24", "dev", bridge])
+            try Self.ip(["link", "set", bridge, "up"])
+            for (index, name) in names.enumerated() {
+                let host = made[name]!
+                let peer = "p\(id)\(index)"
+                try Self.ip(["netns", "add", host.namespace])
+                try Self.ip(["link", "add", host.link, "type", "veth", "peer", "name", peer])
+                try Self.ip(["link", "set", peer, "netns", host.namespace])
+                try Self.ip(["-n", host.namespace, "link", "set", peer, "name", "eth0"])
+                try Self.ip(["-n", host.namespace, "addr", "add", "\(host.address)/24", "dev", "eth0"])
+                try Self.ip(["-n", host.namespace, "link", "set", "eth0", "up"])
+                try Self.ip(["-n", host.namespace, "link", "set", "lo", "up"])
+                try Self.ip(["link", "set", host.link, "master", bridge])
+                try Self.ip(["link", "set", host.link, "up"])
+            }
+        } catch {
+            remove()
+            throw error
+        }
+    }
+
+    public subscript(_ name: String) -> Host { hosts[name]! }
+
+    /// Deletes the namespaces (and with them their veth pairs) and the bridge.
+    public func remove() {
+        for host in hosts.values {
+            try? Self.ip(["netns", "delete", host.namespace])
+            try? Self.ip(["link", "delete", host.link])
+        }
+        try? Self.ip(["link", "delete", bridge])
+    }
+
+    /// Cuts `host` off the bridge (its processes keep running, unreachable).
+    public func cut(_ name: String) throws { try Self.ip(["link", "set", self[name].link, "down"]) }
+
+    /// Puts `host` back on the bridge.
+    public func heal(_ name: String) throws { try Self.ip(["link", "set", self[name].link, "up"]) }
+
+    /// Adds `delay` and `loss` percent to every packet to and from `host` (tc netem on both ends).
+    /// A kernel without `sch_netem` (some container hosts) cannot delay or drop; the link is then
+    /// throttled to 256 kbit/s with `tbf` instead, which slows it without losing packets. Returns what
+    /// was applied, for the test's output.
+    @discardableResult
+    public func slow(_ name: String, delayMilliseconds delay: Int, lossPercent loss: Double) throws -> String {
+        let host = self[name]
+        let netem = ["root", "netem", "delay", "\(delay)ms", "loss", "\(loss)%"]
+        let shaping: [String]
+        let applied: String
+        if (try? Self.run("/usr/sbin/tc", ["qdisc", "add", "dev", host.link] + netem)) != nil {
+            shaping = netem
+            applied = "netem delay \(delay) ms, loss \(loss) %"
+        } else {
+            shaping = ["root", "tbf", "rate", "256kbit", "burst", "16kb", "latency", "2s"]
+            try Self.run("/usr/sbin/tc", ["qdisc", "add", "dev", host.link] + shaping)
+            applied = "tbf 256 kbit/s (this kernel has no sch_netem: no delay or loss could be added)"
+        }
+        try Self.run("/usr/sbin/ip", ["netns", "exec", host.namespace, "/usr/sbin/tc", "qdisc", "add", "dev", "eth0"] + shaping)
+        return applied
+    }
+
+    /// Takes the delay and loss away again.
+    public func unslow(_ name: String) throws {
+        let host = self[name]
+        try Self.run("/usr/sbin/tc", ["qdisc", "del", "dev", host.link, "root"])
+        try Self.run("/usr/sbin/ip", ["netns", "exec", host.namespace, "/usr/sbin/tc", "qdisc", "del", "dev", "eth0", "root"])
+    }
+
+    /// Whether this machine lets the tests make namespaces (root, iproute2), with the reason if not.
+    public static func unavailableReason() -> String? {
+        guard getuid() == 0 else { return "network namespaces need root" }
+        guard FileManager.default.isExecutableFile(atPath: "/usr/sbin/ip"), FileManager.default.isExecutableFile(atPath: "/usr/sbin/tc") else {
+            return "ip and tc (iproute2) are needed: scripts/setup.sh --test installs them"
+        }
+        return nil
+    }
+
+    private static func ip(_ arguments: [String]) throws { try run("/usr/sbin/ip", arguments) }
+
+    private static func run(_ path: String, _ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            throw TestSuiteError("\((path as NSString).lastPathComponent) \(arguments.joined(separator: " ")) failed: \(text)")
+        }
+    }
+}
