@@ -97,17 +97,29 @@ struct DeploySystemTests {
             try await suite.start("loadgen")
             let loadgen = Runner(suite, service: "loadgen")
             try await loadgen.ok("emit", ["count": 2000])
-            // Writes keep coming while the backup runs.
-            let writer = Task {
-                for _ in 0..<40 { _ = try? await loadgen.ok("emit", ["count": 100]) }
+            // Writes keep coming before, while and after the backup runs; each must succeed.
+            let backupDone = Flag()
+            let writer = Task { () -> Int in
+                var writes = 0
+                var after = 0
+                while after < 3 {
+                    _ = try await loadgen.ok("emit", ["count": 100])
+                    writes += 1
+                    if await backupDone.isSet { after += 1 }
+                }
+                return writes
             }
+            try await waitFor { (try await loadgen.ok("status")["last_seq"]?.intValue ?? 0) > 2000 }
             let backup = try await suite.banshictl(["backup", "loadgen", "first.sqlite", "--json"])
+            await backupDone.set()
             #expect(backup.status == 0, "\(backup.stderr)")
             let result = try JSONValue.parse(Array(backup.stdout.utf8))
             #expect(result["integrity"] == "ok")
             let backedUp = try #require(result["last_seq"]?.intValue)
-            #expect(backedUp >= 2000)
-            await writer.value
+            let writes = try await writer.value
+            let final = try await loadgen.ok("status")["last_seq"]?.intValue ?? 0
+            #expect(final == 2000 + Int64(writes) * 100, "every write succeeded")
+            #expect(backedUp > 2000 && backedUp < final, "writes landed before the backup and after it: \(backedUp) of \(final)")
             let refused = try await suite.banshictl(["backup", "loadgen", "first.sqlite"])
             #expect(refused.status == 1 && refused.stderr.contains("conflict"))
 
@@ -141,4 +153,10 @@ extension String {
         try handle.seekToEnd()
         try handle.write(contentsOf: Data(utf8))
     }
+}
+
+/// A flag one task sets and another reads.
+private actor Flag {
+    private(set) var isSet = false
+    func set() { isSet = true }
 }

@@ -66,10 +66,16 @@ struct RuntimeSystemTests {
     func systemdNotify() async throws {
         try await TestSuite.with { suite in
             let listener = try NotifyListener(path: suite.directory.file("notify.sock"))
-            let bus = try await suite.start("bus", environment: ["NOTIFY_SOCKET": listener.path, "WATCHDOG_USEC": "200000"])
-            let early = try await listener.collect(until: { $0.filter { $0 == "WATCHDOG=1" }.count >= 3 })
-            #expect(early.first?.hasPrefix("READY=1") == true)
-            #expect(early.filter { $0 == "WATCHDOG=1" }.count >= 3)
+            // systemd kills a service whose pings are further apart than WATCHDOG_USEC (here 2 s); the
+            // runtime pings at half of it.
+            let bus = try await suite.start("bus", environment: ["NOTIFY_SOCKET": listener.path, "WATCHDOG_USEC": "2000000"])
+            let early = try await listener.collectTimed(until: { $0.filter { $0 == "WATCHDOG=1" }.count >= 4 })
+            #expect(early.first?.text.hasPrefix("READY=1") == true)
+            let pings = early.filter { $0.text == "WATCHDOG=1" }.map(\.at)
+            #expect(pings.count >= 4)
+            let gaps = zip(pings.dropFirst(), pings).map { $0 - $1 }
+            #expect(gaps.allSatisfy { $0 < .seconds(2) }, "a ping later than WATCHDOG_USEC: \(gaps)")
+            #expect(gaps.allSatisfy { $0 > .milliseconds(300) }, "pings at about half the interval, not a flood: \(gaps)")
             bus.signal(SIGTERM)
             let late = try await listener.collect(until: { $0.contains { $0.hasPrefix("STOPPING=1") } })
             #expect(late.contains { $0.hasPrefix("STOPPING=1") })
@@ -282,14 +288,21 @@ final class NotifyListener: @unchecked Sendable {
 
     /// Reads datagrams until `done` holds for what was read, for at most `limit`.
     func collect(within limit: Duration = .seconds(10), until done: @escaping @Sendable ([String]) -> Bool) async throws -> [String] {
+        try await collectTimed(within: limit, until: done).map(\.text)
+    }
+
+    /// The messages with the instant each arrived.
+    func collectTimed(
+        within limit: Duration = .seconds(10), until done: @escaping @Sendable ([String]) -> Bool
+    ) async throws -> [(at: ContinuousClock.Instant, text: String)] {
         let fd = self.fd
         return try await onOwnThread {
-            var messages: [String] = []
+            var messages: [(at: ContinuousClock.Instant, text: String)] = []
             let deadline = ContinuousClock.now + limit
             var buffer = [UInt8](repeating: 0, count: 4096)
-            while ContinuousClock.now < deadline && !done(messages) {
+            while ContinuousClock.now < deadline && !done(messages.map(\.text)) {
                 let count = recv(fd, &buffer, buffer.count, 0)
-                if count > 0 { messages.append(String(decoding: buffer[0..<count], as: UTF8.self)) }
+                if count > 0 { messages.append((.now, String(decoding: buffer[0..<count], as: UTF8.self))) }
             }
             return messages
         }

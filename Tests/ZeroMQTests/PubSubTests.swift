@@ -91,6 +91,20 @@ struct PubSubTests {
         try dealer.connect(try router.lastEndpoint())
         try dealer.send("secret")
         #expect(try router.receiveMultipart()?.last == Array("secret".utf8))
+
+        // A client that has the wrong server key fails the handshake, and what it sends never arrives.
+        let events = try router.monitor(at: "inproc://curve-\(UUID().uuidString)")
+        try events.setReceiveTimeout(.seconds(10))
+        let impostor = try Socket(context, .dealer)
+        try impostor.setLinger(.zero)
+        try impostor.setCurveClient(keyPair: try CurveKeyPair.generate(), serverKey: client.publicKey)
+        try impostor.connect(try router.lastEndpoint())
+        try impostor.send("intruder")
+        var kinds: [MonitorEvent.Kind] = []
+        let failed: [MonitorEvent.Kind] = [.handshakeFailedProtocol, .handshakeFailedNoDetail, .handshakeFailedAuth]
+        while !kinds.contains(where: failed.contains), let event = try events.nextEvent() { kinds.append(event.kind) }
+        #expect(kinds.contains(where: failed.contains), "\(kinds)")
+        #expect(try router.receiveMultipart(dontWait: true) == nil)
     }
 
     @Test("The monitor reports a peer accepted and then disconnected")
