@@ -27,6 +27,20 @@ struct ReportingSystemTests {
         """
     }
 
+    /// Runs `body` with the bus, children (its timer off) and reporting following it, and one child registered.
+    static func withChildrenReporting(_ body: (TestSuite, Runner, JSONValue) async throws -> Void) async throws {
+        try await TestSuite.with(
+            services: ["children", "reporting"],
+            serviceKeys: ["children": "scan_interval_ms = 0", "reporting": Self.reportingKeys(follow: ["children"])]
+        ) { suite in
+            for service in ["bus", "children", "reporting"] { try await suite.start(service) }
+            let children = Runner(suite)
+            let child = try await children.ok(
+                "child.register", ["name": "孙某", "birth_date": "2013-06-01", "household_province": "江西省", "migrant_status": "migrant"])["child_id"]!
+            try await body(suite, children, child)
+        }
+    }
+
     @Test("Indicators reported equal a hand count of the same children and petition inputs; a rebuild gives the same")
     func indicatorsByHand() async throws {
         try await TestSuite.with(
@@ -186,14 +200,7 @@ struct ReportingSystemTests {
 
     @Test("A month's report counts that month alone; a case whose deadline has not passed is pending, not behind; behind, pending and no data are told apart, in Chinese with English")
     func monthsAndPending() async throws {
-        try await TestSuite.with(
-            services: ["children", "reporting"],
-            serviceKeys: ["children": "scan_interval_ms = 0", "reporting": Self.reportingKeys(follow: ["children"])]
-        ) { suite in
-            for service in ["bus", "children", "reporting"] { try await suite.start(service) }
-            let children = Runner(suite)
-            let child = try await children.ok(
-                "child.register", ["name": "孙某", "birth_date": "2013-06-01", "household_province": "江西省", "migrant_status": "migrant"])["child_id"]!
+        try await Self.withChildrenReporting { suite, children, child in
             // November: one sexual-assault case, intervention on time. December: one registered, nothing yet.
             let november = try await children.ok("victim-case.register", ["child_id": child, "offence_type": "sexual-assault", "now": "2026-11-10T00:00:00Z"])["case_id"]!
             try await children.ok("intervention.record", ["case_id": november, "now": "2026-11-10T05:00:00Z"])
@@ -296,15 +303,8 @@ struct ReportingSystemTests {
     func htmlInChromium() async throws {
         let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
         let browser = try #require(chromium, "headless Chromium is needed: scripts/setup.sh --test installs it")
-        try await TestSuite.with(
-            services: ["children", "reporting"],
-            serviceKeys: ["children": "scan_interval_ms = 0", "reporting": Self.reportingKeys(follow: ["children"])]
-        ) { suite in
-            for service in ["bus", "children", "reporting"] { try await suite.start(service) }
+        try await Self.withChildrenReporting { suite, children, child in
             // Cases month by month in 2026, most with intervention on time, some late: lines and bars to see.
-            let children = Runner(suite)
-            let child = try await children.ok(
-                "child.register", ["name": "周某", "birth_date": "2013-06-01", "household_province": "江西省", "migrant_status": "migrant"])["child_id"]!
             for month in 1...10 {
                 for index in 0..<3 {
                     let day = String(format: "2026-%02d-10T00:00:00Z", month)

@@ -95,31 +95,42 @@ private struct UncheckedSocket: @unchecked Sendable {
     let context: Context
 }
 
-/// `banshictl stop|start|restart SERVICE` and `banshictl ps`, on a running `banshictl up`.
-struct StopService: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "stop", abstract: "Stop one service of a running `banshictl up` (it stays stopped until `start`).")
-    @OptionGroup var global: GlobalOptions
-    @Argument(help: "The service.", completion: Completions.services) var service: String
-    func run() throws { try UpControl.request("stop \(service)", global: global) }
+/// `banshictl stop|start|restart SERVICE`, on a running `banshictl up`: one request each.
+protocol UpServiceRequest: ParsableCommand {
+    static var verb: String { get }
+    var global: GlobalOptions { get }
+    var service: String { get }
 }
 
-struct StartService: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "start", abstract: "Start a stopped (or given-up) service of a running `banshictl up`.")
-    @OptionGroup var global: GlobalOptions
-    @Argument(help: "The service.", completion: Completions.services) var service: String
-    func run() throws { try UpControl.request("start \(service)", global: global) }
+extension UpServiceRequest {
+    func run() throws { try UpControl.request("\(Self.verb) \(service)", global: global) }
 }
 
-struct RestartService: ParsableCommand {
+struct StopService: UpServiceRequest {
+    static let verb = "stop"
     static let configuration = CommandConfiguration(
-        commandName: "restart", abstract: "Stop one service of a running `banshictl up` and start it again.")
+        commandName: verb, abstract: "Stop one service of a running `banshictl up` (it stays stopped until `start`).")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The service.", completion: Completions.services) var service: String
-    func run() throws { try UpControl.request("restart \(service)", global: global) }
 }
 
+struct StartService: UpServiceRequest {
+    static let verb = "start"
+    static let configuration = CommandConfiguration(
+        commandName: verb, abstract: "Start a stopped (or given-up) service of a running `banshictl up`.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The service.", completion: Completions.services) var service: String
+}
+
+struct RestartService: UpServiceRequest {
+    static let verb = "restart"
+    static let configuration = CommandConfiguration(
+        commandName: verb, abstract: "Stop one service of a running `banshictl up` and start it again.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The service.", completion: Completions.services) var service: String
+}
+
+/// `banshictl ps`: the processes of a running `banshictl up`.
 struct ProcessList: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ps", abstract: "The processes of a running `banshictl up`: state, pid, restarts in the last minute.")
