@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A chaos soak: the whole suite under `banshictl up`, a load driver, and random kill -9 of any service.
 
-For --minutes (default 10), every --kill-every seconds (default 3) one service of the suite, the bus
+For --minutes (default 10), at most --rate flows a second (default 20), every --kill-every seconds
+(default 3) one service of the suite, the bus
 included, is killed with SIGKILL; `banshictl up` restarts it (back-off 1, 2, 4 ... s). Meanwhile the
 driver runs the flagship flow (a child registered, a sexual-assault case, an abuse referral, which the
 coordinator turns into judicial aid at petition, decided there, recorded back on the child's case) and
@@ -26,6 +27,7 @@ import json
 import os
 import random
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -142,6 +144,7 @@ def main():
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--kill-every", type=float, default=3.0, help="seconds between kills")
     parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--rate", type=float, default=20.0, help="flagship flows started per second at most (each with three bulk commands)")
     options = parser.parse_args()
     rng = random.Random(options.seed)
 
@@ -158,6 +161,7 @@ def main():
     acknowledged = []   # (service, request id) of every command answered ok that appends events
     referred = []       # victim case ids referred
     problems = []
+    passed = False
     try:
         deadline = time.monotonic() + 60
         while "up | ready:" not in open(os.path.join(directory, "up.log")).read():
@@ -182,7 +186,12 @@ def main():
         end = started + options.minutes * 60
         next_kill = started + options.kill_every
         services = list(endpoints)
+        next_flow = started
         while time.monotonic() < end:
+            # Pacing of the load driver: at most --rate flows a second.
+            next_flow += 1.0 / options.rate
+            if next_flow > time.monotonic():
+                time.sleep(next_flow - time.monotonic())
             if time.monotonic() >= next_kill:
                 running = pids(options.bin, config_path)
                 victim = rng.choice(services)
@@ -261,7 +270,10 @@ def main():
               f"partitions {summary['partitions']}, events {events}, lost {lost}, duplicated {duplicated}", flush=True)
         for problem in problems:
             print(f"chaos: {problem}", file=sys.stderr)
-        return 0 if lost == 0 and duplicated == 0 and not problems else 1
+        passed = lost == 0 and duplicated == 0 and not problems
+        if not passed:
+            print(f"chaos: the suite's logs and databases are kept in {directory}", file=sys.stderr)
+        return 0 if passed else 1
     finally:
         up.send_signal(signal.SIGTERM)
         try:
@@ -270,6 +282,8 @@ def main():
             up.kill()
         context.term()
         up_log.close()
+        if passed:
+            shutil.rmtree(directory, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -24,9 +24,20 @@ struct ContractDocumentTests {
         #expect(committed == expected, "docs/\(relative) is out of date: run scripts/contract.sh")
     }
 
-    @Test("docs/schemas holds one JSON Schema per event type")
+    @Test("docs/schemas holds one JSON Schema per event type, and nothing else")
     func schemas() throws {
-        for file in ContractDocuments.schemaFiles(Self.catalogs) { try check(file.path, file.text) }
+        let files = ContractDocuments.schemaFiles(Self.catalogs)
+        for file in files { try check(file.path, file.text) }
+        // A schema of a type the code no longer has is stale: removed when writing, an error otherwise.
+        let directory = Self.docs.appendingPathComponent("schemas")
+        let expected = Set(files.map(\.path))
+        let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil)
+        while let url = enumerator?.nextObject() as? URL {
+            guard url.pathExtension == "json" else { continue }
+            let relative = "schemas/" + url.path.dropFirst(directory.path.count + 1)
+            guard !expected.contains(relative) else { continue }
+            if Self.writing { try FileManager.default.removeItem(at: url) } else { Issue.record("docs/\(relative) is stale: run scripts/contract.sh") }
+        }
     }
 
     @Test("docs/asyncapi.yaml lists every topic")
