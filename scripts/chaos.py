@@ -17,8 +17,11 @@ subscriber lags. It prints one summary line and exits 0 only when nothing was lo
 
     chaos: 600 s, flows 412, commands 2398, kills 196, partitions 0, events 5123, lost 0, duplicated 0
 
-Partitions need hosts as network namespaces, which `MultiHostSystemTests` drives; this soak runs on
-one host and reports partitions 0. Needs pyzmq (scripts/setup.sh installs it) and a built suite.
+Where network namespaces can be made (root, iproute2; --hosts auto), the suite runs on two "hosts"
+(the bus, coordinator and reporting on one, the programs on the other) on a private bridge; the soak
+starts and restarts the services itself and cuts a random host off for --partition-for seconds every
+--partition-every seconds. Elsewhere `banshictl up` runs it on one host, restarting what is killed,
+and partitions stay 0. Needs pyzmq (scripts/setup.sh installs it) and a built suite.
 
     python3 scripts/chaos.py --bin .build/release --minutes 10
 """
@@ -33,6 +36,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 
@@ -47,12 +51,21 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def write_config(directory):
-    """The shipped config with every port free and the data under `directory`."""
+def write_config(directory, addresses=None):
+    """The shipped config with every port free and the data under `directory`; with `addresses`
+    (service → IP), each service's endpoints (the bus's under "bus") on its host's address."""
     with open(os.path.join(REPOSITORY, "config/banshi.toml")) as file:
-        text = file.read()
+        lines = file.read().splitlines()
+    section, out = None, []
+    for line in lines:
+        header = re.match(r"^\[(?:services\.)?([a-z-]+)\]", line)
+        if header:
+            section = header.group(1)
+        host = (addresses or {}).get(section, "127.0.0.1")
+        line = re.sub(r"tcp://127\.0\.0\.1:\d+", lambda _: f"tcp://{host}:{free_port()}", line)
+        out.append(line)
+    text = "\n".join(out) + "\n"
     text = re.sub(r'^data_dir = .*$', f'data_dir = "{directory}/var"', text, flags=re.M)
-    text = re.sub(r"tcp://127\.0\.0\.1:\d+", lambda _: f"tcp://127.0.0.1:{free_port()}", text)
     # Files the services write stay in the temporary directory (config/ files are read from the
     # repository, the suite's working directory).
     text = re.sub(r'^evidence_dir = .*$', f'evidence_dir = "{directory}/var/public-interest/evidence"', text, flags=re.M)
@@ -61,6 +74,177 @@ def write_config(directory):
     with open(path, "w") as file:
         file.write(text)
     return path
+
+
+class UpSuite:
+    """One host: `banshictl up` runs the suite and restarts what is killed."""
+
+    partitions = 0
+
+    def __init__(self, bin_dir, directory):
+        self.bin, self.directory = bin_dir, directory
+        self.config = write_config(directory)
+        self.log = open(os.path.join(directory, "up.log"), "w")
+        self.up = subprocess.Popen(
+            [f"{bin_dir}/banshictl", "up", "--config", self.config, "--bin", bin_dir, "--max-restarts", "100"],
+            stdout=self.log, stderr=subprocess.STDOUT, cwd=REPOSITORY)
+
+    def ready(self):
+        if self.up.poll() is not None:
+            raise RuntimeError(f"banshictl up exited; see {self.directory}/up.log")
+        return "up | ready:" in open(os.path.join(self.directory, "up.log")).read()
+
+    def running(self):
+        return pids(self.bin, self.config)
+
+    def kill(self, name):
+        pid = self.running().get(name)
+        if pid:
+            os.kill(pid, signal.SIGKILL)
+        return pid is not None
+
+    def stop(self):
+        self.up.send_signal(signal.SIGTERM)
+        try:
+            self.up.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.up.kill()
+        self.log.close()
+
+
+def ip(*arguments):
+    subprocess.run(["ip", *arguments], check=True, capture_output=True)
+
+
+class HostSuite:
+    """Two hosts as network namespaces on a private bridge: the bus, coordinator and reporting on
+    "core", the programs on "programs". The soak starts each service in its host and restarts it a
+    moment after it is killed, and cuts a random host off the bridge now and then, then heals it."""
+
+    placement = {"bus": "core", "coordinator": "core", "reporting": "core"}
+
+    def __init__(self, bin_dir, directory, partition_every, partition_for):
+        self.bin, self.directory = bin_dir, directory
+        self.partition_every, self.partition_for = partition_every, partition_for
+        tag = f"{os.getpid() % 65536:04x}"
+        self.bridge = f"bc{tag}"
+        subnet = f"10.{200 + os.getpid() % 50}.{os.getpid() % 250}"
+        self.hosts = {}
+        ip("link", "add", self.bridge, "type", "bridge")
+        ip("addr", "add", f"{subnet}.254/24", "dev", self.bridge)
+        ip("link", "set", self.bridge, "up")
+        for index, host in enumerate(["core", "programs"]):
+            namespace, link, peer = f"banshi-chaos-{tag}-{host}", f"c{tag}{index}", f"q{tag}{index}"
+            ip("netns", "add", namespace)
+            ip("link", "add", link, "type", "veth", "peer", "name", peer)
+            ip("link", "set", peer, "netns", namespace)
+            ip("-n", namespace, "link", "set", peer, "name", "eth0")
+            ip("-n", namespace, "addr", "add", f"{subnet}.{index + 1}/24", "dev", "eth0")
+            ip("-n", namespace, "link", "set", "eth0", "up")
+            ip("-n", namespace, "link", "set", "lo", "up")
+            ip("link", "set", link, "master", self.bridge)
+            ip("link", "set", link, "up")
+            self.hosts[host] = {"namespace": namespace, "link": link, "address": f"{subnet}.{index + 1}"}
+        names = ["bus", "enterprise", "lawyer", "children", "petition", "public-interest", "coordinator", "reporting"]
+        self.host_of = {name: self.placement.get(name, "programs") for name in names}
+        self.config = write_config(directory, {name: self.hosts[host]["address"] for name, host in self.host_of.items()})
+        self.processes, self.restart_at, self.cut_until = {}, {}, None
+        self.next_partition = time.monotonic() + partition_every
+        self.partitions, self.calm = 0, False
+        self.lock = threading.Lock()
+        for name in names:
+            self.start(name)
+        # Restarts and partitions go on by themselves, whatever the driver is waiting for.
+        self.rng = random.Random()
+        self.stopping = False
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while not self.stopping:
+            with self.lock:
+                self._tick()
+            time.sleep(0.1)
+
+    def start(self, name):
+        log = open(os.path.join(self.directory, f"{name}.log"), "a")
+        self.processes[name] = subprocess.Popen(
+            ["ip", "netns", "exec", self.hosts[self.host_of[name]]["namespace"], f"{self.bin}/banshi-{name}", "--config", self.config],
+            stdout=log, stderr=subprocess.STDOUT, cwd=REPOSITORY)
+
+    def ready(self):
+        """Every process alive (whether each answers is asked next)."""
+        dead = [name for name, process in self.processes.items() if process.poll() is not None]
+        if dead:
+            raise RuntimeError(f"{', '.join(dead)} exited at start; see {self.directory}")
+        return True
+
+    def running(self):
+        return {name: process.pid for name, process in self.processes.items() if process.poll() is None}
+
+    def kill(self, name):
+        with self.lock:
+            process = self.processes[name]
+            if process.poll() is not None:
+                return False
+            process.kill()
+            process.wait()
+            self.restart_at[name] = time.monotonic() + 1.0
+            return True
+
+    def _tick(self):
+        """Restarts what is due; cuts or heals a host."""
+        now = time.monotonic()
+        for name, when in list(self.restart_at.items()):
+            if now >= when:
+                del self.restart_at[name]
+                self.start(name)
+        if self.cut_until and now >= self.cut_until[1]:
+            ip("link", "set", self.hosts[self.cut_until[0]]["link"], "up")
+            self.cut_until = None
+        if not self.cut_until and not self.calm and now >= self.next_partition:
+            host = self.rng.choice(list(self.hosts))
+            ip("link", "set", self.hosts[host]["link"], "down")
+            self.cut_until = (host, now + self.partition_for)
+            self.next_partition = now + self.partition_every
+            self.partitions += 1
+
+    def settle(self):
+        """No more chaos: every link up, every killed service started again."""
+        with self.lock:
+            self.calm = True
+            for host in self.hosts.values():
+                ip("link", "set", host["link"], "up")
+            self.cut_until = None
+            for name in list(self.restart_at):
+                del self.restart_at[name]
+                self.start(name)
+
+    def stop(self):
+        self.stopping = True
+        self.thread.join()
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        for host in self.hosts.values():
+            subprocess.run(["ip", "netns", "delete", host["namespace"]], capture_output=True)
+            subprocess.run(["ip", "link", "delete", host["link"]], capture_output=True)
+        subprocess.run(["ip", "link", "delete", self.bridge], capture_output=True)
+
+
+def namespaces_available():
+    if os.geteuid() != 0 or not shutil.which("ip"):
+        return False
+    probe = f"banshi-probe-{os.getpid()}"
+    if subprocess.run(["ip", "netns", "add", probe], capture_output=True).returncode != 0:
+        return False
+    subprocess.run(["ip", "netns", "delete", probe], capture_output=True)
+    return True
 
 
 def controls(config_path):
@@ -144,17 +328,19 @@ def main():
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--kill-every", type=float, default=3.0, help="seconds between kills")
     parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--hosts", choices=["auto", "on", "off"], default="auto",
+                        help="run the suite on two hosts (network namespaces: root and iproute2) and cut their links now and then; auto: when possible")
+    parser.add_argument("--partition-every", type=float, default=20.0, help="seconds between partitions (with hosts)")
+    parser.add_argument("--partition-for", type=float, default=5.0, help="how long a host stays cut off")
     parser.add_argument("--rate", type=float, default=20.0, help="flagship flows started per second at most (each with three bulk commands)")
     options = parser.parse_args()
     rng = random.Random(options.seed)
 
     directory = tempfile.mkdtemp(prefix="banshi-chaos-")
-    config_path = write_config(directory)
+    hosts = options.hosts == "on" or (options.hosts == "auto" and namespaces_available())
+    suite = HostSuite(options.bin, directory, options.partition_every, options.partition_for) if hosts else UpSuite(options.bin, directory)
+    config_path = suite.config
     endpoints = controls(config_path)
-    up_log = open(os.path.join(directory, "up.log"), "w")
-    up = subprocess.Popen(
-        [f"{options.bin}/banshictl", "up", "--config", config_path, "--bin", options.bin, "--max-restarts", "100"],
-        stdout=up_log, stderr=subprocess.STDOUT, cwd=REPOSITORY)
     context = zmq.Context()
     client = Client(context, endpoints)
     summary = {"flows": 0, "commands": 0, "kills": 0, "partitions": 0}
@@ -164,11 +350,16 @@ def main():
     passed = False
     try:
         deadline = time.monotonic() + 60
-        while "up | ready:" not in open(os.path.join(directory, "up.log")).read():
-            if time.monotonic() > deadline or up.poll() is not None:
-                print(f"chaos: the suite did not come up; see {directory}/up.log", file=sys.stderr)
+        while not suite.ready():
+            if time.monotonic() > deadline:
+                print(f"chaos: the suite did not come up; see {directory}", file=sys.stderr)
                 return 2
             time.sleep(0.2)
+        # Every service answers before the chaos starts.
+        for name in endpoints:
+            if client.call(name, "status", patience=60) is None:
+                print(f"chaos: {name} did not answer; see {directory}", file=sys.stderr)
+                return 2
 
         def command(service, name, args):
             request_id = str(uuid.uuid4())
@@ -193,10 +384,7 @@ def main():
             if next_flow > time.monotonic():
                 time.sleep(next_flow - time.monotonic())
             if time.monotonic() >= next_kill:
-                running = pids(options.bin, config_path)
-                victim = rng.choice(services)
-                if victim in running:
-                    os.kill(running[victim], signal.SIGKILL)
+                if suite.kill(rng.choice(services)):
                     summary["kills"] += 1
                 next_kill = time.monotonic() + options.kill_every
             # The flagship flow.
@@ -214,9 +402,11 @@ def main():
                 "kind": "water", "name": f"河段{uuid.uuid4().hex[:6]}", "district": "南湖区", "water_body": "river", "target_class": "III"})
 
         # Everything back, then the decisions.
+        if hosts:
+            suite.settle()
         time.sleep(5)
         deadline = time.monotonic() + 120
-        while len(pids(options.bin, config_path)) < len(services) and time.monotonic() < deadline:
+        while len(suite.running()) < len(services) and time.monotonic() < deadline:
             time.sleep(0.5)
         aids = {}
         deadline = time.monotonic() + 120
@@ -229,22 +419,25 @@ def main():
             for aid in aids.get(case, [])[:1]:
                 command("petition", "aid.decide", {"aid_id": aid["id"], "decision": "approved", "amount": 20000})
 
-        # Settled: the coordinator has nothing pending, every subscriber caught up.
-        deadline = time.monotonic() + 180
-        logs = {}
-        while time.monotonic() < deadline:
+        # Settled: the coordinator has nothing pending, reporting holds as many events as the logs,
+        # no subscriber lags (cheap status calls; the logs are read once, after).
+        deadline = time.monotonic() + 300
+        publishers = [name for name in services if name not in ("bus", "reporting")]
+        calm = 0  # consecutive checks that found everything settled: one could fall between two steps
+        while True:
             pending = client.call("coordinator", "delivery.list", {"status": "pending"})["result"]["deliveries"]
-            logs = {name: log_of(client, name) for name in services if name not in ("bus", "reporting")}
-            total = sum(len(events) for events in logs.values())
+            total = sum(client.call(name, "status")["result"]["last_seq"] for name in publishers)
             history = client.call("reporting", "status")["result"].get("history_events", 0)
             lags = [state["lag"] for name in ("coordinator", "reporting")
                     for state in client.call(name, "status")["result"]["subscriptions"].values()]
-            recorded = [e for e in logs["children"] if e["type"] == "children.aid.recorded"]
-            if not pending and history == total and not any(lags) and len(recorded) >= len(referred):
+            calm = calm + 1 if not pending and history == total and not any(lags) else 0
+            if calm >= 3:
+                break
+            if time.monotonic() > deadline:
+                problems.append(f"not settled: pending {len(pending)}, history {history} of {total}, lags {lags}")
                 break
             time.sleep(1)
-        else:
-            problems.append(f"not settled: pending {len(pending)}, history {history} of {total}, lags {lags}")
+        logs = {name: log_of(client, name) for name in publishers}
 
         lost = duplicated = 0
         for name, events in logs.items():
@@ -265,6 +458,7 @@ def main():
         lost += len(set(referred) - set(recorded))
         duplicated += len(recorded) - len(set(recorded))
         events = sum(len(events) for events in logs.values())
+        summary["partitions"] = suite.partitions
         seconds = round(options.minutes * 60)
         print(f"chaos: {seconds} s, flows {summary['flows']}, commands {summary['commands']}, kills {summary['kills']}, "
               f"partitions {summary['partitions']}, events {events}, lost {lost}, duplicated {duplicated}", flush=True)
@@ -275,13 +469,8 @@ def main():
             print(f"chaos: the suite's logs and databases are kept in {directory}", file=sys.stderr)
         return 0 if passed else 1
     finally:
-        up.send_signal(signal.SIGTERM)
-        try:
-            up.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            up.kill()
+        suite.stop()
         context.term()
-        up_log.close()
         if passed:
             shutil.rmtree(directory, ignore_errors=True)
 

@@ -73,9 +73,8 @@ struct RuntimeSystemTests {
             #expect(early.first?.text.hasPrefix("READY=1") == true)
             let pings = early.filter { $0.text == "WATCHDOG=1" }.map(\.at)
             #expect(pings.count >= 4)
-            let gaps = zip(pings.dropFirst(), pings).map { $0 - $1 }
-            #expect(gaps.allSatisfy { $0 < .seconds(2) }, "a ping later than WATCHDOG_USEC: \(gaps)")
-            #expect(gaps.allSatisfy { $0 > .milliseconds(300) }, "pings at about half the interval, not a flood: \(gaps)")
+            // Their spacing is not checked: read here, it is the reader's, not the sender's (a busy
+            // machine delivers queued pings in a burst); kernel receive timestamps would be the way.
             bus.signal(SIGTERM)
             let late = try await listener.collect(until: { $0.contains { $0.hasPrefix("STOPPING=1") } })
             #expect(late.contains { $0.hasPrefix("STOPPING=1") })
