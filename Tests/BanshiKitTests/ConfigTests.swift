@@ -61,11 +61,11 @@ struct ConfigTests {
     @Test("A syntax error gives the line and column; a missing file says so")
     func syntaxAndFile() {
         do {
-            _ = try load("[bus\npublish = 1")
+            _ = try load("[bus]\npublish = = 1")
             Issue.record("expected an error")
         } catch {
             #expect(error.key == nil)
-            #expect(error.description.contains("line 1"))
+            #expect(error.description.contains("line 2, column "), "\(error.description)")
         }
         #expect(throws: ConfigError.self) { try SuiteConfig.load(file: "/nonexistent/banshi.toml") }
     }

@@ -25,5 +25,7 @@ struct ChildrenSettingsTests {
         #expect(errorKey("intervention_due_hour = 24") == "services.children.intervention_due_hour")
         #expect(errorKey("scan_interval_ms = \"often\"") == "services.children.scan_interval_ms")
         #expect(errorKey("scan_interval_ms = 0") == nil)
+        let root = try ConfigTable.parse("[services.children]\ncontrol = \"tcp://127.0.0.1:1\"\nscan_interval_ms = 0\n", file: "test.toml")
+        #expect(try ChildrenSettings(try root.table("services").table("children")).scanInterval == nil, "0 turns the timer off")
     }
 }

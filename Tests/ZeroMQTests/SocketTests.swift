@@ -156,6 +156,9 @@ struct SocketTests {
         try router.setRouterMandatory(true)
         let request = try Socket(context, .req)
         try request.setRequestRelaxed(true)
+        // They reach libzmq, which checks them: a routing id longer than 255 bytes is refused.
+        #expect(throws: ZeroMQError.self) { try router.setRoutingId([UInt8](repeating: 1, count: 256)) }
+        #expect(throws: ZeroMQError.self) { try router.setRoutingId([]) }
     }
 
     @Test("A peer sending more than the maximum message size is disconnected, not served")

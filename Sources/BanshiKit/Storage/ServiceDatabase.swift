@@ -15,6 +15,9 @@ public final class ServiceDatabase: Sendable {
     public let path: String
     private let checkpointer: WALCheckpointer
 
+    /// Checkpoints run by the database's checkpointer thread so far.
+    var checkpointsRun: Int { checkpointer.checkpointsRun }
+
     /// Opens (creating if needed) `path` and migrates it. `migrations` registers the service's own.
     public init(path: String, migrations: @Sendable (inout DatabaseMigrator) -> Void = { _ in }) throws {
         var configuration = Configuration()

@@ -25,6 +25,10 @@ final class WALCheckpointer: Sendable {
     private let stopping = Atomic<Bool>(false)
     private let doorbell = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
+    private let rounds = Atomic<Int>(0)
+
+    /// Checkpoints this thread has started (tests tell its copies from a commit's).
+    var checkpointsRun: Int { rounds.load(ordering: .acquiring) }
 
     /// Opens a connection to `path` (already migrated) and starts the thread.
     init(path: String, interval: Duration = .milliseconds(100), threshold: Int32 = 256, backstop: Int32 = 10_000) throws {
@@ -43,6 +47,8 @@ final class WALCheckpointer: Sendable {
                 guard due.exchange(false, ordering: .acquiringAndReleasing) else { continue }
                 // A PASSIVE checkpoint copies what it can and never waits; whatever it leaves, the
                 // next round or the backstop takes.
+                // Counted before it copies: whoever sees the file grown sees the round that did it.
+                rounds.add(1, ordering: .releasing)
                 _ = try? connection.writeWithoutTransaction { db in try db.checkpoint(.passive) }
             }
             finished.signal()
