@@ -162,7 +162,11 @@ struct JSONParserTests {
 
     @Test("An exponent makes a number a fraction, which still reads as an integer when it is whole")
     func exponent() throws {
-        #expect(try JSONValue.parse(Array("1e3".utf8)).intValue == 1000)
+        let parsed = try JSONValue.parse(Array("1e3".utf8))
+        #expect(parsed == .double(1000), "typed as a fraction")
+        #expect(parsed.intValue == 1000)
+        #expect(try JSONValue.parse(Array("2.5e-1".utf8)) == .double(0.25))
+        #expect(try JSONValue.parse(Array("2.5e-1".utf8)).intValue == nil, "not whole: no integer")
     }
 
     @Test("Malformed input is rejected", arguments: [
