@@ -28,6 +28,7 @@ struct PubSubTests {
         let publisher = try Socket(context, .pub)
         try publisher.bind("tcp://127.0.0.1:*")
         let subscriber = try Socket(context, .sub)
+        try subscriber.setReceiveTimeout(.seconds(10))  // a lost message fails the test instead of hanging it
         try subscriber.subscribe("children.")
         try subscriber.connect(try publisher.lastEndpoint())
         let received = try publishUntilReceived(publisher, [Array("children.abuse.referred".utf8), Array("{}".utf8)], subscriber)
@@ -85,6 +86,8 @@ struct PubSubTests {
         #expect(try CurveKeyPair.publicKey(forSecretKey: server.secretKey) == server.publicKey)
         let router = try Socket(context, .router)
         try router.setCurveServer(secretKey: server.secretKey)
+        // A broken handshake fails the test instead of hanging it.
+        try router.setReceiveTimeout(.seconds(10))
         try router.bind("tcp://127.0.0.1:*")
         let dealer = try Socket(context, .dealer)
         try dealer.setCurveClient(keyPair: client, serverKey: server.publicKey)
@@ -119,7 +122,7 @@ struct PubSubTests {
         try events.setReceiveTimeout(.seconds(5))
         var kinds: [MonitorEvent.Kind] = []
         while !kinds.contains(.accepted), let event = try events.nextEvent() { kinds.append(event.kind) }
-        #expect(kinds.contains(.listening))
+        #expect(kinds.contains(.listening) && kinds.contains(.accepted), "\(kinds)")
         dealer = nil
         while !kinds.contains(.disconnected), let event = try events.nextEvent() { kinds.append(event.kind) }
         #expect(kinds.contains(.disconnected))

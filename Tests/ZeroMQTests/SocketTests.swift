@@ -23,8 +23,11 @@ struct SocketTests {
         return (push, pull)
     }
 
+    /// A ROUTER on a free TCP port. Its receives, and those of `bounded` sockets, time out after 10 s:
+    /// a broken test fails rather than hangs.
     func tcp() throws -> (Socket, String) {
         let socket = try Socket(context, .router)
+        try socket.setReceiveTimeout(.seconds(10))
         try socket.bind("tcp://127.0.0.1:*")
         return (socket, try socket.lastEndpoint())
     }
@@ -33,6 +36,7 @@ struct SocketTests {
     func routerDealer() throws {
         let (router, endpoint) = try tcp()
         let dealer = try Socket(context, .dealer)
+        try dealer.setReceiveTimeout(.seconds(10))
         try dealer.setRoutingId(Array("client-1".utf8))
         try dealer.connect(endpoint)
         try dealer.send(parts: [[], Array("hello".utf8), [0, 1, 2]])
@@ -46,6 +50,7 @@ struct SocketTests {
     func requestReply() throws {
         let (router, endpoint) = try tcp()
         let request = try Socket(context, .req)
+        try request.setReceiveTimeout(.seconds(10))
         try request.connect(endpoint)
         try request.send("ping")
         let parts = try #require(try router.receiveMultipart())
@@ -194,6 +199,7 @@ struct ForwardTests {
         let sender = try Socket(context, .push)
         try sender.connect("inproc://forward-in")
         let receiver = try Socket(context, .pull)
+        try receiver.setReceiveTimeout(.seconds(10))
         try receiver.connect("inproc://forward-out")
         #expect(try input.forward(to: output, dontWait: true) == nil)
         try sender.send(parts: [Array("topic".utf8), [], [UInt8](repeating: 9, count: 100_000)])
