@@ -46,13 +46,16 @@ struct WireContractTests {
     func envelopeValidation() throws {
         var envelope = EventEnvelope(
             service: "loadgen", type: try Topic("loadgen.sample.emitted"), time: Date(), subject: nil, data: [:], seq: 1)
+        func reason(_ body: () throws -> Void) -> String {
+            do { try body(); return "accepted" } catch { return "\(error)" }
+        }
         envelope.seq = 0
-        #expect(throws: EnvelopeError.self) { try envelope.validate() }
+        #expect(reason { try envelope.validate() } == "seq must be at least 1, not 0")
         envelope.seq = 1
         envelope.source = "elsewhere"
-        #expect(throws: EnvelopeError.self) { try envelope.validate() }
-        #expect(throws: EnvelopeError.self) { try EventEnvelope.decode(Array("{\"specversion\":\"1.0\"}".utf8)) }
-        #expect(throws: EnvelopeError.self) { try EventEnvelope.decode(Array("not json".utf8)) }
+        #expect(reason { try envelope.validate() } == "source must be /banshi/<service>, not elsewhere")
+        #expect(reason { _ = try EventEnvelope.decode(Array("{\"specversion\":\"1.0\"}".utf8)) } == "'id' must be a string")
+        #expect(reason { _ = try EventEnvelope.decode(Array("not json".utf8)) } == "not a JSON object: expected an object at byte 0")
     }
 
     @Test("Envelope members are found in any order, escaped or not; others are skipped; a wrong type is named")
