@@ -167,6 +167,9 @@ public enum ServiceRuntime {
         }
         if let interval = notifier.watchdogInterval {
             services.append(.init(service: WatchdogService(interval: interval, loop: loop, notifier: notifier)))
+            logger.info(
+                "watchdog on: pinging while the socket loop is alive",
+                metadata: ["ping_every_ms": "\(Int(interval.timeInterval * 1000))", "watchdog_usec": "\(ProcessInfo.processInfo.environment["WATCHDOG_USEC"] ?? "?")"])
         }
         var groupConfiguration = ServiceGroupConfiguration(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
