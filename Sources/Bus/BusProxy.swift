@@ -105,18 +105,23 @@ public final class BusProxy: Sendable {
                 if poller.isReadable(fromPublishers) { try relayEvents(from: frontend, to: backend, check: &publishers) }
                 if poller.isReadable(fromSubscribers) { try relaySubscriptions(from: backend, to: frontend, peers: &subscribers) }
                 if poller.isReadable(publisherEvents) {
-                    try countPeers(frontendEvents, \.publishers) { event in
+                    while let event = try frontendEvents.nextEvent(dontWait: true) {
                         publisherCap.observe(event)
                         trimmer.observe(event)
                         publishers?.forget(event)
                     }
+                    // The peers connected are the ones the cap admitted: one it cut is never counted.
+                    let count = publisherCap.openCount
+                    state.withLock { $0.publishers = count }
                 }
                 if poller.isReadable(subscriberEvents) {
-                    try countPeers(backendEvents, \.subscribers) { event in
+                    while let event = try backendEvents.nextEvent(dontWait: true) {
                         subscriberCap.observe(event)
                         trimmer.observe(event)
                         subscribers?.forget(event)
                     }
+                    let count = subscriberCap.openCount
+                    state.withLock { $0.subscribers = count }
                 }
                 trimmer.trimIfSettled()
                 publishers?.cutRevoked()
@@ -166,19 +171,6 @@ public final class BusProxy: Sendable {
             state.withLock {
                 $0.subscriptionsForwarded += 1
                 if kind == 1 { $0.topics.insert(topic) } else { $0.topics.remove(topic) }
-            }
-        }
-    }
-
-    private func countPeers(
-        _ monitor: Socket, _ counter: WritableKeyPath<Statistics, Int>, forget: (MonitorEvent) -> Void
-    ) throws(ZeroMQError) {
-        while let event = try monitor.nextEvent(dontWait: true) {
-            forget(event)
-            switch event.kind {
-            case .accepted: state.withLock { $0[keyPath: counter] += 1 }
-            case .disconnected: state.withLock { $0[keyPath: counter] = max(0, $0[keyPath: counter] - 1) }
-            default: break
             }
         }
     }

@@ -60,7 +60,7 @@ enum Metrics {
                         sample("banshi_command_duration_seconds_count", [("service", service)], "\(count)"),
                     ]
             })
-        let publishing = up.filter { $0.1["last_seq"] != nil && $0.0 != "bus" && !$0.0.hasPrefix("bus-") }
+        let publishing = up.filter { $0.1["last_seq"] != nil && $0.0 != "bus" && !SuiteConfig.isFurtherBus($0.0) }
         text.family("banshi_events_appended_total", "counter", "Events the service has appended to its log.",
             publishing.map { sample("banshi_events_appended_total", [("service", $0.0)], "\($0.1["last_seq"]?.intValue ?? 0)") })
         text.family("banshi_last_seq", "gauge", "The last seq of the service's event log.",

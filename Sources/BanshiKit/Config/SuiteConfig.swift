@@ -55,7 +55,7 @@ public struct SuiteConfig: Sendable {
     public let dataDirectory: String
     public let logLevel: Logger.Level
     /// The first bus, `[bus]`.
-    public let bus: BusEndpoints
+    public var bus: BusEndpoints { buses[0] }
     /// Every bus, `[bus]` first, then each `[buses.bus-<x>]` by name. Publishers send every event to
     /// all of them and subscribers listen to all, so that losing one loses nothing (the durable
     /// subscriber's seq discards the copies).
@@ -89,14 +89,13 @@ public struct SuiteConfig: Sendable {
         let bus = try root.table("bus")
         try bus.rejectUnknownKeys(["publish", "subscribe", "control", "high_water_mark"])
         let highWaterMark = Int32(try bus.int("high_water_mark", default: 100_000, in: 1...10_000_000))
-        self.bus = BusEndpoints(
+        var buses = [BusEndpoints(
             name: "bus", publish: try bus.endpoint("publish"), subscribe: try bus.endpoint("subscribe"),
-            control: try bus.endpoint("control"), highWaterMark: highWaterMark)
-        var buses = [self.bus]
+            control: try bus.endpoint("control"), highWaterMark: highWaterMark)]
         if root.values["buses"] != nil {
             let more = try root.table("buses")
             for name in more.values.keys.sorted() {
-                guard name.hasPrefix("bus-"), Topic.isValidPart(name) else {
+                guard Self.isFurtherBus(name), Topic.isValidPart(name) else {
                     throw more.error(name, "a further bus is named bus-<x> (lower-case letters, digits and '-'), e.g. [buses.bus-b]")
                 }
                 let table = try more.table(name)
@@ -162,6 +161,15 @@ public struct SuiteConfig: Sendable {
     /// The control endpoint of `name` (every bus included).
     public func controlEndpoint(of name: String) -> String? {
         busNamed(name)?.control ?? services.first(where: { $0.name == name })?.control
+    }
+
+    /// Whether `name` is a further bus's (`bus-b`): it runs `banshi-bus --instance NAME` and speaks with
+    /// the bus's key.
+    public static func isFurtherBus(_ name: String) -> Bool { name.hasPrefix("bus-") }
+
+    /// Every control endpoint, by name: the buses, then the services in start order.
+    public var controlEndpoints: [(name: String, endpoint: String)] {
+        buses.map { ($0.name, $0.control) } + services.map { ($0.name, $0.control) }
     }
 
     /// The bus called `name` (`bus`, or a `[buses.bus-<x>]`).

@@ -50,7 +50,7 @@ public struct CurveIdentity: Sendable {
     /// The key a peer speaks with: its own name's, except that every bus (`bus`, `bus-b`, …) is the
     /// same peer to its clients and uses the bus's key.
     public static func keyName(of peer: String) -> String {
-        peer.hasPrefix("bus-") ? "bus" : peer
+        SuiteConfig.isFurtherBus(peer) ? "bus" : peer
     }
 
     /// Makes `socket` a CURVE client of `peer`.

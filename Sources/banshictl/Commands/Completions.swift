@@ -18,9 +18,8 @@ enum Completions {
         let service = words[index - 1]
         var configPath = ProcessInfo.processInfo.environment["BANSHI_CONFIG"] ?? "config/banshi.toml"
         if let flag = words.firstIndex(of: "--config"), flag + 1 < words.count { configPath = words[flag + 1] }
-        guard let config = try? SuiteConfig.load(file: configPath),
+        guard let config = try? GlobalOptions.load(configPath, key: ProcessInfo.processInfo.environment["BANSHI_KEY"] ?? "admin"),
             let endpoint = config.controlEndpoint(of: service),
-            useKey(config),
             let context = try? Context(),
             let client = try? ControlClient(context: context, service: service, endpoint: endpoint, timeout: .milliseconds(500)),
             let help = try? client.call("help").get()
@@ -28,12 +27,4 @@ enum Completions {
         return (help["commands"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }.filter { $0.hasPrefix(prefix) }
     }
 
-    /// With CURVE on, acts as $BANSHI_KEY (admin by default); false when that key cannot be read.
-    private static func useKey(_ config: SuiteConfig) -> Bool {
-        guard config.security.curve else { return true }
-        let name = ProcessInfo.processInfo.environment["BANSHI_KEY"] ?? "admin"
-        guard let identity = try? CurveIdentity.load(name: name, settings: config.security) else { return false }
-        TransportSecurity.use(identity)
-        return true
-    }
 }

@@ -17,14 +17,19 @@ struct GlobalOptions: ParsableArguments {
     /// makes `--key` the identity every connection of this process uses.
     func loadConfig() throws -> SuiteConfig {
         do {
-            let loaded = try SuiteConfig.load(file: config)
-            if loaded.security.curve {
-                TransportSecurity.use(try CurveIdentity.load(name: key, settings: loaded.security))
-            }
-            return loaded
+            return try Self.load(config, key: key)
         } catch {
             throw ValidationError("\(error)")
         }
+    }
+
+    /// Reads the configuration at `path` and, with CURVE on, makes `key` this process's identity.
+    static func load(_ path: String, key: String) throws -> SuiteConfig {
+        let loaded = try SuiteConfig.load(file: path)
+        if loaded.security.curve {
+            TransportSecurity.use(try CurveIdentity.load(name: key, settings: loaded.security))
+        }
+        return loaded
     }
 
     /// The options every subcommand takes, given before the subcommand (`banshictl --config F status`),

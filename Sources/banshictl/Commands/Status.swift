@@ -18,8 +18,7 @@ struct Status: ParsableCommand {
     func run() throws {
         let config = try global.loadConfig()
         let buses = Set(config.buses.map(\.name))
-        let targets = config.buses.map { ($0.name, $0.control) } + config.services.map { ($0.name, $0.control) }
-        let answers = try callConcurrently(targets, command: "status", timeout: global.replyTimeout(config))
+        let answers = ControlClient.callEach(config.controlEndpoints, command: "status", timeout: global.replyTimeout(config), context: try Context())
         if json {
             let entries: [JSONValue] = answers.map { answer in
                 switch answer.outcome {
@@ -88,7 +87,7 @@ struct Status: ParsableCommand {
     }
 
     /// One row per subscriber and source: how far it has applied, how far the source's log reaches.
-    private func lagTable(_ answers: [Answer]) -> Table {
+    private func lagTable(_ answers: [ServiceAnswer]) -> Table {
         var table = Table(["SUBSCRIBER", "SOURCE", "APPLIED", "LATEST", "LAG", "SOURCE STATE", "LAST HEARD"])
         for answer in answers {
             guard case .success(let result) = answer.outcome, let subscriptions = result["subscriptions"]?.objectValue else { continue }
@@ -114,33 +113,3 @@ struct Status: ParsableCommand {
 }
 
 /// One service's answer to a command sent to many.
-struct Answer: Sendable {
-    let service: String
-    let endpoint: String
-    let outcome: Result<JSONValue, any Error>
-}
-
-/// Sends `command` to every target at once, each on a thread of its own, so that the whole call takes
-/// one timeout at most however many services are down.
-func callConcurrently(_ targets: [(String, String)], command: String, timeout: Duration) throws -> [Answer] {
-    let context = try Context()
-    let answers = Mutex<[Int: Answer]>([:])
-    let group = DispatchGroup()
-    for (index, (service, endpoint)) in targets.enumerated() {
-        group.enter()
-        let thread = Thread {
-            let outcome: Result<JSONValue, any Error>
-            do {
-                let client = try ControlClient(context: context, service: service, endpoint: endpoint, timeout: timeout)
-                outcome = .success(try client.call(command).get())
-            } catch {
-                outcome = .failure(error)
-            }
-            answers.withLock { $0[index] = Answer(service: service, endpoint: endpoint, outcome: outcome) }
-            group.leave()
-        }
-        thread.start()
-    }
-    group.wait()
-    return answers.withLock { collected in targets.indices.compactMap { collected[$0] } }
-}

@@ -84,7 +84,7 @@ final class Supervisor: Sendable {
     /// Starts `name`'s executable (again); a further bus (`bus-b`) is `banshi-bus --instance bus-b`.
     func start(_ name: String) throws {
         let process = Process()
-        let further = name.hasPrefix("bus-")
+        let further = SuiteConfig.isFurtherBus(name)
         process.executableURL = URL(fileURLWithPath: "\(directory)/banshi-\(further ? "bus" : name)")
         process.arguments = ["--config", configPath] + (further ? ["--instance", name] : [])
         let stdout = Pipe()

@@ -13,9 +13,12 @@ enum UpControl {
         return "ipc://" + (directory as NSString).standardizingPath + "/up.ipc"
     }
 
+    /// The socket's file: `endpoint` without its `ipc://`.
+    static func socketFile(_ config: SuiteConfig) -> String { String(endpoint(config).dropFirst("ipc://".count)) }
+
     /// The socket's file, removed when `up` ends so that `stop` and the like say at once that none runs.
     static func removeEndpoint(_ config: SuiteConfig) {
-        try? FileManager.default.removeItem(atPath: String(endpoint(config).dropFirst("ipc://".count)))
+        try? FileManager.default.removeItem(atPath: socketFile(config))
     }
 
     /// Serves requests on a thread of its own until the supervisor stops.
@@ -63,7 +66,7 @@ enum UpControl {
     static func request(_ text: String, global: GlobalOptions) throws {
         let config = try global.loadConfig()
         let endpoint = endpoint(config)
-        guard FileManager.default.fileExists(atPath: String(endpoint.dropFirst("ipc://".count))) else {
+        guard FileManager.default.fileExists(atPath: socketFile(config)) else {
             printError("banshictl: no `banshictl up` is running for \(config.file) (nothing at \(endpoint)); under systemd use systemctl")
             throw ExitCode(4)
         }

@@ -1,0 +1,44 @@
+import Dispatch
+import Foundation
+import Synchronization
+import ZeroMQ
+
+/// One service's answer to a command sent to several at once.
+public struct ServiceAnswer: Sendable {
+    public let service: String
+    public let endpoint: String
+    public let outcome: Result<JSONValue, any Error>
+}
+
+extension ControlClient {
+    /// Sends `command` to every target at once, each on a thread of its own, so that the whole call
+    /// takes one timeout at most however many services are down. Answers come in `targets`' order.
+    public static func callEach(
+        _ targets: [(name: String, endpoint: String)], command: String, timeout: Duration, context: Context
+    ) -> [ServiceAnswer] {
+        let shared = SharedContext(context: context)
+        let answers = Mutex<[Int: ServiceAnswer]>([:])
+        let group = DispatchGroup()
+        for (index, (service, endpoint)) in targets.enumerated() {
+            group.enter()
+            Thread {
+                let outcome: Result<JSONValue, any Error>
+                do {
+                    let client = try ControlClient(context: shared.context, service: service, endpoint: endpoint, timeout: timeout)
+                    outcome = .success(try client.call(command).get())
+                } catch {
+                    outcome = .failure(error)
+                }
+                answers.withLock { $0[index] = ServiceAnswer(service: service, endpoint: endpoint, outcome: outcome) }
+                group.leave()
+            }.start()
+        }
+        group.wait()
+        return answers.withLock { collected in targets.indices.compactMap { collected[$0] } }
+    }
+}
+
+/// A ZeroMQ context (thread-safe in libzmq) handed to the calling threads.
+private struct SharedContext: @unchecked Sendable {
+    let context: Context
+}
