@@ -56,7 +56,7 @@ public final class TestSuite: @unchecked Sendable {
             \(bus)
 
             [runtime]
-            request_timeout_ms = 5000
+            \(runtime.contains("request_timeout_ms") ? "" : "request_timeout_ms = 5000")
             allow_now = \(allowNow)
             \(runtime)
 

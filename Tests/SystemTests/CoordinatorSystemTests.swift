@@ -137,6 +137,43 @@ struct CoordinatorSystemTests {
         }
     }
 
+    @Test("A target that does not answer holds up its own routes only: while petition's route waits out a 20 s timeout, a legal-aid request goes to lawyer and its answer back to the child's case at once")
+    func targetsIndependent() async throws {
+        try await TestSuite.with(
+            services: ["children", "petition", "lawyer", "coordinator"], runtime: "heartbeat_interval_ms = 100\nrequest_timeout_ms = 20000",
+            serviceKeys: [
+                "children": "scan_interval_ms = 0", "petition": PetitionSystemTests.keys(), "lawyer": LawyerSystemTests.lawyerKeys,
+                "coordinator": """
+                    follow = ["children", "lawyer"]
+                    routes_file = "\(TestRepository.path)/config/routes.toml"
+                    retry_base_ms = 50
+                    retry_max_ms = 1000
+                    """,
+            ]
+        ) { suite in
+            for service in ["bus", "children", "petition", "lawyer", "coordinator"] { try await suite.start(service) }
+            try await LawyerSystemTests.lawyer(Runner(suite, service: "lawyer"), licence: "13205200810000009", capacity: 3)
+            await suite.processes["petition"]?.stop()
+            _ = try await Self.referral(suite)
+            // The referral's route to petition is out and unanswered: its lane waits the full timeout.
+            try await waitFor {
+                let pending = try await Runner(suite, service: "coordinator").ok("delivery.list", ["status": "pending"])["deliveries"]?.arrayValue ?? []
+                return pending.contains { $0["target"] == "petition" }
+            }
+            let (caseID, _) = try await LawyerSystemTests.legalAidRequest(suite)
+            // Two routes (children → lawyer, lawyer → children), well inside the 20 s that one
+            // delivery at a time would have spent waiting for petition first.
+            var lawyer: String?
+            try await waitFor(.seconds(10)) { lawyer = try await LawyerSystemTests.recordedLawyer(suite, caseID); return lawyer != nil }
+            #expect(lawyer != nil)
+            let pending = try await Runner(suite, service: "coordinator").ok("delivery.list", ["status": "pending"])["deliveries"]?.arrayValue ?? []
+            #expect(pending.map { $0["target"] } == ["petition"], "petition's route is still waiting")
+            try await suite.start("petition")
+            try await Self.settled(suite, sources: ["children", "lawyer"])
+            #expect(try await Self.aidBySource(suite).count == 1)
+        }
+    }
+
     @Test("The coordinator is killed with SIGKILL mid-flow and restarted: every referral gets its aid, none twice")
     func coordinatorKilled() async throws {
         try await Self.withFlow { suite in

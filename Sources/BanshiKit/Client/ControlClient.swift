@@ -86,9 +86,34 @@ public final class ControlClient {
         }
     }
 
+    /// Sends every request at once on this connection (pipelined: the service reads them in order and
+    /// may commit them together) and waits up to the timeout, for all of them together, for their
+    /// replies. Returns the replies that came, by request id; a request missing from it timed out.
+    public func callAll(_ requests: [CommandRequest]) throws(ControlClientError) -> [String: CommandReply] {
+        for request in requests { try send(request) }
+        var waiting = Set(requests.map(\.id))
+        var replies: [String: CommandReply] = [:]
+        let deadline = ContinuousClock.now + timeout
+        while !waiting.isEmpty {
+            let body: [UInt8]
+            do {
+                body = try receive(matching: nil, until: deadline)
+            } catch .timeout {
+                break
+            }
+            // A reply to none of these (a stale one from an earlier timed-out call) is skipped.
+            guard let reply = try? CommandReply.parse(body), let id = reply.id, waiting.remove(id) != nil else { continue }
+            replies[id] = reply
+        }
+        return replies
+    }
+
     /// Waits up to the timeout for the reply to request `id` (any reply when `nil`), skipping stale ones.
     public func receive(matching id: String?) throws(ControlClientError) -> [UInt8] {
-        let deadline = ContinuousClock.now + timeout
+        try receive(matching: id, until: ContinuousClock.now + timeout)
+    }
+
+    private func receive(matching id: String?, until deadline: ContinuousClock.Instant) throws(ControlClientError) -> [UInt8] {
         let poller = Poller()
         poller.add(socket)
         while true {
