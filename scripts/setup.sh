@@ -11,6 +11,11 @@ packages=(libzmq3-dev libsqlite3-dev pkg-config)
 if [ "${1:-}" = "--test" ]; then
   packages+=(chromium fonts-wqy-microhei systemd prometheus iproute2)
 fi
+# `setup.sh --peers` adds the systems scripts/peers.sh measures beside Banshi: NATS (JetStream) and
+# Redis from Debian, and python3-venv for their Python clients.
+if [ "${1:-}" = "--peers" ]; then
+  packages+=(nats-server redis-server python3-venv)
+fi
 missing=()
 for package in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

@@ -9,25 +9,31 @@ enum CommandLoad {
         var latencies: [Int64] = []
         var failures = 0
         var elapsed: Duration = .zero
+        /// When each successful request's reply came, by request id (kept when asked for).
+        var answered: [String: ContinuousClock.Instant] = [:]
+        /// The first failures' messages, for the report's note.
+        var failureSamples: [String] = []
     }
 
     /// Sends `total` requests built by `make`, at `perSecond` (or as fast as `window` outstanding
     /// requests allow), and waits for every reply.
     static func drive(
-        context: Context, endpoint: String, total: Int, perSecond: Double?, window: Int,
+        context: Context, endpoint: String, total: Int, perSecond: Double?, window: Int, keepAnswered: Bool = false,
         make: @escaping @Sendable (Int) -> CommandRequest
     ) async throws -> Result {
         try await withCheckedThrowingContinuation { continuation in
             Thread {
                 continuation.resume(with: Swift.Result {
-                    try run(context: context, endpoint: endpoint, total: total, perSecond: perSecond, window: window, make: make)
+                    try run(
+                        context: context, endpoint: endpoint, total: total, perSecond: perSecond, window: window, keepAnswered: keepAnswered,
+                        make: make)
                 })
             }.start()
         }
     }
 
     private static func run(
-        context: Context, endpoint: String, total: Int, perSecond: Double?, window: Int, make: (Int) -> CommandRequest
+        context: Context, endpoint: String, total: Int, perSecond: Double?, window: Int, keepAnswered: Bool, make: (Int) -> CommandRequest
     ) throws -> Result {
         let socket = try Socket(context, .dealer)
         try socket.setLinger(.zero)
@@ -65,8 +71,14 @@ enum CommandLoad {
                 guard let body = parts.last, let reply = try? CommandReply.parse(body), let id = reply.id,
                     let sentAt = outstanding.removeValue(forKey: id)
                 else { continue }
-                if case .failure = reply.outcome { result.failures += 1 }
-                let rtt = ContinuousClock.now - sentAt
+                let now = ContinuousClock.now
+                switch reply.outcome {
+                case .success: if keepAnswered { result.answered[id] = now }
+                case .failure(let error):
+                    result.failures += 1
+                    if result.failureSamples.count < 3 { result.failureSamples.append(error.message) }
+                }
+                let rtt = now - sentAt
                 result.latencies.append(rtt.components.seconds * 1_000_000 + rtt.components.attoseconds / 1_000_000_000_000)
             }
         }

@@ -16,6 +16,7 @@ struct BenchMain {
             switch argument {
             case "--events": options.events = Int(arguments.popFirst() ?? "") ?? options.events
             case "--seconds": options.seconds = Int(arguments.popFirst() ?? "") ?? options.seconds
+            case "--history": options.history = Int(arguments.popFirst() ?? "") ?? options.history
             case "--json": options.json = true
             case "--only":
                 let names = (arguments.popFirst() ?? "").split(separator: ",").map(String.init)
@@ -25,7 +26,10 @@ struct BenchMain {
                 }
                 options.only = Set(names)
             case "--help", "-h":
-                print("usage: banshi-bench [--events N] [--seconds S] [--only PHASE,...] [--json]")
+                print("usage: banshi-bench [--events N] [--seconds S] [--history N] [--only PHASE,...] [--json]")
+                print("  --events N   events in the durable end-to-end burst (default 1,000,000)")
+                print("  --seconds S  length of each steady-rate phase (default 10)")
+                print("  --history N  events in the programs' logs before reporting catches up on them (default 1,000,000)")
                 print("phases: \(Options.phases.joined(separator: ", ")) (default: all)")
                 return
             default:
@@ -38,6 +42,7 @@ struct BenchMain {
             if options.runs("ceilings") { try await Baselines.run(options, into: &report) }
             if options.runs("codec") { try Baselines.codec(options, into: &report) }
             if options.runsAny(PipelineBenchmarks.phases) { try await PipelineBenchmarks.run(options, into: &report) }
+            if options.runsAny(ProgramBenchmarks.phases) { try await ProgramBenchmarks.run(options, into: &report) }
             print(options.json ? report.json() : report.markdown())
         } catch {
             FileHandle.standardError.write(Data("banshi-bench: \(error)\n".utf8))
@@ -49,11 +54,12 @@ struct BenchMain {
 struct Options {
     var events = 1_000_000
     var seconds = 10
+    var history = 1_000_000
     var json = false
     /// The phases to run; `nil` runs them all.
     var only: Set<String>?
 
-    static let phases = ["ceilings", "codec"] + PipelineBenchmarks.phases
+    static let phases = ["ceilings", "codec"] + PipelineBenchmarks.phases + ProgramBenchmarks.phases
 
     func runs(_ phase: String) -> Bool { only?.contains(phase) ?? true }
     func runsAny(_ phases: [String]) -> Bool { phases.contains(where: runs) }

@@ -4,7 +4,8 @@ extension Database {
     /// The row of `table` whose `id` is `id`, or `not_found` naming the argument `field`;
     /// `what` is how a person calls the thing ("victim case", "aid case").
     public func record(_ table: String, id: String, what: String, field: String) throws -> Row {
-        guard let row = try Row.fetchOne(self, sql: "SELECT * FROM \(table) WHERE id = ?", arguments: [id]) else {
+        // Cached: every command that acts on a record looks it up here first.
+        guard let row = try Row.fetchOne(cachedStatement(sql: "SELECT * FROM \(table) WHERE id = ?"), arguments: [id]) else {
             throw CommandError(.notFound, "no \(what) '\(id)'", field: field)
         }
         return row

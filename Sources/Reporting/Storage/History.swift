@@ -23,16 +23,26 @@ enum History {
         _ db: Database, source: String?, typePrefix: String?, subject: String?, correlation: String?, from: String?, to: String?,
         limit: Int
     ) throws -> [JSONValue] {
-        try Row.fetchAll(
+        // Only the filters given go into the statement, so that SQLite picks the index that serves
+        // them (a flow's few events by `history_correlation`, not a walk of the whole history by time).
+        var conditions: [String] = []
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        for (condition, value) in [
+            ("source = ?", source), ("substr(type, 1, length(?)) = ?", typePrefix), ("subject = ?", subject),
+            ("correlation_id = ?", correlation), ("time >= ?", from), ("time < ?", to),
+        ] {
+            guard let value else { continue }
+            conditions.append(condition)
+            arguments += Array(repeating: value, count: condition.count(where: { $0 == "?" }))
+        }
+        return try Row.fetchAll(
             db,
             sql: """
                 SELECT n, source, seq, type, subject, time, correlation_id, causation_id, json_extract(envelope, '$.data') AS data
-                FROM history
-                WHERE (?1 IS NULL OR source = ?1) AND (?2 IS NULL OR substr(type, 1, length(?2)) = ?2) AND (?3 IS NULL OR subject = ?3)
-                  AND (?4 IS NULL OR correlation_id = ?4) AND (?5 IS NULL OR time >= ?5) AND (?6 IS NULL OR time < ?6)
-                ORDER BY time, source, seq LIMIT ?7
+                FROM history \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+                ORDER BY time, source, seq LIMIT ?
                 """,
-            arguments: [source, typePrefix, subject, correlation, from, to, limit]
+            arguments: StatementArguments(arguments + [limit])
         ).map(entry)
     }
 

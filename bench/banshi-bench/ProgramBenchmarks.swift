@@ -1,0 +1,154 @@
+import BanshiKit
+import BanshiTesting
+import Foundation
+
+/// The paths users take: the five program services' own commands, a routed flow through the
+/// coordinator, reporting over all of it, and the suite at rest. Every process is the real release
+/// executable on 127.0.0.1, driven over the wire.
+enum ProgramBenchmarks {
+    static let phases = ["commands", "flows", "reporting", "idle"]
+
+    static func run(_ options: Options, into report: inout Report) async throws {
+        if options.runsAny(["commands", "flows", "reporting"]) {
+            var failure: (any Error)?
+            var collected = report
+            var keys = ProgramMix.keys(TestRepository.path)
+            keys["coordinator"] = "routes_file = \"\(TestRepository.path)/config/routes.toml\""
+            keys["reporting"] = "targets_file = \"\(TestRepository.path)/config/targets.toml\""
+            try await TestSuite.with(
+                services: ProgramMix.services + ["coordinator", "reporting"], runtime: "heartbeat_interval_ms = 200", serviceKeys: keys
+            ) { suite in
+                do {
+                    for service in ["bus"] + ProgramMix.services { try await suite.start(service) }
+                    let run = Phases(suite: suite, options: options, prefix: String(UUID().uuidString.prefix(8)))
+                    let mixes = try await ProgramMix.prepare(suite, decisions: (run.steadyPerService + run.maxPerService) / 3 + 1)
+                    if options.runs("commands") { try await run.commands(mixes, into: &collected) }
+                    if options.runs("flows") { try await FlowBenchmarks(suite: suite, options: options, prefix: run.prefix).run(into: &collected) }
+                    if options.runs("reporting") { try await run.reporting(mixes, into: &collected) }
+                } catch {
+                    failure = error
+                }
+            }
+            report = collected
+            if let failure { throw failure }
+        }
+        if options.runs("idle") { try await IdleBenchmark.run(into: &report) }
+    }
+
+    struct Phases {
+        let suite: TestSuite
+        let options: Options
+        let prefix: String
+
+        /// Commands per service in the steady run (200 a second each, all five at once).
+        var steadyPerService: Int { 200 * options.seconds }
+        /// Commands per service in its maximum-rate run.
+        let maxPerService = 20_000
+
+        /// The round trip at a steady 1,000 commands/s (200/s on each service), then each service's
+        /// maximum rate with 64 in flight and the CPU time it took per command.
+        func commands(_ mixes: [ProgramMix], into report: inout Report) async throws {
+            let steady = try await withThrowingTaskGroup(of: CommandLoad.Result.self) { group in
+                for mix in mixes {
+                    group.addTask { [suite, prefix, steadyPerService] in
+                        try await CommandLoad.drive(
+                            context: suite.context, endpoint: suite.control(mix.service), total: steadyPerService, perSecond: 200, window: 1000
+                        ) { mix.make("\(prefix)-steady", $0) }
+                    }
+                }
+                return try await group.reduce(into: CommandLoad.Result()) { all, one in
+                    all.latencies += one.latencies
+                    all.failures += one.failures
+                    all.failureSamples += one.failureSamples
+                }
+            }
+            report.addPercentiles(
+                "program_command_rtt_us", "program commands: round trip at a steady 1,000/s over the five services (p50 / p99 / p999)",
+                steady.latencies, note: "\(steady.latencies.count.formatted()) commands, 200/s on each service; \(failures(steady))")
+            var rates: [String: JSONValue] = [:]
+            for mix in mixes {
+                let names = [mix.service, "bus"]
+                let before = names.map { suite.processes[$0].flatMap { PipelineBenchmarks.cpuSeconds($0.pid) } ?? 0 }
+                let flood = try await CommandLoad.drive(
+                    context: suite.context, endpoint: suite.control(mix.service), total: maxPerService, perSecond: nil, window: 64
+                ) { [steadyPerService] in mix.make("\(prefix)-max", $0 + steadyPerService) }
+                let after = names.map { suite.processes[$0].flatMap { PipelineBenchmarks.cpuSeconds($0.pid) } ?? 0 }
+                let perCommand = zip(before, after).map { ($1 - $0) / Double(maxPerService) * 1e6 }
+                let (perSecond, display) = rate(maxPerService, flood.elapsed)
+                rates[mix.service] = .double(perSecond)
+                report.add(
+                    "program_commands_per_second_\(mix.service)", "program commands, 64 in flight: \(mix.service)", .double(perSecond),
+                    display: display,
+                    note: "\(mix.description); p99 \(PipelineBenchmarks.ms(CommandLoad.percentile(flood.latencies, 0.99))); CPU per command \(String(format: "%.0f µs service / %.0f µs bus", perCommand[0], perCommand[1])); \(failures(flood))")
+            }
+            report.values["program_commands_per_second"] = .object(rates)
+        }
+
+        /// Reporting over a history of `options.history` events: the five programs' logs filled with
+        /// their mixes, a fresh reporting service catching up on all of them, then a report and a trace.
+        func reporting(_ mixes: [ProgramMix], into report: inout Report) async throws {
+            var logged = try await totalLogged()
+            var round = 0
+            while logged < Int64(options.history) {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for mix in mixes {
+                        group.addTask { [suite, prefix, round] in
+                            _ = try await CommandLoad.drive(
+                                context: suite.context, endpoint: suite.control(mix.service), total: 20_000, perSecond: nil, window: 64
+                            ) { mix.make("\(prefix)-history\(round)", $0) }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+                round += 1
+                logged = try await totalLogged()
+                FileHandle.standardError.write(Data("bench: history \(logged.formatted()) of \(options.history.formatted()) events\n".utf8))
+            }
+            let sources = try await lastSeqs(ProgramMix.services + ["coordinator"])
+            let start = ContinuousClock.now
+            try await suite.start("reporting")
+            try await waitFor(.seconds(1200)) {
+                let applied = try await suite.call("reporting", "status").get()["subscriptions"]
+                return sources.allSatisfy { (applied?[$0.key]?["applied_seq"]?.intValue ?? 0) >= $0.value }
+            }
+            let elapsed = ContinuousClock.now - start
+            let total = Int(sources.values.reduce(0, +))
+            let (perSecond, display) = rate(total, elapsed)
+            report.add(
+                "reporting_catch_up_per_second", "reporting: a fresh service catching up on every program's log", .double(perSecond),
+                display: display, note: "\(total.formatted()) events in \(String(format: "%.1f", elapsed.timeInterval)) s, process start included")
+            let reportTime = try await timed { _ = try await suite.call("reporting", "report", timeout: .seconds(600)).get() }
+            report.add(
+                "reporting_report_ms", "reporting: `report` (all programs, this year) on that history", .double(reportTime.timeInterval * 1000),
+                display: String(format: "%.1f ms", reportTime.timeInterval * 1000))
+            let flow = try await suite.call("reporting", "history.query", ["type": "children.abuse.referred", "limit": 1]).get()["events"]?.arrayValue?.first?["correlation_id"]
+                ?? .string("\(prefix)-none")
+            let traceTime = try await timed { _ = try await suite.call("reporting", "trace", ["correlation_id": flow], timeout: .seconds(600)).get() }
+            report.add(
+                "reporting_trace_ms", "reporting: `trace` of one flow on that history", .double(traceTime.timeInterval * 1000),
+                display: String(format: "%.1f ms", traceTime.timeInterval * 1000))
+        }
+
+        private func lastSeqs(_ services: [String]) async throws -> [String: Int64] {
+            var seqs: [String: Int64] = [:]
+            for service in services where suite.processes[service] != nil {
+                seqs[service] = try await suite.call(service, "status").get()["last_seq"]?.intValue ?? 0
+            }
+            return seqs
+        }
+
+        private func totalLogged() async throws -> Int64 {
+            try await lastSeqs(ProgramMix.services + ["coordinator"]).values.reduce(0, +)
+        }
+    }
+
+    static func failures(_ result: CommandLoad.Result) -> String {
+        result.failures == 0 ? "0 failed" : "\(result.failures) failed (\(result.failureSamples.joined(separator: "; ")))"
+    }
+
+    static func timed(_ body: () async throws -> Void) async throws -> Duration {
+        let start = ContinuousClock.now
+        try await body()
+        return ContinuousClock.now - start
+    }
+}
