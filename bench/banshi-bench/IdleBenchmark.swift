@@ -13,6 +13,7 @@ enum IdleBenchmark {
         keys["reporting"] = "targets_file = \"\(TestRepository.path)/config/targets.toml\""
         var ready: [String: Duration] = [:]
         var resident: [String: Int64] = [:]
+        var anonymous: [String: Int64] = [:]
         try await TestSuite.with(services: Array(services.dropFirst()), runtime: "heartbeat_interval_ms = 1000", serviceKeys: keys) { suite in
             for service in services {
                 let listener = try NotifyListener(path: suite.directory.file("\(service).notify"))
@@ -28,7 +29,9 @@ enum IdleBenchmark {
             }
             try await Task.sleep(for: .seconds(5))
             for service in services {
-                if let pid = suite.processes[service]?.pid, let kib = residentKiB(pid) { resident[service] = kib }
+                guard let pid = suite.processes[service]?.pid else { continue }
+                resident[service] = statusKiB(pid, "VmRSS")
+                anonymous[service] = statusKiB(pid, "RssAnon")
             }
         }
         report.add(
@@ -37,15 +40,17 @@ enum IdleBenchmark {
             display: services.map { "\($0) \(Int((ready[$0]?.timeInterval ?? 0) * 1000))" }.joined(separator: ", "),
             note: "one after another, each on an empty data directory; READY=1 comes once its sockets are bound and its database is open")
         report.add(
-            "idle_rss_kib", "idle resident memory, each service (MiB)", .object(resident.mapValues(JSONValue.int)),
-            display: services.map { String(format: "%@ %.1f", $0, Double(resident[$0] ?? 0) / 1024) }.joined(separator: ", "),
-            note: "VmRSS 5 s after the last one started, nothing sent to them")
+            "idle_rss_kib", "idle resident memory, each service: all (its own) in MiB", .object(resident.mapValues(JSONValue.int)),
+            display: services.map { String(format: "%@ %.1f (%.1f)", $0, Double(resident[$0] ?? 0) / 1024, Double(anonymous[$0] ?? 0) / 1024) }
+                .joined(separator: ", "),
+            note: "VmRSS 5 s after the last one started, nothing sent to them; in brackets RssAnon, the rest is the code of the executable and its libraries (shared between the services)")
+        report.values["idle_anon_kib"] = .object(anonymous.mapValues(JSONValue.int))
     }
 
-    /// VmRSS of a process, in KiB.
-    static func residentKiB(_ pid: Int32) -> Int64? {
+    /// A `/proc/<pid>/status` field (`VmRSS`, `RssAnon`) of a process, in KiB.
+    static func statusKiB(_ pid: Int32, _ field: String) -> Int64? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+        for line in status.split(separator: "\n") where line.hasPrefix("\(field):") {
             return Int64(line.split(separator: " ").dropFirst().first { !$0.isEmpty } ?? "")
         }
         return nil

@@ -205,11 +205,5 @@ enum PipelineBenchmarks {
     }
 
     /// VmHWM of a process, in KiB.
-    static func peakResidentKiB(_ pid: Int32) -> Int64? {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-            return Int64(line.split(separator: " ").dropFirst().first { !$0.isEmpty } ?? "")
-        }
-        return nil
-    }
+    static func peakResidentKiB(_ pid: Int32) -> Int64? { IdleBenchmark.statusKiB(pid, "VmHWM") }
 }

@@ -68,18 +68,20 @@ enum ProgramBenchmarks {
             var rates: [String: JSONValue] = [:]
             for mix in mixes {
                 let names = [mix.service, "bus"]
+                let transactionsBefore = try await suite.call(mix.service, "status").get()["write_transactions"]?.intValue ?? 0
                 let before = names.map { suite.processes[$0].flatMap { PipelineBenchmarks.cpuSeconds($0.pid) } ?? 0 }
                 let flood = try await CommandLoad.drive(
                     context: suite.context, endpoint: suite.control(mix.service), total: maxPerService, perSecond: nil, window: 64
                 ) { [steadyPerService] in mix.make("\(prefix)-max", $0 + steadyPerService) }
                 let after = names.map { suite.processes[$0].flatMap { PipelineBenchmarks.cpuSeconds($0.pid) } ?? 0 }
                 let perCommand = zip(before, after).map { ($1 - $0) / Double(maxPerService) * 1e6 }
+                let transactions = (try await suite.call(mix.service, "status").get()["write_transactions"]?.intValue ?? 0) - transactionsBefore
                 let (perSecond, display) = rate(maxPerService, flood.elapsed)
                 rates[mix.service] = .double(perSecond)
                 report.add(
                     "program_commands_per_second_\(mix.service)", "program commands, 64 in flight: \(mix.service)", .double(perSecond),
                     display: display,
-                    note: "\(mix.description); p99 \(PipelineBenchmarks.ms(CommandLoad.percentile(flood.latencies, 0.99))); CPU per command \(String(format: "%.0f µs service / %.0f µs bus", perCommand[0], perCommand[1])); \(failures(flood))")
+                    note: "\(mix.description); p99 \(PipelineBenchmarks.ms(CommandLoad.percentile(flood.latencies, 0.99))); \(String(format: "%.1f", Double(maxPerService) / Double(max(1, transactions)))) commands a transaction; CPU per command \(String(format: "%.0f µs service / %.0f µs bus", perCommand[0], perCommand[1])); \(failures(flood))")
             }
             report.values["program_commands_per_second"] = .object(rates)
         }

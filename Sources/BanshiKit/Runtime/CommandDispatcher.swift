@@ -88,9 +88,13 @@ final class CommandDispatcher: Sendable {
 
     /// Serves until the loop stops accepting and every request already received is answered.
     func run() async {
-        for await batch in loop.requests {
-            await serve(batch)
+        for await _ in loop.requests {
+            let batch = loop.takeRequests()
+            if !batch.isEmpty { await serve(batch) }
         }
+        // What arrived after the last ring and before the loop stopped accepting.
+        let rest = loop.takeRequests()
+        if !rest.isEmpty { await serve(rest) }
     }
 
     /// Replies gathered while a batch is served, handed to the socket loop together; each counted in
