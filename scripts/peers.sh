@@ -64,9 +64,9 @@ banshi = json.load(open(f"{work}/banshi.json"))
 steady = banshi["steady_20k_commit_to_applied_us"]
 rows = [("Banshi (fdatasync before every acknowledgement)", banshi["durable_end_to_end_per_second"],
          {k: steady[k + "_us"] / 1000 for k in ("p50", "p99", "p999")})]
-for name, label in [("nats", "NATS JetStream 2.9, file store (no fsync per write)"),
-                    ("redis-everysec", "Redis Streams, AOF appendfsync everysec"),
-                    ("redis-always", "Redis Streams, AOF appendfsync always")]:
+for name, label in [("nats", "NATS JetStream 2.9, file store (no fsync per write), Python client"),
+                    ("redis-everysec", "Redis Streams 7.0, AOF appendfsync everysec, Python client"),
+                    ("redis-always", "Redis Streams 7.0, AOF appendfsync always, Python client")]:
     peer = json.load(open(f"{work}/{name}.json"))
     rows.append((label, peer["throughput"], peer["latency_ms"]))
 print("| system | end to end, msgs/s | Banshi ÷ it | paced 20,000/s p50 / p99 / p999 (ms) | its p99 ÷ Banshi's |")

@@ -19,7 +19,10 @@ public enum ReportingService {
             replace: { db, forged, genuine in
                 // The history keeps the source's copy. The indicator facts the forgery added stay
                 // until `banshictl rebuild` derives them again from the history.
-                try db.execute(sql: "DELETE FROM history WHERE id = ?", arguments: [forged])
+                // The forgery took the genuine event's place in the source's log: (source, seq).
+                try db.execute(
+                    sql: "DELETE FROM history WHERE source = ? AND seq = ? AND id = ?",
+                    arguments: [genuine.service ?? genuine.source, genuine.seq, forged])
                 try History.append(db, genuine)
             }
         ) { db, event in
