@@ -54,7 +54,7 @@ public enum CoordinatorService {
             status: {
                 var status: [String: JSONValue] = ["subscriptions": subscriber.statusValue(), "rules": .int(Int64(state.current.rules.count))]
                 if let counts = try? await database.writer.read({ db -> [String: JSONValue] in
-                    let rows = try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM delivery GROUP BY status")
+                    let rows = try Row.fetchAll(db, cached: "SELECT status, COUNT(*) AS n FROM delivery GROUP BY status")
                     return Dictionary(uniqueKeysWithValues: rows.map { ($0["status"] as String, JSONValue.int($0["n"])) })
                 }) {
                     status["deliveries"] = .object(counts)

@@ -27,7 +27,7 @@ final class RouteState: Sendable {
 enum RouteDecision {
     /// The rules switched on or off from `banshictl`, overriding the file.
     static func switches(_ db: Database) throws -> [String: Bool] {
-        Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT rule_id, enabled FROM rule_switch").map {
+        Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, cached: "SELECT rule_id, enabled FROM rule_switch").map {
             ($0["rule_id"] as String, $0["enabled"] as Bool)
         })
     }
@@ -40,8 +40,8 @@ enum RouteDecision {
         var decided = 0
         for rule in book.rules where isEnabled(rule, switches) && rule.matches(event) {
             let id = "\(rule.id)/\(event.id)"
-            if try Row.fetchOne(db, sql: "SELECT 1 FROM delivery WHERE id = ?", arguments: [id]) != nil { continue }
-            let hops = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM delivery WHERE correlation_id = ?", arguments: [event.correlationid]) ?? 0
+            if try Row.fetchOne(db, cached: "SELECT 1 FROM delivery WHERE id = ?", arguments: [id]) != nil { continue }
+            let hops = try Int.fetchOne(db, cached: "SELECT COUNT(*) FROM delivery WHERE correlation_id = ?", arguments: [event.correlationid]) ?? 0
             var problem: String?
             var args: String?
             if hops >= settings.maxHops {
@@ -54,7 +54,7 @@ enum RouteDecision {
                 }
             }
             try db.execute(
-                sql: """
+                cached: """
                     INSERT INTO delivery (id, rule_id, event_id, event_type, source, seq, correlation_id, event, target, command, args,
                                           status, problem, next_attempt_at, decided_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)

@@ -150,7 +150,7 @@ struct RebuildDriver: Service {
     func run() async throws {
         while !Task.isShuttingDownGracefully {
             let active = (try? await database.writer.read { db in
-                try Row.fetchOne(db, sql: "SELECT 1 FROM rebuild_state WHERE id = 1 AND finished_at IS NULL") != nil
+                try Row.fetchOne(db, cached: "SELECT 1 FROM rebuild_state WHERE id = 1 AND finished_at IS NULL") != nil
             }) ?? false
             if active {
                 await caller.send(["rebuild.step"], logLevel: .debug)

@@ -95,7 +95,7 @@ struct Report {
     }
 
     static func rebuildState(_ db: Database) throws -> JSONValue? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM rebuild_state WHERE id = 1 AND finished_at IS NULL") else { return nil }
+        guard let row = try Row.fetchOne(db, cached: "SELECT * FROM rebuild_state WHERE id = 1 AND finished_at IS NULL") else { return nil }
         return row.jsonObject()
     }
 

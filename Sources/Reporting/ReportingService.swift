@@ -21,7 +21,7 @@ public enum ReportingService {
                 // until `banshictl rebuild` derives them again from the history.
                 // The forgery took the genuine event's place in the source's log: (source, seq).
                 try db.execute(
-                    sql: "DELETE FROM history WHERE source = ? AND seq = ? AND id = ?",
+                    cached: "DELETE FROM history WHERE source = ? AND seq = ? AND id = ?",
                     arguments: [genuine.service ?? genuine.source, genuine.seq, forged])
                 try History.append(db, genuine)
             }

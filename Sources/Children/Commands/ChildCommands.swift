@@ -36,7 +36,7 @@ enum ChildCommands {
         }
         let guardians = try (arguments.values["guardians"]?.arrayValue ?? []).enumerated().map(Guardian.init)
         let db = events.db
-        if let idNumber, try Row.fetchOne(db, sql: "SELECT id FROM child WHERE id_number = ?", arguments: [idNumber.text]) != nil {
+        if let idNumber, try Row.fetchOne(db, cached: "SELECT id FROM child WHERE id_number = ?", arguments: [idNumber.text]) != nil {
             throw CommandError(.conflict, "a child with this identity number is already registered", field: "id_number")
         }
         if let school = arguments.optionalString("school_id") {
@@ -44,7 +44,7 @@ enum ChildCommands {
         }
         let id = OpaqueID.make("CH")
         try db.execute(
-            sql: """
+            cached: """
                 INSERT INTO child (id, name, birth_date, id_number, household_province, migrant_status, school_id, address, registered_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
@@ -55,7 +55,7 @@ enum ChildCommands {
             ])
         for guardian in guardians {
             try db.execute(
-                sql: "INSERT INTO guardian (child_id, name, relation, phone) VALUES (?, ?, ?, ?)",
+                cached: "INSERT INTO guardian (child_id, name, relation, phone) VALUES (?, ?, ?, ?)",
                 arguments: [id, guardian.name, guardian.relation.rawValue, guardian.phone])
         }
         try events.emit(
@@ -122,7 +122,7 @@ enum ChildCommands {
             _ = try Lookup.child(db, id)
             let rows = try Row.fetchAll(
                 db,
-                sql: """
+                cached: """
                     SELECT seq, json_extract(envelope, '$.type') AS type, json_extract(envelope, '$.time') AS time,
                            json_extract(envelope, '$.subject') AS subject, json_extract(envelope, '$.data') AS data
                     FROM event_log WHERE json_extract(envelope, '$.data.child_id') = ? ORDER BY seq

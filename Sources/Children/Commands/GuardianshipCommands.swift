@@ -38,7 +38,7 @@ enum GuardianshipCommands {
             let id = OpaqueID.make("GM")
             let childID: String = child["id"]
             try events.db.execute(
-                sql: "INSERT INTO guardianship_measure (id, child_id, kind, note, issued_at, follow_up_due) VALUES (?, ?, ?, ?, ?, ?)",
+                cached: "INSERT INTO guardianship_measure (id, child_id, kind, note, issued_at, follow_up_due) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [id, childID, kind.rawValue, try arguments.text("note"), Timestamp.format(context.now), due.map(Timestamp.format)])
             var data: [String: JSONValue] = ["measure_id": .string(id), "child_id": .string(childID), "kind": .string(kind.rawValue)]
             if let due { data["follow_up_due"] = .string(Timestamp.format(due)) }
@@ -68,7 +68,7 @@ enum GuardianshipCommands {
         }
         let id: String = measure["id"]
         try events.db.execute(
-            sql: "UPDATE guardianship_measure SET outcome = ?, concluded_at = ? WHERE id = ?",
+            cached: "UPDATE guardianship_measure SET outcome = ?, concluded_at = ? WHERE id = ?",
             arguments: [outcome, Timestamp.format(context.now), id])
         let data: JSONValue = [
             "measure_id": .string(id), "child_id": .string(measure["child_id"] as String), "kind": .string(kind.rawValue),

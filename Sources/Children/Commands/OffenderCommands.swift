@@ -32,7 +32,7 @@ enum OffenderCommands {
         let id = OpaqueID.make("OC")
         let childID: String = child["id"]
         try db.execute(
-            sql: """
+            cached: """
                 INSERT INTO offender_case (id, child_id, offence_date, crime_chapter, charge, likely_sentence_months, repentance,
                                            status, registered_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, 'registered', ?)
@@ -95,7 +95,7 @@ enum OffenderCommands {
         let id: String = row["id"]
         let childID: String = row["child_id"]
         try events.db.execute(
-            sql: """
+            cached: """
                 UPDATE offender_case SET status = 'on-probation', decided_on = ?, probation_months = ?, probation_ends = ?
                 WHERE id = ?
                 """,
@@ -125,7 +125,7 @@ enum OffenderCommands {
         let reason = try context.arguments.string("reason")
         let id: String = row["id"]
         try events.db.execute(
-            sql: "UPDATE offender_case SET status = 'revoked', revocation_reason = ?, concluded_on = ? WHERE id = ?",
+            cached: "UPDATE offender_case SET status = 'revoked', revocation_reason = ?, concluded_on = ? WHERE id = ?",
             arguments: [reason, CalendarDate(context.now).description, id])
         try events.emit(
             "children.probation.revoked", subject: "case/\(id)",
@@ -146,7 +146,7 @@ enum OffenderCommands {
         }
         let id: String = row["id"]
         try events.db.execute(
-            sql: "UPDATE offender_case SET status = 'not-prosecuted', concluded_on = ? WHERE id = ?",
+            cached: "UPDATE offender_case SET status = 'not-prosecuted', concluded_on = ? WHERE id = ?",
             arguments: [today.description, id])
         try events.emit(
             "children.non-prosecution.decided", subject: "case/\(id)",
@@ -175,7 +175,7 @@ enum OffenderCommands {
         let caseID: String = row["id"]
         let partner = arguments.optionalString("partner_procuratorate")
         try events.db.execute(
-            sql: "INSERT INTO help_education_plan (id, case_id, measures, partner_procuratorate, starts_on, ends_on) VALUES (?, ?, ?, ?, ?, ?)",
+            cached: "INSERT INTO help_education_plan (id, case_id, measures, partner_procuratorate, starts_on, ends_on) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [id, caseID, try arguments.text("measures"), partner, starts.description, ends.description])
         try events.emit(
             "children.help-education.planned", subject: "case/\(caseID)",

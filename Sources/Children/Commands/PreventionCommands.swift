@@ -13,7 +13,7 @@ enum PreventionCommands {
     ) throws -> JSONValue {
         let id = OpaqueID.make("IN")
         try events.db.execute(
-            sql: "INSERT INTO inspection (id, venue_name, venue_type, inspected_at, origin_service, origin_ref) VALUES (?, ?, ?, ?, ?, ?)",
+            cached: "INSERT INTO inspection (id, venue_name, venue_type, inspected_at, origin_service, origin_ref) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [id, venue, type.rawValue, Timestamp.format(time), origin?.service, origin?.ref])
         var data: [String: JSONValue] = ["inspection_id": .string(id), "venue_type": .string(type.rawValue)]
         if let origin {
@@ -25,7 +25,7 @@ enum PreventionCommands {
         for kind in findings {
             let findingID = OpaqueID.make("FD")
             try events.db.execute(
-                sql: "INSERT INTO finding (id, inspection_id, kind) VALUES (?, ?, ?)", arguments: [findingID, id, kind.rawValue])
+                cached: "INSERT INTO finding (id, inspection_id, kind) VALUES (?, ?, ?)", arguments: [findingID, id, kind.rawValue])
             try events.emit(
                 "children.finding.recorded", subject: "finding/\(findingID)",
                 data: ["finding_id": .string(findingID), "inspection_id": .string(id), "kind": .string(kind.rawValue)])
@@ -70,7 +70,7 @@ enum PreventionCommands {
         let origin = (service: try arguments.text("origin_service"), ref: try arguments.text("origin_ref"))
         try ServiceReference.check(service: origin.service, reference: origin.ref, own: "children", serviceField: "origin_service", referenceField: "origin_ref")
         if let existing = try String.fetchOne(
-            events.db, sql: "SELECT id FROM inspection WHERE origin_service = ? AND origin_ref = ?", arguments: [origin.service, origin.ref])
+            events.db, cached: "SELECT id FROM inspection WHERE origin_service = ? AND origin_ref = ?", arguments: [origin.service, origin.ref])
         {
             throw CommandError(
                 .conflict, "\(origin.service) \(origin.ref) already opened inspection \(existing)", details: ["inspection_id": .string(existing)])
@@ -105,7 +105,7 @@ enum PreventionCommands {
             let id = OpaqueID.make("RM")
             let findingID: String = finding["id"]
             try events.db.execute(
-                sql: "INSERT INTO remedy (id, finding_id, kind, issued_at, follow_up_due) VALUES (?, ?, ?, ?, ?)",
+                cached: "INSERT INTO remedy (id, finding_id, kind, issued_at, follow_up_due) VALUES (?, ?, ?, ?, ?)",
                 arguments: [id, findingID, kind.rawValue, Timestamp.format(context.now), Timestamp.format(due)])
             let data: JSONValue = [
                 "remedy_id": .string(id), "finding_id": .string(findingID), "kind": .string(kind.rawValue),
@@ -131,7 +131,7 @@ enum PreventionCommands {
         let result = try context.arguments.string("result")
         let onTime = Timestamp.parse(remedy["follow_up_due"]).map { context.now <= $0 } ?? true
         try events.db.execute(
-            sql: "UPDATE remedy SET result = ?, followed_up_at = ? WHERE id = ?", arguments: [result, Timestamp.format(context.now), id])
+            cached: "UPDATE remedy SET result = ?, followed_up_at = ? WHERE id = ?", arguments: [result, Timestamp.format(context.now), id])
         let data: JSONValue = ["remedy_id": .string(id), "result": .string(result), "on_time": .bool(onTime)]
         try events.emit("children.remedy.followed-up", subject: "remedy/\(id)", data: data)
         return data

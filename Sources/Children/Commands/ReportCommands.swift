@@ -29,7 +29,7 @@ enum ReportCommands {
             let sector = try arguments.string("sector")
             let passOnDue = received.addingTimeInterval(TimeInterval(settings.mandatoryReportPassOnHours) * 3600)
             try events.db.execute(
-                sql: """
+                cached: """
                     INSERT INTO mandatory_report (id, reporter, sector, situation, received_at, recorded_at, pass_on_due_at, case_id)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
@@ -67,7 +67,7 @@ enum ReportCommands {
         let onTime = due.map { reported <= $0 } ?? true
         let station = try context.arguments.text("police_station")
         try events.db.execute(
-            sql: """
+            cached: """
                 UPDATE mandatory_report SET passed_on_at = ?, police_station = ?, passed_on_by = ?, passed_on_recorded_at = ?
                 WHERE id = ?
                 """,
@@ -95,14 +95,14 @@ enum ReportCommands {
         let kind = try arguments.string("kind")
         let reference = try arguments.text("court_reference")
         if let existing = try String.fetchOne(
-            events.db, sql: "SELECT id FROM barring_record WHERE id_number = ? AND kind = ? AND court_reference = ?",
+            events.db, cached: "SELECT id FROM barring_record WHERE id_number = ? AND kind = ? AND court_reference = ?",
             arguments: [number.text, kind, reference])
         {
             throw CommandError(.conflict, "this record is already registered as \(existing)", details: ["record_id": .string(existing)])
         }
         let id = OpaqueID.make("BR")
         try events.db.execute(
-            sql: "INSERT INTO barring_record (id, id_number, kind, court_reference) VALUES (?, ?, ?, ?)",
+            cached: "INSERT INTO barring_record (id, id_number, kind, court_reference) VALUES (?, ?, ?, ?)",
             arguments: [id, number.text, kind, reference])
         return ["record_id": .string(id)]
     }
@@ -116,11 +116,11 @@ enum ReportCommands {
     ) { context, events in
         let number = try IdentityNumber(try context.arguments.string("candidate_id_number"), field: "candidate_id_number")
         let kinds = try String.fetchAll(
-            events.db, sql: "SELECT DISTINCT kind FROM barring_record WHERE id_number = ? ORDER BY kind", arguments: [number.text])
+            events.db, cached: "SELECT DISTINCT kind FROM barring_record WHERE id_number = ? ORDER BY kind", arguments: [number.text])
         let hit = !kinds.isEmpty
         let id = OpaqueID.make("EI")
         try events.db.execute(
-            sql: """
+            cached: """
                 INSERT INTO employment_inquiry (id, employer, candidate_id_number, inquired_at, hit, must_not_hire)
                 VALUES (?, ?, ?, ?, ?, ?)
                 """,

@@ -19,7 +19,7 @@ enum SchoolCommands {
         let district = try arguments.text("district")
         let forMigrants = arguments.bool("for_migrant_children", default: true)
         try events.db.execute(
-            sql: "INSERT INTO school (id, name, district, for_migrant_children, registered_at) VALUES (?, ?, ?, ?, ?)",
+            cached: "INSERT INTO school (id, name, district, for_migrant_children, registered_at) VALUES (?, ?, ?, ?, ?)",
             arguments: [id, try arguments.text("name"), district, forMigrants, Timestamp.format(context.now)])
         try events.emit(
             "children.school.registered", subject: "school/\(id)",
@@ -46,7 +46,7 @@ enum SchoolCommands {
         let id = OpaqueID.make("LE")
         let schoolID: String = school["id"]
         try events.db.execute(
-            sql: "INSERT INTO legal_education_session (id, school_id, held_on, topic, attendees) VALUES (?, ?, ?, ?, ?)",
+            cached: "INSERT INTO legal_education_session (id, school_id, held_on, topic, attendees) VALUES (?, ?, ?, ?, ?)",
             arguments: [id, schoolID, held.description, try arguments.text("topic"), attendees])
         try events.emit(
             "children.legal-education.held", subject: "school/\(schoolID)",
@@ -62,7 +62,7 @@ enum SchoolCommands {
         return try await context.read { db in
             let rows = try Row.fetchAll(
                 db,
-                sql: """
+                cached: """
                     SELECT s.id, s.name, s.district, COUNT(e.id) AS sessions, COALESCE(SUM(e.attendees), 0) AS attendees
                     FROM school s LEFT JOIN legal_education_session e
                       ON e.school_id = s.id AND e.held_on BETWEEN ? AND ?

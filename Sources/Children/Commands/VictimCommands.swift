@@ -20,7 +20,7 @@ enum VictimCommands {
         let due = offence.requiresEarlyIntervention
             ? (clockStart ?? now).addingTimeInterval(TimeInterval(settings.interventionDueHours) * 3600) : nil
         try events.db.execute(
-            sql: "INSERT INTO victim_case (id, child_id, offence_type, registered_at, intervention_due_at) VALUES (?, ?, ?, ?, ?)",
+            cached: "INSERT INTO victim_case (id, child_id, offence_type, registered_at, intervention_due_at) VALUES (?, ?, ?, ?, ?)",
             arguments: [id, childID, offence.rawValue, Timestamp.format(now), due.map(Timestamp.format)])
         var data: [String: JSONValue] = [
             "case_id": .string(id), "child_id": .string(childID), "offence_type": .string(offence.rawValue),
@@ -63,7 +63,7 @@ enum VictimCommands {
         let id: String = row["id"]
         let due = (row["intervention_due_at"] as String?).flatMap(Timestamp.parse)
         try events.db.execute(
-            sql: "UPDATE victim_case SET intervened_at = ? WHERE id = ?", arguments: [Timestamp.format(context.now), id])
+            cached: "UPDATE victim_case SET intervened_at = ? WHERE id = ?", arguments: [Timestamp.format(context.now), id])
         let onTime = due.map { context.now <= $0 } ?? true
         try events.emit(
             "children.intervention.recorded", subject: "case/\(id)",
@@ -81,14 +81,14 @@ enum VictimCommands {
     ) { context, events in
         let arguments = context.arguments
         let name = try arguments.text("name")
-        if try Row.fetchOne(events.db, sql: "SELECT 1 FROM interview_centre WHERE name = ?", arguments: [name]) != nil {
+        if try Row.fetchOne(events.db, cached: "SELECT 1 FROM interview_centre WHERE name = ?", arguments: [name]) != nil {
             throw CommandError(.conflict, "a centre named '\(name)' is already registered", field: "name")
         }
         let id = OpaqueID.make("IC")
         let district = try arguments.text("district")
         let opened = try arguments.date("opened_on")
         try events.db.execute(
-            sql: "INSERT INTO interview_centre (id, name, district, opened_on) VALUES (?, ?, ?, ?)",
+            cached: "INSERT INTO interview_centre (id, name, district, opened_on) VALUES (?, ?, ?, ?)",
             arguments: [id, name, district, opened.description])
         try events.emit(
             "children.interview-centre.registered", subject: "centre/\(id)",
@@ -109,7 +109,7 @@ enum VictimCommands {
         let caseID: String = row["id"]
         let centreID: String = centre["id"]
         try events.db.execute(
-            sql: "INSERT INTO interview (id, case_id, centre_id, held_at) VALUES (?, ?, ?, ?)",
+            cached: "INSERT INTO interview (id, case_id, centre_id, held_at) VALUES (?, ?, ?, ?)",
             arguments: [id, caseID, centreID, Timestamp.format(context.arguments.optionalTime("held_at") ?? context.now)])
         try events.emit(
             "children.interview.held", subject: "case/\(caseID)",
@@ -126,13 +126,13 @@ enum VictimCommands {
         let row = try victimCase(events.db, context.arguments)
         let caseID: String = row["id"]
         if let open = try String.fetchOne(
-            events.db, sql: "SELECT id FROM legal_aid_request WHERE case_id = ? AND lawyer_id IS NULL", arguments: [caseID])
+            events.db, cached: "SELECT id FROM legal_aid_request WHERE case_id = ? AND lawyer_id IS NULL", arguments: [caseID])
         {
             throw CommandError(.conflict, "legal-aid request \(open) for this case awaits its lawyer", details: ["request_id": .string(open)])
         }
         let id = OpaqueID.make("LA")
         try events.db.execute(
-            sql: "INSERT INTO legal_aid_request (id, case_id, requested_at) VALUES (?, ?, ?)",
+            cached: "INSERT INTO legal_aid_request (id, case_id, requested_at) VALUES (?, ?, ?)",
             arguments: [id, caseID, Timestamp.format(context.now)])
         try events.emit(
             "children.legal-aid.requested", subject: "case/\(caseID)",
@@ -161,9 +161,9 @@ enum VictimCommands {
             return ["request_id": .string(requestID), "lawyer_id": .string(lawyer), "unchanged": true]
         }
         let caseID: String = request["case_id"]
-        let childID = try String.fetchOne(events.db, sql: "SELECT child_id FROM victim_case WHERE id = ?", arguments: [caseID])!
+        let childID = try String.fetchOne(events.db, cached: "SELECT child_id FROM victim_case WHERE id = ?", arguments: [caseID])!
         try events.db.execute(
-            sql: "UPDATE legal_aid_request SET lawyer_id = ?, assigned_at = ? WHERE id = ?",
+            cached: "UPDATE legal_aid_request SET lawyer_id = ?, assigned_at = ? WHERE id = ?",
             arguments: [lawyer, Timestamp.format(context.now), requestID])
         try events.emit(
             "children.legal-aid.assigned", subject: "case/\(caseID)",
@@ -183,12 +183,12 @@ enum VictimCommands {
             throw CommandError(
                 .conflict, "an abuse referral covers abuse, sexual assault, neglect or harm by a guardian, not \(offence.rawValue)")
         }
-        if let existing = try String.fetchOne(events.db, sql: "SELECT id FROM abuse_referral WHERE case_id = ?", arguments: [caseID]) {
+        if let existing = try String.fetchOne(events.db, cached: "SELECT id FROM abuse_referral WHERE case_id = ?", arguments: [caseID]) {
             throw CommandError(.conflict, "the case was already referred (\(existing))", details: ["referral_id": .string(existing)])
         }
         let id = OpaqueID.make("AR")
         try events.db.execute(
-            sql: "INSERT INTO abuse_referral (id, case_id, situation, referred_at) VALUES (?, ?, ?, ?)",
+            cached: "INSERT INTO abuse_referral (id, case_id, situation, referred_at) VALUES (?, ?, ?, ?)",
             arguments: [id, caseID, try context.arguments.text("situation"), Timestamp.format(context.now)])
         try events.emit(
             "children.abuse.referred", subject: "case/\(caseID)",
@@ -226,7 +226,7 @@ enum VictimCommands {
                 details: ["aid_id": .string(recorded)])
         }
         try events.db.execute(
-            sql: "UPDATE victim_case SET aid_id = ?, aid_decision = ?, aid_amount = ?, aid_reason = ? WHERE id = ?",
+            cached: "UPDATE victim_case SET aid_id = ?, aid_decision = ?, aid_amount = ?, aid_reason = ? WHERE id = ?",
             arguments: [aidID, decision.rawValue, decision == .approved ? amount : nil, arguments.optionalString("reason"), caseID])
         var data: [String: JSONValue] = [
             "case_id": .string(caseID), "child_id": .string(row["child_id"] as String), "aid_id": .string(aidID),

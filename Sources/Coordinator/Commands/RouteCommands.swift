@@ -45,7 +45,7 @@ enum RouteCommands {
             let rows = try await context.read { db in
                 try Row.fetchAll(
                     db,
-                    sql: """
+                    cached: """
                         SELECT rule_id, SUM(status = 'pending') AS pending, SUM(status = 'delivered') AS delivered,
                                SUM(status = 'dead') AS dead, SUM(attempts) AS attempts,
                                MAX(CASE WHEN status = 'delivered' THEN settled_at END) AS last_delivered_at
@@ -70,7 +70,7 @@ enum RouteCommands {
             let id = try context.arguments.string("rule_id")
             guard state.current.rule(id) != nil else { throw CommandError(.notFound, "no rule '\(id)' in \(state.current.file)", field: "rule_id") }
             try events.db.execute(
-                sql: """
+                cached: """
                     INSERT INTO rule_switch (rule_id, enabled, changed_at) VALUES (?, ?, ?)
                     ON CONFLICT (rule_id) DO UPDATE SET enabled = excluded.enabled, changed_at = excluded.changed_at
                     """,
@@ -145,7 +145,7 @@ enum RouteCommands {
             throw CommandError(.conflict, "the event has no \(error.path), which rule '\(ruleID)' needs")
         }
         try events.db.execute(
-            sql: """
+            cached: """
                 UPDATE delivery SET status = 'pending', problem = NULL, args = ?, target = ?, command = ?, next_attempt_at = ?,
                        settled_at = NULL WHERE id = ?
                 """,

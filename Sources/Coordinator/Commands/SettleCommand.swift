@@ -30,7 +30,7 @@ enum SettleCommand {
             }
             let at = Timestamp.format(context.now)
             try db.execute(
-                sql: "INSERT INTO delivery_attempt (delivery_id, number, at, outcome, code, message) VALUES (?, ?, ?, ?, ?, ?)",
+                cached: "INSERT INTO delivery_attempt (delivery_id, number, at, outcome, code, message) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [id, number, at, outcome, code, message])
             var data: [String: JSONValue] = [
                 "delivery_id": .string(id), "rule_id": .string(row["rule_id"] as String), "event_id": .string(row["event_id"] as String),
@@ -42,20 +42,20 @@ enum SettleCommand {
             switch outcome {
             case "delivered":
                 try db.execute(
-                    sql: "UPDATE delivery SET status = 'delivered', attempts = ?, settled_at = ?, last_error = NULL WHERE id = ?",
+                    cached: "UPDATE delivery SET status = 'delivered', attempts = ?, settled_at = ?, last_error = NULL WHERE id = ?",
                     arguments: [number, at, id])
                 try events.emit(
                     "coordinator.route.delivered", subject: "delivery/\(id)", data: .object(data), correlationid: flow, causationid: cause)
             case "retry":
                 let next = context.now.addingTimeInterval(settings.backoff(afterAttempt: Int(number)).timeInterval)
                 try db.execute(
-                    sql: "UPDATE delivery SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?",
+                    cached: "UPDATE delivery SET attempts = ?, next_attempt_at = ?, last_error = ? WHERE id = ?",
                     arguments: [number, Timestamp.format(next), "\(code ?? "error"): \(message ?? "")", id])
                 data["next_attempt_at"] = .string(Timestamp.format(next))
                 return .object(data)
             default:
                 try db.execute(
-                    sql: "UPDATE delivery SET status = 'dead', attempts = ?, settled_at = ?, last_error = ? WHERE id = ?",
+                    cached: "UPDATE delivery SET status = 'dead', attempts = ?, settled_at = ?, last_error = ? WHERE id = ?",
                     arguments: [number, at, "\(code ?? "error"): \(message ?? "")", id])
                 data["code"] = .string(code ?? "error")
                 data["message"] = .string(message ?? "")

@@ -125,7 +125,7 @@ final class DeliveryLane: Sendable {
         let filter = targetFilter
         return try Row.fetchAll(
             db,
-            sql: """
+            cached: """
                 SELECT id, rule_id, target, command, args, problem, correlation_id, attempts FROM delivery
                 WHERE status = 'pending' AND next_attempt_at <= ? AND \(filter.sql) ORDER BY next_attempt_at, id LIMIT \(Self.window)
                 """,
@@ -141,7 +141,7 @@ final class DeliveryLane: Sendable {
     private func fetchNextDue(_ db: Database) throws -> Date? {
         let filter = targetFilter
         return try String.fetchOne(
-            db, sql: "SELECT MIN(next_attempt_at) FROM delivery WHERE status = 'pending' AND \(filter.sql)",
+            db, cached: "SELECT MIN(next_attempt_at) FROM delivery WHERE status = 'pending' AND \(filter.sql)",
             arguments: StatementArguments(filter.arguments)
         ).flatMap(Timestamp.parse)
     }

@@ -21,7 +21,7 @@ enum ComplianceCommands {
         let day = try context.pastDay("proposed_on")
         let id = OpaqueID.make("CP")
         try events.db.execute(
-            sql: "INSERT INTO compliance_program (id, enterprise_id, case_number, status, proposed_on) VALUES (?, ?, ?, 'proposed', ?)",
+            cached: "INSERT INTO compliance_program (id, enterprise_id, case_number, status, proposed_on) VALUES (?, ?, ?, 'proposed', ?)",
             arguments: [id, code.text, try context.arguments.text("case_number"), day.description])
         try events.emit("enterprise.compliance.proposed", subject: "compliance/\(id)", data: ["program_id": .string(id), "enterprise_id": .string(code.text)])
         return ["program_id": .string(id), "status": "proposed"]
@@ -36,7 +36,7 @@ enum ComplianceCommands {
         let next = try ComplianceProgram.next(after: step, from: status, passed: passed, decision: decision)
         let columns = set.keys.sorted()
         try events.db.execute(
-            sql: "UPDATE compliance_program SET status = ?\(columns.map { ", \($0) = ?" }.joined()) WHERE id = ?",
+            cached: "UPDATE compliance_program SET status = ?\(columns.map { ", \($0) = ?" }.joined()) WHERE id = ?",
             arguments: StatementArguments([next.rawValue] + columns.map { set[$0]! } + [id]))
         var data: [String: JSONValue] = ["program_id": .string(id), "enterprise_id": .string(enterprise)]
         data.merge(extra) { _, new in new }

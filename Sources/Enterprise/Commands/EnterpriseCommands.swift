@@ -24,12 +24,12 @@ enum EnterpriseCommands {
             let code = try CreditCode(try arguments.string("credit_code"), field: "credit_code")
             let interval = try arguments.int("check_interval_days", default: Int64(settings.healthCheckIntervalDays), in: 1...3650)
             let db = events.db
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM enterprise WHERE id = ?", arguments: [code.text]) == true {
+            if try Bool.fetchOne(db, cached: "SELECT 1 FROM enterprise WHERE id = ?", arguments: [code.text]) == true {
                 throw CommandError(.conflict, "the enterprise \(code) is already registered", field: "credit_code")
             }
             let firstCheck = CalendarDate(context.now).adding(days: Int(interval))
             try db.execute(
-                sql: """
+                cached: """
                     INSERT INTO enterprise (id, name, registered_address, industry, size, contact_name, contact_phone, check_interval_days,
                                             next_check_due, registered_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -66,11 +66,11 @@ enum EnterpriseCommands {
             throw CommandError(.invalidArgument, "the programme covers cases handled since 2016, not \(handled)", field: "handled_on")
         }
         let caseNumber = try arguments.text("case_number")
-        if try Bool.fetchOne(events.db, sql: "SELECT 1 FROM enterprise_case WHERE enterprise_id = ? AND case_number = ?", arguments: [code.text, caseNumber]) == true {
+        if try Bool.fetchOne(events.db, cached: "SELECT 1 FROM enterprise_case WHERE enterprise_id = ? AND case_number = ?", arguments: [code.text, caseNumber]) == true {
             throw CommandError(.conflict, "case \(caseNumber) is already linked to \(code)", field: "case_number")
         }
         try events.db.execute(
-            sql: "INSERT INTO enterprise_case (id, enterprise_id, case_number, role, procuratorate, handled_on) VALUES (?, ?, ?, ?, ?, ?)",
+            cached: "INSERT INTO enterprise_case (id, enterprise_id, case_number, role, procuratorate, handled_on) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [OpaqueID.make("EC"), code.text, caseNumber, try arguments.string("role"), try arguments.text("procuratorate"), handled.description])
         try events.emit(
             "enterprise.case.linked", subject: "enterprise/\(code)",
@@ -102,7 +102,7 @@ enum EnterpriseCommands {
             let code = try Lookup.enterprise(db, context.arguments)
             let rows = try Row.fetchAll(
                 db,
-                sql: """
+                cached: """
                     SELECT seq, json_extract(envelope, '$.type'), json_extract(envelope, '$.time'), json_extract(envelope, '$.subject'),
                            json_extract(envelope, '$.data')
                     FROM event_log WHERE json_extract(envelope, '$.data.enterprise_id') = ? ORDER BY seq

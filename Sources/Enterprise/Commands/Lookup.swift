@@ -8,7 +8,7 @@ enum Lookup {
     /// (with the check character it should have), an unknown one `not_found`.
     static func enterprise(_ db: Database, _ arguments: Arguments, field: String = "enterprise_id") throws -> CreditCode {
         let code = try CreditCode(try arguments.string(field), field: field)
-        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM enterprise WHERE id = ?", arguments: [code.text]) == true else {
+        guard try Bool.fetchOne(db, cached: "SELECT 1 FROM enterprise WHERE id = ?", arguments: [code.text]) == true else {
             throw CommandError(.notFound, "no enterprise with credit code \(code) is registered", field: field)
         }
         return code
@@ -16,7 +16,7 @@ enum Lookup {
 
     /// The current status of compliance program `id`, with its enterprise.
     static func program(_ db: Database, _ id: String) throws -> (status: ComplianceProgram.Status, enterprise: String) {
-        guard let row = try Row.fetchOne(db, sql: "SELECT status, enterprise_id FROM compliance_program WHERE id = ?", arguments: [id]),
+        guard let row = try Row.fetchOne(db, cached: "SELECT status, enterprise_id FROM compliance_program WHERE id = ?", arguments: [id]),
             let status = ComplianceProgram.Status(rawValue: row[0])
         else {
             throw CommandError(.notFound, "no compliance program '\(id)'", field: "program_id")

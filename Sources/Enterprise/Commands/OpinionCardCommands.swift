@@ -26,7 +26,7 @@ enum OpinionCardCommands {
             let due = collected.adding(days: settings.cardAnswerDays)
             let id = OpaqueID.make("OC")
             try events.db.execute(
-                sql: "INSERT INTO opinion_card (id, enterprise_id, category, suggestion, collected_on, answer_due) VALUES (?, ?, ?, ?, ?, ?)",
+                cached: "INSERT INTO opinion_card (id, enterprise_id, category, suggestion, collected_on, answer_due) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [id, code.text, try arguments.string("category"), try arguments.text("suggestion"), collected.description, due.description])
             try events.emit(
                 "enterprise.opinion-card.collected", subject: "card/\(id)",
@@ -50,7 +50,7 @@ enum OpinionCardCommands {
         let arguments = context.arguments
         let id = try arguments.string("card_id")
         guard let row = try Row.fetchOne(
-            events.db, sql: "SELECT enterprise_id, collected_on, answer_due, answered_on FROM opinion_card WHERE id = ?", arguments: [id])
+            events.db, cached: "SELECT enterprise_id, collected_on, answer_due, answered_on FROM opinion_card WHERE id = ?", arguments: [id])
         else { throw CommandError(.notFound, "no opinion card '\(id)'", field: "card_id") }
         guard (row[3] as String?) == nil else { throw CommandError(.conflict, "card \(id) was answered on \(row[3] as String)", field: "card_id") }
         let answered = try context.pastDay("answered_on")
@@ -60,7 +60,7 @@ enum OpinionCardCommands {
         }
         let onTime = Self.onTime(answered: answered, due: CalendarDate(row[2] as String)!)
         try events.db.execute(
-            sql: "UPDATE opinion_card SET answered_on = ?, answered_by = ?, answer = ?, on_time = ? WHERE id = ?",
+            cached: "UPDATE opinion_card SET answered_on = ?, answered_by = ?, answer = ?, on_time = ? WHERE id = ?",
             arguments: [answered.description, try arguments.text("answered_by"), try arguments.text("answer"), onTime, id])
         let enterprise: String = row[0]
         try events.emit(

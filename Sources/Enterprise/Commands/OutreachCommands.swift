@@ -23,7 +23,7 @@ enum OutreachCommands {
         let day = try context.pastDay("visited_on")
         let id = OpaqueID.make("VS")
         try events.db.execute(
-            sql: """
+            cached: """
                 INSERT INTO visit (id, enterprise_id, visited_on, procuratorate, prosecutors, met, pain_points, follow_up, recorded_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
@@ -51,7 +51,7 @@ enum OutreachCommands {
         let day = try context.pastDay("given_on")
         let id = OpaqueID.make("CS")
         try events.db.execute(
-            sql: "INSERT INTO consultation (id, enterprise_id, kind, given_on, summary, recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
+            cached: "INSERT INTO consultation (id, enterprise_id, kind, given_on, summary, recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [id, code.text, try arguments.string("kind"), day.description, try arguments.text("summary"), Timestamp.format(context.now)])
         try events.emit(
             "enterprise.consultation.given", subject: "enterprise/\(code)",
@@ -85,7 +85,7 @@ enum OutreachCommands {
         }
         let id = OpaqueID.make("OR")
         try events.db.execute(
-            sql: "INSERT INTO outreach (id, kind, title, held_on, quantity, attendees, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            cached: "INSERT INTO outreach (id, kind, title, held_on, quantity, attendees, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             arguments: [id, kind.rawValue, try arguments.text("title"), day.description, quantity, attendees, Timestamp.format(context.now)])
         try events.emit(
             "enterprise.outreach.recorded", subject: "outreach/\(id)",

@@ -9,7 +9,7 @@ enum RiskCommands {
 
     /// The interval of `enterprise`'s checks: its own, or the service's.
     static func interval(_ db: Database, _ enterprise: String, _ settings: EnterpriseSettings) throws -> Int {
-        Int(try Int64.fetchOne(db, sql: "SELECT check_interval_days FROM enterprise WHERE id = ?", arguments: [enterprise]) ?? Int64(settings.healthCheckIntervalDays))
+        Int(try Int64.fetchOne(db, cached: "SELECT check_interval_days FROM enterprise WHERE id = ?", arguments: [enterprise]) ?? Int64(settings.healthCheckIntervalDays))
     }
 
     static func healthCheck(_ settings: EnterpriseSettings) -> CommandSpec {
@@ -24,13 +24,13 @@ enum RiskCommands {
             let db = events.db
             let code = try Lookup.enterprise(db, context.arguments)
             let performed = try context.pastDay("performed_on")
-            let due = CalendarDate(try String.fetchOne(db, sql: "SELECT next_check_due FROM enterprise WHERE id = ?", arguments: [code.text])!)!
+            let due = CalendarDate(try String.fetchOne(db, cached: "SELECT next_check_due FROM enterprise WHERE id = ?", arguments: [code.text])!)!
             let next = performed.adding(days: try interval(db, code.text, settings))
             let id = OpaqueID.make("HC")
             try db.execute(
-                sql: "INSERT INTO health_check (id, enterprise_id, performed_on, due_on, findings, recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
+                cached: "INSERT INTO health_check (id, enterprise_id, performed_on, due_on, findings, recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [id, code.text, performed.description, due.description, try context.arguments.text("findings"), Timestamp.format(context.now)])
-            try db.execute(sql: "UPDATE enterprise SET next_check_due = ? WHERE id = ?", arguments: [next.description, code.text])
+            try db.execute(cached: "UPDATE enterprise SET next_check_due = ? WHERE id = ?", arguments: [next.description, code.text])
             try events.emit(
                 "enterprise.health-check.performed", subject: "enterprise/\(code)",
                 data: [
@@ -57,13 +57,13 @@ enum RiskCommands {
         let id: String
         let enterprise: String
         if let notice = arguments.optionalString("notice_id") {
-            guard let row = try Row.fetchOne(db, sql: "SELECT enterprise_id, status FROM risk_notice WHERE id = ?", arguments: [notice]) else {
+            guard let row = try Row.fetchOne(db, cached: "SELECT enterprise_id, status FROM risk_notice WHERE id = ?", arguments: [notice]) else {
                 throw CommandError(.notFound, "no risk notice '\(notice)'", field: "notice_id")
             }
             guard (row[1] as String) == "proposed" else { throw CommandError(.conflict, "risk notice \(notice) is \(row[1] as String) already", field: "notice_id") }
             (id, enterprise) = (notice, row[0])
             try db.execute(
-                sql: "UPDATE risk_notice SET status = 'issued', measures = ?, issued_on = ?, risk = COALESCE(?, risk) WHERE id = ?",
+                cached: "UPDATE risk_notice SET status = 'issued', measures = ?, issued_on = ?, risk = COALESCE(?, risk) WHERE id = ?",
                 arguments: [try arguments.text("measures"), day.description, arguments.optionalString("risk"), id])
         } else {
             guard arguments.values["enterprise_id"] != nil else {
@@ -72,7 +72,7 @@ enum RiskCommands {
             enterprise = try Lookup.enterprise(db, arguments).text
             id = OpaqueID.make("RN")
             try db.execute(
-                sql: "INSERT INTO risk_notice (id, enterprise_id, status, risk, measures, issued_on) VALUES (?, ?, 'issued', ?, ?, ?)",
+                cached: "INSERT INTO risk_notice (id, enterprise_id, status, risk, measures, issued_on) VALUES (?, ?, 'issued', ?, ?, ?)",
                 arguments: [id, enterprise, try arguments.text("risk"), try arguments.text("measures"), day.description])
         }
         try events.emit(
@@ -88,7 +88,7 @@ enum RiskCommands {
         ]
     ) { context, events in
         let id = try context.arguments.string("notice_id")
-        guard let row = try Row.fetchOne(events.db, sql: "SELECT enterprise_id, status FROM risk_notice WHERE id = ?", arguments: [id]) else {
+        guard let row = try Row.fetchOne(events.db, cached: "SELECT enterprise_id, status FROM risk_notice WHERE id = ?", arguments: [id]) else {
             throw CommandError(.notFound, "no risk notice '\(id)'", field: "notice_id")
         }
         guard (row[1] as String) == "issued" else {
@@ -96,7 +96,7 @@ enum RiskCommands {
         }
         let day = try context.pastDay("responded_on")
         try events.db.execute(
-            sql: "UPDATE risk_notice SET status = 'responded', response = ?, responded_on = ? WHERE id = ?",
+            cached: "UPDATE risk_notice SET status = 'responded', response = ?, responded_on = ? WHERE id = ?",
             arguments: [try context.arguments.text("response"), day.description, id])
         let enterprise: String = row[0]
         try events.emit("enterprise.risk-notice.responded", subject: "enterprise/\(enterprise)", data: ["notice_id": .string(id), "enterprise_id": .string(enterprise)])
@@ -122,21 +122,21 @@ enum RiskCommands {
             let source = try arguments.text("source_service")
             let reference = try arguments.text("source_ref")
             try ServiceReference.check(service: source, reference: reference, own: "enterprise", serviceField: "source_service", referenceField: "source_ref")
-            if let existing = try String.fetchOne(db, sql: "SELECT id FROM risk_flag WHERE source_service = ? AND source_ref = ?", arguments: [source, reference]) {
+            if let existing = try String.fetchOne(db, cached: "SELECT id FROM risk_flag WHERE source_service = ? AND source_ref = ?", arguments: [source, reference]) {
                 throw CommandError(.conflict, "\(source) \(reference) already raised flag \(existing)", field: "source_ref")
             }
             let flagID = OpaqueID.make("RF")
             let noticeID = OpaqueID.make("RN")
             let reason = try arguments.text("reason")
             try db.execute(
-                sql: "INSERT INTO risk_flag (id, enterprise_id, source_service, source_ref, reason, raised_at) VALUES (?, ?, ?, ?, ?, ?)",
+                cached: "INSERT INTO risk_flag (id, enterprise_id, source_service, source_ref, reason, raised_at) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [flagID, code.text, source, reference, reason, Timestamp.format(context.now)])
             try db.execute(
-                sql: "INSERT INTO risk_notice (id, enterprise_id, status, risk, flag_id) VALUES (?, ?, 'proposed', ?, ?)",
+                cached: "INSERT INTO risk_notice (id, enterprise_id, status, risk, flag_id) VALUES (?, ?, 'proposed', ?, ?)",
                 arguments: [noticeID, code.text, reason, flagID])
             let soon = CalendarDate(context.now).adding(days: settings.flagCheckDays).description
-            try db.execute(sql: "UPDATE enterprise SET next_check_due = min(next_check_due, ?) WHERE id = ?", arguments: [soon, code.text])
-            let due = try String.fetchOne(db, sql: "SELECT next_check_due FROM enterprise WHERE id = ?", arguments: [code.text])!
+            try db.execute(cached: "UPDATE enterprise SET next_check_due = min(next_check_due, ?) WHERE id = ?", arguments: [soon, code.text])
+            let due = try String.fetchOne(db, cached: "SELECT next_check_due FROM enterprise WHERE id = ?", arguments: [code.text])!
             try events.emit(
                 "enterprise.risk.flagged", subject: "enterprise/\(code)",
                 data: [

@@ -23,7 +23,7 @@ enum DutyLawyerCommands {
         if let caseRef = arguments.optionalString("case_ref"), !ServiceReference.isID(caseRef) {
             throw CommandError(.invalidArgument, "case_ref is an id of \(source), not free text", field: "case_ref")
         }
-        if let existing = try Row.fetchOne(events.db, sql: "SELECT id, lawyer_id FROM duty_assignment WHERE source_service = ? AND source_ref = ?", arguments: [source, reference]) {
+        if let existing = try Row.fetchOne(events.db, cached: "SELECT id, lawyer_id FROM duty_assignment WHERE source_service = ? AND source_ref = ?", arguments: [source, reference]) {
             throw CommandError(
                 .conflict, "\(source) request \(reference) has duty lawyer \(existing[1] as String) already (assignment \(existing[0] as String))",
                 details: ["field": "source_ref", "lawyer_id": .string(existing[1])])
@@ -31,7 +31,7 @@ enum DutyLawyerCommands {
         // The least-loaded lawyer with room; ties go to the one who has waited longest for a case.
         guard let lawyer = try String.fetchOne(
             events.db,
-            sql: """
+            cached: """
                 SELECT l.id FROM lawyer l
                 LEFT JOIN duty_assignment a ON a.lawyer_id = l.id AND a.closed_at IS NULL
                 WHERE l.duty = 1 AND l.available = 1
@@ -45,7 +45,7 @@ enum DutyLawyerCommands {
         let id = OpaqueID.make("DA")
         let caseRef = arguments.optionalString("case_ref")
         try events.db.execute(
-            sql: "INSERT INTO duty_assignment (id, lawyer_id, source_service, source_ref, case_ref, assigned_at) VALUES (?, ?, ?, ?, ?, ?)",
+            cached: "INSERT INTO duty_assignment (id, lawyer_id, source_service, source_ref, case_ref, assigned_at) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [id, lawyer, source, reference, caseRef, Timestamp.format(context.now)])
         var data: [String: JSONValue] = [
             "assignment_id": .string(id), "lawyer_id": .string(lawyer), "source_service": .string(source), "source_ref": .string(reference),
@@ -60,10 +60,10 @@ enum DutyLawyerCommands {
         arguments: [ArgumentSpec("assignment_id", .string, required: true, "the assignment")]
     ) { context, events in
         let id = try Support.existing(events.db, "duty_assignment", context.arguments, field: "assignment_id", what: "assignment")
-        guard let lawyer = try String.fetchOne(events.db, sql: "SELECT lawyer_id FROM duty_assignment WHERE id = ? AND closed_at IS NULL", arguments: [id]) else {
+        guard let lawyer = try String.fetchOne(events.db, cached: "SELECT lawyer_id FROM duty_assignment WHERE id = ? AND closed_at IS NULL", arguments: [id]) else {
             throw CommandError(.conflict, "assignment \(id) is closed already", field: "assignment_id")
         }
-        try events.db.execute(sql: "UPDATE duty_assignment SET closed_at = ? WHERE id = ?", arguments: [Timestamp.format(context.now), id])
+        try events.db.execute(cached: "UPDATE duty_assignment SET closed_at = ? WHERE id = ?", arguments: [Timestamp.format(context.now), id])
         try events.emit("lawyer.duty-assignment.closed", subject: "lawyer/\(lawyer)", data: ["assignment_id": .string(id), "lawyer_id": .string(lawyer)])
         return ["assignment_id": .string(id)]
     }
@@ -79,11 +79,11 @@ enum DutyLawyerCommands {
         let id = try Support.existing(events.db, "lawyer", arguments, field: "lawyer_id", what: "lawyer")
         let capacity = arguments.values["capacity"] == nil ? nil : try arguments.int("capacity", default: 3, in: 1...100)
         try events.db.execute(
-            sql: "UPDATE lawyer SET duty = coalesce(?, duty), capacity = coalesce(?, capacity), available = coalesce(?, available) WHERE id = ?",
+            cached: "UPDATE lawyer SET duty = coalesce(?, duty), capacity = coalesce(?, capacity), available = coalesce(?, available) WHERE id = ?",
             arguments: [arguments.values["duty"]?.boolValue, capacity, arguments.values["available"]?.boolValue, id])
-        let row = try Row.fetchOne(events.db, sql: "SELECT duty, capacity, available FROM lawyer WHERE id = ?", arguments: [id])!
-        if (row[0] as Bool), (row[1] as Int64) == 0 { try events.db.execute(sql: "UPDATE lawyer SET capacity = 3 WHERE id = ?", arguments: [id]) }
-        let capacityNow = try Int64.fetchOne(events.db, sql: "SELECT capacity FROM lawyer WHERE id = ?", arguments: [id])!
+        let row = try Row.fetchOne(events.db, cached: "SELECT duty, capacity, available FROM lawyer WHERE id = ?", arguments: [id])!
+        if (row[0] as Bool), (row[1] as Int64) == 0 { try events.db.execute(cached: "UPDATE lawyer SET capacity = 3 WHERE id = ?", arguments: [id]) }
+        let capacityNow = try Int64.fetchOne(events.db, cached: "SELECT capacity FROM lawyer WHERE id = ?", arguments: [id])!
         try events.emit(
             "lawyer.duty-lawyer.updated", subject: "lawyer/\(id)",
             data: ["lawyer_id": .string(id), "duty": .bool(row[0]), "capacity": .int(capacityNow), "available": .bool(row[2])])

@@ -11,12 +11,12 @@ enum LawyerCommands {
         arguments: [ArgumentSpec("name", .string, required: true, "the firm's name"), ArgumentSpec("region", .string, required: true, "where it practises")]
     ) { context, events in
         let name = try context.arguments.text("name")
-        if try Bool.fetchOne(events.db, sql: "SELECT 1 FROM firm WHERE name = ?", arguments: [name]) == true {
+        if try Bool.fetchOne(events.db, cached: "SELECT 1 FROM firm WHERE name = ?", arguments: [name]) == true {
             throw CommandError(.conflict, "the firm '\(name)' is registered already", field: "name")
         }
         let id = OpaqueID.make("LF")
         try events.db.execute(
-            sql: "INSERT INTO firm (id, name, region, registered_at) VALUES (?, ?, ?, ?)",
+            cached: "INSERT INTO firm (id, name, region, registered_at) VALUES (?, ?, ?, ?)",
             arguments: [id, name, try context.arguments.text("region"), Timestamp.format(context.now)])
         try events.emit("lawyer.firm.registered", subject: "firm/\(id)", data: ["firm_id": .string(id)])
         return ["firm_id": .string(id)]
@@ -35,14 +35,14 @@ enum LawyerCommands {
         let arguments = context.arguments
         let licence = try PracticeLicence(try arguments.string("licence"))
         let firm = try Support.existing(events.db, "firm", arguments, field: "firm_id", what: "law firm")
-        if try Bool.fetchOne(events.db, sql: "SELECT 1 FROM lawyer WHERE licence = ?", arguments: [licence.text]) == true {
+        if try Bool.fetchOne(events.db, cached: "SELECT 1 FROM lawyer WHERE licence = ?", arguments: [licence.text]) == true {
             throw CommandError(.conflict, "a lawyer with licence \(licence.text) is registered already", field: "licence")
         }
         let duty = arguments.bool("duty", default: false)
         let capacity = duty ? try arguments.int("capacity", default: 3, in: 1...100) : 0
         let id = OpaqueID.make("LW")
         try events.db.execute(
-            sql: "INSERT INTO lawyer (id, name, licence, firm_id, duty, capacity, registered_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            cached: "INSERT INTO lawyer (id, name, licence, firm_id, duty, capacity, registered_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             arguments: [id, try arguments.text("name"), licence.text, firm, duty, capacity, Timestamp.format(context.now)])
         try events.emit(
             "lawyer.lawyer.registered", subject: "lawyer/\(id)",
@@ -61,7 +61,7 @@ enum LawyerCommands {
         let day = try context.pastDay("visited_on")
         let id = OpaqueID.make("FV")
         try events.db.execute(
-            sql: "INSERT INTO firm_visit (id, firm_id, visited_on, procuratorate, notes) VALUES (?, ?, ?, ?, ?)",
+            cached: "INSERT INTO firm_visit (id, firm_id, visited_on, procuratorate, notes) VALUES (?, ?, ?, ?, ?)",
             arguments: [id, firm, day.description, try context.arguments.text("procuratorate"), try context.arguments.text("notes")])
         try events.emit("lawyer.firm.visited", subject: "firm/\(firm)", data: ["visit_id": .string(id), "firm_id": .string(firm), "visited_on": .string(day.description)])
         return ["visit_id": .string(id)]
@@ -80,7 +80,7 @@ enum LawyerCommands {
         let id = OpaqueID.make("OP")
         let topic = try context.arguments.string("topic")
         try events.db.execute(
-            sql: "INSERT INTO opinion (id, lawyer_id, topic, content, received_on) VALUES (?, ?, ?, ?, ?)",
+            cached: "INSERT INTO opinion (id, lawyer_id, topic, content, received_on) VALUES (?, ?, ?, ?, ?)",
             arguments: [id, lawyer, topic, try context.arguments.text("content"), day.description])
         try events.emit("lawyer.opinion.received", subject: "opinion/\(id)", data: ["opinion_id": .string(id), "topic": .string(topic)])
         return ["opinion_id": .string(id)]
@@ -94,12 +94,12 @@ enum LawyerCommands {
         ]
     ) { context, events in
         let id = try Support.existing(events.db, "opinion", context.arguments, field: "opinion_id", what: "opinion")
-        guard let topic = try String.fetchOne(events.db, sql: "SELECT topic FROM opinion WHERE id = ? AND response IS NULL", arguments: [id]) else {
+        guard let topic = try String.fetchOne(events.db, cached: "SELECT topic FROM opinion WHERE id = ? AND response IS NULL", arguments: [id]) else {
             throw CommandError(.conflict, "opinion \(id) has its response already", field: "opinion_id")
         }
         let day = try context.pastDay("responded_on")
         try events.db.execute(
-            sql: "UPDATE opinion SET response = ?, responded_by = ?, responded_on = ? WHERE id = ?",
+            cached: "UPDATE opinion SET response = ?, responded_by = ?, responded_on = ? WHERE id = ?",
             arguments: [try context.arguments.text("response"), try context.arguments.text("responded_by"), day.description, id])
         try events.emit("lawyer.opinion.responded", subject: "opinion/\(id)", data: ["opinion_id": .string(id), "topic": .string(topic)])
         return ["opinion_id": .string(id)]

@@ -24,7 +24,7 @@ enum PracticeRightsCommands {
             let id = OpaqueID.make("PC")
             let kind = try context.arguments.string("kind")
             try events.db.execute(
-                sql: "INSERT INTO complaint (id, lawyer_id, kind, description, received_on, due_on, status) VALUES (?, ?, ?, ?, ?, ?, 'received')",
+                cached: "INSERT INTO complaint (id, lawyer_id, kind, description, received_on, due_on, status) VALUES (?, ?, ?, ?, ?, ?, 'received')",
                 arguments: [id, lawyer, kind, try context.arguments.text("description"), day.description, due.description])
             try events.emit(
                 "lawyer.complaint.received", subject: "complaint/\(id)",
@@ -38,9 +38,9 @@ enum PracticeRightsCommands {
         arguments: [ArgumentSpec("complaint_id", .string, required: true, "the complaint"), ArgumentSpec("department", .string, required: true, "who handles it")]
     ) { context, events in
         let id = try Support.existing(events.db, "complaint", context.arguments, field: "complaint_id", what: "complaint")
-        let status = try String.fetchOne(events.db, sql: "SELECT status FROM complaint WHERE id = ?", arguments: [id])!
+        let status = try String.fetchOne(events.db, cached: "SELECT status FROM complaint WHERE id = ?", arguments: [id])!
         guard status == "received" else { throw CommandError(.conflict, "complaint \(id) is \(status); only a received one is assigned", field: "complaint_id") }
-        try events.db.execute(sql: "UPDATE complaint SET status = 'assigned', assigned_to = ? WHERE id = ?", arguments: [try context.arguments.text("department"), id])
+        try events.db.execute(cached: "UPDATE complaint SET status = 'assigned', assigned_to = ? WHERE id = ?", arguments: [try context.arguments.text("department"), id])
         try events.emit("lawyer.complaint.assigned", subject: "complaint/\(id)", data: ["complaint_id": .string(id)])
         return ["complaint_id": .string(id), "status": "assigned"]
     }
@@ -53,7 +53,7 @@ enum PracticeRightsCommands {
         ]
     ) { context, events in
         let id = try Support.existing(events.db, "complaint", context.arguments, field: "complaint_id", what: "complaint")
-        let row = try Row.fetchOne(events.db, sql: "SELECT status, due_on, received_on FROM complaint WHERE id = ?", arguments: [id])!
+        let row = try Row.fetchOne(events.db, cached: "SELECT status, due_on, received_on FROM complaint WHERE id = ?", arguments: [id])!
         guard (row[0] as String) == "assigned" else {
             throw CommandError(.conflict, "complaint \(id) is \(row[0] as String); it is handled once assigned", field: "complaint_id")
         }
@@ -61,7 +61,7 @@ enum PracticeRightsCommands {
         guard day >= CalendarDate(row[2] as String)! else { throw CommandError(.invalidArgument, "handled_on \(day) is before the complaint was received", field: "handled_on") }
         let onTime = day <= CalendarDate(row[1] as String)!
         try events.db.execute(
-            sql: "UPDATE complaint SET status = 'handled', outcome = ?, handled_on = ?, on_time = ? WHERE id = ?",
+            cached: "UPDATE complaint SET status = 'handled', outcome = ?, handled_on = ?, on_time = ? WHERE id = ?",
             arguments: [try context.arguments.text("outcome"), day.description, onTime, id])
         try events.emit(
             "lawyer.complaint.handled", subject: "complaint/\(id)",
@@ -93,7 +93,7 @@ enum PracticeRightsCommands {
             let sealed = arguments.bool("sealed_juvenile_record", default: false)
             let id = OpaqueID.make("FR")
             try events.db.execute(
-                sql: """
+                cached: """
                     INSERT INTO file_review (id, lawyer_id, case_number, partner_region, partner_procuratorate, requested_on, due_on, status, refusal_reason)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
@@ -126,14 +126,14 @@ enum PracticeRightsCommands {
         arguments: [ArgumentSpec("review_id", .string, required: true, "the request"), ArgumentSpec("arranged_on", .date, "the day (default: today)")]
     ) { context, events in
         let id = try Support.existing(events.db, "file_review", context.arguments, field: "review_id", what: "file-review request")
-        let row = try Row.fetchOne(events.db, sql: "SELECT status, due_on, requested_on FROM file_review WHERE id = ?", arguments: [id])!
+        let row = try Row.fetchOne(events.db, cached: "SELECT status, due_on, requested_on FROM file_review WHERE id = ?", arguments: [id])!
         guard (row[0] as String) == "requested" else {
             throw CommandError(.conflict, "file review \(id) is \(row[0] as String) already", field: "review_id")
         }
         let day = try context.pastDay("arranged_on")
         guard day >= CalendarDate(row[2] as String)! else { throw CommandError(.invalidArgument, "arranged_on \(day) is before the request", field: "arranged_on") }
         let onTime = day <= CalendarDate(row[1] as String)!
-        try events.db.execute(sql: "UPDATE file_review SET status = 'arranged', arranged_on = ?, on_time = ? WHERE id = ?", arguments: [day.description, onTime, id])
+        try events.db.execute(cached: "UPDATE file_review SET status = 'arranged', arranged_on = ?, on_time = ? WHERE id = ?", arguments: [day.description, onTime, id])
         try events.emit(
             "lawyer.file-review.arranged", subject: "file-review/\(id)",
             data: ["review_id": .string(id), "arranged_on": .string(day.description), "due_on": .string(row[1] as String), "on_time": .bool(onTime)])

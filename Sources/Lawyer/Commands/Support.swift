@@ -7,7 +7,7 @@ enum Support {
     /// The id in argument `field` of a row of `table`, or `not_found` naming the field.
     static func existing(_ db: Database, _ table: String, _ arguments: Arguments, field: String, what: String) throws -> String {
         let id = try arguments.string(field)
-        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM \(table) WHERE id = ?", arguments: [id]) == true else {
+        guard try Bool.fetchOne(db, cached: "SELECT 1 FROM \(table) WHERE id = ?", arguments: [id]) == true else {
             throw CommandError(.notFound, "no \(what) '\(id)'", field: field)
         }
         return id

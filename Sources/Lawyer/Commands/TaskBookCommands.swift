@@ -41,7 +41,7 @@ enum TaskBookCommands {
         func insert(_ events: inout EventAppender, meeting: String?, settings: LawyerSettings) throws -> String {
             let id = OpaqueID.make("TK")
             try events.db.execute(
-                sql: """
+                cached: """
                     INSERT INTO task (id, meeting_id, item, department, deadline, measure, status, escalate_on, escalate_to, escalate_every_days)
                     VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)
                     """,
@@ -76,7 +76,7 @@ enum TaskBookCommands {
             let day = try context.pastDay("held_on")
             let id = OpaqueID.make("JM")
             try events.db.execute(
-                sql: "INSERT INTO meeting (id, held_on, parties, summary) VALUES (?, ?, ?, ?)",
+                cached: "INSERT INTO meeting (id, held_on, parties, summary) VALUES (?, ?, ?, ?)",
                 arguments: [id, day.description, parties.joined(separator: "、"), try arguments.text("summary")])
             try events.emit(
                 "lawyer.meeting.held", subject: "meeting/\(id)",
@@ -103,7 +103,7 @@ enum TaskBookCommands {
     /// The task in `task_id`, which must be open or in progress.
     static func openTask(_ db: Database, _ arguments: Arguments) throws -> (id: String, status: String) {
         let id = try Support.existing(db, "task", arguments, field: "task_id", what: "task")
-        let status = try String.fetchOne(db, sql: "SELECT status FROM task WHERE id = ?", arguments: [id])!
+        let status = try String.fetchOne(db, cached: "SELECT status FROM task WHERE id = ?", arguments: [id])!
         guard status == "open" || status == "in-progress" else { throw CommandError(.conflict, "task \(id) is \(status)", field: "task_id") }
         return (id, status)
     }
@@ -119,7 +119,7 @@ enum TaskBookCommands {
         let due = try Support.futureDay(context, "due_on")
         let id = OpaqueID.make("MS")
         try events.db.execute(
-            sql: "INSERT INTO milestone (id, task_id, title, due_on) VALUES (?, ?, ?, ?)", arguments: [id, task, try context.arguments.text("title"), due.description])
+            cached: "INSERT INTO milestone (id, task_id, title, due_on) VALUES (?, ?, ?, ?)", arguments: [id, task, try context.arguments.text("title"), due.description])
         try events.emit("lawyer.milestone.added", subject: "task/\(task)", data: ["milestone_id": .string(id), "task_id": .string(task), "due_on": .string(due.description)])
         return ["milestone_id": .string(id)]
     }
@@ -129,11 +129,11 @@ enum TaskBookCommands {
         arguments: [ArgumentSpec("milestone_id", .string, required: true, "the milestone"), ArgumentSpec("done_on", .date, "the day (default: today)")]
     ) { context, events in
         let id = try Support.existing(events.db, "milestone", context.arguments, field: "milestone_id", what: "milestone")
-        guard let row = try Row.fetchOne(events.db, sql: "SELECT task_id, due_on FROM milestone WHERE id = ? AND done_on IS NULL", arguments: [id]) else {
+        guard let row = try Row.fetchOne(events.db, cached: "SELECT task_id, due_on FROM milestone WHERE id = ? AND done_on IS NULL", arguments: [id]) else {
             throw CommandError(.conflict, "milestone \(id) is done already", field: "milestone_id")
         }
         let day = try context.pastDay("done_on")
-        try events.db.execute(sql: "UPDATE milestone SET done_on = ? WHERE id = ?", arguments: [day.description, id])
+        try events.db.execute(cached: "UPDATE milestone SET done_on = ? WHERE id = ?", arguments: [day.description, id])
         let task: String = row[0]
         try events.emit(
             "lawyer.milestone.done", subject: "task/\(task)",
@@ -150,8 +150,8 @@ enum TaskBookCommands {
     ) { context, events in
         let (task, _) = try openTask(events.db, context.arguments)
         let day = try context.pastDay("noted_on")
-        try events.db.execute(sql: "INSERT INTO follow_up (task_id, note, noted_on) VALUES (?, ?, ?)", arguments: [task, try context.arguments.text("note"), day.description])
-        try events.db.execute(sql: "UPDATE task SET last_follow_up = max(coalesce(last_follow_up, ''), ?) WHERE id = ?", arguments: [day.description, task])
+        try events.db.execute(cached: "INSERT INTO follow_up (task_id, note, noted_on) VALUES (?, ?, ?)", arguments: [task, try context.arguments.text("note"), day.description])
+        try events.db.execute(cached: "UPDATE task SET last_follow_up = max(coalesce(last_follow_up, ''), ?) WHERE id = ?", arguments: [day.description, task])
         try events.emit("lawyer.task.followed-up", subject: "task/\(task)", data: ["task_id": .string(task), "noted_on": .string(day.description)])
         return ["task_id": .string(task)]
     }
@@ -159,14 +159,14 @@ enum TaskBookCommands {
     /// Moves a task to `status`; `reason` for a drop.
     static func move(_ context: CommandContext, _ events: inout EventAppender, to status: TaskStatus, from allowed: Set<String>) throws -> JSONValue {
         let id = try Support.existing(events.db, "task", context.arguments, field: "task_id", what: "task")
-        let current = try String.fetchOne(events.db, sql: "SELECT status FROM task WHERE id = ?", arguments: [id])!
+        let current = try String.fetchOne(events.db, cached: "SELECT status FROM task WHERE id = ?", arguments: [id])!
         guard allowed.contains(current) else {
             throw CommandError(.conflict, "task \(id) is \(current); it cannot become \(status.rawValue)", details: ["field": "task_id", "status": .string(current)])
         }
         let reason = status == .dropped ? try context.arguments.text("reason") : nil
         let done = status == .done ? try context.pastDay("done_on").description : nil
         try events.db.execute(
-            sql: "UPDATE task SET status = ?, drop_reason = coalesce(?, drop_reason), done_on = coalesce(?, done_on) WHERE id = ?",
+            cached: "UPDATE task SET status = ?, drop_reason = coalesce(?, drop_reason), done_on = coalesce(?, done_on) WHERE id = ?",
             arguments: [status.rawValue, reason, done, id])
         try events.emit("lawyer.task.updated", subject: "task/\(id)", data: ["task_id": .string(id), "status": .string(status.rawValue)])
         return ["task_id": .string(id), "status": .string(status.rawValue)]

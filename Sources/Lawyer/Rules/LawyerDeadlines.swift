@@ -28,7 +28,7 @@ enum LawyerDeadlines {
                 // The interval is the task's own, set from escalation_interval_days when it was created.
                 alsoOnAnnounce: { db, row, today in
                     try db.execute(
-                        sql: """
+                        cached: """
                             UPDATE task SET escalate_on = date(?, '+' || (escalate_every_days - 1) || ' days'), escalations = escalations + 1
                             WHERE id = ?
                             """,

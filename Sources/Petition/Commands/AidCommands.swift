@@ -18,14 +18,14 @@ enum AidCommands {
             "procuratorate", id: procuratorate, what: "procuratorate", field: "procuratorate_id")["id"]
         if let petition { _ = try events.db.record("petition", id: petition, what: "petition", field: "petition_id") }
         if let source, let existing = try String.fetchOne(
-            events.db, sql: "SELECT id FROM aid_case WHERE source_service = ? AND source_ref = ?", arguments: [source.service, source.ref])
+            events.db, cached: "SELECT id FROM aid_case WHERE source_service = ? AND source_ref = ?", arguments: [source.service, source.ref])
         {
             throw CommandError(
                 .conflict, "aid \(existing) was already opened for \(source.service) \(source.ref)", details: ["aid_id": .string(existing)])
         }
         let id = OpaqueID.make("JA")
         try events.db.execute(
-            sql: """
+            cached: """
                 INSERT INTO aid_case (id, origin, source_service, source_ref, beneficiary_name, beneficiary_ref, category, procuratorate_id,
                                       petition_id, situation, opened_at, status)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'review')
@@ -45,7 +45,7 @@ enum AidCommands {
         // The aid case belongs to the flow that opened it (a child's referral, say): its later events
         // carry the same correlationid, however much later and by whomever they are caused.
         let opened = try events.emit("petition.aid.opened", subject: "aid/\(id)", data: .object(data))
-        try events.db.execute(sql: "UPDATE aid_case SET correlation_id = ? WHERE id = ?", arguments: [opened.correlationid, id])
+        try events.db.execute(cached: "UPDATE aid_case SET correlation_id = ? WHERE id = ?", arguments: [opened.correlationid, id])
         return .object(data)
     }
 
@@ -159,7 +159,7 @@ enum AidCommands {
                     seriousInjuryOrLongTermTherapy: arguments.bool("serious_injury_or_long_term_therapy", default: false),
                     exceedReason: arguments.optionalString("exceed_reason"))
                 try events.db.execute(
-                    sql: """
+                    cached: """
                         UPDATE aid_case SET status = 'approved', amount = ?, cap = ?, wage_year = ?, exceeds_cap = ?, exceed_reason = ?,
                                decision_reason = ?, decided_at = ? WHERE id = ?
                         """,
@@ -172,7 +172,7 @@ enum AidCommands {
             case .rejected:
                 let reason = try arguments.text("reason")
                 try events.db.execute(
-                    sql: "UPDATE aid_case SET status = 'rejected', decision_reason = ?, decided_at = ? WHERE id = ?", arguments: [reason, at, id])
+                    cached: "UPDATE aid_case SET status = 'rejected', decision_reason = ?, decided_at = ? WHERE id = ?", arguments: [reason, at, id])
                 data["exceeds_cap"] = false
             }
             try events.emit("petition.aid.decided", subject: "aid/\(id)", data: .object(data), correlationid: row["correlation_id"] as String?)
@@ -187,7 +187,7 @@ enum AidCommands {
         let status: String = row["status"]
         guard status == AidStatus.approved.rawValue else { throw CommandError(.conflict, "only approved aid can be paid; this case is \(status)") }
         let id: String = row["id"]
-        try events.db.execute(sql: "UPDATE aid_case SET status = 'paid', paid_at = ? WHERE id = ?", arguments: [Timestamp.format(context.now), id])
+        try events.db.execute(cached: "UPDATE aid_case SET status = 'paid', paid_at = ? WHERE id = ?", arguments: [Timestamp.format(context.now), id])
         var data = routing(row)
         data["aid_id"] = .string(id)
         data["amount"] = .double(row["amount"])
@@ -209,7 +209,7 @@ enum AidCommands {
         let id = OpaqueID.make("RF")
         let at = Timestamp.format(context.now)
         try events.db.execute(
-            sql: "INSERT INTO aid_referral (id, aid_id, agency, need, status, referred_at, updated_at) VALUES (?, ?, ?, ?, 'referred', ?, ?)",
+            cached: "INSERT INTO aid_referral (id, aid_id, agency, need, status, referred_at, updated_at) VALUES (?, ?, ?, ?, 'referred', ?, ?)",
             arguments: [id, aidID, agency, try context.arguments.text("need"), at, at])
         let data: JSONValue = ["referral_id": .string(id), "aid_id": .string(aidID), "agency": .string(agency)]
         try events.emit("petition.referral.made", subject: "aid/\(aidID)", data: data)
@@ -232,7 +232,7 @@ enum AidCommands {
         }
         let id: String = row["id"]
         try events.db.execute(
-            sql: "UPDATE aid_referral SET status = ?, updated_at = ? WHERE id = ?", arguments: [status, Timestamp.format(context.now), id])
+            cached: "UPDATE aid_referral SET status = ?, updated_at = ? WHERE id = ?", arguments: [status, Timestamp.format(context.now), id])
         let data: JSONValue = [
             "referral_id": .string(id), "aid_id": .string(row["aid_id"] as String), "agency": .string(row["agency"] as String),
             "status": .string(status),
@@ -271,7 +271,7 @@ enum AidCommands {
         return try await context.read { db in
             let rows = try Row.fetchAll(
                 db,
-                sql: """
+                cached: """
                     SELECT p.id, p.name, p.level, COUNT(a.id) AS granted, COALESCE(SUM(a.amount), 0) AS amount
                     FROM procuratorate p LEFT JOIN aid_case a
                       ON a.procuratorate_id = p.id AND a.status IN ('approved', 'paid') AND a.decided_at >= ? AND a.decided_at < ?

@@ -49,7 +49,7 @@ enum GuidelineCommands {
         let id = try context.arguments.string("guideline_id")
         let version = context.arguments.values["version"]?.intValue
         return try await context.read { db in
-            let current = try Int64.fetchOne(db, sql: "SELECT current_version FROM guideline WHERE id = ?", arguments: [id])
+            let current = try Int64.fetchOne(db, cached: "SELECT current_version FROM guideline WHERE id = ?", arguments: [id])
             guard let current else { throw CommandError(.notFound, "no guideline '\(id)'", field: "guideline_id") }
             let wanted = version ?? current
             let versions = try PetitionViews.guidelineVersion.all(db, where: "guideline_id = ? AND version = ?", [id, wanted], order: "version")
@@ -70,7 +70,7 @@ enum GuidelineCommands {
             _ = try db.record("guideline", id: id, what: "guideline", field: "guideline_id")
             let rows = try Row.fetchAll(
                 db,
-                sql: """
+                cached: """
                     SELECT version, title, category, source_file, imported_at, length(body) AS characters
                     FROM guideline_version WHERE guideline_id = ? ORDER BY version DESC
                     """,

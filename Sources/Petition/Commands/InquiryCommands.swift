@@ -23,7 +23,7 @@ enum InquiryCommands {
         let channel = try context.arguments.string("channel")
         let suggested: JSONValue = .array(hits.map { .string($0.guidelineID) })
         try events.db.execute(
-            sql: """
+            cached: """
                 INSERT INTO inquiry (id, channel, question, contact, received_at, status, suggested)
                 VALUES (?, ?, ?, ?, ?, 'open', ?)
                 """,
@@ -47,7 +47,7 @@ enum InquiryCommands {
         guard status == InquiryStatus.open.rawValue else { throw CommandError(.conflict, "the inquiry is \(status), not open") }
         let id: String = inquiry["id"]
         try events.db.execute(
-            sql: "UPDATE inquiry SET status = 'answered', answer = ?, answered_by = ?, answered_at = ? WHERE id = ?",
+            cached: "UPDATE inquiry SET status = 'answered', answer = ?, answered_by = ?, answered_at = ? WHERE id = ?",
             arguments: [try context.arguments.text("answer"), try context.arguments.text("staff"), Timestamp.format(context.now), id])
         try events.emit("petition.inquiry.answered", subject: "inquiry/\(id)", data: ["inquiry_id": .string(id)])
         return ["inquiry_id": .string(id), "status": "answered"]
@@ -62,7 +62,7 @@ enum InquiryCommands {
         guard status != InquiryStatus.closed.rawValue else { throw CommandError(.conflict, "the inquiry is already closed") }
         let id: String = inquiry["id"]
         try events.db.execute(
-            sql: "UPDATE inquiry SET status = 'closed', closed_at = ? WHERE id = ?", arguments: [Timestamp.format(context.now), id])
+            cached: "UPDATE inquiry SET status = 'closed', closed_at = ? WHERE id = ?", arguments: [Timestamp.format(context.now), id])
         try events.emit(
             "petition.inquiry.closed", subject: "inquiry/\(id)", data: ["inquiry_id": .string(id), "answered": .bool(status == "answered")])
         return ["inquiry_id": .string(id), "status": "closed"]

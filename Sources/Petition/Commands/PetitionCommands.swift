@@ -29,7 +29,7 @@ enum PetitionCommands {
         let id = OpaqueID.make("PT")
         let category = try arguments.string("category")
         try events.db.execute(
-            sql: """
+            cached: """
                 INSERT INTO petition (id, petitioner_name, contact, category, summary, procuratorate_id, received_at, received_on,
                                       recorded_at, status, procedural_due, result_due)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?)
@@ -82,7 +82,7 @@ enum PetitionCommands {
             }
             onTime = !PetitionDeadlines.isOverdue(CalendarDate(row["procedural_due"] as String)!, today: today)
             try events.db.execute(
-                sql: "UPDATE petition SET procedural_replied_at = ?, status = CASE status WHEN 'received' THEN 'acknowledged' ELSE status END WHERE id = ?",
+                cached: "UPDATE petition SET procedural_replied_at = ?, status = CASE status WHEN 'received' THEN 'acknowledged' ELSE status END WHERE id = ?",
                 arguments: [at, id])
         case .progress, .result:
             let resultDue = CalendarDate(row["result_due"] as String)!
@@ -93,7 +93,7 @@ enum PetitionCommands {
             onTime = !PetitionDeadlines.isOverdue(due, today: today)
             if kind == .result {
                 try events.db.execute(
-                    sql: """
+                    cached: """
                         UPDATE petition SET result_replied_at = COALESCE(result_replied_at, ?), status = 'concluded', concluded_at = ?,
                                procedural_replied_at = COALESCE(procedural_replied_at, ?), follow_up_due = NULL WHERE id = ?
                         """,
@@ -101,7 +101,7 @@ enum PetitionCommands {
             } else {
                 followUpDue = PetitionDeadlines.nextFollowUpDue(after: today)
                 try events.db.execute(
-                    sql: """
+                    cached: """
                         UPDATE petition SET result_replied_at = COALESCE(result_replied_at, ?), status = 'in-progress', follow_up_due = ?,
                                procedural_replied_at = COALESCE(procedural_replied_at, ?) WHERE id = ?
                         """,
@@ -109,7 +109,7 @@ enum PetitionCommands {
             }
         }
         try events.db.execute(
-            sql: "INSERT INTO petition_action (petition_id, kind, content, at, on_time) VALUES (?, ?, ?, ?, ?)",
+            cached: "INSERT INTO petition_action (petition_id, kind, content, at, on_time) VALUES (?, ?, ?, ?, ?)",
             arguments: [id, kind.rawValue, try context.arguments.text("content"), at, onTime])
         var data: [String: JSONValue] = [
             "petition_id": .string(id), "kind": .string(kind.rawValue), "on_time": .bool(onTime), "replied_on": .string(CalendarDate(context.now).description),
@@ -136,9 +136,9 @@ enum PetitionCommands {
         let onTime = !PetitionDeadlines.isOverdue(due, today: today)
         let next = PetitionDeadlines.nextFollowUpDue(after: today)
         let at = Timestamp.format(context.now)
-        try events.db.execute(sql: "UPDATE petition SET follow_up_due = ? WHERE id = ?", arguments: [next.description, id])
+        try events.db.execute(cached: "UPDATE petition SET follow_up_due = ? WHERE id = ?", arguments: [next.description, id])
         try events.db.execute(
-            sql: "INSERT INTO petition_action (petition_id, kind, content, at, on_time) VALUES (?, 'follow-up', ?, ?, ?)",
+            cached: "INSERT INTO petition_action (petition_id, kind, content, at, on_time) VALUES (?, 'follow-up', ?, ?, ?)",
             arguments: [id, try context.arguments.text("note"), at, onTime])
         let data: JSONValue = ["petition_id": .string(id), "on_time": .bool(onTime), "follow_up_due": .string(next.description)]
         try events.emit("petition.petition.followed-up", subject: "petition/\(id)", data: data)

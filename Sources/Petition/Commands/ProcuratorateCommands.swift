@@ -29,9 +29,9 @@ enum ProcuratorateCommands {
             }
             var added: [JSONValue] = []
             for entry in entries {
-                if try Row.fetchOne(events.db, sql: "SELECT 1 FROM procuratorate WHERE id = ?", arguments: [entry.id]) != nil { continue }
+                if try Row.fetchOne(events.db, cached: "SELECT 1 FROM procuratorate WHERE id = ?", arguments: [entry.id]) != nil { continue }
                 try events.db.execute(
-                    sql: "INSERT INTO procuratorate (id, name, level) VALUES (?, ?, ?)", arguments: [entry.id, entry.name, entry.level.rawValue])
+                    cached: "INSERT INTO procuratorate (id, name, level) VALUES (?, ?, ?)", arguments: [entry.id, entry.name, entry.level.rawValue])
                 try events.emit(
                     "petition.procuratorate.registered", subject: "procuratorate/\(entry.id)",
                     data: ["procuratorate_id": .string(entry.id), "level": .string(entry.level.rawValue)])

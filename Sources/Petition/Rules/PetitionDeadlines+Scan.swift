@@ -20,7 +20,7 @@ extension PetitionDeadlines {
             alsoOnAnnounce: { db, row, _ in
                 let due = CalendarDate(row["result_due"] as String)!
                 try db.execute(
-                    sql: "UPDATE petition SET follow_up_due = COALESCE(follow_up_due, ?) WHERE id = ?",
+                    cached: "UPDATE petition SET follow_up_due = COALESCE(follow_up_due, ?) WHERE id = ?",
                     arguments: [PetitionDeadlines.nextFollowUpDue(after: due).description, row["id"] as String])
             }),
         Deadline(

@@ -61,7 +61,7 @@ enum GuidelineLibrary {
             let keywords = document.keywords.joined(separator: ", ")
             let current = try Row.fetchOne(
                 db,
-                sql: """
+                cached: """
                     SELECT v.version, v.title, v.category, v.keywords, v.body FROM guideline g
                     JOIN guideline_version v ON v.guideline_id = g.id AND v.version = g.current_version WHERE g.id = ?
                     """,
@@ -76,25 +76,25 @@ enum GuidelineLibrary {
                 }
                 version = (current["version"] as Int64) + 1
                 try db.execute(
-                    sql: "UPDATE guideline SET category = ?, title = ?, current_version = ?, updated_at = ? WHERE id = ?",
+                    cached: "UPDATE guideline SET category = ?, title = ?, current_version = ?, updated_at = ? WHERE id = ?",
                     arguments: [document.category.rawValue, document.title, version, at, document.id])
-                try db.execute(sql: "DELETE FROM guideline_search WHERE guideline_id = ?", arguments: [document.id])
+                try db.execute(cached: "DELETE FROM guideline_search WHERE guideline_id = ?", arguments: [document.id])
                 outcome.updated.append(document.id)
             } else {
                 version = 1
                 try db.execute(
-                    sql: "INSERT INTO guideline (id, category, title, current_version, updated_at) VALUES (?, ?, ?, 1, ?)",
+                    cached: "INSERT INTO guideline (id, category, title, current_version, updated_at) VALUES (?, ?, ?, 1, ?)",
                     arguments: [document.id, document.category.rawValue, document.title, at])
                 outcome.added.append(document.id)
             }
             try db.execute(
-                sql: """
+                cached: """
                     INSERT INTO guideline_version (guideline_id, version, title, category, keywords, body, source_file, imported_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [document.id, version, document.title, document.category.rawValue, keywords, document.body, file, at])
             try db.execute(
-                sql: "INSERT INTO guideline_search (guideline_id, title, keywords, body) VALUES (?, ?, ?, ?)",
+                cached: "INSERT INTO guideline_search (guideline_id, title, keywords, body) VALUES (?, ?, ?, ?)",
                 arguments: [document.id, document.title, keywords, document.body])
             try events.emit(
                 "petition.guideline.published", subject: "guideline/\(document.id)",

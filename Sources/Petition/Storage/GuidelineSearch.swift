@@ -68,7 +68,7 @@ public enum GuidelineSearch {
         } else {
             rows = try Row.fetchAll(
                 db,
-                sql: """
+                cached: """
                     SELECT s.guideline_id, g.title, g.category, g.current_version, s.title AS t, s.keywords AS k, s.body
                     FROM guideline_search s JOIN guideline g ON g.id = s.guideline_id
                     WHERE \(conditions.joined(separator: " AND "))
@@ -96,7 +96,7 @@ public enum GuidelineSearch {
         var byTerms: [Hit] = []
         for row in try Row.fetchAll(
             db,
-            sql: """
+            cached: """
                 SELECT s.guideline_id, g.title, g.category, g.current_version, s.title AS t, s.keywords AS k, s.body
                 FROM guideline_search s JOIN guideline g ON g.id = s.guideline_id ORDER BY g.id
                 """)
@@ -132,7 +132,7 @@ public enum GuidelineSearch {
     ) throws -> [Row] {
         try Row.fetchAll(
             db,
-            sql: """
+            cached: """
                 SELECT s.guideline_id, g.title, g.category, g.current_version, s.title AS t, s.keywords AS k, s.body
                 FROM guideline_search s JOIN guideline g ON g.id = s.guideline_id
                 WHERE guideline_search MATCH ? \(conditions.map { "AND " + $0 }.joined(separator: " "))

@@ -13,7 +13,7 @@ enum CaseCommands {
 
     /// The case's kind and stage, or `not_found`.
     static func stage(_ db: Database, _ id: String) throws -> (kind: CaseKind, stage: CaseStage, row: Row) {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM case_file WHERE id = ?", arguments: [id]) else {
+        guard let row = try Row.fetchOne(db, cached: "SELECT * FROM case_file WHERE id = ?", arguments: [id]) else {
             throw CommandError(.notFound, "no case '\(id)'", field: "case_id")
         }
         return (CaseKind(rawValue: row["kind"])!, CaseStage(rawValue: row["stage"])!, row)
@@ -43,7 +43,7 @@ enum CaseCommands {
     ) { context, events in
         let arguments = context.arguments
         let lead = try arguments.string("lead_id")
-        guard let status = try String.fetchOne(events.db, sql: "SELECT status FROM lead WHERE id = ?", arguments: [lead]) else {
+        guard let status = try String.fetchOne(events.db, cached: "SELECT status FROM lead WHERE id = ?", arguments: [lead]) else {
             throw CommandError(.notFound, "no lead '\(lead)'", field: "lead_id")
         }
         guard status == "open" else { throw CommandError(.conflict, "lead \(lead) has a case already", field: "lead_id") }
@@ -51,9 +51,9 @@ enum CaseCommands {
         if kind == .administrative, arguments.values["agency"] == nil { throw CommandError(.invalidArgument, "an administrative case names the agency", field: "agency") }
         let id = OpaqueID.make("PI")
         try events.db.execute(
-            sql: "INSERT INTO case_file (id, lead_id, kind, stage, agency, opened_on) VALUES (?, ?, ?, ?, ?, ?)",
+            cached: "INSERT INTO case_file (id, lead_id, kind, stage, agency, opened_on) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [id, lead, kind.rawValue, kind == .administrative ? "consultation" : "announcement", arguments.optionalString("agency"), CalendarDate(context.now).description])
-        try events.db.execute(sql: "UPDATE lead SET status = 'case' WHERE id = ?", arguments: [lead])
+        try events.db.execute(cached: "UPDATE lead SET status = 'case' WHERE id = ?", arguments: [lead])
         try emit(&events, "public-interest.case.opened", id, ["lead_id": .string(lead), "kind": .string(kind.rawValue)])
         return ["case_id": .string(id), "stage": .string(kind == .administrative ? "consultation" : "announcement")]
     }
@@ -69,7 +69,7 @@ enum CaseCommands {
             let urgent = context.arguments.bool("urgent", default: false)
             let due = SuggestionDeadline.due(issuedOn: issued, urgent: urgent, months: settings.suggestionReplyMonths, urgentDays: settings.urgentReplyDays)
             try events.db.execute(
-                sql: "UPDATE case_file SET stage = 'suggestion', suggestion_issued_on = ?, urgent = ?, suggestion_due = ? WHERE id = ?",
+                cached: "UPDATE case_file SET stage = 'suggestion', suggestion_issued_on = ?, urgent = ?, suggestion_due = ? WHERE id = ?",
                 arguments: [issued.description, urgent, due.description, id])
             try emit(&events, "public-interest.suggestion.issued", id, ["urgent": .bool(urgent), "issued_on": .string(issued.description), "reply_due": .string(due.description)])
             return ["case_id": .string(id), "reply_due": .string(due.description)]
@@ -87,7 +87,7 @@ enum CaseCommands {
         let day = try context.pastDay("replied_on")
         let acted = context.arguments.bool("acted", default: false)
         let due = CalendarDate(current.row["suggestion_due"] as String)!
-        try events.db.execute(sql: "UPDATE case_file SET replied_on = ?, agency_acted = ? WHERE id = ?", arguments: [day.description, acted, id])
+        try events.db.execute(cached: "UPDATE case_file SET replied_on = ?, agency_acted = ? WHERE id = ?", arguments: [day.description, acted, id])
         try emit(&events, "public-interest.suggestion.answered", id, ["acted": .bool(acted), "on_time": .bool(day <= due), "due_on": .string(due.description)])
         return ["case_id": .string(id), "on_time": .bool(day <= due)]
     }
@@ -107,7 +107,7 @@ enum CaseCommands {
                 .conflict, acted == true ? "the agency acted on the suggestion" : "the agency's reply is due by \(due); litigation waits until then",
                 details: ["field": "case_id", "stage": "suggestion"])
         }
-        try events.db.execute(sql: "UPDATE case_file SET stage = 'litigation', litigated_on = ? WHERE id = ?", arguments: [today.description, id])
+        try events.db.execute(cached: "UPDATE case_file SET stage = 'litigation', litigated_on = ? WHERE id = ?", arguments: [today.description, id])
         try emit(&events, "public-interest.case.litigated", id, ["kind": "administrative", "litigated_on": .string(today.description)])
         return ["case_id": .string(id), "stage": "litigation"]
     }
@@ -123,7 +123,7 @@ enum CaseCommands {
             guard (current.row["announced_on"] as String?) == nil else { throw CommandError(.conflict, "the announcement has begun already", field: "case_id") }
             let day = try context.pastDay("announced_on")
             let ends = day.adding(days: settings.announcementDays - 1)
-            try events.db.execute(sql: "UPDATE case_file SET announced_on = ?, announcement_ends = ? WHERE id = ?", arguments: [day.description, ends.description, id])
+            try events.db.execute(cached: "UPDATE case_file SET announced_on = ?, announcement_ends = ? WHERE id = ?", arguments: [day.description, ends.description, id])
             try emit(&events, "public-interest.announcement.started", id, ["announced_on": .string(day.description), "ends_on": .string(ends.description)])
             return ["case_id": .string(id), "ends_on": .string(ends.description)]
         }
@@ -140,7 +140,7 @@ enum CaseCommands {
         guard let ends = (current.row["announcement_ends"] as String?).flatMap(CalendarDate.init), today > ends else {
             throw CommandError(.conflict, "the public announcement has not run its course", details: ["field": "case_id", "stage": "announcement"])
         }
-        try events.db.execute(sql: "UPDATE case_file SET stage = 'suit', litigated_on = ? WHERE id = ?", arguments: [today.description, id])
+        try events.db.execute(cached: "UPDATE case_file SET stage = 'suit', litigated_on = ? WHERE id = ?", arguments: [today.description, id])
         try emit(&events, "public-interest.case.litigated", id, ["kind": "civil", "litigated_on": .string(today.description)])
         return ["case_id": .string(id), "stage": "suit"]
     }
@@ -153,7 +153,7 @@ enum CaseCommands {
         let current = try stage(events.db, id)
         guard current.stage != .closed else { throw CommandError(.conflict, "case \(id) is closed already", details: ["field": "case_id", "stage": "closed"]) }
         try events.db.execute(
-            sql: "UPDATE case_file SET stage = 'closed', closed_on = ?, outcome = ? WHERE id = ?",
+            cached: "UPDATE case_file SET stage = 'closed', closed_on = ?, outcome = ? WHERE id = ?",
             arguments: [CalendarDate(context.now).description, try context.arguments.text("outcome"), id])
         try emit(&events, "public-interest.case.closed", id, ["from_stage": .string(current.stage.rawValue)])
         return ["case_id": .string(id), "stage": "closed"]
@@ -174,7 +174,7 @@ enum CaseCommands {
             let id = try arguments.string("case_id")
             _ = try stage(events.db, id)
             let row = try Row.fetchOne(
-                events.db, sql: "SELECT s.id, s.kind FROM case_file c JOIN lead l ON l.id = c.lead_id JOIN site s ON s.id = l.site_id WHERE c.id = ?", arguments: [id])!
+                events.db, cached: "SELECT s.id, s.kind FROM case_file c JOIN lead l ON l.id = c.lead_id JOIN site s ON s.id = l.site_id WHERE c.id = ?", arguments: [id])!
             let site: String = row[0]
             let today = CalendarDate(context.now)
             let sample: JSONValue
@@ -188,7 +188,7 @@ enum CaseCommands {
             }
             let visit = OpaqueID.make("FU")
             try events.db.execute(
-                sql: "INSERT INTO follow_up_visit (id, case_id, sample_id, visited_on, note) VALUES (?, ?, ?, ?, ?)",
+                cached: "INSERT INTO follow_up_visit (id, case_id, sample_id, visited_on, note) VALUES (?, ?, ?, ?, ?)",
                 arguments: [visit, id, sample["sample_id"]!.stringValue!, today.description, try arguments.text("note")])
             try emit(&events, "public-interest.follow-up.visited", id, ["sample_id": sample["sample_id"]!, "passed": sample["passed"]!])
             return ["case_id": .string(id), "sample": sample]

@@ -57,7 +57,7 @@ enum EvidenceCommands {
         ) { context, hashed, events in
             let arguments = context.arguments
             let lead = try arguments.string("lead_id")
-            guard try Bool.fetchOne(events.db, sql: "SELECT 1 FROM lead WHERE id = ?", arguments: [lead]) == true else {
+            guard try Bool.fetchOne(events.db, cached: "SELECT 1 FROM lead WHERE id = ?", arguments: [lead]) == true else {
                 throw CommandError(.notFound, "no lead '\(lead)'", field: "lead_id")
             }
             let taken = try arguments.time("taken_at")
@@ -68,7 +68,7 @@ enum EvidenceCommands {
             let id = OpaqueID.make("EV")
             let kind = try arguments.string("kind")
             try events.db.execute(
-                sql: "INSERT INTO evidence (id, lead_id, kind, file, sha256, bytes, taken_at, place, holder, registered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                cached: "INSERT INTO evidence (id, lead_id, kind, file, sha256, bytes, taken_at, place, holder, registered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 arguments: [id, lead, kind, relative, hex, bytes, Timestamp.format(taken), try arguments.text("place"), try arguments.text("holder"), Timestamp.format(context.now)])
             try events.emit(
                 "public-interest.evidence.registered", subject: "evidence/\(id)",
@@ -85,15 +85,15 @@ enum EvidenceCommands {
         ]
     ) { context, events in
         let id = try context.arguments.string("evidence_id")
-        guard let holder = try String.fetchOne(events.db, sql: "SELECT holder FROM evidence WHERE id = ?", arguments: [id]) else {
+        guard let holder = try String.fetchOne(events.db, cached: "SELECT holder FROM evidence WHERE id = ?", arguments: [id]) else {
             throw CommandError(.notFound, "no evidence '\(id)'", field: "evidence_id")
         }
         let to = try context.arguments.text("to")
         guard to != holder else { throw CommandError(.invalidArgument, "\(to) holds it already", field: "to") }
         try events.db.execute(
-            sql: "INSERT INTO custody (evidence_id, from_holder, to_holder, handed_at, note) VALUES (?, ?, ?, ?, ?)",
+            cached: "INSERT INTO custody (evidence_id, from_holder, to_holder, handed_at, note) VALUES (?, ?, ?, ?, ?)",
             arguments: [id, holder, to, Timestamp.format(context.now), context.arguments.optionalString("note")])
-        try events.db.execute(sql: "UPDATE evidence SET holder = ? WHERE id = ?", arguments: [to, id])
+        try events.db.execute(cached: "UPDATE evidence SET holder = ? WHERE id = ?", arguments: [to, id])
         try events.emit("public-interest.evidence.handed-over", subject: "evidence/\(id)", data: ["evidence_id": .string(id)])
         return ["evidence_id": .string(id), "holder": .string(to)]
     }
@@ -105,7 +105,7 @@ enum EvidenceCommands {
             // Hashed again before the transaction, like registering.
             prepare: { context in
                 let id = try context.arguments.string("evidence_id")
-                guard let relative = try await context.read({ db in try String.fetchOne(db, sql: "SELECT file FROM evidence WHERE id = ?", arguments: [id]) }) else {
+                guard let relative = try await context.read({ db in try String.fetchOne(db, cached: "SELECT file FROM evidence WHERE id = ?", arguments: [id]) }) else {
                     throw CommandError(.notFound, "no evidence '\(id)'", field: "evidence_id")
                 }
                 do {
@@ -116,7 +116,7 @@ enum EvidenceCommands {
             }
         ) { context, rehashed, events in
             let id = try context.arguments.string("evidence_id")
-            guard let registered = try String.fetchOne(events.db, sql: "SELECT sha256 FROM evidence WHERE id = ?", arguments: [id]) else {
+            guard let registered = try String.fetchOne(events.db, cached: "SELECT sha256 FROM evidence WHERE id = ?", arguments: [id]) else {
                 throw CommandError(.notFound, "no evidence '\(id)'", field: "evidence_id")
             }
             let found = rehashed["sha256"]?.stringValue

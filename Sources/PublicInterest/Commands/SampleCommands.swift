@@ -20,7 +20,7 @@ enum SampleCommands {
 
         init(_ db: Database, _ id: String, kind: String, field: String = "site_id") throws {
             guard let row = try Row.fetchOne(
-                db, sql: "SELECT kind, name, water_body, target_class, school_canteen, serves_minors, operator_credit_code FROM site WHERE id = ?",
+                db, cached: "SELECT kind, name, water_body, target_class, school_canteen, serves_minors, operator_credit_code FROM site WHERE id = ?",
                 arguments: [id])
             else { throw CommandError(.notFound, "no site '\(id)'", field: field) }
             guard (row[0] as String) == kind else { throw CommandError(.invalidArgument, "site \(id) is a \(row[0] as String) site, not \(kind)", field: field) }
@@ -59,7 +59,7 @@ enum SampleCommands {
         all["recorded_at"] = Timestamp.format(now)
         let names = all.keys.sorted()
         try events.db.execute(
-            sql: "INSERT INTO sample (\(names.joined(separator: ", "))) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))",
+            cached: "INSERT INTO sample (\(names.joined(separator: ", "))) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))",
             arguments: StatementArguments(names.map { all[$0]! }))
         var data: [String: JSONValue] = [
             "sample_id": .string(id), "site_id": .string(site.id), "kind": .string(site.kind), "sampled_on": .string(day.description),
@@ -74,7 +74,7 @@ enum SampleCommands {
         let lead = OpaqueID.make("LD")
         let severity = Severity(exceedance: exceedance, banned: banned)
         try events.db.execute(
-            sql: "INSERT INTO lead (id, sample_id, site_id, severity, status, opened_at) VALUES (?, ?, ?, ?, 'open', ?)",
+            cached: "INSERT INTO lead (id, sample_id, site_id, severity, status, opened_at) VALUES (?, ?, ?, ?, 'open', ?)",
             arguments: [lead, id, site.id, severity.rawValue, Timestamp.format(now)])
         // Where minors eat: a school canteen, or a shop or place serving minors (rule 4).
         let minors = site.kind == "food" && (site.schoolCanteen || site.servesMinors)

@@ -30,7 +30,7 @@ enum SiteCommands {
         let minors = arguments.bool("serves_minors", default: false) || canteen
         let id = OpaqueID.make("ST")
         try events.db.execute(
-            sql: """
+            cached: """
                 INSERT INTO site (id, kind, name, district, water_body, target_class, food_place, school_canteen, serves_minors, operator_credit_code, registered_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,

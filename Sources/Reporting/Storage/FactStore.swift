@@ -32,7 +32,7 @@ enum FactStore {
         case .count:
             let row = try Row.fetchOne(
                 db,
-                sql: """
+                cached: """
                     SELECT COUNT(DISTINCT entity) FROM indicator_fact
                     WHERE indicator = ? AND counted = 1 AND (period = '*' OR (period <= ? AND (? OR period >= ?)))
                     """,
@@ -42,7 +42,7 @@ enum FactStore {
         case .rate:
             let row = try Row.fetchOne(
                 db,
-                sql: """
+                cached: """
                     SELECT COALESCE(SUM(s OR m), 0), COALESCE(SUM(m), 0), COALESCE(SUM(NOT s AND NOT m), 0) FROM (
                         SELECT MAX(counted) AS c, MAX(met) AS m, MAX(settled) AS s FROM indicator_fact
                         WHERE indicator = ? AND (period = '*' OR period BETWEEN ? AND ?) GROUP BY entity
@@ -57,7 +57,7 @@ enum FactStore {
     static func unmet(_ db: Database, _ indicator: Indicator, from: CalendarDate, to: CalendarDate) throws -> [String] {
         try String.fetchAll(
             db,
-            sql: """
+            cached: """
                 SELECT entity FROM indicator_fact
                 WHERE indicator = ? AND (period = '*' OR period BETWEEN ? AND ?)
                 GROUP BY entity HAVING MAX(counted) = 1 AND MAX(met) = 0 AND MAX(settled) = 1 ORDER BY entity

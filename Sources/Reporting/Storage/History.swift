@@ -37,7 +37,7 @@ enum History {
         }
         return try Row.fetchAll(
             db,
-            sql: """
+            cached: """
                 SELECT n, source, seq, type, subject, time, correlation_id, causation_id, json_extract(envelope, '$.data') AS data
                 FROM history \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
                 ORDER BY time, source, seq LIMIT ?
@@ -55,7 +55,7 @@ enum History {
 
     /// How many events each source has in the history, and its last seq.
     static func sources(_ db: Database) throws -> [(source: String, events: Int64, lastSeq: Int64)] {
-        try Row.fetchAll(db, sql: "SELECT source, COUNT(*) AS events, MAX(seq) AS last FROM history GROUP BY source ORDER BY source")
+        try Row.fetchAll(db, cached: "SELECT source, COUNT(*) AS events, MAX(seq) AS last FROM history GROUP BY source ORDER BY source")
             .map { ($0["source"], $0["events"], $0["last"]) }
     }
 }
