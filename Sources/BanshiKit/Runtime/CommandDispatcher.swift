@@ -284,19 +284,19 @@ final class CommandDispatcher: Sendable {
                 var replies: [(text: String, outcome: String)] = []
                 var frames: [[[UInt8]]] = []
                 var lastSeq: Int64 = 0
+                // The log's end, carried from one command to the next instead of read for each.
+                var logEnd: Int64?
                 for write in group {
                     let request = write.context.request
                     do {
-                        var stored: String?
-                        var appended: EventAppender?
-                        try db.inSavepoint {
-                            (stored, appended) = try Self.apply(write, service: service, catalog: catalog, db: db)
-                            return .commit
+                        let (stored, appended) = try Self.inSavepoint(db) {
+                            try Self.apply(write, service: service, catalog: catalog, db: db, logEnd: logEnd)
                         }
-                        replies.append((stored!, "ok"))
+                        replies.append((stored, "ok"))
                         if let appended {
                             frames += appended.frames
                             lastSeq = max(lastSeq, appended.lastSeq)
+                            logEnd = appended.logEnd
                         }
                         try AuditLog.record(
                             db, request: request, argsDigest: write.argsDigest, caller: write.context.caller, result: "ok",
@@ -334,8 +334,23 @@ final class CommandDispatcher: Sendable {
 
     /// One write command inside its savepoint: the stored reply if the id was seen, else run it and
     /// return the appender that holds its events.
+    /// Runs `body` inside a savepoint: released when it returns, rolled back alone when it throws.
+    /// The statements are cached: every write command of a group runs them.
+    private static func inSavepoint<T>(_ db: Database, _ body: () throws -> T) throws -> T {
+        try db.execute(cached: "SAVEPOINT command")
+        do {
+            let result = try body()
+            try db.execute(cached: "RELEASE SAVEPOINT command")
+            return result
+        } catch {
+            try db.execute(cached: "ROLLBACK TO SAVEPOINT command")
+            try db.execute(cached: "RELEASE SAVEPOINT command")
+            throw error
+        }
+    }
+
     private static func apply(
-        _ write: PendingWrite, service: String, catalog: EventCatalog?, db: Database
+        _ write: PendingWrite, service: String, catalog: EventCatalog?, db: Database, logEnd: Int64?
     ) throws -> (String, EventAppender?) {
         let request = write.context.request
         // The role first: a stored reply is no answer for a caller who may not run the command.
@@ -355,7 +370,7 @@ final class CommandDispatcher: Sendable {
         var appender = try EventAppender(
             // An event's time is the service's clock, never the caller's `now`: that moves deadline logic only.
             db: db, service: service, now: Date(), causationid: request.id, correlationid: request.correlationid,
-            catalog: catalog)
+            catalog: catalog, logEnd: logEnd)
         let result = try write.body(write.context, &appender)
         let reply = CommandReply(id: request.id, outcome: .success(result)).serialized()
         // Stored at the clock's time, not the command's `now`, which a test may set years away: the

@@ -92,11 +92,16 @@ public enum SHA256 {
     public static func hex(_ bytes: [UInt8]) -> String { hexText(digest(bytes)) }
 
     static func hexText(_ digest: [UInt8]) -> String {
-        digest.map { byte in
-            let text = String(byte, radix: 16)
-            return byte < 16 ? "0" + text : text
-        }.joined()
+        // Two digits a byte into one buffer: every command's arguments are digested for the audit log.
+        var text = [UInt8](repeating: 0, count: digest.count * 2)
+        for (index, byte) in digest.enumerated() {
+            text[2 * index] = hexDigits[Int(byte >> 4)]
+            text[2 * index + 1] = hexDigits[Int(byte & 0x0F)]
+        }
+        return String(decoding: text, as: UTF8.self)
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     fileprivate static func rotate(_ value: UInt32, _ count: UInt32) -> UInt32 { (value >> count) | (value << (32 - count)) }
 }

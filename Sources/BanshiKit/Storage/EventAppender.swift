@@ -15,6 +15,8 @@ public struct EventAppender {
     private var nextSeq: Int64
     /// The `seq` of the last event appended, 0 before the first.
     public private(set) var lastSeq: Int64 = 0
+    /// The log's last seq with this appender's events.
+    var logEnd: Int64 { nextSeq - 1 }
     /// The wire frames of the events appended, encoded once for the log and reused by the relay.
     private(set) var frames: [[[UInt8]]] = []
     /// `now` as RFC 3339 text: one per command, however many events it appends.
@@ -28,14 +30,19 @@ public struct EventAppender {
     /// The event log's insert, looked up once for the command rather than once per event.
     private let insertStatement: Statement
 
-    init(db: Database, service: String, now: Date, causationid: String?, correlationid: String?, catalog: EventCatalog? = nil) throws {
+    /// `logEnd`: the log's last seq when the caller knows it (group commit carries it from one command
+    /// to the next); read from the log otherwise.
+    init(
+        db: Database, service: String, now: Date, causationid: String?, correlationid: String?, catalog: EventCatalog? = nil,
+        logEnd: Int64? = nil
+    ) throws {
         self.db = db
         self.catalog = catalog
         self.service = service
         self.now = now
         self.causationid = causationid
         self.correlationid = correlationid
-        self.nextSeq = try EventLog.lastSeq(db) + 1
+        self.nextSeq = try (logEnd ?? EventLog.lastSeq(db)) + 1
         self.insertStatement = try EventLog.insertStatement(db)
         self.time = Timestamp.format(now)
         self.source = EventEnvelope.source(of: service)
