@@ -117,7 +117,7 @@ public struct Arguments: Sendable {
 
     /// A string argument that is present and not blank, trimmed.
     public func text(_ name: String) throws(CommandError) -> String {
-        let value = try string(name).trimmingCharacters(in: .whitespacesAndNewlines)
+        let value = try string(name).trimmingWhitespace
         guard !value.isEmpty else { throw CommandError(.invalidArgument, "argument '\(name)' must not be blank", field: name) }
         return value
     }
@@ -192,4 +192,23 @@ public struct PageLimit: Sendable {
     public func value(_ arguments: Arguments) throws(CommandError) -> Int64 {
         try arguments.int("limit", default: defaultValue, in: 1...maximum)
     }
+}
+
+extension String {
+    /// The text without leading and trailing white space, as Foundation's `.whitespacesAndNewlines`
+    /// trims it (Unicode's White_Space, the ideographic space U+3000 included, and the zero-width
+    /// space U+200B). Every text argument passes here; Foundation's trim was a fiftieth of a
+    /// command's time.
+    public var trimmingWhitespace: String {
+        let scalars = unicodeScalars
+        guard let first = scalars.first, let last = scalars.last else { return self }
+        guard first.isTrimmedSpace || last.isTrimmedSpace else { return self }
+        guard let start = scalars.firstIndex(where: { !$0.isTrimmedSpace }), let end = scalars.lastIndex(where: { !$0.isTrimmedSpace })
+        else { return "" }
+        return String(scalars[start...end])
+    }
+}
+
+extension Unicode.Scalar {
+    fileprivate var isTrimmedSpace: Bool { properties.isWhitespace || value == 0x200B }
 }

@@ -18,7 +18,7 @@ enum TaskBookCommands {
 
         init(_ value: [String: JSONValue], context: CommandContext, field: String) throws(CommandError) {
             func text(_ key: String) throws(CommandError) -> String {
-                guard let text = value[key]?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else {
+                guard let text = value[key]?.stringValue?.trimmingWhitespace, !text.isEmpty else {
                     throw CommandError(.invalidArgument, "\(field).\(key) is required text", field: field)
                 }
                 return text
