@@ -8,9 +8,7 @@ enum IdleBenchmark {
     static let services = ["bus"] + ProgramMix.services + ["coordinator", "reporting"]
 
     static func run(into report: inout Report) async throws {
-        var keys = ProgramMix.keys(TestRepository.path)
-        keys["coordinator"] = "routes_file = \"\(TestRepository.path)/config/routes.toml\""
-        keys["reporting"] = "targets_file = \"\(TestRepository.path)/config/targets.toml\""
+        let keys = ProgramMix.keys(TestRepository.path)
         var ready: [String: Duration] = [:]
         var resident: [String: Int64] = [:]
         var anonymous: [String: Int64] = [:]

@@ -12,9 +12,7 @@ enum ProgramBenchmarks {
         if options.runsAny(["commands", "flows", "reporting"]) {
             var failure: (any Error)?
             var collected = report
-            var keys = ProgramMix.keys(TestRepository.path)
-            keys["coordinator"] = "routes_file = \"\(TestRepository.path)/config/routes.toml\""
-            keys["reporting"] = "targets_file = \"\(TestRepository.path)/config/targets.toml\""
+            let keys = ProgramMix.keys(TestRepository.path)
             try await TestSuite.with(
                 services: ProgramMix.services + ["coordinator", "reporting"], runtime: "heartbeat_interval_ms = 200", serviceKeys: keys
             ) { suite in

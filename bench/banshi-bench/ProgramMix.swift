@@ -13,9 +13,11 @@ struct ProgramMix: Sendable {
 
     static let services = ["children", "petition", "enterprise", "lawyer", "public-interest"]
 
-    /// The config section of each service: the shipped settings files, timers off.
+    /// The config section of each service of the suite: the shipped settings files and rules, timers off.
     static func keys(_ repository: String) -> [String: String] {
         [
+            "coordinator": "routes_file = \"\(repository)/config/routes.toml\"",
+            "reporting": "targets_file = \"\(repository)/config/targets.toml\"",
             "children": "scan_interval_ms = 0",
             "petition": """
                 guidelines_dir = "\(repository)/config/guidelines"

@@ -332,8 +332,6 @@ final class CommandDispatcher: Sendable {
         }
     }
 
-    /// One write command inside its savepoint: the stored reply if the id was seen, else run it and
-    /// return the appender that holds its events.
     /// Runs `body` inside a savepoint: released when it returns, rolled back alone when it throws.
     /// The statements are cached: every write command of a group runs them.
     private static func inSavepoint<T>(_ db: Database, _ body: () throws -> T) throws -> T {
@@ -349,6 +347,8 @@ final class CommandDispatcher: Sendable {
         }
     }
 
+    /// One write command inside its savepoint: the stored reply if the id was seen, else run it and
+    /// return the appender that holds its events (`logEnd`: the log's last seq, when known).
     private static func apply(
         _ write: PendingWrite, service: String, catalog: EventCatalog?, db: Database, logEnd: Int64?
     ) throws -> (String, EventAppender?) {

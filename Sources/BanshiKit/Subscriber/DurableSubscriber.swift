@@ -457,9 +457,10 @@ public final class DurableSubscriber: Sendable {
                     expected += 1
                 }
                 let fetched = Int64(session.pending.count - pendingBefore)
-                // Pages are applied several to a transaction while more follow: a history with
-                // indexes on random keys (subject, flow) rewrites about as many index pages for one
-                // page of events as for four, so larger transactions cut catch-up's write volume.
+                // Pages are applied two or more to a transaction while more follow: a history with
+                // indexes on random keys (subject, flow) rewrites nearly as many index pages for one
+                // page of events as for two, so larger transactions cut catch-up's write volume
+                // (measured in docs/benchmarks.md, with what larger ones cost in memory).
                 if session.pending.count >= Self.catchUpTransaction || inFlight == nil {
                     guard commit(&session) else {
                         throw CommandError(.unavailable, "applying \(source)'s events failed (the log says why); will fetch them again")
