@@ -5,15 +5,11 @@ import Foundation
 /// The routed flow users depend on: a child-abuse referral at children becomes judicial aid at
 /// petition through the coordinator. Measured from the referral's acknowledgement to
 /// `petition.aid.opened` on the bus, as a downstream system sees it.
-struct FlowBenchmarks {
-    let suite: TestSuite
-    let options: Options
-    let prefix: String
-
+extension ProgramBenchmarks.Phases {
     var steadyFlows: Int { 100 * options.seconds }
-    let maxFlows = 5_000
+    var maxFlows: Int { 5_000 }
 
-    func run(into report: inout Report) async throws {
+    func flows(into report: inout Report) async throws {
         try await suite.start("coordinator")
         let cases = try await victimCases(2 * steadyFlows + maxFlows + steadyFlows / 5)
         let watcher = try await FlowWatcher(context: suite.context, endpoint: suite.subscribeEndpoint, type: "petition.aid.opened")
@@ -60,15 +56,9 @@ struct FlowBenchmarks {
         try await suite.start("lawyer")
     }
 
-    private struct Flows {
-        var latencies: [Int64]
-        var lastArrival: ContinuousClock.Instant
-        var note: String
-    }
-
     /// Refers each case (the request id is the flow's correlationid) and waits until every flow's aid
     /// has been opened.
-    private func refer(_ cases: [JSONValue], label: String, perSecond: Double?, window: Int, watcher: FlowWatcher) async throws -> Flows {
+    private func refer(_ cases: [JSONValue], label: String, perSecond: Double?, window: Int, watcher: FlowWatcher) async throws -> FlowRun {
         let result = try await CommandLoad.drive(
             context: suite.context, endpoint: suite.control("children"), total: cases.count, perSecond: perSecond, window: window,
             keepAnswered: true
@@ -85,7 +75,7 @@ struct FlowBenchmarks {
             let latency = arrival - acknowledged
             latencies.append(latency.components.seconds * 1_000_000 + latency.components.attoseconds / 1_000_000_000_000)
         }
-        return Flows(latencies: latencies, lastArrival: last, note: ProgramBenchmarks.failures(result))
+        return FlowRun(latencies: latencies, lastArrival: last, note: ProgramBenchmarks.failures(result))
     }
 
     /// Registered children with a sexual-assault victim case each, ready to be referred.
@@ -100,4 +90,11 @@ struct FlowBenchmarks {
                 id: "\(prefix)-flow-case-\($0)", command: "victim-case.register", args: ["child_id": children[$0], "offence_type": "sexual-assault"])
         }
     }
+}
+
+/// What one run of referrals came to: each flow's latency, when the last one ended, its failures.
+private struct FlowRun {
+    var latencies: [Int64]
+    var lastArrival: ContinuousClock.Instant
+    var note: String
 }

@@ -21,7 +21,7 @@ enum ProgramBenchmarks {
                     let run = Phases(suite: suite, options: options, prefix: String(UUID().uuidString.prefix(8)))
                     let mixes = try await ProgramMix.prepare(suite, decisions: (run.steadyPerService + run.maxPerService) / 3 + 1)
                     if options.runs("commands") { try await run.commands(mixes, into: &collected) }
-                    if options.runs("flows") { try await FlowBenchmarks(suite: suite, options: options, prefix: run.prefix).run(into: &collected) }
+                    if options.runs("flows") { try await run.flows(into: &collected) }
                     if options.runs("reporting") { try await run.reporting(mixes, into: &collected) }
                 } catch {
                     failure = error
