@@ -59,33 +59,5 @@ enum ReportingSchema {
                 ON CONFLICT (id) DO UPDATE SET started_at = excluded.started_at, finished_at = NULL, total = excluded.total, done = 0, last_n = 0;
                 """)
         }
-        // The history loses the UNIQUE index on the event id: (source, seq) already names each event
-        // once, and an index on a random key dirtied a page of its own for nearly every event that
-        // catch-up appended (measured: the largest share of the history's write volume). The table is
-        // copied, since SQLite cannot drop a column constraint in place.
-        migrator.registerMigration("reporting-v3-history-without-id-index") { db in
-            try db.execute(sql: """
-                CREATE TABLE history_v3 (
-                    n INTEGER PRIMARY KEY,
-                    source TEXT NOT NULL,
-                    seq INTEGER NOT NULL CHECK (seq >= 1),
-                    id TEXT NOT NULL,
-                    type TEXT NOT NULL,
-                    subject TEXT,
-                    time TEXT NOT NULL,
-                    correlation_id TEXT NOT NULL,
-                    causation_id TEXT,
-                    envelope TEXT NOT NULL,
-                    UNIQUE (source, seq)
-                ) STRICT;
-                INSERT INTO history_v3 SELECT n, source, seq, id, type, subject, time, correlation_id, causation_id, envelope FROM history ORDER BY n;
-                DROP TABLE history;
-                ALTER TABLE history_v3 RENAME TO history;
-                CREATE INDEX history_type ON history(type, time);
-                CREATE INDEX history_time ON history(time);
-                CREATE INDEX history_subject ON history(subject);
-                CREATE INDEX history_correlation ON history(correlation_id, time);
-                """)
-        }
     }
 }
