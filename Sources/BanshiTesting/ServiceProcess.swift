@@ -66,6 +66,18 @@ public final class ServiceProcess: @unchecked Sendable {
         return process.terminationStatus
     }
 
+    /// Whether the process `pid` has ended (exited and not yet reaped, or gone), from `/proc`.
+    ///
+    /// Foundation's `Process` learns that a child ended when a descriptor it handed the child closes;
+    /// a process that another test spawns at that moment can inherit that descriptor too, and then
+    /// `isRunning` stays true until that one ends as well. `/proc` says at once.
+    public static func hasEnded(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else {
+            return true
+        }
+        return stat[stat.index(after: close)...].split(separator: " ").first == "Z"
+    }
+
     /// Whether it ended by a signal rather than an exit.
     public var wasSignalled: Bool { process.terminationReason == .uncaughtSignal }
 
