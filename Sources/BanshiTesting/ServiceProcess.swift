@@ -72,10 +72,16 @@ public final class ServiceProcess: @unchecked Sendable {
     /// a process that another test spawns at that moment can inherit that descriptor too, and then
     /// `isRunning` stays true until that one ends as well. `/proc` says at once.
     public static func hasEnded(_ pid: Int32) -> Bool {
+        statFields(pid).map { $0.first == "Z" } ?? true
+    }
+
+    /// The fields of `/proc/<pid>/stat` after the command name, the state first (field 3 of
+    /// proc(5) is element 0); `nil` once the process is gone.
+    public static func statFields(_ pid: Int32) -> [Substring]? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else {
-            return true
+            return nil
         }
-        return stat[stat.index(after: close)...].split(separator: " ").first == "Z"
+        return stat[stat.index(after: close)...].split(separator: " ")
     }
 
     /// Whether it ended by a signal rather than an exit.

@@ -168,11 +168,9 @@ public final class TestSuite: @unchecked Sendable {
     /// Sends every request before reading any reply, and returns the replies in request order.
     public func pipeline(_ service: String, _ requests: [CommandRequest], timeout: Duration = .seconds(10)) async throws -> [CommandReply] {
         try await exchange(service, timeout: timeout) { client in
-            for request in requests { try client.send(request) }
-            var replies: [String: CommandReply] = [:]
-            while replies.count < requests.count {
-                let reply = try CommandReply.parse(client.receive(matching: nil))
-                if let id = reply.id { replies[id] = reply }
+            let replies = try client.callAll(requests)
+            guard replies.count == requests.count else {
+                throw ControlClientError.timeout(service: service, endpoint: client.endpoint, after: timeout)
             }
             return requests.compactMap { replies[$0.id] }
         }

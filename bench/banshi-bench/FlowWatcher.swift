@@ -11,10 +11,9 @@ final class FlowWatcher: Sendable {
 
     /// Subscribes to `type` at `endpoint`; returns once the subscription is in place.
     init(context: Context, endpoint: String, type: String) async throws {
-        let box = UncheckedContext(context: context)
         try await thread.start { [self] started in
             do {
-                let socket = try Socket(box.context, .sub)
+                let socket = try Socket(context, .sub)
                 try socket.setLinger(.zero)
                 try socket.setReceiveHighWaterMark(0)
                 try socket.subscribe(type)
@@ -45,9 +44,4 @@ final class FlowWatcher: Sendable {
     func arrival(_ correlationid: String) -> ContinuousClock.Instant? { seen.withLock { $0[correlationid] } }
 
     func stop() async { await thread.stop() }
-}
-
-/// A ZeroMQ context (thread-safe in libzmq) handed to the watcher's thread.
-private struct UncheckedContext: @unchecked Sendable {
-    let context: Context
 }

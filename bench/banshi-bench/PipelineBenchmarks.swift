@@ -195,12 +195,9 @@ enum PipelineBenchmarks {
 
     /// CPU time (user + system) a process has used so far, in seconds; `nil` once it is gone.
     static func cpuSeconds(_ pid: Int32) -> Double? {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let close = stat.lastIndex(of: ")")
+        // utime and stime are fields 14 and 15 of proc(5), elements 11 and 12 after the command name.
+        guard let fields = ServiceProcess.statFields(pid), fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12])
         else { return nil }
-        // After "pid (comm)": state is field 3, utime and stime are fields 14 and 15.
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 

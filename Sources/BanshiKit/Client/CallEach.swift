@@ -16,7 +16,6 @@ extension ControlClient {
     public static func callEach(
         _ targets: [(name: String, endpoint: String)], command: String, timeout: Duration, context: Context
     ) -> [ServiceAnswer] {
-        let shared = SharedContext(context: context)
         let answers = Mutex<[Int: ServiceAnswer]>([:])
         let group = DispatchGroup()
         for (index, (service, endpoint)) in targets.enumerated() {
@@ -24,7 +23,7 @@ extension ControlClient {
             Thread {
                 let outcome: Result<JSONValue, any Error>
                 do {
-                    let client = try ControlClient(context: shared.context, service: service, endpoint: endpoint, timeout: timeout)
+                    let client = try ControlClient(context: context, service: service, endpoint: endpoint, timeout: timeout)
                     outcome = .success(try client.call(command).get())
                 } catch {
                     outcome = .failure(error)
@@ -36,9 +35,4 @@ extension ControlClient {
         group.wait()
         return answers.withLock { collected in targets.indices.compactMap { collected[$0] } }
     }
-}
-
-/// A ZeroMQ context (thread-safe in libzmq) handed to the calling threads.
-private struct SharedContext: @unchecked Sendable {
-    let context: Context
 }

@@ -97,7 +97,11 @@ final class DeliveryLane: Sendable {
             let due: [Due]
             let nextDue: Date?
             do {
-                (due, nextDue) = try settings.database.writer.read { db in try (fetchDue(db), fetchNextDue(db)) }
+                // When nothing is due, the same read says when the next retry is.
+                (due, nextDue) = try settings.database.writer.read { db in
+                    let due = try fetchDue(db)
+                    return (due, due.isEmpty ? try fetchNextDue(db) : nil)
+                }
             } catch {
                 settings.logger.error("reading pending deliveries failed", metadata: ["error": "\(error)"])
                 (due, nextDue) = ([], nil)
