@@ -5,6 +5,10 @@ import Synchronization
 
 /// Reads request batches from the socket loop, runs them, and hands the replies back.
 ///
+/// Two stages overlap: one checks what arrives (parses it, checks the arguments and the caller's
+/// role, digests the arguments) while the other runs what was checked before, so that the next
+/// group is ready when a transaction ends.
+///
 /// Everything a peer can send is answered: a frame count other than one, an oversized frame, bad
 /// JSON, an unknown command and a wrong argument each get their own error code, and the dispatcher
 /// goes on to the next request.
@@ -21,7 +25,7 @@ final class CommandDispatcher: Sendable {
     }
 
     /// A request checked and ready to run.
-    private enum Prepared {
+    private enum Prepared: Sendable {
         /// `command`: the name the request gave, when it got that far (unknown names are counted as `-`).
         case answered(CommandReply, command: String? = nil)
         /// `audited`: the read is recorded in the audit log, whether it ran or was refused.
@@ -34,6 +38,14 @@ final class CommandDispatcher: Sendable {
             write: @Sendable (CommandContext, JSONValue, inout EventAppender) throws -> JSONValue)
     }
 
+    /// A request as the checking stage leaves it for the running stage.
+    private struct Staged: Sendable {
+        let route: [[UInt8]]
+        let prepared: Prepared
+        /// The digest of a write's arguments (`PendingWrite.argsDigest`), taken while checking.
+        let argsDigest: String?
+    }
+
     /// A write waiting for its group's transaction.
     private struct PendingWrite {
         let route: [[UInt8]]
@@ -44,14 +56,14 @@ final class CommandDispatcher: Sendable {
         let argsDigest: String
 
         init(
-            route: [[UInt8]], context: CommandContext, refusal: CommandError?,
+            route: [[UInt8]], context: CommandContext, refusal: CommandError?, argsDigest: String? = nil,
             body: @escaping @Sendable (CommandContext, inout EventAppender) throws -> JSONValue
         ) {
             self.route = route
             self.context = context
             self.body = body
             self.refusal = refusal
-            argsDigest = AuditLog.digest(context.request)
+            self.argsDigest = argsDigest ?? AuditLog.digest(context.request)
         }
     }
 
@@ -88,13 +100,22 @@ final class CommandDispatcher: Sendable {
 
     /// Serves until the loop stops accepting and every request already received is answered.
     func run() async {
-        for await _ in loop.requests {
-            let batch = loop.takeRequests()
-            if !batch.isEmpty { await serve(batch) }
+        let checked = HandOffQueue<Staged>()
+        await withDiscardingTaskGroup { group in
+            group.addTask { await checked.consume { await self.serve($0) } }
+            await loop.requests.consume { checked.put(self.check($0)) }
+            checked.finish()
         }
-        // What arrived after the last ring and before the loop stopped accepting.
-        let rest = loop.takeRequests()
-        if !rest.isEmpty { await serve(rest) }
+    }
+
+    /// The checking stage: each request parsed and checked, a write's arguments digested.
+    private func check(_ batch: [IncomingRequest]) -> [Staged] {
+        batch.map { request in
+            let prepared = prepare(request.frames, caller: Caller.resolve(request.caller, keys: keys))
+            var digest: String?
+            if case .write(let context, _, _) = prepared { digest = AuditLog.digest(context.request) }
+            return Staged(route: request.route, prepared: prepared, argsDigest: digest)
+        }
     }
 
     /// Replies gathered while a batch is served, handed to the socket loop together; each counted in
@@ -125,13 +146,15 @@ final class CommandDispatcher: Sendable {
         }
     }
 
-    private func serve(_ batch: [IncomingRequest]) async {
+    /// The running stage: checked requests in arrival order, consecutive writes in one transaction.
+    private func serve(_ batch: [Staged]) async {
         var writes: [PendingWrite] = []
         var outgoing = Outgoing(metrics: metrics, commands: commands)
         for request in batch {
-            switch prepare(request.frames, caller: Caller.resolve(request.caller, keys: keys)) {
+            switch request.prepared {
             case .write(let context, let body, let refusal):
-                writes.append(PendingWrite(route: request.route, context: context, refusal: refusal, body: body))
+                writes.append(
+                    PendingWrite(route: request.route, context: context, refusal: refusal, argsDigest: request.argsDigest, body: body))
             case .answered(let reply, let command):
                 await commit(&writes, into: &outgoing)
                 outgoing.add(reply, command: command, to: request.route)

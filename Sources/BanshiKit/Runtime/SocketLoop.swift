@@ -47,13 +47,9 @@ public final class SocketLoop: Sendable {
     private let wakeup: Wakeup
     private let outbox: Mutex<Outbox>
     private let logger: Logger
-    /// Rings when requests are waiting for the dispatcher (`takeRequests`); ends when the loop stops
-    /// accepting. One ring may stand for many batches: the dispatcher takes everything that arrived
-    /// while it was busy in one go, and group commit puts it into one transaction.
-    let requests: AsyncStream<Void>
-    private let requestSink: AsyncStream<Void>.Continuation
-    /// Requests received and not yet taken by the dispatcher, in arrival order.
-    private let inbox = Mutex<[IncomingRequest]>([])
+    /// Requests received and not yet taken by the dispatcher, in arrival order; finished when the loop
+    /// stops accepting. The dispatcher takes everything that arrived while it was busy in one go.
+    let requests = HandOffQueue<IncomingRequest>()
     private let heartbeat: HeartbeatSchedule?
     /// The allow-list, when CURVE is on: connections of keys taken off it are cut.
     private let keys: KeyRingStore?
@@ -79,20 +75,11 @@ public final class SocketLoop: Sendable {
         self.wakeup = try Wakeup()
         self.logger = logger
         self.heartbeat = publish.isEmpty ? nil : heartbeat
-        (requests, requestSink) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Starts the thread and returns once the control socket is bound (or throws why it could not be).
     public func start() async throws {
         try await thread.start { [self] started in serve(started: started) }
-    }
-
-    /// Every request received since the last call, in arrival order.
-    func takeRequests() -> [IncomingRequest] {
-        inbox.withLock { queued in
-            defer { queued.removeAll(keepingCapacity: true) }
-            return queued
-        }
     }
 
     /// Queues replies, each for the client at its route.
@@ -128,7 +115,7 @@ public final class SocketLoop: Sendable {
     /// dispatcher finishes what it already has.
     public func stopAccepting() {
         outbox.withLock { $0.accepting = false }
-        requestSink.finish()
+        requests.finish()
         wakeup.ring()
     }
 
@@ -178,7 +165,7 @@ public final class SocketLoop: Sendable {
                 publisher = nil
             }
         } catch {
-            requestSink.finish()
+            requests.finish()
             started(.failure(error))
             return
         }
@@ -256,12 +243,7 @@ public final class SocketLoop: Sendable {
 
     private func receiveRequests(from router: Socket, accepting: Bool, peers: inout PeerConnections?) {
         var batch: [IncomingRequest] = []
-        defer {
-            if !batch.isEmpty {
-                inbox.withLock { $0.append(contentsOf: batch) }
-                requestSink.yield()
-            }
-        }
+        defer { requests.put(batch) }
         // Drain what is queued, a bounded number at a time so that replies are not starved.
         for _ in 0..<1000 {
             let parts: [[UInt8]]

@@ -33,11 +33,12 @@ public enum AuditLog {
 
     /// Records one command; `result` is "ok" or the error code.
     static func record(_ db: Database, request: CommandRequest, argsDigest: String, caller: Caller, result: String, at: Date) throws {
-        try db.cachedStatement(
-            sql: "INSERT INTO audit_log (at, request_id, key, fingerprint, role, command, args_sha256, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-        ).execute(arguments: [
-            Timestamp.format(at), request.id, caller.key, caller.fingerprint, caller.role?.rawValue, request.command, argsDigest, result,
-        ])
+        try db.executeBound(
+            "INSERT INTO audit_log (at, request_id, key, fingerprint, role, command, args_sha256, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                .text(Timestamp.format(at)), .text(request.id), .text(caller.key), .text(caller.fingerprint),
+                caller.role.map { .text($0.rawValue) } ?? .null, .text(request.command), .text(argsDigest), .text(result),
+            ])
     }
 
     /// `audit.list`: the log, newest first.

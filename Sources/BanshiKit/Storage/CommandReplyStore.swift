@@ -53,8 +53,8 @@ enum CommandReplyStore {
     }
 
     static func store(_ db: Database, requestId: String, command: String, argsDigest: String, reply: String, at time: String) throws {
-        try db.cachedStatement(
-            sql: "INSERT INTO command_reply (request_id, command, args_sha256, reply, created_at) VALUES (?, ?, ?, ?, ?)"
-        ).execute(arguments: [requestId, command, argsDigest, reply, time])
+        try db.executeBound(
+            "INSERT INTO command_reply (request_id, command, args_sha256, reply, created_at) VALUES (?, ?, ?, ?, ?)",
+            [.text(requestId), .text(command), .text(argsDigest), .text(reply), .text(time)])
     }
 }
