@@ -157,4 +157,25 @@ struct GroupCommitSystemTests {
             #expect((status["write_transactions"]?.intValue ?? 0) < 30, "some of the writes shared a transaction")
         }
     }
+
+    @Test("Pipelined writes and reads: each read sees exactly the writes sent before it, though later ones were checked meanwhile")
+    func readsSeeTheWritesBeforeThem() async throws {
+        try await TestSuite.with { suite in
+            try await suite.start("bus")
+            try await suite.start("loadgen")
+            let requests = (0..<60).map { index in
+                index % 2 == 0
+                    ? CommandRequest(id: "write-\(index)", command: "emit", args: ["count": 1])
+                    : CommandRequest(id: "read-\(index)", command: "events.since", args: ["after_seq": 0, "limit": 1000])
+            }
+            let replies = try await suite.pipeline("loadgen", requests)
+            #expect(replies.count == 60)
+            for (index, reply) in replies.enumerated() where index % 2 == 1 {
+                let events = try reply.get()["events"]?.arrayValue ?? []
+                #expect(events.count == (index + 1) / 2, "read-\(index) sees the \((index + 1) / 2) writes sent before it")
+            }
+            let status = try await suite.call("loadgen", "status").get()
+            #expect((status["write_transactions"]?.intValue ?? 0) >= 30, "a read ends its group: a transaction for each write at least")
+        }
+    }
 }

@@ -12,6 +12,7 @@ enum IdleBenchmark {
         var ready: [String: Duration] = [:]
         var resident: [String: Int64] = [:]
         var anonymous: [String: Int64] = [:]
+        var proportional: [String: Int64] = [:]
         try await TestSuite.with(services: Array(services.dropFirst()), runtime: "heartbeat_interval_ms = 1000", serviceKeys: keys) { suite in
             for service in services {
                 let listener = try NotifyListener(path: suite.directory.file("\(service).notify"))
@@ -28,8 +29,9 @@ enum IdleBenchmark {
             try await Task.sleep(for: .seconds(5))
             for service in services {
                 guard let pid = suite.processes[service]?.pid else { continue }
-                resident[service] = statusKiB(pid, "VmRSS")
-                anonymous[service] = statusKiB(pid, "RssAnon")
+                resident[service] = procKiB(pid, "VmRSS")
+                anonymous[service] = procKiB(pid, "RssAnon")
+                proportional[service] = procKiB(pid, "Pss", file: "smaps_rollup")
             }
         }
         report.add(
@@ -43,11 +45,17 @@ enum IdleBenchmark {
                 .joined(separator: ", "),
             note: "VmRSS 5 s after the last one started, nothing sent to them; in brackets RssAnon, the rest is the code of the executable and its libraries (shared between the services)")
         report.values["idle_anon_kib"] = .object(anonymous.mapValues(JSONValue.int))
+        let total = proportional.values.reduce(0, +)
+        report.add(
+            "idle_pss_kib", "idle proportional memory (PSS), each service and the suite, MiB", .object(proportional.mapValues(JSONValue.int)),
+            display: services.map { String(format: "%@ %.1f", $0, Double(proportional[$0] ?? 0) / 1024) }.joined(separator: ", ")
+                + String(format: "; suite %.1f", Double(total) / 1024),
+            note: "Pss of smaps_rollup at the same moment: each shared page counted once across the processes that map it; the suite's sum is the memory the services take together")
     }
 
-    /// A `/proc/<pid>/status` field (`VmRSS`, `RssAnon`) of a process, in KiB.
-    static func statusKiB(_ pid: Int32, _ field: String) -> Int64? {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+    /// A field of `/proc/<pid>/status` (`VmRSS`, `RssAnon`) or `smaps_rollup` (`Pss`), in KiB.
+    static func procKiB(_ pid: Int32, _ field: String, file: String = "status") -> Int64? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/\(file)", encoding: .utf8) else { return nil }
         for line in status.split(separator: "\n") where line.hasPrefix("\(field):") {
             return Int64(line.split(separator: " ").dropFirst().first { !$0.isEmpty } ?? "")
         }

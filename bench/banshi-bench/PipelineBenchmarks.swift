@@ -202,5 +202,5 @@ enum PipelineBenchmarks {
     }
 
     /// VmHWM of a process, in KiB.
-    static func peakResidentKiB(_ pid: Int32) -> Int64? { IdleBenchmark.statusKiB(pid, "VmHWM") }
+    static func peakResidentKiB(_ pid: Int32) -> Int64? { IdleBenchmark.procKiB(pid, "VmHWM") }
 }

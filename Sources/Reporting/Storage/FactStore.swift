@@ -15,7 +15,10 @@ enum FactStore {
                 """)
         for indicator in readers {
             for fact in indicator.facts(event) {
-                try statement.execute(arguments: [indicator.id, fact.period, fact.entity, fact.counted, fact.met, fact.settled])
+                try db.executeBound(statement, [
+                    .text(indicator.id), .text(fact.period), .text(fact.entity), .int(fact.counted ? 1 : 0), .int(fact.met ? 1 : 0),
+                    .int(fact.settled ? 1 : 0),
+                ])
             }
         }
     }

@@ -6,15 +6,17 @@ import GRDB
 enum History {
     /// Stores `event` and applies its indicator facts, in the subscriber's transaction.
     static func append(_ db: Database, _ event: EventEnvelope) throws {
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO history (source, seq, id, type, subject, time, correlation_id, causation_id, envelope)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
-            event.service ?? event.source, event.seq, event.id, event.type, event.subject, event.time, event.correlationid,
-            event.causationid, event.serialized(),
-        ])
+        // Bound through SQLite's C API: it runs for every event of a catch-up.
+        try db.executeBound(
+            """
+            INSERT INTO history (source, seq, id, type, subject, time, correlation_id, causation_id, envelope)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                .text(event.service ?? event.source), .int(event.seq), .text(event.id), .text(event.type),
+                event.subject.map(SQLiteBinding.text) ?? .null, .text(event.time), .text(event.correlationid),
+                event.causationid.map(SQLiteBinding.text) ?? .null, .utf8(event.serializedBytes()),
+            ])
         try FactStore.apply(db, event)
     }
 
