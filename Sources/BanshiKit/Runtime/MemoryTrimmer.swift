@@ -61,12 +61,8 @@ public struct MemoryTrimmer {
         disconnects = 0
     }
 
-    /// glibc's `malloc_trim`, looked up at run time: Swift's Glibc module does not import `<malloc.h>`,
-    /// and another C library simply has none (the trimmer then does nothing).
-    private static let mallocTrim: (@convention(c) (Int) -> Int32)? = {
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") else { return nil }
-        return unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)
-    }()
+    /// glibc's `malloc_trim` (without glibc the trimmer does nothing).
+    private static let mallocTrim = AllocatorTuning.glibcFunction("malloc_trim", as: (@convention(c) (Int) -> Int32).self)
 
     /// The resident set in MiB of process `pid` (this one by default), from `/proc/<pid>/statm`; 0
     /// where it cannot be read.

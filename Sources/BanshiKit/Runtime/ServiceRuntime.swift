@@ -103,6 +103,8 @@ public enum ServiceRuntime {
             guard FileManager.default.isWritableFile(atPath: directory) else {
                 throw ConfigError(key: "suite.data_dir", "the state directory \(directory) is not writable by this user", file: config.file)
             }
+            // A service that writes a database keeps freed memory for its next transaction.
+            AllocatorTuning.apply()
             do {
                 database = try ServiceDatabase(path: path, migrations: definition.migrations)
             } catch let error as DatabaseError where error.resultCode == .SQLITE_CANTOPEN || error.resultCode == .SQLITE_READONLY || error.resultCode == .SQLITE_PERM {

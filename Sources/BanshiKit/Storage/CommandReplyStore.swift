@@ -46,10 +46,8 @@ enum CommandReplyStore {
 
     /// The stored reply to `requestId`, with the command and the digest of the arguments it answered.
     static func find(_ db: Database, requestId: String) throws -> (command: String, argsDigest: String?, reply: String)? {
-        let row = try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT command, args_sha256, reply FROM command_reply WHERE request_id = ?"),
-            arguments: [requestId])
-        return row.map { ($0[0], $0[1], $0[2]) }
+        let row = try db.fetchFirstRowText("SELECT command, args_sha256, reply FROM command_reply WHERE request_id = ?", [.text(requestId)])
+        return row.map { ($0[0] ?? "", $0[1], $0[2] ?? "") }
     }
 
     static func store(_ db: Database, requestId: String, command: String, argsDigest: String, reply: String, at time: String) throws {

@@ -30,11 +30,37 @@ extension Database {
         // them to clear them).
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
-        guard code == SQLITE_DONE else {
-            throw DatabaseError(
-                resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(sqliteConnection)),
-                sql: statement.sql)
+        guard code == SQLITE_DONE else { throw failure(code, statement) }
+    }
+
+    /// The first row a cached query finds, each column as text (`nil` for NULL), or `nil` when it
+    /// finds none; values bound as `executeBound` binds them. For the lookup every write command makes
+    /// (its request id among the stored replies), where GRDB's row and cursor were a twelfth of the
+    /// command.
+    public func fetchFirstRowText(_ sql: String, _ values: [SQLiteBinding]) throws -> [String?]? {
+        let statement = try cachedStatement(sql: sql)
+        let handle = statement.sqliteStatement
+        sqlite3_reset(handle)
+        var row: [String?]?
+        let code = Self.bind(values, from: 0, to: handle) {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_ROW {
+                row = (0..<sqlite3_column_count(handle)).map { column -> String? in
+                    guard let text = sqlite3_column_text(handle, column) else { return nil }
+                    return String(decoding: UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, column))), as: UTF8.self)
+                }
+            }
+            return code
         }
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        guard code == SQLITE_ROW || code == SQLITE_DONE else { throw failure(code, statement) }
+        return row
+    }
+
+    private func failure(_ code: Int32, _ statement: Statement) -> DatabaseError {
+        DatabaseError(
+            resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(sqliteConnection)), sql: statement.sql)
     }
 
     /// Binds `values[index...]`, then runs `step` while their bytes are still lent: text is bound as
