@@ -30,7 +30,7 @@ public final class BusProxy: Sendable {
     private let context: Context
     private let wakeup: Wakeup
     private let state = Mutex(Statistics())
-    private let thread = SocketThread(name: "banshi-bus-proxy")
+    private let thread = SocketThread(name: "banshi-proxy")
     private let logger: Logger
 
     private let highWaterMark: Int32

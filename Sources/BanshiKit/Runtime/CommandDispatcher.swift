@@ -7,7 +7,8 @@ import Synchronization
 ///
 /// Two stages overlap: one checks what arrives (parses it, checks the arguments and the caller's
 /// role, digests the arguments) while the other runs what was checked before, so that the next
-/// group is ready when a transaction ends.
+/// group is ready when a transaction ends. The running stage has a thread of its own
+/// (`ThreadExecutor`) and writes each group's transaction there synchronously.
 ///
 /// Everything a peer can send is answered: a frame count other than one, an oversized frame, bad
 /// JSON, an unknown command and a wrong argument each get their own error code, and the dispatcher
@@ -101,11 +102,13 @@ final class CommandDispatcher: Sendable {
     /// Serves until the loop stops accepting and every request already received is answered.
     func run() async {
         let checked = HandOffQueue<Staged>()
+        let writer = ThreadExecutor(name: "banshi-writer")
         await withDiscardingTaskGroup { group in
-            group.addTask { await checked.consume { await self.serve($0) } }
+            group.addTask(executorPreference: writer) { await checked.consume { await self.serve($0) } }
             await loop.requests.consume { checked.put(self.check($0)) }
             checked.finish()
         }
+        writer.shutdown()
     }
 
     /// The checking stage: each request parsed and checked, a write's arguments digested.
@@ -302,8 +305,9 @@ final class CommandDispatcher: Sendable {
         writes.removeAll()
         let service = self.service
         let catalog = self.catalog
-        let outcome = await Result {
-            try await database.writer.write { db -> ([(text: String, outcome: String)], [[[UInt8]]], Int64) in
+        // Synchronously, on the running stage's own thread (`ThreadExecutor`).
+        let outcome = Result {
+            try database.writer.write { db -> ([(text: String, outcome: String)], [[[UInt8]]], Int64) in
                 var replies: [(text: String, outcome: String)] = []
                 var frames: [[[UInt8]]] = []
                 var lastSeq: Int64 = 0

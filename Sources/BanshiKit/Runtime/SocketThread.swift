@@ -30,13 +30,11 @@ public final class SocketThread: Sendable {
     public func start(_ body: @escaping @Sendable (_ started: @Sendable (Result<Void, any Error>) -> Void) -> Void) async throws {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             state.withLock { $0.started = continuation }
-            let thread = Thread { [self] in
+            startThread(named: name) { [self] in
                 body { result in report(result) }
                 report(.failure(CancellationError()))  // in case the body returned without reporting
                 state.withLock { $0.exited = true }
             }
-            thread.name = name
-            thread.start()
         }
     }
 

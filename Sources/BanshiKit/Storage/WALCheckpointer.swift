@@ -40,7 +40,7 @@ final class WALCheckpointer: Sendable {
         self.interval = interval
         self.threshold = threshold
         self.backstop = backstop
-        let thread = Thread { [self] in
+        startThread(named: "banshi-wal-ckpt") { [self] in
             while true {
                 _ = doorbell.wait(timeout: .now() + interval.timeInterval)
                 if stopping.load(ordering: .acquiring) { break }
@@ -53,8 +53,6 @@ final class WALCheckpointer: Sendable {
             }
             finished.signal()
         }
-        thread.name = "banshi-checkpointer"
-        thread.start()
     }
 
     /// Makes `db` (the writer) report the log's size after each commit, in place of SQLite's

@@ -46,8 +46,8 @@ final class DeliveryLane: Sendable {
         self.target = target
         self.settings = settings
         switch target {
-        case .one(let name, _): thread = SocketThread(name: "banshi-deliver-\(name)")
-        case .notConfigured: thread = SocketThread(name: "banshi-deliver-unrouted")
+        case .one(let name, _): thread = SocketThread(name: "deliver-\(name)")
+        case .notConfigured: thread = SocketThread(name: "deliver-unrouted")
         }
     }
 
