@@ -381,8 +381,10 @@ def main():
         while time.monotonic() < end:
             # Pacing of the load driver: at most --rate flows a second.
             next_flow += 1.0 / options.rate
-            if next_flow > time.monotonic():
-                time.sleep(next_flow - time.monotonic())
+            # Read the clock once: between a check and a second reading the wait can turn negative.
+            wait = next_flow - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
             if time.monotonic() >= next_kill:
                 if suite.kill(rng.choice(services)):
                     summary["kills"] += 1

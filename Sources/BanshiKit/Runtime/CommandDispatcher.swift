@@ -159,13 +159,13 @@ final class CommandDispatcher: Sendable {
                 writes.append(
                     PendingWrite(route: request.route, context: context, refusal: refusal, argsDigest: request.argsDigest, body: body))
             case .answered(let reply, let command):
-                await commit(&writes, into: &outgoing)
+                commit(&writes, into: &outgoing)
                 outgoing.add(reply, command: command, to: request.route)
             case .read(let context, let body, let audited):
-                await commit(&writes, into: &outgoing)
+                commit(&writes, into: &outgoing)
                 outgoing.add(await runRead(context, body, audited: audited), command: context.request.command, to: request.route)
             case .preparedWrite(let context, let prepare, let write):
-                await commit(&writes, into: &outgoing)
+                commit(&writes, into: &outgoing)
                 // The slow part runs before the group's transaction; a failure in it is still a write
                 // refused inside the transaction, so that the audit log records it.
                 let body: @Sendable (CommandContext, inout EventAppender) throws -> JSONValue
@@ -178,7 +178,7 @@ final class CommandDispatcher: Sendable {
                 writes.append(PendingWrite(route: request.route, context: context, refusal: nil, body: body))
             }
         }
-        await commit(&writes, into: &outgoing)
+        commit(&writes, into: &outgoing)
         send(outgoing)
     }
 
@@ -299,7 +299,7 @@ final class CommandDispatcher: Sendable {
     }
 
     /// Runs the pending writes in one transaction, then publishes their events and queues their replies.
-    private func commit(_ writes: inout [PendingWrite], into outgoing: inout Outgoing) async {
+    private func commit(_ writes: inout [PendingWrite], into outgoing: inout Outgoing) {
         guard !writes.isEmpty, let database else { return }
         let group = writes
         writes.removeAll()
@@ -405,12 +405,5 @@ final class CommandDispatcher: Sendable {
         try CommandReplyStore.store(
             db, requestId: request.id, command: request.command, argsDigest: write.argsDigest, reply: reply, at: Timestamp.format(Date()))
         return (reply, appender)
-    }
-}
-
-extension Result where Failure == any Error {
-    /// Captures an async throwing call's outcome.
-    init(catching body: () async throws -> Success) async {
-        do { self = .success(try await body()) } catch { self = .failure(error) }
     }
 }
