@@ -41,6 +41,38 @@ struct ReportingSystemTests {
         }
     }
 
+    @Test("A followed source that is down at start costs the others' catch-up no request timeout; it is caught up once it is back")
+    func sourceDownAtStart() async throws {
+        try await TestSuite.with(
+            services: ["children", "lawyer", "petition", "reporting"], runtime: "request_timeout_ms = 20000",
+            serviceKeys: [
+                "children": "scan_interval_ms = 0", "petition": PetitionSystemTests.keys(),
+                "reporting": Self.reportingKeys(follow: ["children", "lawyer", "petition"]),
+            ]
+        ) { suite in
+            for service in ["bus", "children", "petition"] { try await suite.start(service) }
+            _ = try await Runner(suite).ok(
+                "child.register", ["name": "钱某", "birth_date": "2014-03-01", "household_province": "安徽省", "migrant_status": "migrant"])
+            let petition = Runner(suite, service: "petition")
+            _ = try await petition.ok(
+                "aid.apply", ["beneficiary_name": "赵某", "category": "veteran", "procuratorate_id": "xicheng", "situation": "生活困难"])
+            let petitionSeq = try await petition.ok("status")["last_seq"]?.intValue ?? 0
+            #expect(petitionSeq > 0)
+            func applied(_ source: String) async throws -> Int64 {
+                try await Runner(suite, service: "reporting").ok("status")["subscriptions"]?[source]?["applied_seq"]?.intValue ?? 0
+            }
+            // lawyer, down, comes before petition in the first catch-up pass: waiting out its 20 s
+            // request timeout there would hold petition's catch-up for as long.
+            try await suite.start("reporting")
+            try await waitFor(.seconds(10)) { try await applied("petition") >= petitionSeq }
+            try await suite.start("lawyer")
+            _ = try await Runner(suite, service: "lawyer").ok("firm.register", ["name": "某律所", "region": "苏州"])
+            let lawyerSeq = try await Runner(suite, service: "lawyer").ok("status")["last_seq"]?.intValue ?? 0
+            #expect(lawyerSeq > 0)
+            try await waitFor(.seconds(30)) { try await applied("lawyer") >= lawyerSeq }
+        }
+    }
+
     @Test("Indicators reported equal a hand count of the same children and petition inputs; a rebuild gives the same")
     func indicatorsByHand() async throws {
         try await TestSuite.with(

@@ -97,7 +97,7 @@ public final class ControlClient {
         while !waiting.isEmpty {
             let body: [UInt8]
             do {
-                body = try receive(matching: nil, until: deadline)
+                body = try receive(matching: nil, until: deadline, limit: timeout)
             } catch .timeout {
                 break
             }
@@ -108,17 +108,21 @@ public final class ControlClient {
         return replies
     }
 
-    /// Waits up to the timeout for the reply to request `id` (any reply when `nil`), skipping stale ones.
-    public func receive(matching id: String?) throws(ControlClientError) -> [UInt8] {
-        try receive(matching: id, until: ContinuousClock.now + timeout)
+    /// Waits up to `limit` (the client's timeout when `nil`) for the reply to request `id` (any reply
+    /// when `nil`), skipping stale ones.
+    public func receive(matching id: String?, within limit: Duration? = nil) throws(ControlClientError) -> [UInt8] {
+        let limit = limit ?? timeout
+        return try receive(matching: id, until: ContinuousClock.now + limit, limit: limit)
     }
 
-    private func receive(matching id: String?, until deadline: ContinuousClock.Instant) throws(ControlClientError) -> [UInt8] {
+    private func receive(
+        matching id: String?, until deadline: ContinuousClock.Instant, limit: Duration
+    ) throws(ControlClientError) -> [UInt8] {
         let poller = Poller()
         poller.add(socket)
         while true {
             let remaining = deadline - ContinuousClock.now
-            guard remaining > .zero else { throw .timeout(service: service, endpoint: endpoint, after: timeout) }
+            guard remaining > .zero else { throw .timeout(service: service, endpoint: endpoint, after: limit) }
             let parts: [[UInt8]]
             do {
                 guard try poller.poll(timeout: remaining) > 0,

@@ -153,8 +153,11 @@ public final class DurableSubscriber: Sendable {
         var session = Session(cursors: cursors)
 
         // Clone pattern: subscribed already (live events queue in libzmq), now catch up from the logs.
+        // A source that does not answer its first page within a second is left to the sweep (which
+        // fetches once its heartbeats say it has events), so that a source that is down costs the
+        // others a second, not a request timeout.
         for name in sources.keys.sorted() where !isStopping {
-            fill(name, through: nil, session: &session, clients: &clients)
+            fill(name, through: nil, firstAnswer: min(requestTimeout, Self.firstAnswer), session: &session, clients: &clients)
         }
         let poller = Poller()
         poller.add(socket)
@@ -425,8 +428,14 @@ public final class DurableSubscriber: Sendable {
     /// The events catch-up gathers before it hands them to the writer as one transaction.
     static let catchUpTransaction = 10_000
 
+    /// How long the first catch-up pass waits for a source's first page.
+    static let firstAnswer = Duration.seconds(1)
+
     /// Fetches and applies `source`'s events after the cursor, through `through` (or the log's end).
-    private func fill(_ source: String, through: Int64?, session: inout Session, clients: inout [String: ControlClient]) {
+    /// `firstAnswer`: how long to wait for the first page, when not the request timeout.
+    private func fill(
+        _ source: String, through: Int64?, firstAnswer: Duration? = nil, session: inout Session, clients: inout [String: ControlClient]
+    ) {
         guard let followed = sources[source] else { return }
         commit(&session)
         do {
@@ -442,8 +451,10 @@ public final class DurableSubscriber: Sendable {
                 return request
             }
             var inFlight = try request(after: session.cursor(source))
+            var wait = firstAnswer
             while let current = inFlight, !isStopping {
-                let page = try SincePage.decode(client.receive(matching: current.id))
+                let page = try SincePage.decode(client.receive(matching: current.id, within: wait))
+                wait = nil
                 let after = session.cursor(source)
                 let lastInPage = page.events.last?.seq ?? after
                 inFlight = page.hasMore && !page.events.isEmpty ? try request(after: lastInPage) : nil
