@@ -78,8 +78,7 @@ enum CommandLoad {
                     result.failures += 1
                     if result.failureSamples.count < 3 { result.failureSamples.append(error.message) }
                 }
-                let rtt = now - sentAt
-                result.latencies.append(rtt.components.seconds * 1_000_000 + rtt.components.attoseconds / 1_000_000_000_000)
+                result.latencies.append((now - sentAt).microseconds)
             }
         }
         result.elapsed = ContinuousClock.now - start

@@ -72,8 +72,7 @@ extension ProgramBenchmarks.Phases {
         for (id, acknowledged) in result.answered {
             let arrival = watcher.arrival(id)!
             last = Swift.max(last, arrival)
-            let latency = arrival - acknowledged
-            latencies.append(latency.components.seconds * 1_000_000 + latency.components.attoseconds / 1_000_000_000_000)
+            latencies.append((arrival - acknowledged).microseconds)
         }
         return FlowRun(latencies: latencies, lastArrival: last, note: ProgramBenchmarks.failures(result))
     }

@@ -37,9 +37,6 @@ final class FlowWatcher: Sendable {
         try await Task.sleep(for: .milliseconds(300))
     }
 
-    /// How many flows have ended so far.
-    var count: Int { seen.withLock { $0.count } }
-
     /// When the flow `correlationid` ended, if it has.
     func arrival(_ correlationid: String) -> ContinuousClock.Instant? { seen.withLock { $0[correlationid] } }
 

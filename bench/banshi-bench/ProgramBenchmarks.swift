@@ -119,7 +119,7 @@ enum ProgramBenchmarks {
             report.add(
                 "reporting_catch_up_per_second", "reporting: a fresh service catching up on every program's log", .double(perSecond),
                 display: display, note: "\(total.formatted()) events in \(String(format: "%.1f", elapsed.timeInterval)) s, process start included")
-            let reportTime = try await timed { _ = try await suite.call("reporting", "report", timeout: .seconds(600)).get() }
+            let reportTime = try await ContinuousClock().measure { _ = try await suite.call("reporting", "report", timeout: .seconds(600)).get() }
             report.add(
                 "reporting_report_ms", "reporting: `report` (all programs, this year) on that history", .double(reportTime.timeInterval * 1000),
                 display: String(format: "%.1f ms", reportTime.timeInterval * 1000))
@@ -129,7 +129,7 @@ enum ProgramBenchmarks {
                 flow = try await suite.call("reporting", "history.query", filter.merging(["limit": 1]) { $1 }).get()["events"]?
                     .arrayValue?.first?["correlation_id"] ?? .null
             }
-            let traceTime = try await timed { _ = try await suite.call("reporting", "trace", ["correlation_id": flow], timeout: .seconds(600)).get() }
+            let traceTime = try await ContinuousClock().measure { _ = try await suite.call("reporting", "trace", ["correlation_id": flow], timeout: .seconds(600)).get() }
             report.add(
                 "reporting_trace_ms", "reporting: `trace` of one flow on that history", .double(traceTime.timeInterval * 1000),
                 display: String(format: "%.1f ms", traceTime.timeInterval * 1000))
@@ -150,11 +150,5 @@ enum ProgramBenchmarks {
 
     static func failures(_ result: CommandLoad.Result) -> String {
         result.failures == 0 ? "0 failed" : "\(result.failures) failed (\(result.failureSamples.joined(separator: "; ")))"
-    }
-
-    static func timed(_ body: () async throws -> Void) async throws -> Duration {
-        let start = ContinuousClock.now
-        try await body()
-        return ContinuousClock.now - start
     }
 }

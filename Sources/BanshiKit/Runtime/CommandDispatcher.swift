@@ -25,26 +25,26 @@ final class CommandDispatcher: Sendable {
         var transactions: Int64 = 0
     }
 
-    /// A request checked and ready to run.
+    /// A request checked and ready to run. `digest`: the digest of its arguments, for the audit log
+    /// (and stored with a write's reply), taken while checking.
     private enum Prepared: Sendable {
         /// `command`: the name the request gave, when it got that far (unknown names are counted as `-`).
         case answered(CommandReply, command: String? = nil)
-        /// `audited`: the read is recorded in the audit log, whether it ran or was refused.
-        case read(CommandContext, @Sendable (CommandContext) async throws -> JSONValue, audited: Bool)
+        /// `audit`: the digest when the read is recorded in the audit log, whether it ran or was refused.
+        case read(CommandContext, @Sendable (CommandContext) async throws -> JSONValue, audit: String?)
         /// `refusal`: the caller's role may not run it; it is refused, and audited, before anything else.
-        case write(CommandContext, @Sendable (CommandContext, inout EventAppender) throws -> JSONValue, refusal: CommandError?)
+        case write(
+            CommandContext, @Sendable (CommandContext, inout EventAppender) throws -> JSONValue, refusal: CommandError?, digest: String)
         /// A write whose `prepare` runs first, outside any transaction (the caller is allowed to run it).
         case preparedWrite(
             CommandContext, prepare: @Sendable (CommandContext) async throws -> JSONValue,
-            write: @Sendable (CommandContext, JSONValue, inout EventAppender) throws -> JSONValue)
+            write: @Sendable (CommandContext, JSONValue, inout EventAppender) throws -> JSONValue, digest: String)
     }
 
     /// A request as the checking stage leaves it for the running stage.
     private struct Staged: Sendable {
         let route: [[UInt8]]
         let prepared: Prepared
-        /// The digest of a write's arguments (`PendingWrite.argsDigest`), taken while checking.
-        let argsDigest: String?
     }
 
     /// A write waiting for its group's transaction.
@@ -57,14 +57,14 @@ final class CommandDispatcher: Sendable {
         let argsDigest: String
 
         init(
-            route: [[UInt8]], context: CommandContext, refusal: CommandError?, argsDigest: String? = nil,
+            route: [[UInt8]], context: CommandContext, refusal: CommandError?, argsDigest: String,
             body: @escaping @Sendable (CommandContext, inout EventAppender) throws -> JSONValue
         ) {
             self.route = route
             self.context = context
             self.body = body
             self.refusal = refusal
-            self.argsDigest = argsDigest ?? AuditLog.digest(context.request)
+            self.argsDigest = argsDigest
         }
     }
 
@@ -111,13 +111,10 @@ final class CommandDispatcher: Sendable {
         writer.shutdown()
     }
 
-    /// The checking stage: each request parsed and checked, a write's arguments digested.
+    /// The checking stage: each request parsed and checked, an audited one's arguments digested.
     private func check(_ batch: [IncomingRequest]) -> [Staged] {
         batch.map { request in
-            let prepared = prepare(request.frames, caller: Caller.resolve(request.caller, keys: keys))
-            var digest: String?
-            if case .write(let context, _, _) = prepared { digest = AuditLog.digest(context.request) }
-            return Staged(route: request.route, prepared: prepared, argsDigest: digest)
+            Staged(route: request.route, prepared: prepare(request.frames, caller: Caller.resolve(request.caller, keys: keys)))
         }
     }
 
@@ -155,16 +152,15 @@ final class CommandDispatcher: Sendable {
         var outgoing = Outgoing(metrics: metrics, commands: commands)
         for request in batch {
             switch request.prepared {
-            case .write(let context, let body, let refusal):
-                writes.append(
-                    PendingWrite(route: request.route, context: context, refusal: refusal, argsDigest: request.argsDigest, body: body))
+            case .write(let context, let body, let refusal, let digest):
+                writes.append(PendingWrite(route: request.route, context: context, refusal: refusal, argsDigest: digest, body: body))
             case .answered(let reply, let command):
                 commit(&writes, into: &outgoing)
                 outgoing.add(reply, command: command, to: request.route)
-            case .read(let context, let body, let audited):
+            case .read(let context, let body, let audit):
                 commit(&writes, into: &outgoing)
-                outgoing.add(await runRead(context, body, audited: audited), command: context.request.command, to: request.route)
-            case .preparedWrite(let context, let prepare, let write):
+                outgoing.add(await runRead(context, body, audit: audit), command: context.request.command, to: request.route)
+            case .preparedWrite(let context, let prepare, let write, let digest):
                 commit(&writes, into: &outgoing)
                 // The slow part runs before the group's transaction; a failure in it is still a write
                 // refused inside the transaction, so that the audit log records it.
@@ -175,7 +171,7 @@ final class CommandDispatcher: Sendable {
                 } catch {
                     body = { _, _ in throw error }
                 }
-                writes.append(PendingWrite(route: request.route, context: context, refusal: nil, body: body))
+                writes.append(PendingWrite(route: request.route, context: context, refusal: nil, argsDigest: digest, body: body))
             }
         }
         commit(&writes, into: &outgoing)
@@ -229,24 +225,24 @@ final class CommandDispatcher: Sendable {
             switch spec.body {
             case .read(let body):
                 // A confidential read (personal data, a copy of the database) is audited, refused or not.
-                let audited = spec.confidential && database != nil
+                let audit = spec.confidential && database != nil ? AuditLog.digest(request) : nil
                 guard allowed else {
-                    guard audited else { throw refusal }
-                    return .read(context, { _ in throw refusal }, audited: true)
+                    guard let audit else { throw refusal }
+                    return .read(context, { _ in throw refusal }, audit: audit)
                 }
-                return .read(context, body, audited: audited)
+                return .read(context, body, audit: audit)
             case .write(let body):
                 guard database != nil else {
                     throw CommandError(.internal, "\(service) keeps no database, so it has no state-changing commands")
                 }
                 // A refused write still goes through the write path, so that the audit log records it.
-                return .write(context, body, refusal: allowed ? nil : refusal)
+                return .write(context, body, refusal: allowed ? nil : refusal, digest: AuditLog.digest(request))
             case .preparedWrite(let prepare, let write):
                 guard database != nil else {
                     throw CommandError(.internal, "\(service) keeps no database, so it has no state-changing commands")
                 }
-                guard allowed else { return .write(context, { _, _ in throw refusal }, refusal: refusal) }
-                return .preparedWrite(context, prepare: prepare, write: write)
+                guard allowed else { return .write(context, { _, _ in throw refusal }, refusal: refusal, digest: AuditLog.digest(request)) }
+                return .preparedWrite(context, prepare: prepare, write: write, digest: AuditLog.digest(request))
             }
         } catch {
             return .answered(CommandReply(id: request.id, outcome: .failure(replyError(error, request: request))), command: request.command)
@@ -270,7 +266,7 @@ final class CommandDispatcher: Sendable {
     // MARK: Running
 
     private func runRead(
-        _ context: CommandContext, _ body: @Sendable (CommandContext) async throws -> JSONValue, audited: Bool
+        _ context: CommandContext, _ body: @Sendable (CommandContext) async throws -> JSONValue, audit: String?
     ) async -> CommandReply {
         let reply: CommandReply
         do {
@@ -278,7 +274,7 @@ final class CommandDispatcher: Sendable {
         } catch {
             reply = CommandReply(id: context.request.id, outcome: .failure(replyError(error, request: context.request)))
         }
-        guard audited, let database else { return reply }
+        guard let audit, let database else { return reply }
         let result: String
         switch reply.outcome {
         case .success: result = "ok"
@@ -287,8 +283,7 @@ final class CommandDispatcher: Sendable {
         do {
             try await database.writer.write { db in
                 try AuditLog.record(
-                    db, request: context.request, argsDigest: AuditLog.digest(context.request), caller: context.caller, result: result,
-                    at: Date())
+                    db, request: context.request, argsDigest: audit, caller: context.caller, result: result, at: Date())
             }
         } catch {
             // What cannot be audited is not handed out.
