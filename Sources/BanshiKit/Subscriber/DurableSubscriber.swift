@@ -373,13 +373,13 @@ public final class DurableSubscriber: Sendable {
     private func commit(_ session: inout Session) -> Bool {
         guard settle(&session) else { return false }
         guard !session.pending.isEmpty else { return true }
-        let events = session.pending
-        let batch = InFlightBatch(last: session.pendingLast)
+        let batch = InFlightBatch(events: session.pending, last: session.pendingLast)
         session.pending.removeAll(keepingCapacity: true)
         session.pendingLast.removeAll()
         session.inFlight = batch
         database.writer.asyncWriteWithoutTransaction { [self] db in
-            batch.finish(committed: write(events, cursors: batch.last, db))
+            let committed = batch.withEvents { write($0, cursors: batch.last, db) }
+            batch.finish(committed: committed)
         }
         return true
     }
