@@ -29,7 +29,8 @@ enum Metrics {
     }
 
     static func render(
-        _ db: Database, services: [(name: String, status: JSONValue?)], targets: Targets, now: Date
+        _ db: Database, services: [(name: String, status: JSONValue?)], history sources: [(source: String, events: Int64, lastSeq: Int64)],
+        targets: Targets, now: Date
     ) throws -> String {
         var text = Text()
         func sample(_ name: String, _ labels: [(String, String)], _ value: String) -> String {
@@ -79,7 +80,6 @@ enum Metrics {
         text.family("banshi_coordinator_dead_letters", "gauge", "Routed commands that failed for good (banshictl dlq list).",
             deliveries.map { [sample("banshi_coordinator_dead_letters", [], "\($0["dead"]?.intValue ?? 0)")] } ?? [])
 
-        let sources = try History.sources(db)
         text.family("banshi_history_events_total", "counter", "Events kept in the reporting history, per source.",
             sources.map { sample("banshi_history_events_total", [("source", $0.source)], "\($0.events)") })
         text.family("banshi_history_last_seq", "gauge", "The last seq of each source in the history.",

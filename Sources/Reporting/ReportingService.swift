@@ -2,7 +2,6 @@ import BanshiKit
 import Foundation
 import GRDB
 import ServiceLifecycle
-import Synchronization
 
 /// `banshi-reporting`: the whole event history, every program against its targets, flows traced.
 public enum ReportingService {
@@ -13,24 +12,22 @@ public enum ReportingService {
         let database = try environment.requiredDatabase
         let settings = try ReportingSettings(section.table, dataDirectory: environment.config.stateDirectory(of: "reporting"))
         let subscription = try SubscriberSettings(environment, defaultFollow: environment.config.publishers(besides: "reporting"))
-        // Counted once here and kept as batches commit: `status` is polled, and counting a history of
-        // millions of rows each time took a core's worth of scans away from a catch-up.
-        let historyEvents = Atomic<Int64>(try database.writer.read { try Int64.fetchOne($0, sql: "SELECT COUNT(*) FROM history") ?? 0 })
+        let counts = try database.writer.read { try HistoryCounts($0) }
         let subscriber = DurableSubscriber(
             context: environment.context, busEndpoints: environment.config.subscribeEndpoints, sources: subscription.sources,
             database: database, requestTimeout: environment.config.runtime.requestTimeout,
             receiveHighWaterMark: subscription.receiveHighWaterMark, logger: environment.logger,
-            committed: { events in historyEvents.add(Int64(events.count), ordering: .relaxed) },
+            committed: { events in counts.add(events) },
             replace: { db, forged, genuine in
                 // The history keeps the source's copy. The indicator facts the forgery added stay
                 // until `banshictl rebuild` derives them again from the history.
                 // The forgery took the genuine event's place in the source's log: (source, seq).
                 try db.execute(
                     cached: "DELETE FROM history WHERE source = ? AND seq = ? AND id = ?",
-                    arguments: [genuine.service ?? genuine.source, genuine.seq, forged])
+                    arguments: [History.source(of: genuine), genuine.seq, forged])
                 let removed = Int64(db.changesCount)
                 try History.append(db, genuine)
-                historyEvents.add(1 - removed, ordering: .relaxed)
+                counts.replaced(source: History.source(of: genuine), removed: removed)
             }
         ) { db, event in
             try History.append(db, event)
@@ -43,7 +40,7 @@ public enum ReportingService {
         }
         let render: @Sendable (Date) async throws -> String = { now in
             let services = await probe.statuses(own: await own())
-            return try await database.writer.read { db in try Metrics.render(db, services: services, targets: targets, now: now) }
+            return try await database.writer.read { db in try Metrics.render(db, services: services, history: counts.bySource, targets: targets, now: now) }
         }
         let metrics = CommandSpec("metrics", "the Prometheus text-format metrics (also written to metrics_file)") { context in
             ["content": .string(try await render(context.now))]
@@ -60,7 +57,7 @@ public enum ReportingService {
             services: services,
             status: {
                 var status: [String: JSONValue] = ["subscriptions": subscriber.statusValue()]
-                status["history_events"] = .int(historyEvents.load(ordering: .relaxed))
+                status["history_events"] = .int(counts.total)
                 return status
             })
     }

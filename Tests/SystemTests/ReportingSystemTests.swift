@@ -3,6 +3,7 @@ import BanshiTesting
 import Foundation
 import Reporting
 import Testing
+import ZeroMQ
 
 /// `banshi-reporting` with the real program services: indicators equal to a hand count, history
 /// exactly once across a restart, the flagship flow traced, and the HTML report as Chromium shows it.
@@ -368,6 +369,38 @@ struct ReportingSystemTests {
             let check = try await TestSuite.runExternal(
                 "/usr/bin/env", ["python3", "\(TestRepository.path)/scripts/check_screenshot.py", screenshot], timeout: .seconds(60))
             #expect(check.status == 0, "the screenshot does not show the charts: \(check.stdout)")
+        }
+    }
+    @Test("A forged seq applied by reporting (CURVE off) is replaced by the source's copy when the real one arrives: one alarm, the history and its counts hold the genuine events only")
+    func forgedSeqReplaced() async throws {
+        try await TestSuite.with(
+            services: ["loadgen", "reporting"], runtime: DurableDeliverySystemTests.fastHeartbeat,
+            serviceKeys: ["reporting": Self.reportingKeys(follow: ["loadgen"])], curve: false
+        ) { suite in
+            for service in ["bus", "loadgen", "reporting"] { try await suite.start(service) }
+            let reporting = Runner(suite, service: "reporting")
+            /// The history's loadgen events: (seq, forged).
+            func history() async throws -> [String] {
+                try await reporting.ok("history.query", ["source": "loadgen"])["events"]?.arrayValue?
+                    .map { "\($0["seq"]?.intValue ?? 0) \($0["data"]?["forged"] == true ? "forged" : "genuine")" } ?? []
+            }
+            let forger = try Socket(suite.context, .pub)
+            try forger.setLinger(.zero)
+            try forger.connect(suite.publishEndpoint)
+            let forged = try HardeningSystemTests.forgedEvent(seq: 1, id: "forged-seq-1")
+            try await waitFor {
+                try forger.send(parts: forged)
+                return try await history() == ["1 forged"]
+            }
+
+            try await Runner(suite, service: "loadgen").ok("emit", ["count": 2])
+            try await waitFor { try await history() == ["1 genuine", "2 genuine"] }
+            let status = try await reporting.ok("status")
+            #expect(status["subscriptions"]?["loadgen"]?["integrity_alarms"] == 1)
+            #expect(status["history_events"] == 2, "the forged row was replaced, not counted beside the genuine ones")
+            let metrics = try await reporting.ok("metrics")["content"]?.stringValue ?? ""
+            #expect(metrics.contains("banshi_history_events_total{source=\"loadgen\"} 2"))
+            #expect(metrics.contains("banshi_history_last_seq{source=\"loadgen\"} 2"))
         }
     }
 }

@@ -13,12 +13,15 @@ enum History {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
-                .text(event.service ?? event.source), .int(event.seq), .text(event.id), .text(event.type),
+                .text(source(of: event)), .int(event.seq), .text(event.id), .text(event.type),
                 event.subject.map(SQLiteBinding.text) ?? .null, .text(event.time), .text(event.correlationid),
                 event.causationid.map(SQLiteBinding.text) ?? .null, .utf8(event.serializedBytes()),
             ])
         try FactStore.apply(db, event)
     }
+
+    /// The service an event is kept under: its `service` name, or its CloudEvents `source`.
+    static func source(of event: EventEnvelope) -> String { event.service ?? event.source }
 
     /// Events matching every filter given, in time order (then source, seq).
     static func query(

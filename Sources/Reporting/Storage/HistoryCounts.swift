@@ -1,0 +1,46 @@
+import BanshiKit
+import GRDB
+import Synchronization
+
+/// How many events the history holds from each source, and each source's last seq: counted once when
+/// the service starts and kept as batches commit. `status` is polled and the metrics are rendered
+/// every interval; counting a history of millions of rows for each took scans away from a catch-up.
+final class HistoryCounts: Sendable {
+    struct Source: Sendable, Equatable {
+        var events: Int64 = 0
+        var lastSeq: Int64 = 0
+    }
+
+    private let sources: Mutex<[String: Source]>
+
+    /// Counts what `db`'s history holds.
+    init(_ db: Database) throws {
+        var counted: [String: Source] = [:]
+        for row in try History.sources(db) { counted[row.source] = Source(events: row.events, lastSeq: row.lastSeq) }
+        sources = Mutex(counted)
+    }
+
+    /// Adds a committed batch.
+    func add(_ events: [EventEnvelope]) {
+        sources.withLock { sources in
+            for event in events {
+                let source = History.source(of: event)
+                sources[source, default: Source()].events += 1
+                sources[source, default: Source()].lastSeq = max(sources[source]?.lastSeq ?? 0, event.seq)
+            }
+        }
+    }
+
+    /// A stored event was replaced by `removed` (0 or 1) rows and one inserted, for `source`.
+    func replaced(source: String, removed: Int64) {
+        sources.withLock { $0[source, default: Source()].events += 1 - removed }
+    }
+
+    /// Events in the whole history.
+    var total: Int64 { sources.withLock { $0.values.reduce(0) { $0 + $1.events } } }
+
+    /// Per source, in name order.
+    var bySource: [(source: String, events: Int64, lastSeq: Int64)] {
+        sources.withLock { $0.sorted { $0.key < $1.key }.map { ($0.key, $0.value.events, $0.value.lastSeq) } }
+    }
+}
