@@ -17,6 +17,7 @@ struct BenchMain {
             case "--events": options.events = Int(arguments.popFirst() ?? "") ?? options.events
             case "--seconds": options.seconds = Int(arguments.popFirst() ?? "") ?? options.seconds
             case "--history": options.history = Int(arguments.popFirst() ?? "") ?? options.history
+            case "--commands": options.commands = Int(arguments.popFirst() ?? "") ?? options.commands
             case "--json": options.json = true
             case "--only":
                 let names = (arguments.popFirst() ?? "").split(separator: ",").map(String.init)
@@ -26,10 +27,11 @@ struct BenchMain {
                 }
                 options.only = Set(names)
             case "--help", "-h":
-                print("usage: banshi-bench [--events N] [--seconds S] [--history N] [--only PHASE,...] [--json]")
+                print("usage: banshi-bench [--events N] [--seconds S] [--history N] [--commands N] [--only PHASE,...] [--json]")
                 print("  --events N   events in the durable end-to-end burst (default 1,000,000)")
                 print("  --seconds S  length of each steady-rate phase (default 10)")
                 print("  --history N  events in the programs' logs before reporting catches up on them (default 1,000,000)")
+                print("  --commands N commands sent to each program service in its maximum-rate run (default 20,000)")
                 print("phases: \(Options.phases.joined(separator: ", ")) (default: all)")
                 return
             default:
@@ -55,6 +57,8 @@ struct Options {
     var events = 1_000_000
     var seconds = 10
     var history = 1_000_000
+    /// Commands per program service in its maximum-rate run: larger runs measure larger tables.
+    var commands = 20_000
     var json = false
     /// The phases to run; `nil` runs them all.
     var only: Set<String>?

@@ -41,7 +41,7 @@ enum ProgramBenchmarks {
         /// Commands per service in the steady run (200 a second each, all five at once).
         var steadyPerService: Int { 200 * options.seconds }
         /// Commands per service in its maximum-rate run.
-        let maxPerService = 20_000
+        var maxPerService: Int { options.commands }
 
         /// The round trip at a steady 1,000 commands/s (200/s on each service), then each service's
         /// maximum rate with 64 in flight and the CPU time it took per command.
