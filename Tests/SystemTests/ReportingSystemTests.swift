@@ -371,6 +371,7 @@ struct ReportingSystemTests {
             #expect(check.status == 0, "the screenshot does not show the charts: \(check.stdout)")
         }
     }
+
     @Test("A forged seq applied by reporting (CURVE off) is replaced by the source's copy when the real one arrives: one alarm, the history and its counts hold the genuine events only")
     func forgedSeqReplaced() async throws {
         try await TestSuite.with(

@@ -6,7 +6,7 @@ import Synchronization
 /// the service starts and kept as batches commit. `status` is polled and the metrics are rendered
 /// every interval; counting a history of millions of rows for each took scans away from a catch-up.
 final class HistoryCounts: Sendable {
-    struct Source: Sendable, Equatable {
+    struct Source: Sendable {
         var events: Int64 = 0
         var lastSeq: Int64 = 0
     }
@@ -25,8 +25,10 @@ final class HistoryCounts: Sendable {
         sources.withLock { sources in
             for event in events {
                 let source = History.source(of: event)
-                sources[source, default: Source()].events += 1
-                sources[source, default: Source()].lastSeq = max(sources[source]?.lastSeq ?? 0, event.seq)
+                var counted = sources[source] ?? Source()
+                counted.events += 1
+                counted.lastSeq = max(counted.lastSeq, event.seq)
+                sources[source] = counted
             }
         }
     }
