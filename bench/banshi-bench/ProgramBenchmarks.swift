@@ -133,6 +133,11 @@ enum ProgramBenchmarks {
             report.add(
                 "reporting_trace_ms", "reporting: `trace` of one flow on that history", .double(traceTime.timeInterval * 1000),
                 display: String(format: "%.1f ms", traceTime.timeInterval * 1000))
+            // What the metrics writer renders at each interval (every indicator, every service's status).
+            let metricsTime = try await ContinuousClock().measure { _ = try await suite.call("reporting", "metrics", timeout: .seconds(600)).get() }
+            report.add(
+                "reporting_metrics_ms", "reporting: `metrics` (rendered at each metrics interval) on that history",
+                .double(metricsTime.timeInterval * 1000), display: String(format: "%.1f ms", metricsTime.timeInterval * 1000))
         }
 
         private func lastSeqs(_ services: [String]) async throws -> [String: Int64] {
