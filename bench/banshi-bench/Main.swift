@@ -123,7 +123,6 @@ func rate(_ count: Int, _ elapsed: Duration) -> (Double, String) {
     return (perSecond, "\(Int(perSecond).formatted())/s")
 }
 
-
 extension Duration {
     /// Whole microseconds, as the latency percentiles are kept.
     var microseconds: Int64 { components.seconds * 1_000_000 + components.attoseconds / 1_000_000_000_000 }

@@ -119,25 +119,27 @@ enum ProgramBenchmarks {
             report.add(
                 "reporting_catch_up_per_second", "reporting: a fresh service catching up on every program's log", .double(perSecond),
                 display: display, note: "\(total.formatted()) events in \(String(format: "%.1f", elapsed.timeInterval)) s, process start included")
-            let reportTime = try await ContinuousClock().measure { _ = try await suite.call("reporting", "report", timeout: .seconds(600)).get() }
-            report.add(
-                "reporting_report_ms", "reporting: `report` (all programs, this year) on that history", .double(reportTime.timeInterval * 1000),
-                display: String(format: "%.1f ms", reportTime.timeInterval * 1000))
+            try await timeReporting("report", [:], key: "reporting_report_ms", "reporting: `report` (all programs, this year) on that history", into: &report)
             // A referral's flow when the flows phase ran, else the first event's.
             var flow: JSONValue = .null
             for filter: [String: JSONValue] in [["type": "children.abuse.referred"], [:]] where flow == .null {
                 flow = try await suite.call("reporting", "history.query", filter.merging(["limit": 1]) { $1 }).get()["events"]?
                     .arrayValue?.first?["correlation_id"] ?? .null
             }
-            let traceTime = try await ContinuousClock().measure { _ = try await suite.call("reporting", "trace", ["correlation_id": flow], timeout: .seconds(600)).get() }
-            report.add(
-                "reporting_trace_ms", "reporting: `trace` of one flow on that history", .double(traceTime.timeInterval * 1000),
-                display: String(format: "%.1f ms", traceTime.timeInterval * 1000))
+            try await timeReporting(
+                "trace", ["correlation_id": flow], key: "reporting_trace_ms", "reporting: `trace` of one flow on that history", into: &report)
             // What the metrics writer renders at each interval (every indicator, every service's status).
-            let metricsTime = try await ContinuousClock().measure { _ = try await suite.call("reporting", "metrics", timeout: .seconds(600)).get() }
-            report.add(
-                "reporting_metrics_ms", "reporting: `metrics` (rendered at each metrics interval) on that history",
-                .double(metricsTime.timeInterval * 1000), display: String(format: "%.1f ms", metricsTime.timeInterval * 1000))
+            try await timeReporting(
+                "metrics", [:], key: "reporting_metrics_ms", "reporting: `metrics` (rendered at each metrics interval) on that history",
+                into: &report)
+        }
+
+        /// Times one call of reporting's `command` and reports it in milliseconds.
+        private func timeReporting(
+            _ command: String, _ args: [String: JSONValue], key: String, _ title: String, into report: inout Report
+        ) async throws {
+            let time = try await ContinuousClock().measure { _ = try await suite.call("reporting", command, args, timeout: .seconds(600)).get() }
+            report.add(key, title, .double(time.timeInterval * 1000), display: String(format: "%.1f ms", time.timeInterval * 1000))
         }
 
         private func lastSeqs(_ services: [String]) async throws -> [String: Int64] {
