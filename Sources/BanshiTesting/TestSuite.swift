@@ -158,7 +158,7 @@ public final class TestSuite: @unchecked Sendable {
 
     /// Sends one command over the wire, off the cooperative thread pool.
     public func call(
-        _ service: String, _ command: String, _ args: [String: JSONValue] = [:], id: String = UUID().uuidString.lowercased(),
+        _ service: String, _ command: String, _ args: [String: JSONValue] = [:], id: String = EventID.next(),
         timeout: Duration = .seconds(5)
     ) async throws -> CommandReply {
         let request = CommandRequest(id: id, command: command, args: args)

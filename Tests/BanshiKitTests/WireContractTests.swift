@@ -233,3 +233,26 @@ struct EventIDTests {
         }
     }
 }
+
+@Suite("Opaque ids")
+struct OpaqueIDTests {
+    @Test("Ids are the prefix, 9 characters of time and 12 random ones, and ids made later sort after")
+    func ordered() {
+        let alphabet = Set("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+        let millis: UInt64 = 1_780_000_000_000
+        let ids = (0..<1_000).map { OpaqueID.make("CH", millis: millis + UInt64($0)) }
+        #expect(Set(ids).count == ids.count)
+        #expect(ids == ids.sorted())
+        for id in ids {
+            #expect(id.hasPrefix("CH-") && id.count == 24 && id.dropFirst(3).allSatisfy(alphabet.contains))
+        }
+        // The same millisecond: the time part is equal, the random part differs.
+        let twins = (0..<100).map { _ in OpaqueID.make("VC", millis: millis) }
+        #expect(Set(twins.map { $0.prefix(12) }).count == 1 && Set(twins).count == 100)
+        // Time decodes back from the 9 characters; today's ids sort after one made a second ago.
+        let digits = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+        let decoded = ids[0].dropFirst(3).prefix(9).reduce(UInt64(0)) { $0 * 32 + UInt64(digits.firstIndex(of: $1)!) }
+        #expect(decoded == millis)
+        #expect(OpaqueID.make("CH") > OpaqueID.make("CH", millis: UInt64(Date().timeIntervalSince1970 * 1000) - 1_000))
+    }
+}

@@ -61,52 +61,60 @@ struct ProgramMix: Sendable {
             ProgramMix(service: "children", description: "child.register, victim-case.register") { label, i in
                 i % 2 == 0
                     ? CommandRequest(
-                        id: "\(label)-\(i)", command: "child.register",
+                        id: requestID(label, i), command: "child.register",
                         args: ["name": .string("儿童\(i)"), "birth_date": "2014-06-01", "household_province": "河南省", "migrant_status": "migrant"])
                     : CommandRequest(
-                        id: "\(label)-\(i)", command: "victim-case.register",
+                        id: requestID(label, i), command: "victim-case.register",
                         args: ["child_id": children[i % children.count], "offence_type": "abuse"])
             },
             ProgramMix(service: "petition", description: "petition.receive (with its deadlines), aid.apply, aid.decide") { label, i in
                 switch i % 3 {
                 case 0:
                     CommandRequest(
-                        id: "\(label)-\(i)", command: "petition.receive",
+                        id: requestID(label, i), command: "petition.receive",
                         args: ["petitioner_name": "孙某", "category": "complaint", "summary": "来信反映", "procuratorate_id": "nanhu"])
                 case 1:
                     CommandRequest(
-                        id: "\(label)-\(i)", command: "aid.apply",
+                        id: requestID(label, i), command: "aid.apply",
                         args: ["beneficiary_name": "赵某", "category": "veteran", "procuratorate_id": "xicheng", "situation": "生活困难"])
                 default:
                     CommandRequest(
-                        id: "\(label)-\(i)", command: "aid.decide",
+                        id: requestID(label, i), command: "aid.decide",
                         args: ["aid_id": aids[(i / 3) % max(1, aids.count)], "decision": "approved", "amount": 1000])
                 }
             },
             ProgramMix(service: "enterprise", description: "card.collect (answer due), consultation.record") { label, i in
                 i % 2 == 0
                     ? CommandRequest(
-                        id: "\(label)-\(i)", command: "card.collect",
+                        id: requestID(label, i), command: "card.collect",
                         args: ["enterprise_id": .string(enterprise), "category": "compliance", "suggestion": "希望提供合规指引"])
                     : CommandRequest(
-                        id: "\(label)-\(i)", command: "consultation.record",
+                        id: requestID(label, i), command: "consultation.record",
                         args: ["enterprise_id": .string(enterprise), "kind": "legal-consultation", "summary": "劳动合同风险"])
             },
             ProgramMix(service: "lawyer", description: "complaint.receive, file-review.request (each with its deadline)") { label, i in
                 i % 2 == 0
                     ? CommandRequest(
-                        id: "\(label)-\(i)", command: "complaint.receive", args: ["lawyer_id": lawyer, "kind": "other", "description": "阅卷受阻"])
+                        id: requestID(label, i), command: "complaint.receive", args: ["lawyer_id": lawyer, "kind": "other", "description": "阅卷受阻"])
                     : CommandRequest(
-                        id: "\(label)-\(i)", command: "file-review.request", args: ["lawyer_id": lawyer, "case_number": .string("苏检刑诉〔2026〕\(i)号")])
+                        id: requestID(label, i), command: "file-review.request", args: ["lawyer_id": lawyer, "case_number": .string("苏检刑诉〔2026〕\(i)号")])
             },
             ProgramMix(service: "public-interest", description: "sample.water (judged against the standard), site.register") { label, i in
                 i % 2 == 0
-                    ? CommandRequest(id: "\(label)-\(i)", command: "sample.water", args: ["site_id": site, "nh3n": 0.5, "tp": 0.08, "cod": 15])
+                    ? CommandRequest(id: requestID(label, i), command: "sample.water", args: ["site_id": site, "nh3n": 0.5, "tp": 0.08, "cod": 15])
                     : CommandRequest(
-                        id: "\(label)-\(i)", command: "site.register",
+                        id: requestID(label, i), command: "site.register",
                         args: ["kind": "water", "name": .string("河段\(i)"), "district": "姑苏区", "water_body": "river", "target_class": "III"])
             },
         ]
+    }
+
+    /// The id of a run's `index`-th request. Ids grow as the run goes, as those of banshictl and of the
+    /// client library (UUIDv7) do: a service keeps each reply by its request id, and ids in random
+    /// order would each dirty a random page of that index.
+    static func requestID(_ label: String, _ index: Int) -> String {
+        let digits = String(index)
+        return label + "-" + String(repeating: "0", count: max(0, 9 - digits.count)) + digits
     }
 
     /// Sends `count` requests to `service` in pipelined chunks and returns `field` of each reply.

@@ -49,7 +49,7 @@ public final class ControlClient {
 
     /// Sends `command` with `args` and waits for the reply.
     public func call(
-        _ command: String, _ args: [String: JSONValue] = [:], id: String = UUID().uuidString.lowercased()
+        _ command: String, _ args: [String: JSONValue] = [:], id: String = EventID.next()
     ) throws(ControlClientError) -> CommandReply {
         try call(CommandRequest(id: id, command: command, args: args))
     }

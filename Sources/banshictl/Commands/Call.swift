@@ -33,7 +33,7 @@ struct Call: ParsableCommand {
     @Option(name: .customLong("json-args"), help: "All arguments as one JSON object.")
     var jsonArgs: String?
 
-    @Option(name: .long, help: "The request id (default: a new UUID). Re-sending an id returns the stored reply.")
+    @Option(name: .long, help: "The request id (default: a new time-ordered UUID, v7). Re-sending an id returns the stored reply.")
     var id: String?
 
     @Flag(name: .long, help: "Print the whole reply as compact JSON.")

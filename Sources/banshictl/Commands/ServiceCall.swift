@@ -17,7 +17,7 @@ struct ServiceCall {
         }
         do {
             let client = try ControlClient(context: Context(), service: service, endpoint: endpoint, timeout: global.replyTimeout(config))
-            return try client.call(CommandRequest(id: id ?? UUID().uuidString.lowercased(), command: command, args: args))
+            return try client.call(CommandRequest(id: id ?? EventID.next(), command: command, args: args))
         } catch {
             printError("banshictl: \(error)")
             throw ExitCode(4)
