@@ -40,7 +40,7 @@ enum ChildCommands {
             throw CommandError(.conflict, "a child with this identity number is already registered", field: "id_number")
         }
         if let school = arguments.optionalString("school_id") {
-            _ = try db.record("school", id: school, what: "school", field: "school_id")
+            try db.requireRecord("school", id: school, what: "school", field: "school_id")
         }
         let id = OpaqueID.make("CH")
         try db.execute(
@@ -119,7 +119,7 @@ enum ChildCommands {
     ) { context in
         let id = try context.arguments.string("child_id")
         return try await context.read { db in
-            _ = try Lookup.child(db, id)
+            try Lookup.requireChild(db, id)
             let rows = try Row.fetchAll(
                 db,
                 cached: """

@@ -15,7 +15,7 @@ enum VictimCommands {
         child childID: String, offence: VictimOffence, events: inout EventAppender, now: Date, clockStart: Date? = nil,
         settings: ChildrenSettings
     ) throws -> String {
-        _ = try Lookup.child(events.db, childID)
+        try Lookup.requireChild(events.db, childID)
         let id = OpaqueID.make("VC")
         let due = offence.requiresEarlyIntervention
             ? (clockStart ?? now).addingTimeInterval(TimeInterval(settings.interventionDueHours) * 3600) : nil

@@ -14,9 +14,9 @@ enum AidCommands {
         origin: AidOrigin, category: AidCategory, procuratorate: String, beneficiaryName: String?, beneficiaryRef: String?,
         source: (service: String, ref: String)?, petition: String?, situation: String, events: inout EventAppender, now: Date
     ) throws -> JSONValue {
-        let procuratorateID: String = try events.db.record(
-            "procuratorate", id: procuratorate, what: "procuratorate", field: "procuratorate_id")["id"]
-        if let petition { _ = try events.db.record("petition", id: petition, what: "petition", field: "petition_id") }
+        try events.db.requireRecord("procuratorate", id: procuratorate, what: "procuratorate", field: "procuratorate_id")
+        let procuratorateID = procuratorate
+        if let petition { try events.db.requireRecord("petition", id: petition, what: "petition", field: "petition_id") }
         if let source, let existing = try String.fetchOne(
             events.db, cached: "SELECT id FROM aid_case WHERE source_service = ? AND source_ref = ?", arguments: [source.service, source.ref])
         {
@@ -24,16 +24,6 @@ enum AidCommands {
                 .conflict, "aid \(existing) was already opened for \(source.service) \(source.ref)", details: ["aid_id": .string(existing)])
         }
         let id = OpaqueID.make("JA")
-        try events.db.execute(
-            cached: """
-                INSERT INTO aid_case (id, origin, source_service, source_ref, beneficiary_name, beneficiary_ref, category, procuratorate_id,
-                                      petition_id, situation, opened_at, status)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'review')
-                """,
-            arguments: [
-                id, origin.rawValue, source?.service, source?.ref, beneficiaryName, beneficiaryRef, category.rawValue, procuratorateID,
-                petition, situation, Timestamp.format(now),
-            ])
         var data: [String: JSONValue] = [
             "aid_id": .string(id), "origin": .string(origin.rawValue), "category": .string(category.rawValue),
             "procuratorate_id": .string(procuratorateID),
@@ -43,9 +33,19 @@ enum AidCommands {
             data["source_ref"] = .string(source.ref)
         }
         // The aid case belongs to the flow that opened it (a child's referral, say): its later events
-        // carry the same correlationid, however much later and by whomever they are caused.
+        // carry the same correlationid, however much later and by whomever they are caused. The event
+        // comes first so that the row is written once, with it.
         let opened = try events.emit("petition.aid.opened", subject: "aid/\(id)", data: .object(data))
-        try events.db.execute(cached: "UPDATE aid_case SET correlation_id = ? WHERE id = ?", arguments: [opened.correlationid, id])
+        try events.db.execute(
+            cached: """
+                INSERT INTO aid_case (id, origin, source_service, source_ref, beneficiary_name, beneficiary_ref, category, procuratorate_id,
+                                      petition_id, situation, correlation_id, opened_at, status)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'review')
+                """,
+            arguments: [
+                id, origin.rawValue, source?.service, source?.ref, beneficiaryName, beneficiaryRef, category.rawValue, procuratorateID,
+                petition, situation, opened.correlationid, Timestamp.format(now),
+            ])
         return .object(data)
     }
 

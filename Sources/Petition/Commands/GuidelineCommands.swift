@@ -67,7 +67,7 @@ enum GuidelineCommands {
     ) { context in
         let id = try context.arguments.string("guideline_id")
         return try await context.read { db in
-            _ = try db.record("guideline", id: id, what: "guideline", field: "guideline_id")
+            try db.requireRecord("guideline", id: id, what: "guideline", field: "guideline_id")
             let rows = try Row.fetchAll(
                 db,
                 cached: """
