@@ -51,6 +51,29 @@ struct WALCheckpointerTests {
         #expect(database.checkpointsRun > rounds, "the checkpointer's thread copied it")
     }
 
+    @Test("The commit that leaves the threshold in the log wakes the thread, which copies it at once")
+    func wokenByCommit() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("woken.sqlite")
+        let pool = try DatabasePool(path: path)
+        try await pool.write { db in try Self.createScratch(db) }
+        // An interval of an hour: only the commit's wake-up can start a round within the test.
+        let checkpointer = try WALCheckpointer(path: path, interval: .seconds(3600), threshold: 50, backstop: 10_000)
+        defer {
+            try? pool.close()
+            checkpointer.stop()
+        }
+        try await pool.writeWithoutTransaction { db in checkpointer.attach(to: db) }
+        let before = try Self.fileSize(path)
+        try Self.insert(20, into: pool)
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(checkpointer.checkpointsRun == 0, "20 frames, under the threshold: no round")
+        try Self.insert(100, into: pool)
+        try await waitFor(.seconds(30)) { try Self.fileSize(path) - before >= 120 * 4000 }
+        #expect(checkpointer.checkpointsRun >= 1)
+    }
+
     @Test("Past the backstop the commit checkpoints inline; below it, no commit does")
     func backstop() throws {
         let directory = try TemporaryDirectory()
@@ -58,7 +81,8 @@ struct WALCheckpointerTests {
         let path = directory.file("backstop.sqlite")
         let pool = try DatabasePool(path: path)
         try pool.write { db in try Self.createScratch(db) }
-        let checkpointer = try WALCheckpointer(path: path, interval: .seconds(3600), threshold: 50, backstop: 200)
+        // A threshold above the backstop: the thread is never woken, so only a commit can copy.
+        let checkpointer = try WALCheckpointer(path: path, interval: .seconds(3600), threshold: 10_000, backstop: 200)
         defer {
             try? pool.close()
             checkpointer.stop()
@@ -69,5 +93,6 @@ struct WALCheckpointerTests {
         #expect(try Self.fileSize(path) == before, "150 frames: the hook only noted them")
         try Self.insert(100, into: pool)
         #expect(try Self.fileSize(path) - before >= 250 * 4000, "250 frames: the commit checkpointed")
+        #expect(checkpointer.checkpointsRun == 0)
     }
 }
