@@ -4,6 +4,7 @@ import GRDBSQLite
 /// A value bound by `Database.executeBound`.
 public enum SQLiteBinding {
     case int(Int64)
+    case real(Double)
     case text(String)
     /// UTF-8 text already in a buffer (an encoded envelope), bound without a `String` copy.
     case utf8([UInt8])
@@ -84,6 +85,7 @@ extension Database {
         }
         switch values[index] {
         case .int(let number): sqlite3_bind_int64(handle, position, number)
+        case .real(let number): sqlite3_bind_double(handle, position, number)
         case .null: sqlite3_bind_null(handle, position)
         case .text(var string): return string.withUTF8(text)
         case .utf8(let bytes): return bytes.withUnsafeBufferPointer(text)
