@@ -49,7 +49,7 @@ struct LoadsinkMain {
                 VALUES (?, ?, ?, ?, ?, ?)
                 """,
                 [
-                    .text(event.service ?? ""), .int(event.seq), .text(event.id), event.causationid.map { .text($0) } ?? .null,
+                    .text(event.service ?? ""), .int(event.seq), .text(event.id), .optional(event.causationid),
                     .text(event.time), .text(clock.now()),
                 ])
         }

@@ -9,6 +9,9 @@ public enum SQLiteBinding {
     /// UTF-8 text already in a buffer (an encoded envelope), bound without a `String` copy.
     case utf8([UInt8])
     case null
+
+    /// `text`, or NULL for `nil`.
+    public static func optional(_ text: String?) -> SQLiteBinding { text.map(SQLiteBinding.text) ?? .null }
 }
 
 extension Database {

@@ -19,9 +19,9 @@ enum VictimCommands {
         let id = OpaqueID.make("VC")
         let due = offence.requiresEarlyIntervention
             ? (clockStart ?? now).addingTimeInterval(TimeInterval(settings.interventionDueHours) * 3600) : nil
-        try events.db.execute(
-            cached: "INSERT INTO victim_case (id, child_id, offence_type, registered_at, intervention_due_at) VALUES (?, ?, ?, ?, ?)",
-            arguments: [id, childID, offence.rawValue, Timestamp.format(now), due.map(Timestamp.format)])
+        try events.db.executeBound(
+            "INSERT INTO victim_case (id, child_id, offence_type, registered_at, intervention_due_at) VALUES (?, ?, ?, ?, ?)",
+            [.text(id), .text(childID), .text(offence.rawValue), .text(Timestamp.format(now)), .optional(due.map(Timestamp.format))])
         var data: [String: JSONValue] = [
             "case_id": .string(id), "child_id": .string(childID), "offence_type": .string(offence.rawValue),
             "intervention_required": .bool(offence.requiresEarlyIntervention),

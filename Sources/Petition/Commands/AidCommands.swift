@@ -15,7 +15,6 @@ enum AidCommands {
         source: (service: String, ref: String)?, petition: String?, situation: String, events: inout EventAppender, now: Date
     ) throws -> JSONValue {
         try events.db.requireRecord("procuratorate", id: procuratorate, what: "procuratorate", field: "procuratorate_id")
-        let procuratorateID = procuratorate
         if let petition { try events.db.requireRecord("petition", id: petition, what: "petition", field: "petition_id") }
         if let source, let existing = try String.fetchOne(
             events.db, cached: "SELECT id FROM aid_case WHERE source_service = ? AND source_ref = ?", arguments: [source.service, source.ref])
@@ -26,7 +25,7 @@ enum AidCommands {
         let id = OpaqueID.make("JA")
         var data: [String: JSONValue] = [
             "aid_id": .string(id), "origin": .string(origin.rawValue), "category": .string(category.rawValue),
-            "procuratorate_id": .string(procuratorateID),
+            "procuratorate_id": .string(procuratorate),
         ]
         if let source {
             data["source_service"] = .string(source.service)
@@ -36,15 +35,16 @@ enum AidCommands {
         // carry the same correlationid, however much later and by whomever they are caused. The event
         // comes first so that the row is written once, with it.
         let opened = try events.emit("petition.aid.opened", subject: "aid/\(id)", data: .object(data))
-        try events.db.execute(
-            cached: """
-                INSERT INTO aid_case (id, origin, source_service, source_ref, beneficiary_name, beneficiary_ref, category, procuratorate_id,
-                                      petition_id, situation, correlation_id, opened_at, status)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'review')
-                """,
-            arguments: [
-                id, origin.rawValue, source?.service, source?.ref, beneficiaryName, beneficiaryRef, category.rawValue, procuratorateID,
-                petition, situation, opened.correlationid, Timestamp.format(now),
+        try events.db.executeBound(
+            """
+            INSERT INTO aid_case (id, origin, source_service, source_ref, beneficiary_name, beneficiary_ref, category, procuratorate_id,
+                                  petition_id, situation, correlation_id, opened_at, status)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'review')
+            """,
+            [
+                .text(id), .text(origin.rawValue), .optional(source?.service), .optional(source?.ref), .optional(beneficiaryName),
+                .optional(beneficiaryRef), .text(category.rawValue), .text(procuratorate), .optional(petition), .text(situation),
+                .text(opened.correlationid), .text(Timestamp.format(now)),
             ])
         return .object(data)
     }
@@ -108,8 +108,8 @@ enum AidCommands {
         }
     }
 
-    static func aidCase(_ db: Database, _ arguments: Arguments) throws -> Row {
-        try db.record("aid_case", id: try arguments.string("aid_id"), what: "aid case", field: "aid_id")
+    static func aidCase(_ db: Database, _ arguments: Arguments, columns: String = "*") throws -> Row {
+        try db.record("aid_case", id: try arguments.string("aid_id"), what: "aid case", field: "aid_id", columns: columns)
     }
 
     /// The fields every aid event repeats: who decides, and where a routed decision goes back to.
@@ -136,7 +136,8 @@ enum AidCommands {
             ]
         ) { context, events in
             let arguments = context.arguments
-            let row = try aidCase(events.db, arguments)
+            let row = try aidCase(
+                events.db, arguments, columns: "id, status, category, origin, procuratorate_id, source_service, source_ref, correlation_id")
             let status: String = row["status"]
             guard status == AidStatus.review.rawValue else { throw CommandError(.conflict, "the aid case is \(status), not in review") }
             let id: String = row["id"]
@@ -158,14 +159,15 @@ enum AidCommands {
                     amount: amount, category: category, decisionYear: CalendarDate(context.now).year,
                     seriousInjuryOrLongTermTherapy: arguments.bool("serious_injury_or_long_term_therapy", default: false),
                     exceedReason: arguments.optionalString("exceed_reason"))
-                try events.db.execute(
-                    cached: """
-                        UPDATE aid_case SET status = 'approved', amount = ?, cap = ?, wage_year = ?, exceeds_cap = ?, exceed_reason = ?,
-                               decision_reason = ?, decided_at = ? WHERE id = ?
-                        """,
-                    arguments: [
-                        amount, checked.cap, checked.wageYear, checked.exceeds, checked.exceeds ? arguments.optionalString("exceed_reason") : nil,
-                        arguments.optionalString("reason"), at, id,
+                try events.db.executeBound(
+                    """
+                    UPDATE aid_case SET status = 'approved', amount = ?, cap = ?, wage_year = ?, exceeds_cap = ?, exceed_reason = ?,
+                           decision_reason = ?, decided_at = ? WHERE id = ?
+                    """,
+                    [
+                        .real(amount), .real(checked.cap), .int(Int64(checked.wageYear)), .int(checked.exceeds ? 1 : 0),
+                        .optional(checked.exceeds ? arguments.optionalString("exceed_reason") : nil), .optional(arguments.optionalString("reason")),
+                        .text(at), .text(id),
                     ])
                 data["amount"] = .double(amount)
                 data["exceeds_cap"] = .bool(checked.exceeds)

@@ -20,24 +20,25 @@ enum PetitionCommands {
         ]
     ) { context, events in
         let arguments = context.arguments
-        let procuratorate: String = try events.db.record(
-            "procuratorate", id: try arguments.string("procuratorate_id"), what: "procuratorate", field: "procuratorate_id")["id"]
+        let procuratorate = try arguments.string("procuratorate_id")
+        try events.db.requireRecord("procuratorate", id: procuratorate, what: "procuratorate", field: "procuratorate_id")
         let received = try context.pastTime("received_at")
         let day = CalendarDate(received)
         let proceduralDue = PetitionDeadlines.proceduralReplyDue(receivedOn: day)
         let resultDue = PetitionDeadlines.resultDue(receivedOn: day)
         let id = OpaqueID.make("PT")
         let category = try arguments.string("category")
-        try events.db.execute(
-            cached: """
-                INSERT INTO petition (id, petitioner_name, contact, category, summary, procuratorate_id, received_at, received_on,
-                                      recorded_at, status, procedural_due, result_due)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?)
-                """,
-            arguments: [
-                id, try arguments.text("petitioner_name"), arguments.optionalString("contact"), category, try arguments.text("summary"),
-                procuratorate, Timestamp.format(received), day.description, Timestamp.format(context.now), proceduralDue.description,
-                resultDue.description,
+        // Bound through SQLite's C API: a third of the petition window's writes are receipts.
+        try events.db.executeBound(
+            """
+            INSERT INTO petition (id, petitioner_name, contact, category, summary, procuratorate_id, received_at, received_on,
+                                  recorded_at, status, procedural_due, result_due)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'received', ?, ?)
+            """,
+            [
+                .text(id), .text(try arguments.text("petitioner_name")), .optional(arguments.optionalString("contact")), .text(category),
+                .text(try arguments.text("summary")), .text(procuratorate), .text(Timestamp.format(received)), .text(day.description),
+                .text(Timestamp.format(context.now)), .text(proceduralDue.description), .text(resultDue.description),
             ])
         let data: JSONValue = [
             "petition_id": .string(id), "category": .string(category), "procuratorate_id": .string(procuratorate),

@@ -83,7 +83,7 @@ enum SampleCommands {
             """,
             [
                 .text(id), .text(site.id), .text(site.kind), .text(day.description), .int(passed ? 1 : 0),
-                exceedance.map(SQLiteBinding.real) ?? .null, .text(standard), importID.map(SQLiteBinding.text) ?? .null,
+                exceedance.map(SQLiteBinding.real) ?? .null, .text(standard), .optional(importID),
                 .text(Timestamp.format(now)),
             ] + measured.columns)
         var data: [String: JSONValue] = [

@@ -14,8 +14,8 @@ enum History {
             """,
             [
                 .text(source(of: event)), .int(event.seq), .text(event.id), .text(event.type),
-                event.subject.map(SQLiteBinding.text) ?? .null, .text(event.time), .text(event.correlationid),
-                event.causationid.map(SQLiteBinding.text) ?? .null, .utf8(event.serializedBytes()),
+                .optional(event.subject), .text(event.time), .text(event.correlationid),
+                .optional(event.causationid), .utf8(event.serializedBytes()),
             ])
         try FactStore.apply(db, event)
     }
