@@ -18,8 +18,8 @@ extension Database {
     /// Runs a cached statement with positional values bound through SQLite's C API.
     ///
     /// For statements that run once per event (the event log's append, a subscriber's apply) or once
-    /// per write command (its audit entry, its stored reply): GRDB's argument boxing was a fifth of
-    /// the append path. Everything else goes through GRDB as usual.
+    /// per write command (its audit entry, its stored reply, a program's most frequent rows): GRDB's
+    /// argument boxing was a fifth of the append path. Everything else goes through GRDB as usual.
     public func executeBound(_ sql: String, _ values: [SQLiteBinding]) throws {
         try executeBound(cachedStatement(sql: sql), values)
     }

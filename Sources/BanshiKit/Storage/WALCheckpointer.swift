@@ -19,7 +19,7 @@ import Synchronization
 /// The thread is woken by the commit rather than left to its next `interval`: when it only looked
 /// every 100 ms, a busy writer reached the backstop every few hundred milliseconds and its commit then
 /// waited for the copy and the sync (the paced 20,000 events/s p99 was 3.1–3.5 ms with a p999 of
-/// 10–18 ms, and reporting's catch-up spent 2 s of 13 in such commits; woken, 0.9–1.2 ms and 1.7–1.9
+/// 10–18 ms, and reporting's catch-up spent 2 s of 13 in such commits; woken, 0.7–1.3 ms and 1.4–2.0
 /// ms, docs/benchmarks.md).
 final class WALCheckpointer: Sendable {
     /// Frames (pages) in the log that make the next round checkpoint.
