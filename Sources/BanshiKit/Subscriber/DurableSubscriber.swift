@@ -227,6 +227,12 @@ public final class DurableSubscriber: Sendable {
             pending.append(event)
         }
 
+        /// Drops the pending events: handed to the writer, or read on top of a batch that failed.
+        mutating func clearPending() {
+            pending.removeAll(keepingCapacity: true)
+            pendingLast.removeAll()
+        }
+
         /// The last seq applied or about to be, for `source`.
         func cursor(_ source: String) -> Int64 { pendingLast[source] ?? inFlight?.last[source] ?? cursors[source] ?? 0 }
     }
@@ -374,8 +380,7 @@ public final class DurableSubscriber: Sendable {
         guard settle(&session) else { return false }
         guard !session.pending.isEmpty else { return true }
         let batch = InFlightBatch(events: session.pending, last: session.pendingLast)
-        session.pending.removeAll(keepingCapacity: true)
-        session.pendingLast.removeAll()
+        session.clearPending()
         session.inFlight = batch
         database.writer.asyncWriteWithoutTransaction { [self] db in
             let committed = batch.withEvents { write($0, cursors: batch.last, db) }
@@ -392,8 +397,7 @@ public final class DurableSubscriber: Sendable {
         guard let batch = session.inFlight else { return true }
         session.inFlight = nil
         guard batch.outcome() else {
-            session.pending.removeAll()
-            session.pendingLast.removeAll()
+            session.clearPending()
             return false
         }
         session.cursors.merge(batch.last) { _, new in new }
@@ -488,8 +492,7 @@ public final class DurableSubscriber: Sendable {
                 }
             }
         } catch {
-            session.pending.removeAll()
-            session.pendingLast.removeAll()
+            session.clearPending()
             clients[source] = nil  // a fresh socket next time: the old one may hold a stale reply
             let backoff = min((session.backoff[source] ?? .milliseconds(500)) * 2, .seconds(30))
             session.backoff[source] = backoff

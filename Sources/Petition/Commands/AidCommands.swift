@@ -126,8 +126,7 @@ enum AidCommands {
         return data
     }
 
-    /// What a decision reads of its aid case, as text through SQLite's C API: a decision is a third of
-    /// the window's writes, and reading the case as a GRDB `Row` was a twentieth of its writer's time.
+    /// What a decision reads of its aid case (a decision is a third of the window's writes).
     struct Undecided {
         let status: String
         let category: AidCategory
@@ -136,10 +135,9 @@ enum AidCommands {
         let correlationID: String?
 
         init(_ db: Database, _ id: String) throws {
-            guard let row = try db.fetchFirstRowText(
-                "SELECT status, category, origin, procuratorate_id, source_service, source_ref, correlation_id FROM aid_case WHERE id = ?",
-                [.text(id)])
-            else { throw CommandError(.notFound, "no aid case '\(id)'", field: "aid_id") }
+            let row = try db.recordText(
+                "aid_case", id: id, columns: "status, category, origin, procuratorate_id, source_service, source_ref, correlation_id",
+                what: "aid case", field: "aid_id")
             status = row[0] ?? ""
             guard let category = row[1].flatMap(AidCategory.init(rawValue:)) else {
                 throw CommandError(.internal, "aid case \(id) has no known category")

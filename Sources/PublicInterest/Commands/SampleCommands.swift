@@ -19,12 +19,10 @@ enum SampleCommands {
         let creditCode: String?
 
         init(_ db: Database, _ id: String, kind: String, field: String = "site_id") throws {
-            // Read as text through SQLite's C API: every sample looks its site up, and a GRDB `Row`
-            // was a sixteenth of the writer's time for one.
-            guard let row = try db.fetchFirstRowText(
-                "SELECT kind, name, water_body, target_class, school_canteen, serves_minors, operator_credit_code FROM site WHERE id = ?",
-                [.text(id)])
-            else { throw CommandError(.notFound, "no site '\(id)'", field: field) }
+            // Every sample looks its site up.
+            let row = try db.recordText(
+                "site", id: id, columns: "kind, name, water_body, target_class, school_canteen, serves_minors, operator_credit_code",
+                what: "site", field: field)
             let found = row[0] ?? ""
             guard found == kind else { throw CommandError(.invalidArgument, "site \(id) is a \(found) site, not \(kind)", field: field) }
             self.id = id
