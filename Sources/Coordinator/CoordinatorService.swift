@@ -42,8 +42,10 @@ public enum CoordinatorService {
             database: database, requestTimeout: environment.config.runtime.requestTimeout,
             receiveHighWaterMark: subscription.receiveHighWaterMark, logger: environment.logger,
             committed: { _ in worker.nudge() }
-        ) { db, event in
-            _ = try RouteDecision.decide(db, event, book: state.current, settings: settings, now: Date())
+        ) { db, events in
+            let book = state.current
+            let now = Date()
+            for event in events { _ = try RouteDecision.decide(db, event, book: book, settings: settings, now: now) }
         }
         return ServiceParts(
             commands: RouteCommands.all(state) + [SettleCommand.make(settings)],

@@ -26,11 +26,11 @@ public enum ReportingService {
                     cached: "DELETE FROM history WHERE source = ? AND seq = ? AND id = ?",
                     arguments: [History.source(of: genuine), genuine.seq, forged])
                 let removed = Int64(db.changesCount)
-                try History.append(db, genuine)
+                try History.append(db, [genuine])
                 counts.replaced(source: History.source(of: genuine), removed: removed)
             }
-        ) { db, event in
-            try History.append(db, event)
+        ) { db, events in
+            try History.append(db, events)
         }
         let targets = settings.targets
         let probe = ServiceProbe(context: environment.context, config: environment.config, timeout: .milliseconds(500))

@@ -42,16 +42,18 @@ struct LoadsinkMain {
                     sql: "UPDATE applied_event SET event_id = ?, causation_id = ?, event_time = ? WHERE event_id = ?",
                     arguments: [genuine.id, genuine.causationid, genuine.time, forged])
             }
-        ) { db, event in
-            try db.executeBound(
-                """
-                INSERT INTO applied_event (source, seq, event_id, causation_id, event_time, applied_at)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """,
-                [
+        ) { db, events in
+            let insert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO applied_event (source, seq, event_id, causation_id, event_time, applied_at)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """)
+            for event in events {
+                try db.executeBound(insert, [
                     .text(event.service ?? ""), .int(event.seq), .text(event.id), .optional(event.causationid),
                     .text(event.time), .text(clock.now()),
                 ])
+            }
         }
         return ServiceParts(
             commands: [summary(database), ids(database)] + latency.commands,

@@ -18,8 +18,10 @@ import ZeroMQ
 /// one batch is in flight, so batches commit in order. What the thread cannot keep up with waits in
 /// libzmq's queue, or is dropped there and fetched again.
 public final class DurableSubscriber: Sendable {
-    /// Applies one event inside the subscriber's write transaction, on the database's writer queue.
-    public typealias Apply = @Sendable (Database, EventEnvelope) throws -> Void
+    /// Applies a batch of events, in order, inside the subscriber's write transaction, on the
+    /// database's writer queue. A batch at a time, so that a statement run for every event is looked
+    /// up once per batch (finding a cached statement hashes its whole SQL text).
+    public typealias Apply = @Sendable (Database, [EventEnvelope]) throws -> Void
     /// Told of each batch once its transaction has committed, on the database's writer queue.
     public typealias Committed = @Sendable ([EventEnvelope]) -> Void
     /// Puts the source's own copy of an event in place of one applied under the same seq with another
@@ -414,7 +416,7 @@ public final class DurableSubscriber: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
             try db.inTransaction {
-                for event in events { try apply(db, event) }
+                try apply(db, events)
                 for (source, seq) in last { try SubscriberCursor.set(db, source: source, seq: seq) }
                 return .commit
             }

@@ -4,23 +4,33 @@ import GRDB
 
 /// Indicator facts: written as events arrive (and again by a rebuild), read to compute values.
 enum FactStore {
-    /// Applies the facts `event` establishes for every indicator that reads its type.
-    static func apply(_ db: Database, _ event: EventEnvelope, indicators: [String: [Indicator]] = ProgramIndicators.byType) throws {
-        guard let readers = indicators[event.type] else { return }
-        let statement = try db.cachedStatement(
+    /// Applies the facts each of `events` establishes for every indicator that reads its type, in order.
+    static func apply(
+        _ db: Database, _ events: UnsafeBufferPointer<EventEnvelope>, indicators: [String: [Indicator]] = ProgramIndicators.byType
+    ) throws {
+        // Looked up once: finding a cached statement hashes its whole SQL text.
+        let upsert = try db.cachedStatement(
             sql: """
                 INSERT INTO indicator_fact (indicator, period, entity, counted, met, settled) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (indicator, period, entity) DO UPDATE SET
                     counted = max(counted, excluded.counted), met = max(met, excluded.met), settled = max(settled, excluded.settled)
                 """)
-        for indicator in readers {
-            for fact in indicator.facts(event) {
-                try db.executeBound(statement, [
-                    .text(indicator.id), .text(fact.period), .text(fact.entity), .int(fact.counted ? 1 : 0), .int(fact.met ? 1 : 0),
-                    .int(fact.settled ? 1 : 0),
-                ])
+        for index in events.indices {
+            guard let readers = indicators[events[index].type] else { continue }
+            for indicator in readers {
+                for fact in indicator.facts(events[index]) {
+                    try db.executeBound(upsert, [
+                        .text(indicator.id), .text(fact.period), .text(fact.entity), .int(fact.counted ? 1 : 0), .int(fact.met ? 1 : 0),
+                        .int(fact.settled ? 1 : 0),
+                    ])
+                }
             }
         }
+    }
+
+    /// The same for an array of events.
+    static func apply(_ db: Database, _ events: [EventEnvelope]) throws {
+        try events.withUnsafeBufferPointer { try apply(db, $0) }
     }
 
     /// An indicator's value over the days `from...to` (China Standard Time): (counted, met) for a rate,

@@ -4,24 +4,47 @@ import GRDB
 
 /// The event history: appended by the durable subscriber, read by queries, traces and reports.
 enum History {
-    /// Stores `event` and applies its indicator facts, in the subscriber's transaction.
-    static func append(_ db: Database, _ event: EventEnvelope) throws {
-        // Bound through SQLite's C API: it runs for every event of a catch-up.
-        try db.executeBound(
-            """
-            INSERT INTO history (source, seq, id, type, subject, time, correlation_id, causation_id, envelope)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            [
-                .text(source(of: event)), .int(event.seq), .text(event.id), .text(event.type),
-                .optional(event.subject), .text(event.time), .text(event.correlationid),
-                .optional(event.causationid), .utf8(event.serializedBytes()),
-            ])
-        try FactStore.apply(db, event)
+    /// Stores `events` and applies their indicator facts, in the subscriber's transaction.
+    static func append(_ db: Database, _ events: [EventEnvelope]) throws {
+        // Bound through SQLite's C API, the statement looked up once: this runs for every event of a
+        // catch-up. The events are read where the array holds them, not copied out one by one.
+        let insert = try db.cachedStatement(
+            sql: """
+                INSERT INTO history (source, seq, id, type, subject, time, correlation_id, causation_id, envelope)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        var names = SourceNames()
+        try events.withUnsafeBufferPointer { events in
+            for index in events.indices {
+                // Each member read through the buffer: a local copy of the event costs a retain and
+                // a release of every string it holds.
+                try db.executeBound(insert, [
+                    .text(names.name(of: events[index].source)), .int(events[index].seq), .text(events[index].id), .text(events[index].type),
+                    .optional(events[index].subject), .text(events[index].time), .text(events[index].correlationid),
+                    .optional(events[index].causationid), .utf8(events[index].serializedBytes()),
+                ])
+            }
+            try FactStore.apply(db, events)
+        }
     }
 
     /// The service an event is kept under: its `service` name, or its CloudEvents `source`.
-    static func source(of event: EventEnvelope) -> String { event.service ?? event.source }
+    static func source(of event: EventEnvelope) -> String { source(ofCloudEvents: event.source) }
+
+    static func source(ofCloudEvents source: String) -> String { EventEnvelope.service(ofSource: source) ?? source }
+
+    /// The names events are kept under, worked out once per run: a batch holds runs of events from
+    /// one source.
+    struct SourceNames {
+        private var last: (cloudEvents: String, name: String)?
+
+        mutating func name(of cloudEvents: String) -> String {
+            if let last, last.cloudEvents == cloudEvents { return last.name }
+            let name = History.source(ofCloudEvents: cloudEvents)
+            last = (cloudEvents, name)
+            return name
+        }
+    }
 
     /// Events matching every filter given, in time order (then source, seq).
     static func query(

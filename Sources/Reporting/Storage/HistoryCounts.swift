@@ -9,6 +9,16 @@ final class HistoryCounts: Sendable {
     struct Source: Sendable {
         var events: Int64 = 0
         var lastSeq: Int64 = 0
+
+        mutating func add(seq: Int64) {
+            events += 1
+            lastSeq = max(lastSeq, seq)
+        }
+
+        mutating func add(_ other: Source) {
+            events += other.events
+            lastSeq = max(lastSeq, other.lastSeq)
+        }
     }
 
     private let sources: Mutex<[String: Source]>
@@ -22,13 +32,18 @@ final class HistoryCounts: Sendable {
 
     /// Adds a committed batch.
     func add(_ events: [EventEnvelope]) {
+        // Events come in runs from one source: its name is worked out once per run, and the events
+        // are read where the array holds them, not copied out one by one.
+        var batch: [String: Source] = [:]
+        var names = History.SourceNames()
+        events.withUnsafeBufferPointer { events in
+            for index in events.indices {
+                batch[names.name(of: events[index].source), default: Source()].add(seq: events[index].seq)
+            }
+        }
         sources.withLock { sources in
-            for event in events {
-                let source = History.source(of: event)
-                var counted = sources[source] ?? Source()
-                counted.events += 1
-                counted.lastSeq = max(counted.lastSeq, event.seq)
-                sources[source] = counted
+            for (name, counted) in batch {
+                sources[name, default: Source()].add(counted)
             }
         }
     }
