@@ -21,6 +21,11 @@ import Synchronization
 /// waited for the copy and the sync (the paced 20,000 events/s p99 was 3.1–3.5 ms with a p999 of
 /// 10–18 ms, and reporting's catch-up spent 2 s of 13 in such commits; woken, 0.7–1.3 ms and 1.4–2.0
 /// ms, docs/benchmarks.md).
+///
+/// The backstop is 30,000 frames (about 120 MiB of log at the peak). A continuous bulk write (a
+/// subscriber catching up in transactions of 10,000 events) never leaves the log room to start over,
+/// so it reaches the backstop whatever it is; at 10,000 frames reporting's writer spent a twelfth of a
+/// catch-up copying pages inline, and its catch-up ran about 5% slower. Paced loads never reach it.
 final class WALCheckpointer: Sendable {
     /// Frames (pages) in the log that make the next round checkpoint.
     let threshold: Int32
@@ -38,7 +43,7 @@ final class WALCheckpointer: Sendable {
     var checkpointsRun: Int { rounds.load(ordering: .acquiring) }
 
     /// Opens a connection to `path` (already migrated) and starts the thread.
-    init(path: String, interval: Duration = .milliseconds(100), threshold: Int32 = 256, backstop: Int32 = 10_000) throws {
+    init(path: String, interval: Duration = .milliseconds(100), threshold: Int32 = 256, backstop: Int32 = 30_000) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         configuration.label = "checkpointer"
