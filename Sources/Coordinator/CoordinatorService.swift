@@ -45,7 +45,7 @@ public enum CoordinatorService {
         ) { db, events in
             let book = state.current
             let now = Date()
-            for event in events { _ = try RouteDecision.decide(db, event, book: book, settings: settings, now: now) }
+            for event in events { _ = try RouteDecision.decide(db, event.envelope, book: book, settings: settings, now: now) }
         }
         return ServiceParts(
             commands: RouteCommands.all(state) + [SettleCommand.make(settings)],

@@ -7,13 +7,13 @@ import Synchronization
 final class LatencyRecorder: Sendable {
     private let samples = Mutex<[Int64]>([])
 
-    func record(_ events: [EventEnvelope]) {
+    func record(_ events: [ReceivedEvent]) {
         let now = WallClock.nanoseconds()
         var micros: [Int64] = []
         micros.reserveCapacity(events.count)
         // Indexing reads each event's `data` alone; `compactMap` copied whole envelopes.
         for index in events.indices {
-            if case .int(let emitted)? = events[index].data["emitted_ns"] { micros.append((now - emitted) / 1000) }
+            if case .int(let emitted)? = events[index].envelope.data["emitted_ns"] { micros.append((now - emitted) / 1000) }
         }
         guard !micros.isEmpty else { return }
         samples.withLock { $0.append(contentsOf: micros) }

@@ -40,7 +40,7 @@ struct LoadsinkMain {
             replace: { db, forged, genuine in
                 try db.execute(
                     sql: "UPDATE applied_event SET event_id = ?, causation_id = ?, event_time = ? WHERE event_id = ?",
-                    arguments: [genuine.id, genuine.causationid, genuine.time, forged])
+                    arguments: [genuine.envelope.id, genuine.envelope.causationid, genuine.envelope.time, forged])
             }
         ) { db, events in
             let insert = try db.cachedStatement(
@@ -48,7 +48,7 @@ struct LoadsinkMain {
                     INSERT INTO applied_event (source, seq, event_id, causation_id, event_time, applied_at)
                     VALUES (?, ?, ?, ?, ?, ?)
                     """)
-            for event in events {
+            for event in events.lazy.map(\.envelope) {
                 try db.executeBound(insert, [
                     .text(event.service ?? ""), .int(event.seq), .text(event.id), .optional(event.causationid),
                     .text(event.time), .text(clock.now()),

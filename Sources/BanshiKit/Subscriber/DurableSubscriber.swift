@@ -21,12 +21,12 @@ public final class DurableSubscriber: Sendable {
     /// Applies a batch of events, in order, inside the subscriber's write transaction, on the
     /// database's writer queue. A batch at a time, so that a statement run for every event is looked
     /// up once per batch (finding a cached statement hashes its whole SQL text).
-    public typealias Apply = @Sendable (Database, [EventEnvelope]) throws -> Void
+    public typealias Apply = @Sendable (Database, [ReceivedEvent]) throws -> Void
     /// Told of each batch once its transaction has committed, on the database's writer queue.
-    public typealias Committed = @Sendable ([EventEnvelope]) -> Void
+    public typealias Committed = @Sendable ([ReceivedEvent]) -> Void
     /// Puts the source's own copy of an event in place of one applied under the same seq with another
     /// id (a forgery that got through): inside a write transaction of its own.
-    public typealias Replace = @Sendable (_ db: Database, _ appliedID: String, _ genuine: EventEnvelope) throws -> Void
+    public typealias Replace = @Sendable (_ db: Database, _ appliedID: String, _ genuine: ReceivedEvent) throws -> Void
 
     /// What the subscriber knows about one source, for `status`.
     public struct SourceProgress: Sendable {
@@ -210,7 +210,7 @@ public final class DurableSubscriber: Sendable {
         var cursors: [String: Int64]
         /// The batch the database's writer is applying, if any.
         var inFlight: InFlightBatch?
-        var pending: [EventEnvelope] = []
+        var pending: [ReceivedEvent] = []
         var pendingLast: [String: Int64] = [:]
         /// When a source whose catch-up failed may be tried again by the sweep, and the current back-off.
         var retryAt: [String: ContinuousClock.Instant] = [:]
@@ -223,9 +223,9 @@ public final class DurableSubscriber: Sendable {
         var topic: [UInt8] = []
 
         /// Queues `event` of `source` to be applied.
-        mutating func append(_ event: consuming EventEnvelope, source: String) {
-            pendingLast[source] = event.seq
-            recent[source, default: RecentIDs()].record(event.seq, event.id)
+        mutating func append(_ event: consuming ReceivedEvent, source: String) {
+            pendingLast[source] = event.envelope.seq
+            recent[source, default: RecentIDs()].record(event.envelope.seq, event.envelope.id)
             pending.append(event)
         }
 
@@ -246,13 +246,13 @@ public final class DurableSubscriber: Sendable {
         var lastSource: (cloudEvents: String, name: SourceName)?
         for _ in 0..<10_000 {
             guard let message = try Self.receive(from: socket, topic: &session.topic) else { break }
-            let envelope: EventEnvelope
+            let received: ReceivedEvent
             switch message {
             case .malformed(let reason):
                 noteMalformed(reason)
                 continue
             case .event(let event):
-                envelope = event
+                received = event
             case .heartbeat(let bytes):
                 guard let heartbeat = Heartbeat(envelope: bytes), sources[heartbeat.service] != nil else { continue }
                 state.withLock { state in
@@ -267,6 +267,7 @@ public final class DurableSubscriber: Sendable {
                 }
                 continue
             }
+            let envelope = received.envelope
             // Events come in runs from one source: compare with the last one's before hashing.
             let named: SourceName
             if let last = lastSource, last.cloudEvents == envelope.source {
@@ -300,7 +301,8 @@ public final class DurableSubscriber: Sendable {
                 guard session.cursor(source) == envelope.seq - 1 else { continue }  // fetched past it, or failed
                 state.withLock { $0.progress[source]?.gapsHealed += 1 }
             }
-            session.append(consume envelope, source: source)  // moved: a copy retains and releases each of its strings
+            _ = consume envelope
+            session.append(consume received, source: source)  // moved: a copy retains and releases each of its strings
         }
         commit(&session)
         for (source, through) in gapsToFill where through > session.cursor(source) {
@@ -310,14 +312,14 @@ public final class DurableSubscriber: Sendable {
 
     /// A message from the bus, read.
     private enum Received {
-        case event(EventEnvelope)
+        case event(ReceivedEvent)
         /// A heartbeat's envelope.
         case heartbeat([UInt8])
         case malformed(String)
 
         init(envelope bytes: UnsafeRawBufferPointer) {
             do throws(EnvelopeError) {
-                self = .event(try EventEnvelope.decode(bytes))
+                self = .event(ReceivedEvent(envelope: try EventEnvelope.decode(bytes), encoded: Array(bytes)))
             } catch {
                 self = .malformed("\(error)")
             }
@@ -336,9 +338,9 @@ public final class DurableSubscriber: Sendable {
                 topic.append(contentsOf: bytes.prefix(256))
             } else if index == 1 {
                 received = heartbeatTopic ? .heartbeat(Array(bytes)) : Received(envelope: bytes)
-                if case .event(let event) = received, !event.type.utf8.elementsEqual(topic) {
+                if case .event(let event) = received, !event.envelope.type.utf8.elementsEqual(topic) {
                     received = .malformed(
-                        "an event on topic '\(String(decoding: topic, as: UTF8.self))' whose type is '\(event.type)': they must be the same")
+                        "an event on topic '\(String(decoding: topic, as: UTF8.self))' whose type is '\(event.envelope.type)': they must be the same")
                 }
             }
         }
@@ -407,7 +409,7 @@ public final class DurableSubscriber: Sendable {
     }
 
     /// Applies `events` and sets the cursors to `last` in one transaction; whether it committed.
-    private func write(_ events: [EventEnvelope], cursors last: [String: Int64], _ db: Database) -> Bool {
+    private func write(_ events: [ReceivedEvent], cursors last: [String: Int64], _ db: Database) -> Bool {
         do {
             // The effects and the cursor commit together, so they stay consistent whatever happens.
             // They need not be durable at once: an OS crash that loses this transaction loses the
@@ -462,13 +464,13 @@ public final class DurableSubscriber: Sendable {
                 let page = try SincePage.decode(client.receive(matching: current.id, within: wait))
                 wait = nil
                 let after = session.cursor(source)
-                let lastInPage = page.events.last?.seq ?? after
+                let lastInPage = page.events.last?.envelope.seq ?? after
                 inFlight = page.hasMore && !page.events.isEmpty ? try request(after: lastInPage) : nil
                 var expected = after + 1
                 let pendingBefore = session.pending.count
-                for event in page.events where event.seq >= expected {
-                    guard event.seq == expected, names[event.source]?.name == source else {
-                        throw CommandError(.internal, "\(source)'s log skipped from \(expected - 1) to \(event.seq)")
+                for event in page.events where event.envelope.seq >= expected {
+                    guard event.envelope.seq == expected, names[event.envelope.source]?.name == source else {
+                        throw CommandError(.internal, "\(source)'s log skipped from \(expected - 1) to \(event.envelope.seq)")
                     }
                     session.append(event, source: source)
                     expected += 1
@@ -524,14 +526,14 @@ extension DurableSubscriber {
     ) {
         guard let followed = sources[source] else { return }
         var verdict: String
-        var genuine: EventEnvelope?
+        var genuine: ReceivedEvent?
         do {
             let client = try self.client(of: followed, in: &clients)
             let request = CommandRequest(
                 id: "verify-\(EventID.next())", command: "events.since", args: ["after_seq": .int(seq - 1), "limit": .int(1)])
             try client.send(request)
-            genuine = try SincePage.decode(client.receive(matching: request.id)).events.first { $0.seq == seq }
-            switch genuine?.id {
+            genuine = try SincePage.decode(client.receive(matching: request.id)).events.first { $0.envelope.seq == seq }
+            switch genuine?.envelope.id {
             case applied?: verdict = "the event heard as \(heard) is not in \(source)'s log; it was dropped"
             case heard?: verdict = "the event applied as \(applied) is not in \(source)'s log; \(heard) is"
             default: verdict = "neither \(applied) (applied) nor \(heard) (heard) is in \(source)'s log"
@@ -540,7 +542,7 @@ extension DurableSubscriber {
             clients[source] = nil
             verdict = "\(source)'s log could not be read to settle it: \(error)"
         }
-        if let genuine, genuine.id == heard, let replace {
+        if let genuine, genuine.envelope.id == heard, let replace {
             do {
                 try database.writer.write { db in try replace(db, applied, genuine) }
                 session.recent[source]?.record(seq, heard)

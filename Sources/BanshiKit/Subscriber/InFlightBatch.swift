@@ -16,16 +16,16 @@ import Synchronization
 final class InFlightBatch: Sendable {
     /// The last `seq` of each source in the batch: the cursors it commits.
     let last: [String: Int64]
-    private let state: Mutex<(events: [EventEnvelope], committed: Bool)>
+    private let state: Mutex<(events: [ReceivedEvent], committed: Bool)>
     private let finished = DispatchSemaphore(value: 0)
 
-    init(events: [EventEnvelope], last: [String: Int64]) {
+    init(events: [ReceivedEvent], last: [String: Int64]) {
         self.last = last
         state = Mutex((events, false))
     }
 
     /// On the writer's queue: runs `body` with the events, keeping no reference to them after it.
-    func withEvents<Result>(_ body: ([EventEnvelope]) -> Result) -> Result {
+    func withEvents<Result>(_ body: ([ReceivedEvent]) -> Result) -> Result {
         state.withLock { body($0.events) }
     }
 

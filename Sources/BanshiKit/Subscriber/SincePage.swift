@@ -2,13 +2,13 @@
 /// reply is pulled member by member and each envelope is built where it stands, with no JSON tree of
 /// the page in between.
 struct SincePage {
-    let events: [EventEnvelope]
+    let events: [ReceivedEvent]
     let lastSeq: Int64
     let hasMore: Bool
 
     /// Reads a reply frame; throws the service's own error when it refused.
     static func decode(_ bytes: [UInt8]) throws -> SincePage {
-        var events: [EventEnvelope] = []
+        var events: [ReceivedEvent] = []
         var lastSeq: Int64?
         var hasMore: Bool?
         var refused = false
@@ -25,7 +25,7 @@ struct SincePage {
                             try parser.beginArray()
                             while try parser.nextElement() {
                                 do {
-                                    events.append(try EventEnvelope.read(&parser))
+                                    events.append(try EventEnvelope.readReceived(&parser))
                                 } catch let error as JSONParser.Failure {
                                     throw error
                                 } catch {

@@ -133,6 +133,13 @@ public struct EventEnvelope: Sendable, Equatable {
         try EventEnvelope(try Fields.read(&parser))
     }
 
+    /// The same, with the envelope's text as it stands in the input.
+    static func readReceived(_ parser: inout JSONParser) throws -> ReceivedEvent {
+        let start = parser.offset
+        let fields = try Fields.read(&parser)
+        return ReceivedEvent(envelope: try EventEnvelope(fields), encoded: parser.text(from: start))
+    }
+
     /// The envelope's members as they are read; other extension attributes are ignored. Every event
     /// a subscriber receives passes here, so the members are pulled one by one and matched by their
     /// bytes, without a dictionary or a string per name; only `data` becomes a JSON tree.

@@ -16,6 +16,12 @@ struct JSONParser {
 
     static let maxDepth = 256
 
+    /// Where the parser stands in its input: the next byte to read.
+    var offset: Int { index }
+
+    /// A copy of the input from `start` up to where the parser stands: the text of a value just read.
+    func text(from start: Int) -> [UInt8] { Array(bytes[start..<index]) }
+
     /// The input, borrowed for the parse: reading through a buffer pointer keeps reference counting
     /// off every byte access.
     private let bytes: UnsafeBufferPointer<UInt8>

@@ -31,7 +31,8 @@ enum RebuildCommands {
             return ["active": false]
         }
         let rows = try Row.fetchAll(db, cached: "SELECT n, envelope FROM history WHERE n > ? ORDER BY n LIMIT ?", arguments: [state["last_n"] as Int64, chunk])
-        try FactStore.apply(db, try rows.map { try EventEnvelope.decode(Array(($0["envelope"] as String).utf8)) })
+        var facts = try FactStore.Writer(db)
+        for row in rows { try facts.apply(db, try EventEnvelope.decode(Array((row["envelope"] as String).utf8))) }
         let done = (state["done"] as Int64) + Int64(rows.count)
         let finished = rows.count < chunk
         try db.execute(

@@ -4,21 +4,30 @@ import GRDB
 
 /// Indicator facts: written as events arrive (and again by a rebuild), read to compute values.
 enum FactStore {
-    /// Applies the facts each of `events` establishes for every indicator that reads its type, in order.
-    static func apply(
-        _ db: Database, _ events: UnsafeBufferPointer<EventEnvelope>, indicators: [String: [Indicator]] = ProgramIndicators.byType
-    ) throws {
-        // Looked up once: finding a cached statement hashes its whole SQL text.
-        let upsert = try db.cachedStatement(
-            sql: """
-                INSERT INTO indicator_fact (indicator, period, entity, counted, met, settled) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (indicator, period, entity) DO UPDATE SET
-                    counted = max(counted, excluded.counted), met = max(met, excluded.met), settled = max(settled, excluded.settled)
-                """)
-        for index in events.indices {
-            guard let readers = indicators[events[index].type] else { continue }
+    /// The upsert of facts, prepared once for a batch of events: finding a cached statement hashes its
+    /// whole SQL text.
+    struct Writer {
+        private let upsert: Statement
+        private let indicators: [String: [Indicator]]
+        /// The last type looked up and its readers: events of one type often come in runs.
+        private var last: (type: String, readers: [Indicator]?)?
+
+        init(_ db: Database, indicators: [String: [Indicator]] = ProgramIndicators.byType) throws {
+            self.indicators = indicators
+            upsert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO indicator_fact (indicator, period, entity, counted, met, settled) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (indicator, period, entity) DO UPDATE SET
+                        counted = max(counted, excluded.counted), met = max(met, excluded.met), settled = max(settled, excluded.settled)
+                    """)
+        }
+
+        /// Applies the facts `event` establishes for every indicator that reads its type.
+        mutating func apply(_ db: Database, _ event: EventEnvelope) throws {
+            if last?.type != event.type { last = (event.type, indicators[event.type]) }
+            guard let readers = last?.readers else { return }
             for indicator in readers {
-                for fact in indicator.facts(events[index]) {
+                for fact in indicator.facts(event) {
                     try db.executeBound(upsert, [
                         .text(indicator.id), .text(fact.period), .text(fact.entity), .int(fact.counted ? 1 : 0), .int(fact.met ? 1 : 0),
                         .int(fact.settled ? 1 : 0),
@@ -26,11 +35,6 @@ enum FactStore {
                 }
             }
         }
-    }
-
-    /// The same for an array of events.
-    static func apply(_ db: Database, _ events: [EventEnvelope]) throws {
-        try events.withUnsafeBufferPointer { try apply(db, $0) }
     }
 
     /// An indicator's value over the days `from...to` (China Standard Time): (counted, met) for a rate,

@@ -5,26 +5,28 @@ import GRDB
 /// The event history: appended by the durable subscriber, read by queries, traces and reports.
 enum History {
     /// Stores `events` and applies their indicator facts, in the subscriber's transaction.
-    static func append(_ db: Database, _ events: [EventEnvelope]) throws {
-        // Bound through SQLite's C API, the statement looked up once: this runs for every event of a
-        // catch-up. The events are read where the array holds them, not copied out one by one.
+    static func append(_ db: Database, _ events: [ReceivedEvent]) throws {
+        // Bound through SQLite's C API, the statements looked up once: this runs for every event of a
+        // catch-up. The envelope is stored as its source published it, not serialized again.
         let insert = try db.cachedStatement(
             sql: """
                 INSERT INTO history (source, seq, id, type, subject, time, correlation_id, causation_id, envelope)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
+        var facts = try FactStore.Writer(db)
         var names = SourceNames()
         try events.withUnsafeBufferPointer { events in
             for index in events.indices {
                 // Each member read through the buffer: a local copy of the event costs a retain and
                 // a release of every string it holds.
                 try db.executeBound(insert, [
-                    .text(names.name(of: events[index].source)), .int(events[index].seq), .text(events[index].id), .text(events[index].type),
-                    .optional(events[index].subject), .text(events[index].time), .text(events[index].correlationid),
-                    .optional(events[index].causationid), .utf8(events[index].serializedBytes()),
+                    .text(names.name(of: events[index].envelope.source)), .int(events[index].envelope.seq),
+                    .text(events[index].envelope.id), .text(events[index].envelope.type), .optional(events[index].envelope.subject),
+                    .text(events[index].envelope.time), .text(events[index].envelope.correlationid),
+                    .optional(events[index].envelope.causationid), .utf8(events[index].encoded),
                 ])
+                try facts.apply(db, events[index].envelope)
             }
-            try FactStore.apply(db, events)
         }
     }
 

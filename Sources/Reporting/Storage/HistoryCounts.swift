@@ -31,16 +31,21 @@ final class HistoryCounts: Sendable {
     }
 
     /// Adds a committed batch.
-    func add(_ events: [EventEnvelope]) {
-        // Events come in runs from one source: its name is worked out once per run, and the events
-        // are read where the array holds them, not copied out one by one.
+    func add(_ events: [ReceivedEvent]) {
+        // Events come in runs from one source: each run is counted apart and added once, and the
+        // events are read where the array holds them, not copied out one by one.
         var batch: [String: Source] = [:]
         var names = History.SourceNames()
+        var run: (name: String, counted: Source)?
         events.withUnsafeBufferPointer { events in
             for index in events.indices {
-                batch[names.name(of: events[index].source), default: Source()].add(seq: events[index].seq)
+                let name = names.name(of: events[index].envelope.source)
+                if let current = run, current.name != name { batch[current.name, default: Source()].add(current.counted) }
+                if run?.name != name { run = (name, Source()) }
+                run!.counted.add(seq: events[index].envelope.seq)
             }
         }
+        if let run { batch[run.name, default: Source()].add(run.counted) }
         sources.withLock { sources in
             for (name, counted) in batch {
                 sources[name, default: Source()].add(counted)
