@@ -225,7 +225,11 @@ let package = Package(
         ),
         .testTarget(
             name: "ReportingTests",
-            dependencies: ["Reporting", "BanshiKit", "Enterprise", "Lawyer", "Children", "Petition", "PublicInterest"],
+            dependencies: [
+                "Reporting", "BanshiKit", "BanshiTesting", "Enterprise", "Lawyer", "Children", "Petition", "PublicInterest",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            exclude: ["Snapshots"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
