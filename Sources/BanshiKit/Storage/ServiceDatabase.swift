@@ -41,6 +41,8 @@ public final class ServiceDatabase: Sendable {
         self.path = path
         let migrator = Self.migrator(migrations)
         try migrator.migrate(writer)
+        // CHECK lists as comparisons: SQLite builds a temporary B-tree for each IN list it checks.
+        try writer.write { db in try CheckLists.rewrite(db) }
         // From here on the log is copied back by a thread of its own rather than inside a commit.
         let checkpointer = try WALCheckpointer(path: path)
         self.checkpointer = checkpointer
