@@ -13,6 +13,8 @@ struct CheckListsTests {
             origin TEXT NOT NULL CHECK (origin IN ('application', 'ex-officio')),
             status TEXT NOT NULL CHECK (status IN ('review', 'approved', 'rejected', 'paid')),
             note TEXT CHECK (note IN ('a,b', 'c', 'd')),
+            level INTEGER CHECK (level IN (1, 2, 3)),
+            kind TEXT CHECK (kind IN ('x','y','z')),
             CHECK (status NOT IN ('approved', 'paid') OR origin IS NOT NULL)
         ) STRICT
         """
@@ -32,6 +34,8 @@ struct CheckListsTests {
         #expect(sql.contains("CHECK (status = 'review' OR status = 'approved' OR status = 'rejected' OR status = 'paid')"))
         #expect(sql.contains("CHECK (origin IN ('application', 'ex-officio'))"), "two values: SQLite compares them already")
         #expect(sql.contains("CHECK (note IN ('a,b', 'c', 'd'))"), "a literal with a comma is left alone")
+        #expect(sql.contains("CHECK (level IN (1, 2, 3))"), "numbers are left alone")
+        #expect(sql.contains("CHECK (kind = 'x' OR kind = 'y' OR kind = 'z')"))
         #expect(sql.contains("CHECK (status NOT IN ('approved', 'paid') OR origin IS NOT NULL)"))
         #expect(try queue.write { db in try CheckLists.rewrite(db) }.isEmpty)
 
