@@ -267,41 +267,39 @@ public final class DurableSubscriber: Sendable {
                 }
                 continue
             }
-            let envelope = received.envelope
             // Events come in runs from one source: compare with the last one's before hashing.
             let named: SourceName
-            if let last = lastSource, last.cloudEvents == envelope.source {
+            if let last = lastSource, last.cloudEvents == received.envelope.source {
                 named = last.name
             } else {
-                guard let name = names[envelope.source] else { continue }
+                guard let name = names[received.envelope.source] else { continue }
                 named = name
-                lastSource = (envelope.source, name)
+                lastSource = (received.envelope.source, name)
             }
             let source = named.name
             // The topic is the type (checked on receipt); the type must be the source's own.
-            guard envelope.type.utf8.starts(with: named.typePrefix) else {
-                noteMalformed("an event from \(envelope.source) of type \(envelope.type): its source and topic disagree")
+            guard received.envelope.type.utf8.starts(with: named.typePrefix) else {
+                noteMalformed("an event from \(received.envelope.source) of type \(received.envelope.type): its source and topic disagree")
                 continue
             }
-            Self.raise(&heard[source, default: 0], to: envelope.seq)  // one lookup, through the modify accessor
+            Self.raise(&heard[source, default: 0], to: received.envelope.seq)  // one lookup, through the modify accessor
             let expected = session.cursor(source) + 1
-            if envelope.seq < expected {
+            if received.envelope.seq < expected {
                 // A copy (a second bus, a fetch that overtook the stream) has the id already applied;
                 // another id under the same seq is a collision, settled by the source's own log.
-                if let applied = session.recent[source]?.id(of: envelope.seq), applied != envelope.id {
+                if let applied = session.recent[source]?.id(of: received.envelope.seq), applied != received.envelope.id {
                     commit(&session)
-                    settleCollision(source, seq: envelope.seq, applied: applied, heard: envelope.id, session: &session, clients: &clients)
+                    settleCollision(source, seq: received.envelope.seq, applied: applied, heard: received.envelope.id, session: &session, clients: &clients)
                 }
                 continue
             }
-            if envelope.seq > expected {
+            if received.envelope.seq > expected {
                 // A gap: commit what is in hand, fetch the missing range, then go on with this event.
                 commit(&session)
-                fill(source, through: envelope.seq - 1, session: &session, clients: &clients)
-                guard session.cursor(source) == envelope.seq - 1 else { continue }  // fetched past it, or failed
+                fill(source, through: received.envelope.seq - 1, session: &session, clients: &clients)
+                guard session.cursor(source) == received.envelope.seq - 1 else { continue }  // fetched past it, or failed
                 state.withLock { $0.progress[source]?.gapsHealed += 1 }
             }
-            _ = consume envelope
             session.append(consume received, source: source)  // moved: a copy retains and releases each of its strings
         }
         commit(&session)

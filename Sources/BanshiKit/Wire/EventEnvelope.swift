@@ -128,12 +128,8 @@ public struct EventEnvelope: Sendable, Equatable {
         return try EventEnvelope(fields)
     }
 
-    /// Reads an envelope at the parser's position (an element of an `events.since` page, say).
-    static func read(_ parser: inout JSONParser) throws -> EventEnvelope {
-        try EventEnvelope(try Fields.read(&parser))
-    }
-
-    /// The same, with the envelope's text as it stands in the input.
+    /// Reads an envelope at the parser's position (an element of an `events.since` page, say), with
+    /// its text as it stands in the input.
     static func readReceived(_ parser: inout JSONParser) throws -> ReceivedEvent {
         let start = parser.offset
         let fields = try Fields.read(&parser)

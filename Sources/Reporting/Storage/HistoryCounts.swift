@@ -40,8 +40,10 @@ final class HistoryCounts: Sendable {
         events.withUnsafeBufferPointer { events in
             for index in events.indices {
                 let name = names.name(of: events[index].envelope.source)
-                if let current = run, current.name != name { batch[current.name, default: Source()].add(current.counted) }
-                if run?.name != name { run = (name, Source()) }
+                if run?.name != name {
+                    if let run { batch[run.name, default: Source()].add(run.counted) }
+                    run = (name, Source())
+                }
                 run!.counted.add(seq: events[index].envelope.seq)
             }
         }

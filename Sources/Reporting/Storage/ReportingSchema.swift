@@ -63,7 +63,7 @@ enum ReportingSchema {
         // already holds each event once. That index was a seventh B-tree to update for every event,
         // on a 36-character key: a catch-up runs about 7% faster without it (docs/benchmarks.md).
         // SQLite cannot drop a UNIQUE constraint, so the table is copied, once, keeping every row
-        // and its `n` (a rebuild's position); at start, about 100,000 events a second.
+        // and its `n` (a rebuild's position): at start, 13.5 s for a million events (docs/operations.md).
         migrator.registerMigration("reporting-v3") { db in
             try db.execute(sql: """
                 CREATE TABLE history_v3 (
