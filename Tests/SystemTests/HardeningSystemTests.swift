@@ -373,7 +373,10 @@ struct HardeningSystemTests {
             let peak = MemoryTrimmer.residentMegabytes(of: bus.pid)
             // The bus holds at most 20,000 of them for the subscriber, at about twice an event's size
             // each (the frames and libzmq's receive buffers): some 170 MB, against 800 MB unbounded.
-            #expect(peak <= baseline + 200, "baseline \(baseline) MB, with the stalled subscriber \(peak) MB")
+            // The same mark bounds the publisher's queue into the bus, which fills too when the proxy
+            // thread is short of CPU (a full parallel test run: 201 MB once): at most 40,000 events,
+            // some 340 MB.
+            #expect(peak <= baseline + 340, "baseline \(baseline) MB, with the stalled subscriber \(peak) MB")
             #expect(peak >= baseline + 40, "the subscriber really held events at the bus: \(peak) MB against \(baseline) MB")
             stalled = nil  // closes it
             // Given back once it has left (seen failing with the trim turned off: 187 MB stayed).

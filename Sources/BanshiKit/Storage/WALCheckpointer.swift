@@ -22,10 +22,11 @@ import Synchronization
 /// 10–18 ms, and reporting's catch-up spent 2 s of 13 in such commits; woken, 0.7–1.3 ms and 1.4–2.0
 /// ms, docs/benchmarks.md).
 ///
-/// The backstop is 30,000 frames (about 120 MiB of log at the peak). A continuous bulk write (a
-/// subscriber catching up in transactions of 10,000 events) never leaves the log room to start over,
-/// so it reaches the backstop whatever it is; at 10,000 frames reporting's writer spent a twelfth of a
-/// catch-up copying pages inline, and its catch-up ran about 5% slower. Paced loads never reach it.
+/// The backstop is 30,000 frames (a log of 120–150 MiB at the peak, with the transaction that
+/// crosses it). A continuous bulk write (a subscriber catching up in transactions of 10,000 events)
+/// never leaves the log room to start over, so it reaches the backstop whatever it is; at 10,000
+/// frames reporting's writer spent a twelfth of a catch-up copying pages inline, and its catch-up ran
+/// about 5% slower. Paced loads never reach it.
 final class WALCheckpointer: Sendable {
     /// Frames (pages) in the log that make the next round checkpoint.
     let threshold: Int32
