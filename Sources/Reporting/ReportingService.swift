@@ -24,10 +24,10 @@ public enum ReportingService {
                 // The forgery took the genuine event's place in the source's log: (source, seq).
                 try db.execute(
                     cached: "DELETE FROM history WHERE source = ? AND seq = ? AND id = ?",
-                    arguments: [History.source(of: genuine.envelope), genuine.envelope.seq, forged])
+                    arguments: [genuine.source, genuine.envelope.seq, forged])
                 let removed = Int64(db.changesCount)
                 try History.append(db, [genuine])
-                counts.replaced(source: History.source(of: genuine.envelope), removed: removed)
+                counts.replaced(source: genuine.source, removed: removed)
             }
         ) { db, events in
             try History.append(db, events)

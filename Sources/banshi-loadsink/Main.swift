@@ -48,9 +48,10 @@ struct LoadsinkMain {
                     INSERT INTO applied_event (source, seq, event_id, causation_id, event_time, applied_at)
                     VALUES (?, ?, ?, ?, ?, ?)
                     """)
-            for event in events.lazy.map(\.envelope) {
+            for received in events {
+                let event = received.envelope
                 try db.executeBound(insert, [
-                    .text(event.service ?? ""), .int(event.seq), .text(event.id), .optional(event.causationid),
+                    .text(received.source), .int(event.seq), .text(event.id), .optional(event.causationid),
                     .text(event.time), .text(clock.now()),
                 ])
             }

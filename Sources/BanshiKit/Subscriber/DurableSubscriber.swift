@@ -226,6 +226,7 @@ public final class DurableSubscriber: Sendable {
         mutating func append(_ event: consuming ReceivedEvent, source: String) {
             pendingLast[source] = event.envelope.seq
             recent[source, default: RecentIDs()].record(event.envelope.seq, event.envelope.id)
+            event.source = source
             pending.append(event)
         }
 
@@ -540,7 +541,8 @@ extension DurableSubscriber {
             clients[source] = nil
             verdict = "\(source)'s log could not be read to settle it: \(error)"
         }
-        if let genuine, genuine.envelope.id == heard, let replace {
+        if var genuine, genuine.envelope.id == heard, let replace {
+            genuine.source = source
             do {
                 try database.writer.write { db in try replace(db, applied, genuine) }
                 session.recent[source]?.record(seq, heard)

@@ -61,7 +61,7 @@ public struct EventEnvelope: Sendable, Equatable {
     public var service: String? { Self.service(ofSource: source) }
 
     /// The service named by a CloudEvents `source` of the form `/banshi/<service>`; `nil` for another form.
-    public static func service(ofSource source: String) -> String? {
+    static func service(ofSource source: String) -> String? {
         serviceName(in: source) { String(decoding: $0, as: UTF8.self) }
     }
 

@@ -8,12 +8,10 @@ enum FactStore {
     /// whole SQL text.
     struct Writer {
         private let upsert: Statement
-        private let indicators: [String: [Indicator]]
         /// The last type looked up and its readers: events of one type often come in runs.
         private var last: (type: String, readers: [Indicator]?)?
 
-        init(_ db: Database, indicators: [String: [Indicator]] = ProgramIndicators.byType) throws {
-            self.indicators = indicators
+        init(_ db: Database) throws {
             upsert = try db.cachedStatement(
                 sql: """
                     INSERT INTO indicator_fact (indicator, period, entity, counted, met, settled) VALUES (?, ?, ?, ?, ?, ?)
@@ -24,7 +22,7 @@ enum FactStore {
 
         /// Applies the facts `event` establishes for every indicator that reads its type.
         mutating func apply(_ db: Database, _ event: EventEnvelope) throws {
-            if last?.type != event.type { last = (event.type, indicators[event.type]) }
+            if last?.type != event.type { last = (event.type, ProgramIndicators.byType[event.type]) }
             guard let readers = last?.readers else { return }
             for indicator in readers {
                 for fact in indicator.facts(event) {

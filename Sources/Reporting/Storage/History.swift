@@ -14,37 +14,18 @@ enum History {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         var facts = try FactStore.Writer(db)
-        var names = SourceNames()
         try events.withUnsafeBufferPointer { events in
             for index in events.indices {
                 // Each member read through the buffer: a local copy of the event costs a retain and
                 // a release of every string it holds.
                 try db.executeBound(insert, [
-                    .text(names.name(of: events[index].envelope.source)), .int(events[index].envelope.seq),
+                    .text(events[index].source), .int(events[index].envelope.seq),
                     .text(events[index].envelope.id), .text(events[index].envelope.type), .optional(events[index].envelope.subject),
                     .text(events[index].envelope.time), .text(events[index].envelope.correlationid),
                     .optional(events[index].envelope.causationid), .utf8(events[index].encoded),
                 ])
                 try facts.apply(db, events[index].envelope)
             }
-        }
-    }
-
-    /// The service an event is kept under: its `service` name, or its CloudEvents `source`.
-    static func source(of event: EventEnvelope) -> String { source(ofCloudEvents: event.source) }
-
-    static func source(ofCloudEvents source: String) -> String { EventEnvelope.service(ofSource: source) ?? source }
-
-    /// The names events are kept under, worked out once per run: a batch holds runs of events from
-    /// one source.
-    struct SourceNames {
-        private var last: (cloudEvents: String, name: String)?
-
-        mutating func name(of cloudEvents: String) -> String {
-            if let last, last.cloudEvents == cloudEvents { return last.name }
-            let name = History.source(ofCloudEvents: cloudEvents)
-            last = (cloudEvents, name)
-            return name
         }
     }
 

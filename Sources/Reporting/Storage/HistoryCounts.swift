@@ -35,11 +35,10 @@ final class HistoryCounts: Sendable {
         // Events come in runs from one source: each run is counted apart and added once, and the
         // events are read where the array holds them, not copied out one by one.
         var batch: [String: Source] = [:]
-        var names = History.SourceNames()
         var run: (name: String, counted: Source)?
         events.withUnsafeBufferPointer { events in
             for index in events.indices {
-                let name = names.name(of: events[index].envelope.source)
+                let name = events[index].source
                 if run?.name != name {
                     if let run { batch[run.name, default: Source()].add(run.counted) }
                     run = (name, Source())
