@@ -3,7 +3,7 @@ import Synchronization
 
 /// "Hosts" for system tests: network namespaces joined by veth pairs to a private bridge, with
 /// addresses of their own (10.X.Y.0/24, the bridge at .254 so the test process reaches every host),
-/// no route anywhere else. Links can be cut and healed, and slowed with `tc netem`. Needs root and
+/// no route anywhere else. Links can be cut and healed, and slowed (delay and loss). Needs root and
 /// `ip`/`tc` (iproute2); `remove()` deletes everything it made.
 public final class NetworkHosts: @unchecked Sendable {
     // Mutated only at creation; the test that owns it drives it sequentially.
@@ -21,6 +21,8 @@ public final class NetworkHosts: @unchecked Sendable {
     public let gateway: String
 
     private static let counter = Mutex(0)
+    /// The user-space links slowing hosts, by host name.
+    private let emulators = Mutex<[String: LinkEmulator]>([:])
 
     /// Creates one namespace per name, e.g. `["core", "programs", "downstream"]`.
     public init(_ names: [String]) throws {
@@ -65,6 +67,11 @@ public final class NetworkHosts: @unchecked Sendable {
 
     /// Deletes the namespaces (and with them their veth pairs) and the bridge.
     public func remove() {
+        let slowed = emulators.withLock { all in
+            defer { all.removeAll() }
+            return Array(all.values)
+        }
+        for emulator in slowed { emulator.stop(ip: { try? Self.ip($0) }) }
         for host in hosts.values {
             try? Self.ip(["netns", "delete", host.namespace])
             try? Self.ip(["link", "delete", host.link])
@@ -78,30 +85,37 @@ public final class NetworkHosts: @unchecked Sendable {
     /// Puts `host` back on the bridge.
     public func heal(_ name: String) throws { try Self.ip(["link", "set", self[name].link, "up"]) }
 
-    /// Adds `delay` and `loss` percent to every packet to and from `host` (tc netem on both ends).
-    /// A kernel without `sch_netem` (some container hosts) cannot delay or drop; the link is then
-    /// throttled to 256 kbit/s with `tbf` instead, which slows it without losing packets. Returns what
-    /// was applied, for the test's output.
+    /// Adds `delay` and `loss` percent to every frame to and from `host`, in each direction: `tc netem`
+    /// on both ends of its link where the kernel has `sch_netem`, else a `LinkEmulator` put between
+    /// the link and the bridge (some container kernels are built without netem). Returns what was
+    /// applied, for the test's output.
     @discardableResult
     public func slow(_ name: String, delayMilliseconds delay: Int, lossPercent loss: Double) throws -> String {
         let host = self[name]
         let netem = ["root", "netem", "delay", "\(delay)ms", "loss", "\(loss)%"]
-        let shaping: [String]
-        let applied: String
         if (try? Self.run("/usr/sbin/tc", ["qdisc", "add", "dev", host.link] + netem)) != nil {
-            shaping = netem
-            applied = "netem delay \(delay) ms, loss \(loss) %"
-        } else {
-            shaping = ["root", "tbf", "rate", "256kbit", "burst", "16kb", "latency", "2s"]
-            try Self.run("/usr/sbin/tc", ["qdisc", "add", "dev", host.link] + shaping)
-            applied = "tbf 256 kbit/s (this kernel has no sch_netem: no delay or loss could be added)"
+            try Self.run("/usr/sbin/ip", ["netns", "exec", host.namespace, "/usr/sbin/tc", "qdisc", "add", "dev", "eth0"] + netem)
+            return "tc netem: delay \(delay) ms, loss \(loss) % each way"
         }
-        try Self.run("/usr/sbin/ip", ["netns", "exec", host.namespace, "/usr/sbin/tc", "qdisc", "add", "dev", "eth0"] + shaping)
-        return applied
+        let emulator = try LinkEmulator(
+            link: host.link, bridge: bridge, tapName: "t" + host.link.dropFirst(), delay: .milliseconds(delay), loss: loss / 100,
+            ip: Self.ip)
+        emulators.withLock { $0[name] = emulator }
+        return "a user-space link (this kernel has no sch_netem): delay \(delay) ms, loss \(loss) % each way"
+    }
+
+    /// Frames the user-space link of `host` has forwarded and dropped; nil where netem slows it, or
+    /// nothing does.
+    public func slowLinkCounts(_ name: String) -> (forwarded: Int, dropped: Int)? {
+        emulators.withLock { $0[name] }.map { ($0.counts.forwarded, $0.counts.dropped) }
     }
 
     /// Takes the delay and loss away again.
     public func unslow(_ name: String) throws {
+        if let emulator = emulators.withLock({ $0.removeValue(forKey: name) }) {
+            emulator.stop(ip: Self.ip)
+            return
+        }
         let host = self[name]
         try Self.run("/usr/sbin/tc", ["qdisc", "del", "dev", host.link, "root"])
         try Self.run("/usr/sbin/ip", ["netns", "exec", host.namespace, "/usr/sbin/tc", "qdisc", "del", "dev", "eth0", "root"])

@@ -34,12 +34,12 @@ struct MultiHostSystemTests {
         }
     }
 
-    /// Decides every aid opened (approved), each once.
+    /// Decides (approves) every aid still in review, each once.
     static func decideAll(_ suite: TestSuite, cases: [String]) async throws {
         try await waitFor(.seconds(60)) { try await CoordinatorSystemTests.aidBySource(suite).filter { cases.contains($0.key) }.count == cases.count }
-        for (_, aids) in try await CoordinatorSystemTests.aidBySource(suite) where aids.first?["status"] != "decided" {
+        for (_, aids) in try await CoordinatorSystemTests.aidBySource(suite) where aids.first?["status"] == "review" {
             guard let id = aids.first?["id"] else { continue }
-            _ = try? await Runner(suite, service: "petition").ok("aid.decide", ["aid_id": id, "decision": "approved", "amount": 20_000])
+            try await Runner(suite, service: "petition").ok("aid.decide", ["aid_id": id, "decision": "approved", "amount": 20_000])
         }
     }
 
@@ -104,8 +104,17 @@ struct MultiHostSystemTests {
 
             let slowed = try hosts.slow("programs", delayMilliseconds: 100, lossPercent: 5)
             print("partition test: the programs' link slowed with \(slowed)")
+            // The delay is in force: a status call crosses the link out and back, 100 ms each way.
+            let start = ContinuousClock.now
+            _ = try await Runner(suite, service: "children").ok("status")
+            let roundTrip = ContinuousClock.now - start
+            #expect(roundTrip >= .milliseconds(200), "a status call across the slowed link took \(roundTrip)")
             for _ in 0..<3 { cases.append(try await CoordinatorSystemTests.referral(suite).case) }
             try await Self.decideAll(suite, cases: cases)
+            if let counts = hosts.slowLinkCounts("programs") {
+                print("partition test: the user-space link forwarded \(counts.forwarded) frames and dropped \(counts.dropped)")
+                #expect(counts.forwarded > 0 && counts.dropped > 0)
+            }
             try hosts.unslow("programs")
             try await Self.expectInvariants(suite, cases: cases)
         }
