@@ -71,7 +71,7 @@ public final class NetworkHosts: @unchecked Sendable {
             defer { all.removeAll() }
             return Array(all.values)
         }
-        for emulator in slowed { emulator.stop(ip: { try? Self.ip($0) }) }
+        for emulator in slowed { emulator.stop(ip: Self.ip) }
         for host in hosts.values {
             try? Self.ip(["netns", "delete", host.namespace])
             try? Self.ip(["link", "delete", host.link])
