@@ -118,13 +118,17 @@ struct RuntimeSystemTests {
         try await TestSuite.with { suite in
             try await suite.start("bus")
             try await suite.start("loadgen")
-            let listing = try await suite.banshictl(["call", "loadgen", "help"])
+            // An 80-column terminal: every line fits, long summaries go on under their first line.
+            let listing = try await TestSuite.runExternal(
+                "/usr/bin/env", ["COLUMNS=80", "\(ServiceProcess.executableDirectory)/banshictl", "call", "loadgen", "help", "--config", suite.configPath])
             #expect(listing.status == 0)
             let lines = listing.stdout.split(separator: "\n").map(String.init)
             #expect(lines.first?.hasPrefix("loadgen: ") == true)
             #expect(lines.contains { $0.hasPrefix("emit  append `count` synthetic events") })
             #expect(lines.contains { $0.contains("count") && $0.contains("integer") && $0.contains("how many events") })
-            #expect(lines.contains { $0.hasPrefix("backup  ") && $0.hasSuffix("(reads, admin only)") })
+            let backup = try #require(lines.firstIndex { $0.hasPrefix("backup  ") })
+            #expect(lines[backup + 1].hasPrefix("        ") && lines[backup + 1].hasSuffix("(reads, admin only)"), "\(lines[backup...backup + 1])")
+            #expect(lines.allSatisfy { $0.count <= 80 }, "\(lines.filter { $0.count > 80 })")
             #expect(!listing.stdout.contains("{"), "no JSON in the listing")
             #expect(lines.count < 120, "\(lines.count) lines")
             let raw = try await suite.banshictl(["call", "loadgen", "help", "--json"])

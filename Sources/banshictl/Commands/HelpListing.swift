@@ -4,7 +4,7 @@ import BanshiKit
 /// arguments with their types, whether required, and their choices. `--json` keeps the raw reply.
 enum HelpListing {
     /// The listing of `help`'s result (all commands, or the one asked for).
-    static func render(_ help: JSONValue, service: String) -> String {
+    static func render(_ help: JSONValue, service: String, width: Int = Terminal.width) -> String {
         let commands = help["commands"]?.arrayValue ?? []
         var lines: [String] = []
         var takesNow = false
@@ -14,7 +14,12 @@ enum HelpListing {
             if command["mutates"]?.boolValue == false { marks.append("reads") }
             if command["confidential"]?.boolValue == true { marks.append("admin only") }
             let summary = command["summary"]?.stringValue ?? ""
-            lines.append(name + "  " + summary + (marks.isEmpty ? "" : "  (\(marks.joined(separator: ", ")))"))
+            // Further lines of the summary under its first, or indented where the name is long.
+            let text = summary + (marks.isEmpty ? "" : "  (\(marks.joined(separator: ", ")))")
+            let indent = name.displayWidth + 2 <= width / 3 ? name.displayWidth + 2 : 4
+            for (index, part) in text.wrapped(width: width - indent).enumerated() {
+                lines.append(index == 0 ? name + String(repeating: " ", count: indent - name.displayWidth) + part : String(repeating: " ", count: indent) + part)
+            }
             var table = Table(["", "", "", ""])
             for argument in command["arguments"]?.arrayValue ?? [] {
                 let argumentName = argument["name"]?.stringValue ?? "?"
@@ -32,13 +37,13 @@ enum HelpListing {
             }
             if !table.rows.isEmpty {
                 // The header row is empty: drop it.
-                lines.append(contentsOf: table.render().split(separator: "\n", omittingEmptySubsequences: false).dropFirst().map(String.init))
+                lines.append(contentsOf: table.render(width: width).split(separator: "\n", omittingEmptySubsequences: false).dropFirst().map(String.init))
             }
         }
         var header = "\(service): \(commands.count) command\(commands.count == 1 ? "" : "s")"
         if commands.count > 1 { header += " (banshictl call \(service) help --arg command=NAME for one; --json for the raw list)" }
         var footer: [String] = []
-        if takesNow { footer = ["", "Commands that act at a time also take `now` (a time), where the config's allow_now permits it."] }
-        return ([header, ""] + lines + footer).joined(separator: "\n")
+        if takesNow { footer = [""] + "Commands that act at a time also take `now` (a time), where the config's allow_now permits it.".wrapped(width: width) }
+        return (header.wrapped(width: width) + [""] + lines + footer).joined(separator: "\n")
     }
 }

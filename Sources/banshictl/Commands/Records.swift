@@ -28,13 +28,14 @@ struct Records: ParsableCommand {
         let commands = try call.result("help")["commands"]?.arrayValue ?? []
         let listings = commands.filter { $0["listing"]?.stringValue != nil }
         guard let listing else {
-            var table = Table(["LISTING", "WHAT IT LISTS", "FILTERS (--where)"])
+            // What each lists goes last, wrapped to the terminal.
+            var table = Table(["LISTING", "FILTERS (--where)", "WHAT IT LISTS"])
             for command in listings {
                 let filters = (command["arguments"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
                     .filter { !["limit", "offset", "now"].contains($0) }
-                table.add([cell(command["name"]), cell(command["summary"]), filters.isEmpty ? "-" : filters.joined(separator: ", ")])
+                table.add([cell(command["name"]), filters.isEmpty ? "-" : filters.joined(separator: ","), cell(command["summary"])])
             }
-            print(listings.isEmpty ? "\(service) declares no listings" : table.render())
+            print(listings.isEmpty ? "\(service) declares no listings" : table.render(width: Terminal.width))
             return
         }
         guard let member = listings.first(where: { $0["name"]?.stringValue == listing })?["listing"]?.stringValue else {

@@ -46,10 +46,13 @@ struct Status: ParsableCommand {
                         result["last_seq"]?.intValue.map(String.init) ?? "-", answer.endpoint,
                     ])
                     if buses.contains(answer.service) {
+                        // Two lines, so that each fits a terminal with tcp:// endpoints.
                         notes.append(
-                            "\(answer.service): publishers connect to \(result["publish_endpoint"]?.stringValue ?? "?"), subscribers to \(result["subscribe_endpoint"]?.stringValue ?? "?"); "
-                                + "\(result["publishers"]?.intValue ?? 0) publishers, \(result["subscribers"]?.intValue ?? 0) subscribers, "
+                            "\(answer.service): \(result["publishers"]?.intValue ?? 0) publishers, \(result["subscribers"]?.intValue ?? 0) subscribers, "
                                 + "\(result["messages_forwarded"]?.intValue ?? 0) messages forwarded")
+                        notes.append(
+                            "\(answer.service): publishers connect to \(result["publish_endpoint"]?.stringValue ?? "?"), "
+                                + "subscribers to \(result["subscribe_endpoint"]?.stringValue ?? "?")")
                         if let refused = result["events_refused"]?.intValue, refused > 0 {
                             notes.append("\(answer.service): REFUSED \(refused) events published in another service's name (the bus log names the keys)")
                         }

@@ -9,7 +9,9 @@ struct Table {
 
     mutating func add(_ row: [String]) { rows.append(row) }
 
-    func render() -> String {
+    /// The table; with `width`, a last column that would run past it is wrapped at word boundaries,
+    /// its further lines under its first.
+    func render(width: Int? = nil) -> String {
         var widths = headers.map(\.displayWidth)
         for row in rows {
             for (index, cell) in row.enumerated() where index < widths.count {
@@ -17,15 +19,61 @@ struct Table {
             }
         }
         func line(_ cells: [String]) -> String {
-            cells.enumerated().map { index, cell in
-                index == cells.count - 1 ? cell : cell + String(repeating: " ", count: max(0, widths[index] - cell.displayWidth))
-            }.joined(separator: "  ")
+            let leading = cells.dropLast().enumerated().map { index, cell in
+                cell + String(repeating: " ", count: max(0, widths[index] - cell.displayWidth)) + "  "
+            }.joined()
+            guard let last = cells.last else { return "" }
+            guard let width else { return leading + last }
+            let start = leading.displayWidth
+            return last.wrapped(width: width - start).enumerated().map { index, part in
+                (index == 0 ? leading : String(repeating: " ", count: start)) + part
+            }.joined(separator: "\n")
         }
         return ([line(headers)] + rows.map(line)).joined(separator: "\n")
     }
 }
 
+/// How wide the listings for people may be: the terminal's width when standard output is one, else
+/// `COLUMNS`, else 100.
+enum Terminal {
+    static var width: Int {
+        var size = winsize()
+        if isatty(STDOUT_FILENO) == 1, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 {
+            return Int(size.ws_col)
+        }
+        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 { return columns }
+        return 100
+    }
+}
+
 extension String {
+    /// The text in lines of at most `width` terminal columns, broken at spaces; a word longer than a
+    /// line (a run of Chinese, a path) is broken where the line ends. At least 30 columns a line.
+    func wrapped(width: Int) -> [String] {
+        let width = Swift.max(width, 30)
+        guard displayWidth > width else { return [self] }
+        var lines: [String] = []
+        var current = ""
+        for word in split(separator: " ", omittingEmptySubsequences: true).map(String.init) {
+            let joined = current.isEmpty ? word : current + " " + word
+            if joined.displayWidth <= width {
+                current = joined
+                continue
+            }
+            if !current.isEmpty { lines.append(current) }
+            current = ""
+            for character in word {
+                if (current + String(character)).displayWidth > width {
+                    lines.append(current)
+                    current = ""
+                }
+                current.append(character)
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
+    }
+
     /// Terminal columns the text takes: East Asian wide characters (Chinese names, say) take two.
     var displayWidth: Int {
         unicodeScalars.reduce(0) { width, scalar in
