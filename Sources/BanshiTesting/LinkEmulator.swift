@@ -15,8 +15,6 @@ import Glibc
 /// by the bridge for exceeding the MTU. The processes on either side see only a slower, lossy link:
 /// their addresses, MAC addresses and open connections stay as they were.
 final class LinkEmulator: @unchecked Sendable {
-    // The descriptors and the queues belong to the forwarding thread; `stop()` only signals it and
-    // waits for it to finish before it touches anything.
     /// Frames moved and dropped so far, both directions together.
     struct Counts: Sendable {
         var forwarded = 0
@@ -28,6 +26,8 @@ final class LinkEmulator: @unchecked Sendable {
     private let tapName: String
     private let delay: Duration
     private let loss: Double
+    // The descriptors belong to the forwarding thread; `stop` signals it through the pipe and waits
+    // for it to finish before it closes them.
     private let tap: Int32
     private let packet: Int32
     private let wake: (read: Int32, write: Int32)
@@ -70,9 +70,7 @@ final class LinkEmulator: @unchecked Sendable {
             try ip(["link", "set", link, "nomaster"])
             try ip(["link", "set", tapName, "master", bridge])
         } catch {
-            stop(ip: { _ in })
-            try? ip(["link", "set", link, "master", bridge])
-            try? ip(["link", "set", link, "arp", "on"])
+            stop(ip: ip)
             throw error
         }
     }

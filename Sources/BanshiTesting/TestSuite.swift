@@ -17,6 +17,9 @@ public final class TestSuite: @unchecked Sendable {
     /// With CURVE on: the keys directory, and the identity `call` and `send` act as (admin by default).
     public private(set) var keysDirectory: String?
     public var identity: CurveIdentity?
+    /// How long `call` waits for a reply unless told: 5 s; a test over a slow, lossy link raises it
+    /// (a connection whose handshake loses packets waits out TCP's retransmission timeouts).
+    public var callTimeout: Duration = .seconds(5)
 
     /// The network namespace each placed service runs in.
     public let namespaces: [String: String]
@@ -159,10 +162,10 @@ public final class TestSuite: @unchecked Sendable {
     /// Sends one command over the wire, off the cooperative thread pool.
     public func call(
         _ service: String, _ command: String, _ args: [String: JSONValue] = [:], id: String = EventID.next(),
-        timeout: Duration = .seconds(5)
+        timeout: Duration? = nil
     ) async throws -> CommandReply {
         let request = CommandRequest(id: id, command: command, args: args)
-        return try await exchange(service, timeout: timeout) { client in try client.call(request) }
+        return try await exchange(service, timeout: timeout ?? callTimeout) { client in try client.call(request) }
     }
 
     /// Sends every request before reading any reply, and returns the replies in request order.
