@@ -22,6 +22,7 @@ struct CheckListsTests {
     @Test("A list of more than two literals becomes comparisons that allow the same values; others stay; a second run changes nothing")
     func rewrite() throws {
         let directory = try TemporaryDirectory()
+        defer { directory.remove() }
         let path = directory.file("lists.sqlite")
         let queue = try DatabaseQueue(path: path)
         try queue.write { db in
@@ -55,6 +56,7 @@ struct CheckListsTests {
     @Test("A service database opens with its CHECK lists already rewritten")
     func atOpen() throws {
         let directory = try TemporaryDirectory()
+        defer { directory.remove() }
         let database = try ServiceDatabase(path: directory.file("svc.sqlite")) { migrator in
             migrator.registerMigration("v1") { db in try db.execute(sql: Self.table) }
         }

@@ -23,6 +23,7 @@ struct CheckListSchemaTests {
     @Test("No CHECK list of more than two values is left in any service's tables, and each database checks out whole")
     func noLongLists() throws {
         let directory = try TemporaryDirectory()
+        defer { directory.remove() }
         let longList = try NSRegularExpression(pattern: #"IN \('[^']*', '[^']*', '"#)
         for definition in Self.definitions {
             let database = try ServiceDatabase(path: directory.file("\(definition.name).sqlite"), migrations: definition.migrations)
