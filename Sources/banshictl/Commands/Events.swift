@@ -9,12 +9,23 @@ struct Events: ParsableCommand {
         abstract: "Watch live events, or read a service's event log.",
         subcommands: [Tail.self, Since.self])
 
-    /// One line for people: time, source, seq, type, subject, data.
-    static func line(_ envelope: EventEnvelope) -> String {
-        var data = envelope.data.serialized()
-        if data.count > 200 { data = String(data.prefix(197)) + "..." }
-        return "\(envelope.time)  \(envelope.service ?? envelope.source)  #\(envelope.seq)  \(envelope.type)  \(envelope.subject ?? "-")  \(data)"
+    /// One line for people: time, source, seq, type, subject, data. The data is cut to 200 columns, or
+    /// on a terminal to what fits its width (`...` where none of it fits); `--json` prints it all.
+    static func line(_ envelope: EventEnvelope, width: Int? = nil) -> String {
+        let head = "\(envelope.time)  \(envelope.service ?? envelope.source)  #\(envelope.seq)  \(envelope.type)  \(envelope.subject ?? "-")  "
+        let data = envelope.data.serialized()
+        let room = max(width.map { $0 - head.displayWidth } ?? 200, 3)
+        guard data.displayWidth > room else { return head + data }
+        var cut = ""
+        for character in data {
+            if (cut + String(character)).displayWidth > room - 3 { break }
+            cut.append(character)
+        }
+        return head + cut + "..."
     }
+
+    /// The width to fit event lines to: the terminal's, when standard output is one.
+    static var lineWidth: Int? { isatty(STDOUT_FILENO) == 1 ? Terminal.width : nil }
 
     struct Tail: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -80,7 +91,7 @@ struct Events: ParsableCommand {
                 try Events.page(client, service: point.service, after: point.seq, limit: nil) { event in
                     last = event["seq"]?.intValue ?? last
                     guard let envelope = try? EventEnvelope(json: event), TopicPattern.any(selectors, match: envelope.type) else { return true }
-                    printLine(json ? event.serialized() : Events.line(envelope))
+                    printLine(json ? event.serialized() : Events.line(envelope, width: Events.lineWidth))
                     printed += 1
                     return count.map { printed < $0 } ?? true
                 }
@@ -123,7 +134,7 @@ struct Events: ParsableCommand {
                 let service = envelope.service ?? envelope.source
                 if let last = shown[service], envelope.seq <= last { return false }
                 shown[service] = envelope.seq
-                printLine(json ? String(decoding: parts[1], as: UTF8.self) : Events.line(envelope))
+                printLine(json ? String(decoding: parts[1], as: UTF8.self) : Events.line(envelope, width: Events.lineWidth))
                 return true
             } catch {
                 printError("banshictl: skipped a malformed event on topic \(topic): \(error)")
@@ -188,7 +199,7 @@ struct Events: ParsableCommand {
                 if json {
                     print(event.serialized())
                 } else if let envelope = try? EventEnvelope(json: event) {
-                    print(Events.line(envelope))
+                    print(Events.line(envelope, width: Events.lineWidth))
                 }
                 return true
             }
