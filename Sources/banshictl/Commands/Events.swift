@@ -16,12 +16,7 @@ struct Events: ParsableCommand {
         let data = envelope.data.serialized()
         let room = max(width.map { $0 - head.displayWidth } ?? 200, 3)
         guard data.displayWidth > room else { return head + data }
-        var cut = ""
-        for character in data {
-            if (cut + String(character)).displayWidth > room - 3 { break }
-            cut.append(character)
-        }
-        return head + cut + "..."
+        return head + data.prefix(columns: room - 3) + "..."
     }
 
     /// The width to fit event lines to: the terminal's, when standard output is one.

@@ -53,25 +53,36 @@ extension String {
         let width = Swift.max(width, 30)
         guard displayWidth > width else { return [self] }
         var lines: [String] = []
-        var current = ""
-        for word in split(separator: " ", omittingEmptySubsequences: true).map(String.init) {
-            let joined = current.isEmpty ? word : current + " " + word
-            if joined.displayWidth <= width {
-                current = joined
+        var (current, currentWidth) = ("", 0)
+        for piece in split(separator: " ", omittingEmptySubsequences: true) {
+            var (word, wordWidth) = (String(piece), String(piece).displayWidth)
+            if !current.isEmpty, currentWidth + 1 + wordWidth <= width {
+                current += " " + word
+                currentWidth += 1 + wordWidth
                 continue
             }
             if !current.isEmpty { lines.append(current) }
-            current = ""
-            for character in word {
-                if (current + String(character)).displayWidth > width {
-                    lines.append(current)
-                    current = ""
-                }
-                current.append(character)
+            while wordWidth > width {
+                let head = word.prefix(columns: width)
+                lines.append(head)
+                word = String(word.dropFirst(head.count))
+                wordWidth = word.displayWidth
             }
+            (current, currentWidth) = (word, wordWidth)
         }
         if !current.isEmpty { lines.append(current) }
         return lines
+    }
+
+    /// The longest start of the text that takes at most `columns` terminal columns.
+    func prefix(columns: Int) -> String {
+        var (width, end) = (0, startIndex)
+        for index in indices {
+            width += String(self[index]).displayWidth
+            if width > columns { break }
+            end = self.index(after: index)
+        }
+        return String(self[..<end])
     }
 
     /// Terminal columns the text takes: East Asian wide characters (Chinese names, say) take two.
