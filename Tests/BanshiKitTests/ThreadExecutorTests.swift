@@ -8,15 +8,15 @@ struct ThreadExecutorTests {
     @Test("Tasks that prefer it run on its thread, one after another, and the thread ends after shutdown")
     func runsOnItsThread() async throws {
         let executor = ThreadExecutor(name: "banshi-test-ex")
-        let names = await withTaskGroup(of: String?.self) { group in
+        let names = await withTaskGroup(of: String.self) { group in
             for _ in 0..<20 {
                 group.addTask(executorPreference: executor) {
                     // Blocking here holds its own thread only.
                     usleep(1_000)
-                    return Self.currentThreadName()
+                    return currentThreadName()
                 }
             }
-            return await group.reduce(into: [String?]()) { $0.append($1) }
+            return await group.reduce(into: [String]()) { $0.append($1) }
         }
         #expect(names.count == 20)
         #expect(names.allSatisfy { $0 == "banshi-test-ex" }, "\(names)")
@@ -26,8 +26,6 @@ struct ThreadExecutorTests {
         while Self.threads(named: "banshi-test-ex") > 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
         #expect(Self.threads(named: "banshi-test-ex") == 0, "the thread ended")
     }
-
-    private static func currentThreadName() -> String? { Thread.current.name }
 
     /// This process's threads with that name, from /proc (what `ps -L` shows).
     private static func threads(named name: String) -> Int {

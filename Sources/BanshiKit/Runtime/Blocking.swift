@@ -9,12 +9,32 @@ public func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T)
     }
 }
 
-/// Starts `body` on a new thread named `name` as `top -H`, `ps -L` and `perf` show it. Linux keeps
-/// 15 bytes of a thread's name, and Foundation names the system's thread only when the name is set
-/// from the thread itself (set before `start`, it stays the creating thread's).
+/// Starts `body` on a new thread named `name` as `top -H`, `ps -L` and `perf` show it.
 public func startThread(named name: String, _ body: @escaping @Sendable () -> Void) {
     Thread {
-        Thread.current.name = String(decoding: name.utf8.prefix(15), as: UTF8.self)
+        nameCurrentThread(name)
         body()
     }.start()
+}
+
+/// Names the calling thread for the system (Linux keeps 15 bytes). Written to
+/// `/proc/thread-self/comm` rather than through Foundation's `Thread.name`, which renames the
+/// system's thread only once `start` has recorded it: a thread that runs before its creator gets
+/// that far kept its creator's name (seen in a test run under load).
+func nameCurrentThread(_ name: String) {
+    let descriptor = open("/proc/thread-self/comm", O_WRONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { return }
+    defer { close(descriptor) }
+    let bytes = Array(name.utf8.prefix(15))
+    _ = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+}
+
+/// The calling thread's name as the system shows it.
+func currentThreadName() -> String {
+    let descriptor = open("/proc/thread-self/comm", O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { return "" }
+    defer { close(descriptor) }
+    var buffer = [UInt8](repeating: 0, count: 64)
+    let count = read(descriptor, &buffer, buffer.count)
+    return count > 0 ? String(decoding: buffer[..<count], as: UTF8.self).trimmingCharacters(in: .newlines) : ""
 }
