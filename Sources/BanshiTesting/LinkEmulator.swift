@@ -1,3 +1,4 @@
+import BanshiKit
 import Foundation
 import Synchronization
 
@@ -56,12 +57,10 @@ final class LinkEmulator: @unchecked Sendable {
         }
         wake = (pipeEnds[0], pipeEnds[1])
         for end in pipeEnds { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
-        let thread = Thread { [self] in
+        startThread(named: "link-emulator") { [self] in
             forward()
             finished.signal()
         }
-        thread.name = "link-emulator"
-        thread.start()
         do {
             // The veth end answers no ARP of its own once it is off the bridge; the frames it carries
             // are the host's, for the bridge.
@@ -117,8 +116,9 @@ final class LinkEmulator: @unchecked Sendable {
             if ready < 0 && errno != EINTR { return }
             if fds[2].revents != 0 { return }
             var dropped = 0
-            for direction in 0..<2 where fds[direction].revents & Int16(POLLIN) != 0 {
+            for direction in 0..<2 where fds[direction].revents != 0 {
                 // Everything waiting on this side now, so that a burst is not taken one frame a poll.
+                // A pending error (the veth taken down) is read too, which clears it.
                 while true {
                     let count = buffer.withUnsafeMutableBytes { Glibc.read(fds[direction].fd, $0.baseAddress, $0.count) }
                     if count <= 0 { break }
