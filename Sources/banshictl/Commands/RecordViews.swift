@@ -17,10 +17,14 @@ struct RecordOptions: ParsableArguments {
 }
 
 /// Rows of `items` under `columns` (header, key); "(none)" when there are none, never a bare header.
-func recordTable(_ items: [JSONValue]?, _ columns: [(String, String)]) -> String {
+/// Times show to the second unless `milliseconds`.
+func recordTable(_ items: [JSONValue]?, _ columns: [(String, String)], milliseconds: Bool = false) -> String {
     guard let items, !items.isEmpty else { return "(none)" }
     var table = Table(columns.map(\.0))
-    for item in items { table.add(columns.map { cell(item[$0.1]) }) }
+    for item in items {
+        let shown = milliseconds ? item : toTheSecond(item)
+        table.add(columns.map { cell(shown[$0.1]) })
+    }
     return table.render()
 }
 
@@ -35,15 +39,28 @@ func listingTable(_ result: JSONValue, _ member: String) -> String {
     return recordTable(rows, columns.isEmpty ? keyColumns(rows) : columns)
 }
 
+/// A record with its UTC times to the second (`2026-11-30T11:48:38Z`), as people read them in a
+/// table; `--json` keeps the milliseconds.
+func toTheSecond(_ record: JSONValue) -> JSONValue {
+    guard case .object(var object) = record else { return record }
+    for (key, value) in object {
+        guard let text = value.stringValue else { continue }
+        let bytes = Array(text.utf8)
+        guard bytes.count == 24, bytes[10] == UInt8(ascii: "T"), bytes[19] == UInt8(ascii: "."), bytes[23] == UInt8(ascii: "Z") else { continue }
+        object[key] = .string(String(text.prefix(19)) + "Z")
+    }
+    return .object(object)
+}
+
 /// Columns for rows that do not name theirs: the first row's keys, `id` first.
 func keyColumns(_ rows: [JSONValue]) -> [(String, String)] {
     let keys = (rows.first?.objectValue?.keys.sorted() ?? []).sorted { lhs, rhs in lhs == "id" && rhs != "id" }
     return keys.map { ($0.replacingOccurrences(of: "_", with: " ").uppercased(), $0) }
 }
 
-/// `FIELD  VALUE` lines for the scalar fields of a record, keys sorted.
+/// `FIELD  VALUE` lines for the scalar fields of a record, keys sorted, times to the second.
 func recordFields(_ record: JSONValue) -> String {
-    let object = record.objectValue ?? [:]
+    let object = toTheSecond(record).objectValue ?? [:]
     var table = Table(["FIELD", "VALUE"])
     for key in object.keys.sorted() where object[key]?.arrayValue == nil { table.add([key, cell(object[key])]) }
     return table.render()

@@ -179,14 +179,13 @@ struct HistoryQuery: ParsableCommand {
         let shown = chosen.compactMap { name in Self.columns.first { $0.name == name } }
         try options.show(service: "reporting", "history.query", args) { result in
             let events = (result["events"]?.arrayValue ?? []).map { event -> JSONValue in
-                // Seconds are enough to read; --wide keeps the milliseconds.
-                guard !wide, case .object(var object) = event, let time = event["time"]?.stringValue, time.count >= 19 else { return event }
-                object["time"] = .string(String(time.prefix(19)) + "Z")
+                guard !wide, case .object(var object) = event else { return event }
                 // A subject can hold an id of 36 characters and more: its end goes, --wide shows it.
                 if let subject = event["subject"]?.stringValue, subject.count > 32 { object["subject"] = .string(subject.prefix(31) + "…") }
                 return .object(object)
             }
-            return recordTable(events, shown.map { ($0.title, $0.member) })
+            // Seconds are enough to read; --wide keeps the milliseconds.
+            return recordTable(events, shown.map { ($0.title, $0.member) }, milliseconds: wide)
         }
     }
 }
