@@ -13,7 +13,7 @@ struct ThreadExecutorTests {
                 group.addTask(executorPreference: executor) {
                     // Blocking here holds its own thread only.
                     usleep(1_000)
-                    return currentThreadName()
+                    return Self.name("/proc/thread-self/comm")
                 }
             }
             return await group.reduce(into: [String]()) { $0.append($1) }
@@ -30,13 +30,16 @@ struct ThreadExecutorTests {
     /// This process's threads with that name, from /proc (what `ps -L` shows).
     private static func threads(named name: String) -> Int {
         let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
-        return tasks.filter { task in
-            let descriptor = open("/proc/self/task/\(task)/comm", O_RDONLY)
-            guard descriptor >= 0 else { return false }
-            defer { close(descriptor) }
-            var buffer = [UInt8](repeating: 0, count: 64)
-            let count = read(descriptor, &buffer, buffer.count)
-            return count > 0 && String(decoding: buffer[..<count], as: UTF8.self).trimmingCharacters(in: .newlines) == name
-        }.count
+        return tasks.filter { Self.name("/proc/self/task/\($0)/comm") == name }.count
+    }
+
+    /// A thread's name as the system shows it, read from its `comm` file.
+    private static func name(_ comm: String) -> String {
+        let descriptor = open(comm, O_RDONLY)
+        guard descriptor >= 0 else { return "" }
+        defer { close(descriptor) }
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let count = read(descriptor, &buffer, buffer.count)
+        return count > 0 ? String(decoding: buffer[..<count], as: UTF8.self).trimmingCharacters(in: .newlines) : ""
     }
 }

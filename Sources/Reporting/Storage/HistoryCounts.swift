@@ -34,23 +34,19 @@ final class HistoryCounts: Sendable {
     func add(_ events: [ReceivedEvent]) {
         // Events come in runs from one source: each run is counted apart and added once, and the
         // events are read where the array holds them, not copied out one by one.
-        var batch: [String: Source] = [:]
-        var run: (name: String, counted: Source)?
-        events.withUnsafeBufferPointer { events in
-            for index in events.indices {
-                let name = events[index].source
-                if run?.name != name {
-                    if let run { batch[run.name, default: Source()].add(run.counted) }
-                    run = (name, Source())
-                }
-                run!.counted.add(seq: events[index].envelope.seq)
-            }
-        }
-        if let run { batch[run.name, default: Source()].add(run.counted) }
         sources.withLock { sources in
-            for (name, counted) in batch {
-                sources[name, default: Source()].add(counted)
+            var run: (name: String, counted: Source)?
+            events.withUnsafeBufferPointer { events in
+                for index in events.indices {
+                    let name = events[index].source
+                    if run?.name != name {
+                        if let run { sources[run.name, default: Source()].add(run.counted) }
+                        run = (name, Source())
+                    }
+                    run!.counted.add(seq: events[index].envelope.seq)
+                }
             }
+            if let run { sources[run.name, default: Source()].add(run.counted) }
         }
     }
 

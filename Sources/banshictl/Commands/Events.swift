@@ -19,8 +19,9 @@ struct Events: ParsableCommand {
         return head + data.prefix(columns: room - 3) + "..."
     }
 
-    /// The width to fit event lines to: the terminal's, when standard output is one.
-    static var lineWidth: Int? { isatty(STDOUT_FILENO) == 1 ? Terminal.width : nil }
+    /// The width to fit event lines to: the terminal's, when standard output is one. Read once a
+    /// command, not for every event.
+    static func lineWidth() -> Int? { isatty(STDOUT_FILENO) == 1 ? Terminal.width : nil }
 
     struct Tail: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -63,6 +64,7 @@ struct Events: ParsableCommand {
 
         func run() throws {
             let config = try global.loadConfig()
+            let width = Events.lineWidth()
             let selectors = patterns.map(TopicPattern.init)
             let timeout = global.replyTimeout(config)
             let subscriber = try Socket(Context(), .sub)
@@ -86,7 +88,7 @@ struct Events: ParsableCommand {
                 try Events.page(client, service: point.service, after: point.seq, limit: nil) { event in
                     last = event["seq"]?.intValue ?? last
                     guard let envelope = try? EventEnvelope(json: event), TopicPattern.any(selectors, match: envelope.type) else { return true }
-                    printLine(json ? event.serialized() : Events.line(envelope, width: Events.lineWidth))
+                    printLine(json ? event.serialized() : Events.line(envelope, width: width))
                     printed += 1
                     return count.map { printed < $0 } ?? true
                 }
@@ -104,14 +106,14 @@ struct Events: ParsableCommand {
                 try bus.checkDeadline()
                 guard poller.isReadable(events) else { continue }
                 while count.map({ printed < $0 }) ?? true, let parts = try subscriber.receiveMultipart(dontWait: true) {
-                    if show(parts, selectors: selectors, shown: &shown) { printed += 1 }
+                    if show(parts, selectors: selectors, width: width, shown: &shown) { printed += 1 }
                 }
             }
         }
 
         /// Prints one message from the bus if it is selected and not shown already (by the catch-up, or
         /// as a copy from another bus: `shown` holds the last seq printed per service); whether it did.
-        private func show(_ parts: [[UInt8]], selectors: [TopicPattern], shown: inout [String: Int64]) -> Bool {
+        private func show(_ parts: [[UInt8]], selectors: [TopicPattern], width: Int?, shown: inout [String: Int64]) -> Bool {
             guard parts.count == 2 else {
                 printError("banshictl: skipped a message of \(parts.count) frames (an event is [topic, envelope])")
                 return false
@@ -129,7 +131,7 @@ struct Events: ParsableCommand {
                 let service = envelope.service ?? envelope.source
                 if let last = shown[service], envelope.seq <= last { return false }
                 shown[service] = envelope.seq
-                printLine(json ? String(decoding: parts[1], as: UTF8.self) : Events.line(envelope, width: Events.lineWidth))
+                printLine(json ? String(decoding: parts[1], as: UTF8.self) : Events.line(envelope, width: width))
                 return true
             } catch {
                 printError("banshictl: skipped a malformed event on topic \(topic): \(error)")
@@ -190,11 +192,12 @@ struct Events: ParsableCommand {
             }
             guard seq >= 0 else { throw ValidationError("SEQ must be 0 or more") }
             let client = try ControlClient(context: Context(), service: service, endpoint: endpoint, timeout: global.replyTimeout(config))
+            let width = Events.lineWidth()
             try Events.page(client, service: service, after: seq, limit: limit) { event in
                 if json {
                     print(event.serialized())
                 } else if let envelope = try? EventEnvelope(json: event) {
-                    print(Events.line(envelope, width: Events.lineWidth))
+                    print(Events.line(envelope, width: width))
                 }
                 return true
             }
