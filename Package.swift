@@ -26,7 +26,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
-        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
@@ -39,6 +38,15 @@ let package = Package(
             dependencies: ["CZeroMQ"],
             swiftSettings: swiftSettings
         ),
+        .systemLibrary(
+            name: "CSQLite",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(
+            name: "SQLite",
+            dependencies: ["CSQLite"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "BanshiKit",
             dependencies: [
@@ -46,7 +54,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "SQLite",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: swiftSettings
@@ -63,7 +71,7 @@ let package = Package(
         ),
         .target(
             name: "Enterprise",
-            dependencies: ["BanshiKit", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["BanshiKit", "SQLite"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -73,7 +81,7 @@ let package = Package(
         ),
         .target(
             name: "Lawyer",
-            dependencies: ["BanshiKit", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["BanshiKit", "SQLite"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -83,7 +91,7 @@ let package = Package(
         ),
         .target(
             name: "PublicInterest",
-            dependencies: ["BanshiKit", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["BanshiKit", "SQLite"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -94,7 +102,7 @@ let package = Package(
         .target(
             name: "Children",
             dependencies: [
-                "BanshiKit", "ZeroMQ", .product(name: "GRDB", package: "GRDB.swift"),
+                "BanshiKit", "ZeroMQ", "SQLite",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -108,7 +116,7 @@ let package = Package(
         .target(
             name: "Petition",
             dependencies: [
-                "BanshiKit", .product(name: "GRDB", package: "GRDB.swift"),
+                "BanshiKit", "SQLite",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -121,7 +129,7 @@ let package = Package(
         .target(
             name: "Coordinator",
             dependencies: [
-                "BanshiKit", "ZeroMQ", .product(name: "GRDB", package: "GRDB.swift"),
+                "BanshiKit", "ZeroMQ", "SQLite",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -135,7 +143,7 @@ let package = Package(
         .target(
             name: "Reporting",
             dependencies: [
-                "BanshiKit", "Enterprise", "Lawyer", "Children", "Petition", "PublicInterest", .product(name: "GRDB", package: "GRDB.swift"),
+                "BanshiKit", "Enterprise", "Lawyer", "Children", "Petition", "PublicInterest", "SQLite",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -153,7 +161,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "banshi-loadsink",
-            dependencies: ["BanshiKit", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["BanshiKit", "SQLite"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -168,7 +176,7 @@ let package = Package(
         .executableTarget(
             name: "banshi-bench",
             dependencies: [
-                "BanshiKit", "BanshiTesting", "ZeroMQ", .product(name: "GRDB", package: "GRDB.swift"),
+                "BanshiKit", "BanshiTesting", "ZeroMQ", "SQLite",
             ],
             path: "bench/banshi-bench",
             swiftSettings: swiftSettings
@@ -179,18 +187,23 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "SQLiteTests",
+            dependencies: ["SQLite", "BanshiTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ZeroMQTests",
             dependencies: ["ZeroMQ"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "BanshiKitTests",
-            dependencies: ["BanshiKit", "BanshiTesting", "ZeroMQ", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["BanshiKit", "BanshiTesting", "ZeroMQ", "SQLite"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ChildrenTests",
-            dependencies: ["Children", "BanshiKit", "BanshiTesting", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Children", "BanshiKit", "BanshiTesting", "SQLite"],
             exclude: ["Snapshots"],
             swiftSettings: swiftSettings
         ),
@@ -214,7 +227,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PetitionTests",
-            dependencies: ["Petition", "BanshiKit", "BanshiTesting", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Petition", "BanshiKit", "BanshiTesting", "SQLite"],
             exclude: ["Snapshots"],
             swiftSettings: swiftSettings
         ),
@@ -227,7 +240,7 @@ let package = Package(
             name: "ReportingTests",
             dependencies: [
                 "Reporting", "BanshiKit", "BanshiTesting", "Enterprise", "Lawyer", "Children", "Petition", "PublicInterest",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "SQLite",
             ],
             exclude: ["Snapshots"],
             swiftSettings: swiftSettings
@@ -236,7 +249,7 @@ let package = Package(
             name: "SystemTests",
             dependencies: [
                 "BanshiKit", "BanshiTesting", "ZeroMQ", "Enterprise", "Lawyer", "Children", "PublicInterest", "Petition", "Coordinator", "Reporting",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "SQLite",
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,6 +1,6 @@
 import BanshiKit
 import Foundation
-import GRDB
+import SQLite
 import ServiceLifecycle
 
 /// `banshi-children`: the migrant children program (流动儿童 V计划) as a service.

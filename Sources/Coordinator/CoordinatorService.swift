@@ -1,6 +1,6 @@
 import BanshiKit
 import Foundation
-import GRDB
+import SQLite
 import ServiceLifecycle
 
 /// `banshi-coordinator`: routes cross-cutting events into commands on other services, acknowledged,

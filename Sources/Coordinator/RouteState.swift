@@ -1,6 +1,6 @@
 import BanshiKit
 import Foundation
-import GRDB
+import SQLite
 import Synchronization
 
 /// The rules in force, shared by the subscriber (deciding), the commands and reloads.

@@ -1,6 +1,6 @@
 import BanshiKit
 import Foundation
-import GRDB
+import SQLite
 import ServiceLifecycle
 
 /// `banshi-petition`: the 12309 window (12309 云窗口): guidelines, Q&A, petitions and judicial aid.

@@ -1,6 +1,6 @@
 import BanshiKit
 import Foundation
-import GRDB
+import SQLite
 
 /// A report: each indicator against its target over a range of days, and the events over time.
 struct Report {

@@ -1,6 +1,6 @@
 import BanshiKit
 import Foundation
-import GRDB
+import SQLite
 import ServiceLifecycle
 
 /// `banshi-reporting`: the whole event history, every program against its targets, flows traced.

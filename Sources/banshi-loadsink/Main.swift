@@ -1,6 +1,6 @@
 import BanshiKit
 import Foundation
-import GRDB
+import SQLite
 
 /// `banshi-loadsink --config PATH`: a durable subscriber whose only effect is recording what it applied.
 ///

@@ -1,6 +1,6 @@
 import BanshiTesting
 import Foundation
-import GRDB
+import SQLite
 import Testing
 
 @testable import BanshiKit

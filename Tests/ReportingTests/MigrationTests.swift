@@ -1,7 +1,7 @@
 import BanshiKit
 import BanshiTesting
 import Foundation
-import GRDB
+import SQLite
 import Reporting
 import Testing
 

@@ -4,7 +4,7 @@ import Children
 import Coordinator
 import Enterprise
 import Foundation
-import GRDB
+import SQLite
 import Lawyer
 import Petition
 import PublicInterest

@@ -1,7 +1,7 @@
 import BanshiKit
 import BanshiTesting
 import Foundation
-import GRDB
+import SQLite
 import Glibc
 import Synchronization
 import Testing
@@ -189,9 +189,9 @@ struct DurableDeliverySystemTests {
             _ = try await suite.call("loadgen", "emit", ["count": 100]).get()
             try await probe.waitForApplied(100)
             var configuration = Configuration()
-            configuration.allowsUnsafeTransactions = true  // the write lock is held across calls on purpose
             configuration.busyMode = .timeout(5)
             let blocker = try DatabaseQueue(path: suite.directory.file("var/loadsink/loadsink.sqlite"), configuration: configuration)
+            // The write lock is held across calls on purpose.
             try await blocker.writeWithoutTransaction { db in try db.execute(sql: "BEGIN IMMEDIATE") }
             // For longer than the sink's busy timeout of 5 s, so that its transactions fail. Events keep
             // coming, several between two heartbeats, so that some are read on top of a batch that fails.

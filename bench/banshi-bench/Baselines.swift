@@ -1,6 +1,6 @@
 import BanshiKit
 import Foundation
-import GRDB
+import SQLite
 import ZeroMQ
 
 /// The ceilings: raw libzmq PUB/SUB and raw SQLite batched inserts, in the same harness; and the

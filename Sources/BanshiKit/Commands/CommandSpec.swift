@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import SQLite
 import Logging
 
 /// What a command handler is given: its checked arguments, the time it runs at, and the service.

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import SQLite
 
 /// One kind of deadline a program keeps, as data: the table of its records, the column that says
 /// when each is due, which records are still open, how an announcement is remembered, and the event

@@ -1,4 +1,4 @@
-import GRDB
+import SQLite
 
 /// How the records of one table go on the wire: the columns that go out, in order, each with its JSON
 /// type and a title for people. A column that is not declared (an internal flag such as
@@ -64,7 +64,7 @@ public struct RecordView: Sendable {
             case (.int64(let number), _): object[column.name] = .int(number)
             case (.double(let number), _): object[column.name] = .double(number)
             case (.string(let text), _): object[column.name] = .string(text)
-            case (.blob(let data), _): object[column.name] = .string(data.base64EncodedString())
+            case (.blob(let bytes), _): object[column.name] = .string(Base64.encode(bytes))
             }
         }
         return .object(object)

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import SQLite
 
 /// `status`, `help` and `events.since`: the commands every service answers, implemented once.
 enum BuiltinCommands {

@@ -1,4 +1,4 @@
-import GRDB
+import SQLite
 import ServiceLifecycle
 
 /// What every program's `[services.<name>]` section holds besides the program's own keys: `control`,

@@ -1,4 +1,4 @@
-import GRDB
+import SQLite
 import Logging
 import ServiceLifecycle
 import ZeroMQ

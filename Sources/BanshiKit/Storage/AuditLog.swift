@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import SQLite
 
 /// Every state-changing command, whoever sent it and however it ended: time, key, fingerprint, role,
 /// command, a SHA-256 digest of its arguments (not the arguments: they may hold a child's name), and

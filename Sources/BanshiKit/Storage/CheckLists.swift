@@ -1,4 +1,4 @@
-import GRDB
+import SQLite
 
 /// Rewrites each `CHECK (column IN ('a', 'b', 'c', ...))` of more than two values, as the migrations
 /// write them, into `CHECK (column = 'a' OR column = 'b' OR ...)`, which allows exactly the same values.

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import SQLite
 
 /// The replies of state-changing commands, by request id: what makes a command idempotent.
 ///

@@ -1,4 +1,4 @@
-import GRDB
+import SQLite
 
 extension Database {
     /// The row of `table` whose `id` is `id`, or `not_found` naming the argument `field`;
@@ -13,8 +13,8 @@ extension Database {
 
     /// `columns` of the row of `table` whose `id` is `id`, as text read through SQLite's C API, or
     /// `not_found` as `record` says it: for the frequent commands that read a few columns. A whole
-    /// record as a GRDB `Row` was a sixteenth to a twentieth of the writer's time for a sample, a
-    /// victim case or an aid decision.
+    /// record as a `Row` was a sixteenth to a twentieth of the writer's time for a sample, a victim
+    /// case or an aid decision.
     public func recordText(_ table: String, id: String, columns: String, what: String, field: String) throws -> [String?] {
         guard let row = try fetchFirstRowText("SELECT \(columns) FROM \(table) WHERE id = ?", [.text(id)]) else {
             throw Self.missing(what, id, field)

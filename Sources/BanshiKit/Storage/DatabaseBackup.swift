@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import SQLite
 
 /// `backup`: a consistent copy of the service's database while it keeps serving (SQLite's online
 /// backup API, from one read snapshot), checked with `PRAGMA integrity_check` before it is named.
@@ -73,12 +73,12 @@ enum DatabaseBackup {
                 .invalidArgument, "cannot create \(partial): \(String(cString: strerror(errno)))", field: "destination")
         }
         close(descriptor)
-        var pages: Int32 = 0
+        let pages: Int
         let integrity: String
         let lastSeq: Int64
         do {
             let copy = try DatabaseQueue(path: partial)
-            try database.writer.backup(to: copy) { progress in pages = Int32(progress.totalPageCount) }
+            pages = try database.writer.backup(to: copy)
             (integrity, lastSeq) = try copy.read { db in
                 (try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "?", try EventLog.lastSeq(db))
             }

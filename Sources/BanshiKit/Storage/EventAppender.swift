@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import SQLite
 
 /// Appends events to the service's event log inside the command's write transaction.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import SQLite
 
 /// The service's event log: the outbox its relay publishes from, and what `events.since` serves.
 ///

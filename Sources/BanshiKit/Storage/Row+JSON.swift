@@ -1,4 +1,4 @@
-import GRDB
+import SQLite
 
 extension Row {
     /// The row as a JSON object keyed by column name; `booleans` names the 0/1 columns to show as
@@ -11,7 +11,7 @@ extension Row {
             case .int64(let number): object[column] = booleans.contains(column) ? .bool(number != 0) : .int(number)
             case .double(let number): object[column] = .double(number)
             case .string(let text): object[column] = .string(text)
-            case .blob(let data): object[column] = .string(data.base64EncodedString())
+            case .blob(let bytes): object[column] = .string(Base64.encode(bytes))
             }
         }
         return .object(object)

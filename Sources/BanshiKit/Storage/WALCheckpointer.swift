@@ -1,6 +1,5 @@
 import Foundation
-import GRDB
-import GRDBSQLite
+import SQLite
 import Synchronization
 
 /// Copies the write-ahead log back into the database file from a connection and a thread of its own.
@@ -71,14 +70,17 @@ final class WALCheckpointer: Sendable {
     /// Makes `db` (the writer) report the log's size after each commit, in place of SQLite's
     /// automatic checkpoint. The checkpointer must outlive the connection.
     func attach(to db: Database) {
-        sqlite3_wal_hook(db.sqliteConnection, walHook, Unmanaged.passUnretained(self).toOpaque())
+        db.onWALCommit { [unowned self] frames in committed(frames: frames) }
     }
 
-    /// Called by SQLite on the writer after each commit, with the frames now in the log.
-    fileprivate func committed(frames: Int32) {
-        guard frames >= threshold else { return }
+    /// Called on the writer after each commit, with the frames now in the log: whether the commit
+    /// checkpoints inline (past the backstop).
+    private func committed(frames: Int32) -> Bool {
+        if frames >= backstop { return true }
+        guard frames >= threshold else { return false }
         // One wake-up per round is enough: the commits that find a round already due leave it be.
         if !due.exchange(true, ordering: .acquiringAndReleasing) { doorbell.signal() }
+        return false
     }
 
     /// Stops the thread and closes its connection. Later calls do nothing.
@@ -88,18 +90,4 @@ final class WALCheckpointer: Sendable {
         finished.wait()
         try? connection.close()
     }
-}
-
-/// The writer's `sqlite3_wal_hook`: notes the log's size, or checkpoints inline past the backstop.
-private func walHook(
-    _ context: UnsafeMutableRawPointer?, _ connection: OpaquePointer?, _ name: UnsafePointer<CChar>?, _ frames: Int32
-) -> Int32 {
-    guard let context else { return SQLITE_OK }
-    let checkpointer = Unmanaged<WALCheckpointer>.fromOpaque(context).takeUnretainedValue()
-    if frames >= checkpointer.backstop {
-        sqlite3_wal_checkpoint(connection, name)
-    } else {
-        checkpointer.committed(frames: frames)
-    }
-    return SQLITE_OK
 }

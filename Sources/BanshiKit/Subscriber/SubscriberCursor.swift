@@ -1,4 +1,4 @@
-import GRDB
+import SQLite
 
 /// A durable subscriber's position per source: the last `seq` it applied, written in the same
 /// transaction as the effects of applying it.

@@ -1,6 +1,6 @@
 import BanshiKit
 import Foundation
-import GRDB
+import SQLite
 
 /// Reading cases for admins: one case whole, or a filtered list.
 enum CaseCommands {

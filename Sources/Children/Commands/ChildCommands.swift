@@ -1,6 +1,6 @@
 import BanshiKit
 import Foundation
-import GRDB
+import SQLite
 
 /// Registering children and reading their records. The record holds the personal data; the event
 /// announces the opaque id only.

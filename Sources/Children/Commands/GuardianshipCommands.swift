@@ -1,6 +1,6 @@
 import BanshiKit
 import Foundation
-import GRDB
+import SQLite
 
 /// Guardianship intervention: family-education guidance, compulsory parental education,
 /// supervise-guardianship orders (督促监护令, with a follow-up deadline) and revocation petitions.

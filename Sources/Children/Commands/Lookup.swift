@@ -1,5 +1,5 @@
 import BanshiKit
-import GRDB
+import SQLite
 
 /// Finding the child a command names.
 enum Lookup {

@@ -1,6 +1,6 @@
 import BanshiKit
 import Foundation
-import GRDB
+import SQLite
 
 /// Juvenile offender cases: registration, conditional non-prosecution, probation and help-education.
 enum OffenderCommands {

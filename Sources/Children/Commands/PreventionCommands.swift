@@ -1,6 +1,6 @@
 import BanshiKit
 import Foundation
-import GRDB
+import SQLite
 
 /// Scenario prevention: venue inspections, what they find, and the remedies with their follow-ups.
 enum PreventionCommands {

@@ -1,6 +1,6 @@
 import BanshiKit
 import Foundation
-import GRDB
+import SQLite
 
 /// Mandatory reports (强制报告) and pre-employment inquiries (入职查询).
 enum ReportCommands {

@@ -1,6 +1,6 @@
 import BanshiKit
 import Foundation
-import GRDB
+import SQLite
 
 /// Self-protection: schools for migrant workers' children and the legal education held in them.
 enum SchoolCommands {

@@ -1,6 +1,6 @@
 import BanshiKit
 import Foundation
-import GRDB
+import SQLite
 
 /// Child victim cases: early intervention, one-stop interviews, legal aid, abuse referral and the
 /// judicial-aid decision that comes back for the child.

@@ -1,4 +1,4 @@
-import GRDB
+import SQLite
 
 /// The children service's tables. Children's personal data lives here and nowhere else: events carry
 /// the opaque ids only.

@@ -1,6 +1,6 @@
 import BanshiKit
 import Foundation
-import GRDB
+import SQLite
 
 /// The admin's view of the routes: rules, their statistics, switches, reload, and the dead letters.
 enum RouteCommands {

@@ -1,6 +1,6 @@
 import BanshiKit
 import Foundation
-import GRDB
+import SQLite
 
 /// `route.settle`: records one delivery attempt and what follows from it. Sent by the delivery worker.
 enum SettleCommand {

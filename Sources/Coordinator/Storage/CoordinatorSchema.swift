@@ -1,4 +1,4 @@
-import GRDB
+import SQLite
 
 /// The coordinator's tables: every routing decision (a delivery), every attempt, and the rule
 /// switches set from `banshictl`.

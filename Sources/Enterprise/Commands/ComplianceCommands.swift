@@ -1,6 +1,6 @@
 import BanshiKit
 import Foundation
-import GRDB
+import SQLite
 
 /// Criminal-compliance leniency (企业刑事合规从宽): each step checks where the program stands
 /// (`ComplianceProgram.next`) and refuses any other with `conflict`.

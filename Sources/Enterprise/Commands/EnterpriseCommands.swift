@@ -1,6 +1,6 @@
 import BanshiKit
 import Foundation
-import GRDB
+import SQLite
 
 /// Registering enterprises and the cases linked to them, and reading an enterprise whole.
 enum EnterpriseCommands {

@@ -1,6 +1,6 @@
 import BanshiKit
 import Foundation
-import GRDB
+import SQLite
 
 /// Finding what a command names, and the days it gives.
 enum Lookup {

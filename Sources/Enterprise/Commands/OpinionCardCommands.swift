@@ -1,6 +1,6 @@
 import BanshiKit
 import Foundation
-import GRDB
+import SQLite
 
 /// Opinion cards (企业意见采集卡): each suggestion in one of the five categories, each answered by its
 /// due day (逐一解答). An unanswered card past its due day is announced once by `deadlines.scan`.

@@ -1,6 +1,6 @@
 import BanshiKit
 import Foundation
-import GRDB
+import SQLite
 
 /// Legal health checks (法治体检) on each enterprise's schedule, risk notices (法律风险提示函), and the
 /// compliance risk flags other services raise (coordinator rule 3).

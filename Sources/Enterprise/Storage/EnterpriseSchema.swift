@@ -1,4 +1,4 @@
-import GRDB
+import SQLite
 
 /// The enterprise service's tables. A contact's name and phone stay here; events carry the credit
 /// code (public register data) and opaque ids only. The CHECK lists are written out as they were when

@@ -1,6 +1,6 @@
 import BanshiKit
 import Foundation
-import GRDB
+import SQLite
 
 /// The duty-lawyer roster for free legal aid to child victims (coordinator rule 2): each request is
 /// given the least-loaded available duty lawyer, idempotent by the routed request id.

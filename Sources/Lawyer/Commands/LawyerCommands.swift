@@ -1,6 +1,6 @@
 import BanshiKit
 import Foundation
-import GRDB
+import SQLite
 
 /// Law firms and lawyers, visits to firms, and lawyers' opinions with their responses.
 enum LawyerCommands {

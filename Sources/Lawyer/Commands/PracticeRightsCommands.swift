@@ -1,6 +1,6 @@
 import BanshiKit
 import Foundation
-import GRDB
+import SQLite
 
 /// Practice-rights complaints, handled within their deadline, and online file review (互联网阅卷),
 /// arranged within 3 working days of the request, also across regions.

@@ -1,6 +1,6 @@
 import BanshiKit
 import Foundation
-import GRDB
+import SQLite
 
 /// What the lawyer commands share: finding what a command names, and the days it gives.
 enum Support {

@@ -1,6 +1,6 @@
 import BanshiKit
 import Foundation
-import GRDB
+import SQLite
 
 /// Joint meetings and the task book (任务书、时间表、路线图): each resolution becomes a task with an item, a
 /// responsible department, a deadline, milestones and a rectification measure, followed up until done.

@@ -1,5 +1,5 @@
 import BanshiKit
-import GRDB
+import SQLite
 
 /// The lawyer program's deadlines, as data for the kit's `deadlines.scan`. Complaints, file reviews and
 /// milestones are announced overdue once; an overdue task is escalated once per escalation interval

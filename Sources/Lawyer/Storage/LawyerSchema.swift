@@ -1,4 +1,4 @@
-import GRDB
+import SQLite
 
 /// The lawyer service's tables. Names stay here; events carry opaque ids, codes and days. The CHECK
 /// lists are written out as they were when the migration shipped; a new value needs a new migration.

@@ -1,6 +1,6 @@
 import BanshiKit
 import Foundation
-import GRDB
+import SQLite
 
 /// Judicial aid (国家司法救助): opened on application or ex officio, reviewed, decided within the cap,
 /// paid; needs beyond the case referred to social assistance.

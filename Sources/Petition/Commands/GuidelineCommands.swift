@@ -1,6 +1,6 @@
 import BanshiKit
 import Foundation
-import GRDB
+import SQLite
 
 /// The guideline knowledge base: import with history, search, read.
 enum GuidelineCommands {

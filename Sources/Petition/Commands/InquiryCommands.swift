@@ -1,6 +1,6 @@
 import BanshiKit
 import Foundation
-import GRDB
+import SQLite
 
 /// Online Q&A: an inquiry gets matching guidelines at once; staff answer it.
 enum InquiryCommands {

@@ -1,6 +1,6 @@
 import BanshiKit
 import Foundation
-import GRDB
+import SQLite
 
 /// Petitions: received, replied to within their deadlines, followed up monthly until concluded.
 enum PetitionCommands {

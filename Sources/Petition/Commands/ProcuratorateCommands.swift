@@ -1,6 +1,6 @@
 import BanshiKit
 import Foundation
-import GRDB
+import SQLite
 
 /// The register of the city's procuratorates, which "no blank spots" is measured against.
 enum ProcuratorateCommands {

@@ -1,5 +1,5 @@
 import BanshiKit
-import GRDB
+import SQLite
 
 /// The petition deadlines, as data for the kit's `deadlines.scan`: each missed deadline emits one
 /// overdue event. The procedural and result deadlines are announced once each; the monthly follow-up remembers the due

@@ -1,6 +1,6 @@
 import BanshiKit
 import Foundation
-import GRDB
+import SQLite
 
 /// Ranked, highlighted search over the current version of every guideline.
 ///

@@ -1,5 +1,5 @@
 import BanshiKit
-import GRDB
+import SQLite
 
 /// The petition service's tables. Petitioners' and beneficiaries' personal data stays here: events
 /// carry ids and codes.

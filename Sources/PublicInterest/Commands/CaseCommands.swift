@@ -1,6 +1,6 @@
 import BanshiKit
 import Foundation
-import GRDB
+import SQLite
 
 /// Cases from leads. Administrative: consultation, then a pre-litigation procuratorial suggestion the
 /// agency must answer within two calendar months (15 days when urgent), then litigation if it does not

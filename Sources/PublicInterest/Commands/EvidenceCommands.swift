@@ -1,6 +1,6 @@
 import BanshiKit
 import Foundation
-import GRDB
+import SQLite
 
 /// Evidence (drone footage, VR scene replicas, photos, lab reports): registered with the SHA-256 of its
 /// file, the time and place it was taken and who holds it; every hand-over recorded; re-hashed on demand.

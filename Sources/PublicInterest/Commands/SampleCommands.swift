@@ -1,6 +1,6 @@
 import BanshiKit
 import Foundation
-import GRDB
+import SQLite
 
 /// Samples, judged on entry against the standard in force on their sampling day. A failed one opens a
 /// lead at once, with a severity from its exceedance.

@@ -1,6 +1,6 @@
 import BanshiKit
 import Foundation
-import GRDB
+import SQLite
 
 /// Sites: water bodies with the target class of their water function zone, and food places.
 enum SiteCommands {

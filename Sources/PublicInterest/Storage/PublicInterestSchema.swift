@@ -1,4 +1,4 @@
-import GRDB
+import SQLite
 
 /// The public-interest service's tables. The CHECK lists are written out as they were when the
 /// migration shipped; a new vocabulary value needs a new migration.

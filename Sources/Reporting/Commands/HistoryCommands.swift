@@ -1,6 +1,6 @@
 import BanshiKit
 import Foundation
-import GRDB
+import SQLite
 
 /// Reading the history: a filtered query, and one flow traced across services.
 enum HistoryCommands {

@@ -1,6 +1,6 @@
 import BanshiKit
 import Foundation
-import GRDB
+import SQLite
 
 /// `rebuild`: re-derives every indicator from the stored history, a chunk per step.
 ///

@@ -1,6 +1,6 @@
 import BanshiKit
 import Foundation
-import GRDB
+import SQLite
 
 /// Reports: each indicator against its target, as JSON, CSV or one self-contained HTML file.
 enum ReportCommands {

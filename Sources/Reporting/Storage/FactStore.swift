@@ -1,6 +1,6 @@
 import BanshiKit
 import Foundation
-import GRDB
+import SQLite
 
 /// Indicator facts: written as events arrive (and again by a rebuild), read to compute values.
 enum FactStore {

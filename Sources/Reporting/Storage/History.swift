@@ -1,6 +1,6 @@
 import BanshiKit
 import Foundation
-import GRDB
+import SQLite
 
 /// The event history: appended by the durable subscriber, read by queries, traces and reports.
 enum History {

@@ -1,5 +1,5 @@
 import BanshiKit
-import GRDB
+import SQLite
 import Synchronization
 
 /// How many events the history holds from each source, and each source's last seq: counted once when

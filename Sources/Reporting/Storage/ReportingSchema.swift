@@ -1,4 +1,4 @@
-import GRDB
+import SQLite
 
 /// The reporting service's tables: the whole event history, the facts indicators are computed from,
 /// and the state of a rebuild.

@@ -1,7 +1,5 @@
-import GRDB
+import SQLite
 import Testing
-
-@testable import BanshiKit
 
 /// `executeBound` lends text to SQLite instead of copying it; what lands in the table must be exactly
 /// what was bound, however the bindings run out.

@@ -1,5 +1,4 @@
-import GRDB
-import GRDBSQLite
+import CSQLite
 
 /// A value bound by `Database.executeBound`.
 public enum SQLiteBinding {
@@ -18,8 +17,8 @@ extension Database {
     /// Runs a cached statement with positional values bound through SQLite's C API.
     ///
     /// For statements that run once per event (the event log's append, a subscriber's apply) or once
-    /// per write command (its audit entry, its stored reply, a program's most frequent rows): GRDB's
-    /// argument boxing was a fifth of the append path. Everything else goes through GRDB as usual.
+    /// per write command (its audit entry, its stored reply, a program's most frequent rows): values
+    /// are bound straight from the enum, and text in place, without a `DatabaseValue` for each.
     public func executeBound(_ sql: String, _ values: [SQLiteBinding]) throws {
         try executeBound(cachedStatement(sql: sql), values)
     }
@@ -39,8 +38,7 @@ extension Database {
 
     /// The first row a cached query finds, each column as text (`nil` for NULL), or `nil` when it
     /// finds none; values bound as `executeBound` binds them. For the lookup every write command makes
-    /// (its request id among the stored replies), where GRDB's row and cursor were a twelfth of the
-    /// command.
+    /// (its request id among the stored replies), without building a `Row`.
     public func fetchFirstRowText(_ sql: String, _ values: [SQLiteBinding]) throws -> [String?]? {
         let statement = try cachedStatement(sql: sql)
         let handle = statement.sqliteStatement
@@ -63,8 +61,7 @@ extension Database {
     }
 
     private func failure(_ code: Int32, _ statement: Statement) -> DatabaseError {
-        DatabaseError(
-            resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(sqliteConnection)), sql: statement.sql)
+        failure(code, sql: statement.sql)
     }
 
     /// Binds `values[index...]`, then runs `step` while their bytes are still lent: text is bound as

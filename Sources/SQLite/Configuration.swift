@@ -1,0 +1,26 @@
+/// How a `DatabaseQueue` or `DatabasePool` opens its connections.
+public struct Configuration: Sendable {
+    /// What a statement does when another connection holds the lock it needs.
+    public enum BusyMode: Sendable {
+        /// Fails with `SQLITE_BUSY` at once.
+        case immediateError
+        /// Retries for up to this many seconds, then fails with `SQLITE_BUSY`.
+        case timeout(Double)
+    }
+
+    public var busyMode: BusyMode = .immediateError
+    /// Names the connections in messages and in their queues' labels.
+    public var label: String?
+    /// `PRAGMA foreign_keys = ON` on every connection: the schema's `REFERENCES` are enforced.
+    public var foreignKeysEnabled = true
+    /// The most reader connections a pool opens.
+    public var maximumReaderCount = 5
+    var preparations: [@Sendable (Database) throws -> Void] = []
+
+    public init() {}
+
+    /// Runs `body` on every connection as it opens (pragmas).
+    public mutating func prepareDatabase(_ body: @escaping @Sendable (Database) throws -> Void) {
+        preparations.append(body)
+    }
+}
