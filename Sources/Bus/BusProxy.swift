@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 import Logging
 import ServiceLifecycle
 import Synchronization

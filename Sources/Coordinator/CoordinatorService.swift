@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 import SQLite
 import ServiceLifecycle
 
@@ -44,7 +43,7 @@ public enum CoordinatorService {
             committed: { _ in worker.nudge() }
         ) { db, events in
             let book = state.current
-            let now = Date()
+            let now = Timestamp()
             for event in events { _ = try RouteDecision.decide(db, event.envelope, book: book, settings: settings, now: now) }
         }
         return ServiceParts(

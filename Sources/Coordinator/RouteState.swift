@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 import SQLite
 import Synchronization
 
@@ -35,7 +34,7 @@ enum RouteDecision {
     static func isEnabled(_ rule: RouteRule, _ switches: [String: Bool]) -> Bool { switches[rule.id] ?? rule.enabled }
 
     /// Records a delivery for each enabled rule `event` matches; a rule fires once per event.
-    static func decide(_ db: Database, _ event: EventEnvelope, book: RouteBook, settings: CoordinatorSettings, now: Date) throws -> Int {
+    static func decide(_ db: Database, _ event: EventEnvelope, book: RouteBook, settings: CoordinatorSettings, now: Timestamp) throws -> Int {
         let switches = try switches(db)
         var decided = 0
         for rule in book.rules where isEnabled(rule, switches) && rule.matches(event) {

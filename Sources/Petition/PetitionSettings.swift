@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 
 /// The petition service's own keys in `[services.petition]`.
 public struct PetitionSettings: Sendable {
@@ -24,8 +23,7 @@ public struct PetitionSettings: Sendable {
         ])
         scanInterval = try ProgramSection.scanInterval(table)
         guidelinesDirectory = try table.string("guidelines_dir", default: "config/guidelines")
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: guidelinesDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard FileSystem.isDirectory(guidelinesDirectory) else {
             throw table.error("guidelines_dir", "'\(guidelinesDirectory)' is not a directory of guidelines")
         }
         procuratoratesFile = try table.string("procuratorates_file", default: "config/procuratorates.toml")

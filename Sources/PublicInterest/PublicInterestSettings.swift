@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 
 /// The public-interest service's own keys in `[services.public-interest]`.
 public struct PublicInterestSettings: Sendable {
@@ -27,7 +26,7 @@ public struct PublicInterestSettings: Sendable {
         } catch {
             throw table.error("standards_dir", "\(error)")
         }
-        evidenceDirectory = try table.string("evidence_dir", default: (dataDirectory as NSString).appendingPathComponent("evidence"))
+        evidenceDirectory = try table.string("evidence_dir", default: Path.join(dataDirectory, "evidence"))
         suggestionReplyMonths = try table.int("suggestion_reply_months", default: 2, in: 1...24)
         urgentReplyDays = try table.int("urgent_reply_days", default: 15, in: 1...365)
         announcementDays = try table.int("announcement_days", default: 30, in: 1...365)

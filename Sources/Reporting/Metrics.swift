@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 import SQLite
 import Logging
 import ServiceLifecycle
@@ -30,7 +29,7 @@ enum Metrics {
 
     static func render(
         _ db: Database, services: [(name: String, status: JSONValue?)], history sources: [(source: String, events: Int64, lastSeq: Int64)],
-        targets: Targets, now: Date
+        targets: Targets, now: Timestamp
     ) throws -> String {
         var text = Text()
         func sample(_ name: String, _ labels: [(String, String)], _ value: String) -> String {
@@ -112,7 +111,7 @@ enum Metrics {
 
     /// A label value with `\`, `"` and newlines escaped as the text format requires.
     static func label(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
+        text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"").replacing("\n", with: "\\n")
     }
 }
 

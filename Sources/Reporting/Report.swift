@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 import SQLite
 
 /// A report: each indicator against its target over a range of days, and the events over time.
@@ -7,7 +6,7 @@ struct Report {
     let from: CalendarDate
     let to: CalendarDate
     let program: String?
-    let generatedAt: Date
+    let generatedAt: Timestamp
     let indicators: [JSONValue]
     let series: JSONValue
     let rebuilding: JSONValue?
@@ -31,7 +30,7 @@ struct Report {
 
     /// Computes the report in one read transaction, so that every figure comes from the same history.
     static func compute(
-        _ db: Database, from: CalendarDate, to: CalendarDate, program: String?, targets: Targets, now: Date
+        _ db: Database, from: CalendarDate, to: CalendarDate, program: String?, targets: Targets, now: Timestamp
     ) throws -> Report {
         var indicators: [JSONValue] = []
         for indicator in ProgramIndicators.all where program == nil || indicator.program == program {

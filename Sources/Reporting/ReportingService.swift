@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 import SQLite
 import ServiceLifecycle
 
@@ -38,7 +37,7 @@ public enum ReportingService {
         let own: @Sendable () async -> JSONValue = {
             ["subscriptions": subscriber.statusValue()]
         }
-        let render: @Sendable (Date) async throws -> String = { now in
+        let render: @Sendable (Timestamp) async throws -> String = { now in
             let services = await probe.statuses(own: await own())
             return try await database.writer.read { db in try Metrics.render(db, services: services, history: counts.bySource, targets: targets, now: now) }
         }
@@ -50,7 +49,7 @@ public enum ReportingService {
             RebuildDriver(database: database, caller: SelfCaller(environment: environment, control: section.control)),
         ]
         if let file = settings.metricsFile {
-            services.append(MetricsWriter(file: file, interval: settings.metricsInterval, render: { try await render(Date()) }, logger: environment.logger))
+            services.append(MetricsWriter(file: file, interval: settings.metricsInterval, render: { try await render(Timestamp()) }, logger: environment.logger))
         }
         return ServiceParts(
             commands: HistoryCommands.all + [ReportCommands.make(settings), metrics] + RebuildCommands.all,

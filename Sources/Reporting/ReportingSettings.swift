@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 
 /// The reporting service's keys in `[services.reporting]`.
 public struct ReportingSettings: Sendable {
@@ -17,7 +16,7 @@ public struct ReportingSettings: Sendable {
         } catch {
             throw table.error("targets_file", "\(error)")
         }
-        let metrics = try table.string("metrics_file", default: (dataDirectory as NSString).appendingPathComponent("banshi.prom"))
+        let metrics = try table.string("metrics_file", default: Path.join(dataDirectory, "banshi.prom"))
         metricsFile = metrics.isEmpty ? nil : metrics
         metricsInterval = .milliseconds(try table.int("metrics_interval_ms", default: 15_000, in: 100...3_600_000))
     }

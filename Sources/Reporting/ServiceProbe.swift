@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 import ZeroMQ
 
 /// Asks every service of the suite for its `status`, for the metrics: every bus and each configured
@@ -13,9 +12,9 @@ struct ServiceProbe: Sendable {
     func statuses(own: JSONValue) async -> [(name: String, status: JSONValue?)] {
         let targets = config.controlEndpoints.filter { $0.name != "reporting" }
         let probe = self
-        let answers = await withCheckedContinuation { (continuation: CheckedContinuation<[ServiceAnswer], Never>) in
-            Thread { continuation.resume(returning: ControlClient.callEach(targets, command: "status", timeout: probe.timeout, context: probe.context)) }.start()
-        }
+        let answers = (try? await onOwnThread {
+            ControlClient.callEach(targets, command: "status", timeout: probe.timeout, context: probe.context)
+        }) ?? []
         return answers.map { (name: $0.service, status: try? $0.outcome.get()) } + [(name: "reporting", status: own)]
     }
 }

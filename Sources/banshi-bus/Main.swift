@@ -1,6 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import BanshiKit
 import Bus
-import Foundation
 
 /// `banshi-bus --config PATH`: the suite's event bus.
 @main

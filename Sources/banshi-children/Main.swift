@@ -1,6 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import BanshiKit
 import Children
-import Foundation
 
 /// `banshi-children --config PATH`: the migrant children program. Its section is `[services.children]`.
 @main

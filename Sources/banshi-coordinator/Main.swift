@@ -1,6 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import BanshiKit
 import Coordinator
-import Foundation
 
 /// `banshi-coordinator --config PATH`: the event-to-command router. Its section is
 /// `[services.coordinator]`; its rules are in `routes_file` (config/routes.toml).

@@ -1,6 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import BanshiKit
 import Enterprise
-import Foundation
 
 /// `banshi-enterprise --config PATH`: enterprise outreach and criminal compliance (检企亲清). Its
 /// section is `[services.enterprise]`.

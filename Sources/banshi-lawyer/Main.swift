@@ -1,5 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import BanshiKit
-import Foundation
 import Lawyer
 
 /// `banshi-lawyer --config PATH`: lawyer relations (检律同行). Its section is `[services.lawyer]`.

@@ -8,7 +8,7 @@ final class MillisecondClock: Sendable {
     private let last = Mutex<(millisecond: Int64, text: String)>((-1, ""))
 
     func now() -> String {
-        let date = Date()
+        let date = Timestamp()
         let millisecond = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
         return last.withLock { last in
             if last.millisecond != millisecond { last = (millisecond, Timestamp.format(date)) }

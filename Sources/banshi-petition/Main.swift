@@ -1,5 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import BanshiKit
-import Foundation
 import Petition
 
 /// `banshi-petition --config PATH`: the 12309 window. Its section is `[services.petition]`.

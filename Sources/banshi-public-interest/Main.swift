@@ -1,5 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import BanshiKit
-import Foundation
 import PublicInterest
 
 /// `banshi-public-interest --config PATH`: ecology and food public-interest litigation (公益诉讼). Its

@@ -1,5 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import BanshiKit
-import Foundation
 import Reporting
 
 /// `banshi-reporting --config PATH`: history, indicators, traces and reports. Its section is

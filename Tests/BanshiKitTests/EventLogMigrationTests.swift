@@ -30,7 +30,7 @@ struct EventLogMigrationTests {
         try service.migrate(queue)
         let events = (1...3).map { seq in
             EventEnvelope(
-                service: "children", type: try! Topic("children.case.opened"), time: Date(timeIntervalSince1970: 1_790_000_000),
+                service: "children", type: try! Topic("children.case.opened"), time: Timestamp(timeIntervalSince1970: 1_790_000_000),
                 subject: "case/\(seq)", data: ["child_id": .string("c-\(seq)")], seq: Int64(seq))
         }
         try queue.write { db in
@@ -74,7 +74,7 @@ struct EventLogMigrationTests {
         }
         #expect(found == [2])
         let appended = try database.writer.write { db in
-            var appender = try EventAppender(db: db, service: "children", now: Date(), causationid: nil, correlationid: nil)
+            var appender = try EventAppender(db: db, service: "children", now: Timestamp(), causationid: nil, correlationid: nil)
             return try appender.emit("children.case.closed", subject: "case/1").seq
         }
         #expect(appended == 4)

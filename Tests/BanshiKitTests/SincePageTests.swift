@@ -8,7 +8,7 @@ struct SincePageTests {
     @Test("Each event keeps its envelope's text exactly as the page held it, spacing, order and extensions included")
     func keepsTheText() throws {
         let first = EventEnvelope(
-            service: "children", type: try Topic("children.child.registered"), time: Date(timeIntervalSince1970: 1_764_400_000),
+            service: "children", type: try Topic("children.child.registered"), time: Timestamp(timeIntervalSince1970: 1_764_400_000),
             subject: nil, data: ["child_id": "CH-1", "name": "小明"], seq: 1)
         let firstText = String(decoding: first.serializedBytes(), as: UTF8.self)
         // Written by another publisher: members in another order, spaces, an extension Banshi ignores.

@@ -23,7 +23,7 @@ struct WireContractTests {
 
     @Test("An envelope carries every CloudEvents attribute and round-trips through its frames")
     func envelopeRoundTrip() throws {
-        let time = Date(timeIntervalSince1970: 1_764_400_000.5)
+        let time = Timestamp(timeIntervalSince1970: 1_764_400_000.5)
         let envelope = EventEnvelope(
             service: "children", type: try Topic("children.abuse.referred"), time: time, subject: "case/C-1",
             data: ["child_id": "ch_1", "count": 2], seq: 7, causationid: "req-1")
@@ -45,7 +45,7 @@ struct WireContractTests {
     @Test("An envelope that breaks the contract is rejected with the reason")
     func envelopeValidation() throws {
         var envelope = EventEnvelope(
-            service: "loadgen", type: try Topic("loadgen.sample.emitted"), time: Date(), subject: nil, data: [:], seq: 1)
+            service: "loadgen", type: try Topic("loadgen.sample.emitted"), time: Timestamp(), subject: nil, data: [:], seq: 1)
         func reason(_ body: () throws -> Void) -> String {
             do { try body(); return "accepted" } catch { return "\(error)" }
         }
@@ -61,7 +61,7 @@ struct WireContractTests {
     @Test("Envelope members are found in any order, escaped or not; others are skipped; a wrong type is named")
     func envelopeMembers() throws {
         let envelope = EventEnvelope(
-            service: "children", type: try Topic("children.abuse.referred"), time: Date(timeIntervalSince1970: 1_764_400_000),
+            service: "children", type: try Topic("children.abuse.referred"), time: Timestamp(timeIntervalSince1970: 1_764_400_000),
             subject: "case/中-1", data: ["n": 1, "nested": ["a": [1, 2]]], seq: 9, causationid: "req-1")
         guard case .object(var members) = try JSONValue.parse(envelope.serializedBytes()) else {
             Issue.record("an envelope is an object")
@@ -130,20 +130,20 @@ struct WireContractTests {
 struct TimestampTests {
     @Test("Formatting gives UTC with milliseconds, and parsing reads it back")
     func roundTrip() {
-        let date = Date(timeIntervalSince1970: 1_764_400_000.123)
+        let date = Timestamp(timeIntervalSince1970: 1_764_400_000.123)
         #expect(Timestamp.format(date) == "2025-11-29T07:06:40.123Z")
-        #expect(Timestamp.format(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.000Z")
-        #expect(Timestamp.format(Date(timeIntervalSince1970: -0.5)) == "1969-12-31T23:59:59.500Z")
+        #expect(Timestamp.format(Timestamp(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.000Z")
+        #expect(Timestamp.format(Timestamp(timeIntervalSince1970: -0.5)) == "1969-12-31T23:59:59.500Z")
         #expect(Timestamp.parse("2025-11-29T07:06:40.123Z").map { abs($0.timeIntervalSince(date)) < 0.0005 } == true)
     }
 
     @Test("Other RFC 3339 forms parse; malformed and impossible dates do not")
     func forms() {
-        #expect(Timestamp.parse("2021-06-01T00:00:00Z") == Date(timeIntervalSince1970: 1_622_505_600))
-        #expect(Timestamp.parse("2021-06-01T08:00:00+08:00") == Date(timeIntervalSince1970: 1_622_505_600))
-        #expect(Timestamp.parse("2024-02-29T23:59:59.5Z") == Date(timeIntervalSince1970: 1_709_251_199.5))
-        #expect(Timestamp.parse("1969-12-31T23:59:59Z") == Date(timeIntervalSince1970: -1))
-        #expect(Timestamp.format(Date(timeIntervalSince1970: 951_782_400)) == "2000-02-29T00:00:00.000Z")
+        #expect(Timestamp.parse("2021-06-01T00:00:00Z") == Timestamp(timeIntervalSince1970: 1_622_505_600))
+        #expect(Timestamp.parse("2021-06-01T08:00:00+08:00") == Timestamp(timeIntervalSince1970: 1_622_505_600))
+        #expect(Timestamp.parse("2024-02-29T23:59:59.5Z") == Timestamp(timeIntervalSince1970: 1_709_251_199.5))
+        #expect(Timestamp.parse("1969-12-31T23:59:59Z") == Timestamp(timeIntervalSince1970: -1))
+        #expect(Timestamp.format(Timestamp(timeIntervalSince1970: 951_782_400)) == "2000-02-29T00:00:00.000Z")
         for bad in ["2023-02-29T00:00:00Z", "2021-02-30T00:00:00Z", "2021-13-01T00:00:00Z", "yesterday", "2021-06-01", "2021-06-01T25:00:00Z", ""] {
             #expect(Timestamp.parse(bad) == nil, "\(bad)")
         }
@@ -253,6 +253,6 @@ struct OpaqueIDTests {
         let digits = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
         let decoded = ids[0].dropFirst(3).prefix(9).reduce(UInt64(0)) { $0 * 32 + UInt64(digits.firstIndex(of: $1)!) }
         #expect(decoded == millis)
-        #expect(OpaqueID.make("CH") > OpaqueID.make("CH", millis: UInt64(Date().timeIntervalSince1970 * 1000) - 1_000))
+        #expect(OpaqueID.make("CH") > OpaqueID.make("CH", millis: UInt64(Timestamp().timeIntervalSince1970 * 1000) - 1_000))
     }
 }

@@ -6,7 +6,7 @@ import Testing
 @Suite("Routing rules: patterns, conditions, arguments")
 struct RuleTests {
     let event = EventEnvelope(
-        id: "01a2-evt", service: "children", type: try! Topic("children.abuse.referred"), time: Date(timeIntervalSince1970: 1_772_323_200),
+        id: "01a2-evt", service: "children", type: try! Topic("children.abuse.referred"), time: Timestamp(timeIntervalSince1970: 1_772_323_200),
         subject: "case/VC-1", data: ["case_id": "VC-1", "child_id": "CH-9", "offence_type": "abuse", "n": 3, "nested": ["k": "v"]],
         seq: 7, correlationid: "flow-1", causationid: "req-1")
 

@@ -281,7 +281,7 @@ struct ChildrenSystemTests {
             let run = Runner(suite)
             let child = try await run.ok(
                 "child.register", ["name": "周某", "birth_date": "2014-01-01", "household_province": "江西省", "migrant_status": "migrant"])["child_id"]!
-            let twoDaysAgo = Timestamp.format(Date().addingTimeInterval(-2 * 86_400))
+            let twoDaysAgo = Timestamp.format(Timestamp().addingTimeInterval(-2 * 86_400))
             try await run.ok("victim-case.register", ["child_id": child, "offence_type": "sexual-assault", "now": .string(twoDaysAgo)])
             func overdue() async throws -> Int {
                 let log = try await run.ok("events.since", ["after_seq": 0, "limit": 1000])["events"]?.arrayValue ?? []

@@ -1,4 +1,5 @@
 import BanshiKit
+import BanshiTesting
 import Coordinator
 import Reporting
 import Foundation

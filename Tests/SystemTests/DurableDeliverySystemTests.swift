@@ -227,7 +227,7 @@ struct DurableDeliverySystemTests {
             }
             let topic = Array("loadgen.sample.emitted".utf8)
             let almost = try EventEnvelope(
-                service: "loadgen", type: Topic("loadgen.sample.emitted"), time: Date(), subject: nil, data: [:], seq: 1
+                service: "loadgen", type: Topic("loadgen.sample.emitted"), time: Timestamp(), subject: nil, data: [:], seq: 1
             ).serialized().replacingOccurrences(of: "\"seq\":1", with: "\"seq\":\"1\"")
             let hostile: [[[UInt8]]] = [
                 [topic], [topic, [], []], [topic, Array("not json".utf8)], [topic, []], [topic, Array(almost.utf8)],

@@ -13,7 +13,7 @@ struct HardeningSystemTests {
     /// A loadgen envelope with `seq`, as a forger would write it.
     static func forgedEvent(seq: Int64, id: String = "forged-\(UUID().uuidString)", type: String = forgedTopic) throws -> [[UInt8]] {
         let envelope = EventEnvelope(
-            id: id, service: "loadgen", type: try Topic(type), time: Date(), subject: nil, data: ["forged": true], seq: seq)
+            id: id, service: "loadgen", type: try Topic(type), time: Timestamp(), subject: nil, data: ["forged": true], seq: seq)
         return [Array(forgedTopic.utf8), Array(envelope.serialized().utf8)]
     }
 
@@ -258,10 +258,10 @@ struct HardeningSystemTests {
             try await suite.start("bus")
             try await suite.start("children")
             let children = Runner(suite)
-            let before = Date()
+            let before = Timestamp()
             let id = try await children.ok(
                 "child.register", ["name": "某", "birth_date": "2012-01-01", "household_province": "安徽省", "migrant_status": "migrant", "now": "2030-01-01T00:00:00Z"])["child_id"]!
-            let after = Date()
+            let after = Timestamp()
             let event = try #require(try await children.ok("events.since", ["after_seq": 0])["events"]?.arrayValue?.first)
             let time = try #require(event["time"]?.stringValue.flatMap(Timestamp.parse))
             #expect(time >= before.addingTimeInterval(-1) && time <= after.addingTimeInterval(1), "the event carries the service's clock, not 2030")

@@ -9,7 +9,7 @@ enum Baselines {
     /// A real envelope's bytes, so that the raw runs move what the pipeline moves.
     static func sampleEnvelope() throws -> [[UInt8]] {
         EventEnvelope(
-            service: "loadgen", type: try Topic("loadgen.sample.emitted"), time: Date(), subject: "sample/1",
+            service: "loadgen", type: try Topic("loadgen.sample.emitted"), time: Timestamp(), subject: "sample/1",
             data: ["index": 1, "filler": "", "emitted_ns": .int(WallClock.nanoseconds())], seq: 1, causationid: "bench"
         ).frames()
     }
@@ -34,7 +34,7 @@ enum Baselines {
     /// A batch as one `emit` command appends it: one time, type and cause; an id, seq, subject and
     /// payload each.
     static func sampleBatch(_ count: Int) throws -> [EventEnvelope] {
-        let time = Date()
+        let time = Timestamp()
         let type = try Topic("loadgen.sample.emitted")
         return (0..<count).map { index in
             EventEnvelope(

@@ -1,5 +1,4 @@
 import Dispatch
-import Foundation
 import Synchronization
 import ZeroMQ
 
@@ -20,7 +19,7 @@ extension ControlClient {
         let group = DispatchGroup()
         for (index, (service, endpoint)) in targets.enumerated() {
             group.enter()
-            Thread {
+            startThread(named: "banshi-call") {
                 let outcome: Result<JSONValue, any Error>
                 do {
                     let client = try ControlClient(context: context, service: service, endpoint: endpoint, timeout: timeout)
@@ -30,7 +29,7 @@ extension ControlClient {
                 }
                 answers.withLock { $0[index] = ServiceAnswer(service: service, endpoint: endpoint, outcome: outcome) }
                 group.leave()
-            }.start()
+            }
         }
         group.wait()
         return answers.withLock { collected in targets.indices.compactMap { collected[$0] } }

@@ -1,4 +1,3 @@
-import Foundation
 import ZeroMQ
 
 /// Why a call to a control socket produced no reply.
@@ -13,7 +12,7 @@ public enum ControlClientError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .timeout(let service, let endpoint, let after):
-            "\(service) did not answer at \(endpoint) within \(after.formatted(.units(allowed: [.seconds, .milliseconds])))"
+            "\(service) did not answer at \(endpoint) within \(after.readable)"
         case .malformedReply(let service, let endpoint):
             "\(service) at \(endpoint) sent a reply that is not a well-formed command reply"
         case .transport(let service, let endpoint, let error):

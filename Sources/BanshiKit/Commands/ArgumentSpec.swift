@@ -1,5 +1,3 @@
-import Foundation
-
 /// One argument a command takes: what `help` lists and what the dispatcher checks before the command runs.
 public struct ArgumentSpec: Sendable {
     /// The JSON shapes an argument can take.
@@ -37,7 +35,7 @@ public struct ArgumentSpec: Sendable {
 
     /// Times from 1900 to 2200: anything else is a typo, and keeping far from the calendar's limits
     /// lets deadline arithmetic on an argument never overflow.
-    static func plausible(_ time: Date) -> Bool {
+    static func plausible(_ time: Timestamp) -> Bool {
         (-2_208_988_800.0...7_258_118_400.0).contains(time.timeIntervalSince1970)
     }
 
@@ -67,7 +65,7 @@ public struct ArgumentSpec: Sendable {
         if let (path, scalar) = Self.controlCharacter(in: value, at: name) {
             throw CommandError(
                 .invalidArgument,
-                "\(path) holds a control character (U+\(String(format: "%04X", scalar.value))); text may hold line breaks and tabs, nothing else below U+0020",
+                "\(path) holds a control character (U+\(DecimalText.hex(scalar.value, width: 4))); text may hold line breaks and tabs, nothing else below U+0020",
                 field: name)
         }
         let fits: Bool
@@ -141,12 +139,12 @@ public struct Arguments: Sendable {
 
     public func bool(_ name: String, default defaultValue: Bool) -> Bool { values[name]?.boolValue ?? defaultValue }
 
-    public func time(_ name: String) throws(CommandError) -> Date {
+    public func time(_ name: String) throws(CommandError) -> Timestamp {
         guard let text = values[name]?.stringValue, let date = Timestamp.parse(text) else { throw missing(name) }
         return date
     }
 
-    public func optionalTime(_ name: String) -> Date? { values[name]?.stringValue.flatMap(Timestamp.parse) }
+    public func optionalTime(_ name: String) -> Timestamp? { values[name]?.stringValue.flatMap(Timestamp.parse) }
 
     public func date(_ name: String) throws(CommandError) -> CalendarDate {
         guard let date = optionalDate(name) else { throw missing(name) }
@@ -194,21 +192,28 @@ public struct PageLimit: Sendable {
     }
 }
 
-extension String {
+extension StringProtocol {
     /// The text without leading and trailing white space, as Foundation's `.whitespacesAndNewlines`
     /// trims it (Unicode's White_Space, the ideographic space U+3000 included, and the zero-width
     /// space U+200B). Every text argument passes here; Foundation's trim was a fiftieth of a
     /// command's time.
-    public var trimmingWhitespace: String {
+    public var trimmingWhitespace: String { trimming(\.isTrimmedSpace) }
+
+    /// The text without leading and trailing spaces and tabs, as Foundation's `.whitespaces` trims
+    /// it (Unicode's space separators and U+0009); line breaks stay.
+    public var trimmingSpaces: String { trimming(\.isSpaceOrTab) }
+
+    private func trimming(_ trimmed: (Unicode.Scalar) -> Bool) -> String {
         let scalars = unicodeScalars
-        guard let first = scalars.first, let last = scalars.last else { return self }
-        guard first.isTrimmedSpace || last.isTrimmedSpace else { return self }
-        guard let start = scalars.firstIndex(where: { !$0.isTrimmedSpace }), let end = scalars.lastIndex(where: { !$0.isTrimmedSpace })
+        guard let first = scalars.first, let last = scalars.last else { return "" }
+        guard trimmed(first) || trimmed(last) else { return String(self) }
+        guard let start = scalars.firstIndex(where: { !trimmed($0) }), let end = scalars.lastIndex(where: { !trimmed($0) })
         else { return "" }
-        return String(scalars[start...end])
+        return String(String.UnicodeScalarView(scalars[start...end]))
     }
 }
 
 extension Unicode.Scalar {
     fileprivate var isTrimmedSpace: Bool { properties.isWhitespace || value == 0x200B }
+    fileprivate var isSpaceOrTab: Bool { value == 0x09 || properties.generalCategory == .spaceSeparator }
 }

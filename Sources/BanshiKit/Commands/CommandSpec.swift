@@ -1,4 +1,3 @@
-import Foundation
 import SQLite
 import Logging
 
@@ -7,7 +6,7 @@ public struct CommandContext: Sendable {
     public let request: CommandRequest
     public let arguments: Arguments
     /// "Now" for deadline logic: the request's `now` argument when given, else the clock.
-    public let now: Date
+    public let now: Timestamp
     public let logger: Logger
     /// The service's database, for read commands (`read`); write commands get theirs in the appender.
     let database: ServiceDatabase?
@@ -148,13 +147,13 @@ extension CommandContext {
     }
 
     /// How far back a time that belongs to the domain may lie (`pastTime`).
-    public static let domainTimeMaxAge: TimeInterval = 366 * 86_400
+    public static let domainTimeMaxAge: Double = 366 * 86_400
 
     /// A time argument that belongs to the domain (a petition that came by post last week, a mandatory
     /// report's receipt): `now` when absent, never after `now`, at most a year and a day back (older is
     /// a typo, not a record), and not before `notBefore` (say, when the thing it answers came in). The
     /// error names the argument and the bounds. The service records its own time beside it.
-    public func pastTime(_ name: String, notBefore earliest: Date? = nil) throws(CommandError) -> Date {
+    public func pastTime(_ name: String, notBefore earliest: Timestamp? = nil) throws(CommandError) -> Timestamp {
         guard let text = arguments.optionalString(name) else { return now }
         let floor = max(earliest ?? .distantPast, now.addingTimeInterval(-Self.domainTimeMaxAge))
         guard let time = Timestamp.parse(text), time <= now, time >= floor else {
@@ -169,7 +168,7 @@ extension CommandContext {
 extension CalendarDate {
     /// The day in `text` (today when `nil`), checked to lie from 2000 to today, or `invalid_argument`
     /// naming `field`.
-    public static func past(_ text: String?, now: Date, field: String) throws(CommandError) -> CalendarDate {
+    public static func past(_ text: String?, now: Timestamp, field: String) throws(CommandError) -> CalendarDate {
         let today = CalendarDate(now)
         guard let text else { return today }
         guard let day = CalendarDate(text), day <= today, day.year >= 2000 else {

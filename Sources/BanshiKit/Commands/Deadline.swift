@@ -1,4 +1,3 @@
-import Foundation
 import SQLite
 
 /// One kind of deadline a program keeps, as data: the table of its records, the column that says

@@ -28,7 +28,7 @@ public struct RecordView: Sendable {
         public init(_ name: String, _ kind: Kind = .text, title: String? = nil, expression: String? = nil) {
             self.name = name
             self.kind = kind
-            self.title = title ?? name.replacingOccurrences(of: "_", with: " ").uppercased()
+            self.title = title ?? name.replacing("_", with: " ").uppercased()
             self.expression = expression
         }
     }

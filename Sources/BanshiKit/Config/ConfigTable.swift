@@ -1,10 +1,7 @@
-import Foundation
-import TOMLKit
-
 /// A TOML table read into plain values, with typed getters whose errors name the dotted key.
 ///
-/// TOMLKit parses; this type turns its tree into `Sendable` values once, and is what the rest of the
-/// code reads, so that every "missing", "wrong type" and "unknown key" message is worded the same.
+/// `TOMLParser` reads the text into `Sendable` values once; this type is what the rest of the code
+/// reads, so that every "missing", "wrong type" and "unknown key" message is worded the same.
 public struct ConfigTable: Sendable {
     /// A TOML value; dates are kept as their text.
     public indirect enum Value: Sendable {
@@ -34,7 +31,7 @@ public struct ConfigTable: Sendable {
 
     /// Reads and parses `file`. Syntax errors carry the line and column.
     public static func load(file: String) throws(ConfigError) -> ConfigTable {
-        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+        guard let text = (try? FileSystem.readText(file)) ?? nil else {
             throw ConfigError(key: nil, "cannot read the file (does it exist and is it UTF-8?)", file: file)
         }
         return try parse(text, file: file)
@@ -42,36 +39,10 @@ public struct ConfigTable: Sendable {
 
     /// Parses TOML `text`; `file` names it in errors.
     public static func parse(_ text: String, file: String) throws(ConfigError) -> ConfigTable {
-        let table: TOMLTable
         do {
-            table = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw ConfigError(
-                key: nil, "\(error.description) at line \(error.source.begin.line), column \(error.source.begin.column)",
-                file: file)
+            return ConfigTable(values: try TOMLParser.parse(text), path: "", file: file)
         } catch {
-            throw ConfigError(key: nil, "\(error)", file: file)
-        }
-        return ConfigTable(values: convert(table), path: "", file: file)
-    }
-
-    private static func convert(_ table: TOMLTable) -> [String: Value] {
-        var out: [String: Value] = [:]
-        for key in table.keys {
-            if let value = table[key] { out[key] = convert(value) }
-        }
-        return out
-    }
-
-    private static func convert(_ value: any TOMLValueConvertible) -> Value {
-        switch value.type {
-        case .table: .table(value.table.map(convert) ?? [:])
-        case .array: .array(value.array.map { $0.map(convert) } ?? [])
-        case .string: .string(value.string ?? "")
-        case .int: .int(value.int ?? 0)
-        case .double: .double(value.double ?? 0)
-        case .bool: .bool(value.bool ?? false)
-        default: .string(value.debugDescription)
+            throw ConfigError(key: nil, error.description, file: file)
         }
     }
 

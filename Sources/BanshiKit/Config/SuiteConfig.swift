@@ -1,4 +1,3 @@
-import Foundation
 import Logging
 
 /// The suite's configuration file: where the bus and every service listen, where data lives, and the
@@ -183,6 +182,6 @@ public struct SuiteConfig: Sendable {
 
     /// The state directory of service `name`: `<data_dir>/<name>`.
     public func stateDirectory(of name: String) -> String {
-        (dataDirectory as NSString).appendingPathComponent(name)
+        Path.join(dataDirectory, name)
     }
 }

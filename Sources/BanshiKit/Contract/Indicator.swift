@@ -1,5 +1,3 @@
-import Foundation
-
 /// What one event says about one indicator: on the day `period` ("2026-03-15", or "*" for any day),
 /// `entity` counts (is in the denominator, or is counted) and/or meets the indicator (is in the
 /// numerator). `settled: false` marks an entity whose outcome is still open (a case whose deadline has

@@ -1,5 +1,3 @@
-import Foundation
-
 /// When an agency must answer a procuratorial suggestion (检察建议): within two calendar months of its
 /// issue (人民检察院检察建议工作规定; the month's end when the day does not exist, so 31 December gives
 /// 28 or 29 February), within fifteen days when urgent. One rule for the public-interest cases' pre-litigation

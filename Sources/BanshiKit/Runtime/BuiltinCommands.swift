@@ -1,4 +1,3 @@
-import Foundation
 import SQLite
 
 /// `status`, `help` and `events.since`: the commands every service answers, implemented once.
@@ -7,7 +6,7 @@ enum BuiltinCommands {
     struct ProcessFacts: Sendable {
         let service: String
         let control: String
-        let startedAt: Date
+        let startedAt: Timestamp
         let startedInstant: ContinuousClock.Instant
     }
 
@@ -28,7 +27,7 @@ enum BuiltinCommands {
             let (handled, failed, transactions, published) = counters()
             var result: [String: JSONValue] = [
                 "service": .string(facts.service), "version": .string(version),
-                "pid": .int(Int64(ProcessInfo.processInfo.processIdentifier)),
+                "pid": .int(Int64(ProcessEnvironment.id)),
                 "started_at": .string(Timestamp.format(facts.startedAt)),
                 "uptime_seconds": .double(uptime.timeInterval),
                 "last_seq": .int(lastSeq), "control": .string(facts.control),

@@ -1,4 +1,3 @@
-import Foundation
 import SQLite
 import Logging
 import Synchronization
@@ -216,7 +215,7 @@ final class CommandDispatcher: Sendable {
             }
             let arguments = try spec.check(request.args)
             let context = CommandContext(
-                request: request, arguments: arguments, now: arguments.optionalTime("now") ?? Date(), logger: logger,
+                request: request, arguments: arguments, now: arguments.optionalTime("now") ?? Timestamp(), logger: logger,
                 database: database, caller: caller)
             let allowed = caller.role?.mayRun(mutating: spec.mutates, confidential: spec.confidential) ?? false
             let refusal = CommandError(
@@ -283,7 +282,7 @@ final class CommandDispatcher: Sendable {
         do {
             try await database.writer.write { db in
                 try AuditLog.record(
-                    db, request: context.request, argsDigest: audit, caller: context.caller, result: result, at: Date())
+                    db, request: context.request, argsDigest: audit, caller: context.caller, result: result, at: Timestamp())
             }
         } catch {
             // What cannot be audited is not handed out.
@@ -322,14 +321,14 @@ final class CommandDispatcher: Sendable {
                         }
                         try AuditLog.record(
                             db, request: request, argsDigest: write.argsDigest, caller: write.context.caller, result: "ok",
-                            at: Date())
+                            at: Timestamp())
                     } catch {
                         let failure = self.replyError(error, request: request)
                         let reply = CommandReply(id: request.id, outcome: .failure(failure))
                         replies.append((reply.serialized(), failure.code.rawValue))
                         try AuditLog.record(
                             db, request: request, argsDigest: write.argsDigest, caller: write.context.caller,
-                            result: failure.code.rawValue, at: Date())
+                            result: failure.code.rawValue, at: Timestamp())
                     }
                 }
                 return (replies, frames, lastSeq)
@@ -391,14 +390,14 @@ final class CommandDispatcher: Sendable {
         }
         var appender = try EventAppender(
             // An event's time is the service's clock, never the caller's `now`: that moves deadline logic only.
-            db: db, service: service, now: Date(), causationid: request.id, correlationid: request.correlationid,
+            db: db, service: service, now: Timestamp(), causationid: request.id, correlationid: request.correlationid,
             catalog: catalog, logEnd: logEnd)
         let result = try write.body(write.context, &appender)
         let reply = CommandReply(id: request.id, outcome: .success(result)).serialized()
         // Stored at the clock's time, not the command's `now`, which a test may set years away: the
         // retention window is about when the reply was given.
         try CommandReplyStore.store(
-            db, requestId: request.id, command: request.command, argsDigest: write.argsDigest, reply: reply, at: Timestamp.format(Date()))
+            db, requestId: request.id, command: request.command, argsDigest: write.argsDigest, reply: reply, at: Timestamp.format(Timestamp()))
         return (reply, appender)
     }
 }

@@ -1,4 +1,3 @@
-import Foundation
 import Logging
 import Synchronization
 
@@ -28,14 +27,14 @@ public struct LogfmtHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var line = "time=\(Timestamp.format(Date())) level=\(event.level.rawValue) service=\(Self.quote(label)) msg=\(Self.quote(event.message.description))"
+        var line = "time=\(Timestamp.format(Timestamp())) level=\(event.level.rawValue) service=\(Self.quote(label)) msg=\(Self.quote(event.message.description))"
         let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
         for key in merged.keys.sorted() {
             line += " \(key)=\(Self.quote("\(merged[key]!)"))"
         }
         line += "\n"
         Self.output.withLock { _ in
-            FileHandle.standardError.write(Data(line.utf8))
+            StandardError.write(line)
         }
     }
 

@@ -1,4 +1,6 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import SQLite
 import Logging
 import ServiceLifecycle
@@ -21,11 +23,11 @@ public enum ServiceRuntime {
         switch CommandLineOptions.parse(Array(arguments.dropFirst()), program: program) {
         case .run(let path, let name): (configPath, instance) = (path, name)
         case .exit(let status, let text):
-            FileHandle.standardError.write(Data((text + "\n").utf8))
+            StandardError.write((text + "\n"))
             return status
         }
         if instance != nil && definition.name != "bus" {
-            FileHandle.standardError.write(Data("\(program): --instance is for banshi-bus only\n".utf8))
+            StandardError.write("\(program): --instance is for banshi-bus only\n")
             return 2
         }
         let config: SuiteConfig
@@ -37,7 +39,7 @@ public enum ServiceRuntime {
                 throw ConfigError(key: "buses.\(name)", "is missing: --instance names a [buses.\(name)] section with its endpoints", file: config.file)
             }
         } catch {
-            FileHandle.standardError.write(Data("\(program): \(error)\n".utf8))
+            StandardError.write("\(program): \(error)\n")
             return configErrorStatus
         }
         LogfmtHandler.bootstrap(service: name, level: config.logLevel)
@@ -92,15 +94,14 @@ public enum ServiceRuntime {
 
         let database: ServiceDatabase?
         if definition.usesDatabase {
-            let path = (config.stateDirectory(of: definition.name) as NSString)
-                .appendingPathComponent("\(definition.name).sqlite")
+            let path = Path.join(config.stateDirectory(of: definition.name), "\(definition.name).sqlite")
             let directory = config.stateDirectory(of: definition.name)
-            do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            do throws(SystemError) {
+                try FileSystem.createDirectory(directory, mode: 0o700)
             } catch {
-                throw ConfigError(key: "suite.data_dir", "cannot create the state directory \(directory): \(error.localizedDescription)", file: config.file)
+                throw ConfigError(key: "suite.data_dir", "cannot create the state directory \(directory): \(error.reason)", file: config.file)
             }
-            guard FileManager.default.isWritableFile(atPath: directory) else {
+            guard FileSystem.isWritable(directory) else {
                 throw ConfigError(key: "suite.data_dir", "the state directory \(directory) is not writable by this user", file: config.file)
             }
             // A service that writes a database keeps freed memory for its next transaction.
@@ -140,11 +141,11 @@ public enum ServiceRuntime {
             throw ConfigError(key: key, "cannot bind: \(error)", file: config.file)
         }
         let facts = BuiltinCommands.ProcessFacts(
-            service: instance, control: control, startedAt: Date(), startedInstant: .now)
+            service: instance, control: control, startedAt: Timestamp(), startedInstant: .now)
         let dispatcherBox = DispatcherBox()
         let commands = BuiltinCommands.make(
             facts: facts, database: database,
-            backupDirectory: (config.stateDirectory(of: definition.name) as NSString).appendingPathComponent("backups"),
+            backupDirectory: Path.join(config.stateDirectory(of: definition.name), "backups"),
             replyRetentionDays: config.runtime.replyRetentionDays,
             serviceCommands: parts.commands,
             counters: {
@@ -171,7 +172,7 @@ public enum ServiceRuntime {
             services.append(.init(service: WatchdogService(interval: interval, loop: loop, notifier: notifier)))
             logger.info(
                 "watchdog on: pinging while the socket loop is alive",
-                metadata: ["ping_every_ms": "\(Int(interval.timeInterval * 1000))", "watchdog_usec": "\(ProcessInfo.processInfo.environment["WATCHDOG_USEC"] ?? "?")"])
+                metadata: ["ping_every_ms": "\(Int(interval.timeInterval * 1000))", "watchdog_usec": "\(ProcessEnvironment.value("WATCHDOG_USEC") ?? "?")"])
         }
         var groupConfiguration = ServiceGroupConfiguration(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
@@ -179,7 +180,7 @@ public enum ServiceRuntime {
         let group = ServiceGroup(configuration: groupConfiguration)
 
         var serving: Logger.Metadata = [
-            "control": "\(control)", "version": "\(BanshiVersion.current)", "pid": "\(ProcessInfo.processInfo.processIdentifier)",
+            "control": "\(control)", "version": "\(BanshiVersion.current)", "pid": "\(ProcessEnvironment.id)",
         ]
         if definition.publishesEvents { serving["publish"] = "\(config.publishEndpoints.joined(separator: ","))" }
         logger.info("serving", metadata: serving)

@@ -1,4 +1,3 @@
-import Foundation
 import Logging
 import Synchronization
 import ZeroMQ
@@ -180,7 +179,7 @@ public final class SocketLoop: Sendable {
             if let heartbeat, let publisher, ContinuousClock.now >= nextHeartbeat {
                 let lastSeq = outbox.withLock { $0.sentSeq }
                 do {
-                    try publisher.send(parts: heartbeat.frames(lastSeq: lastSeq, now: Date()), dontWait: true)
+                    try publisher.send(parts: heartbeat.frames(lastSeq: lastSeq, now: Timestamp()), dontWait: true)
                 } catch {
                     logger.warning("heartbeat could not be published", metadata: ["error": "\(error)"])
                 }

@@ -1,4 +1,3 @@
-import Foundation
 import Synchronization
 
 /// A dedicated thread for code that owns ZeroMQ sockets, started and stopped from async code.

@@ -1,4 +1,3 @@
-import Foundation
 import Glibc
 
 /// sd_notify without libsystemd: one datagram to `$NOTIFY_SOCKET` per state change.
@@ -10,7 +9,7 @@ public struct SystemdNotifier: Sendable {
     /// The ping interval derived from `WATCHDOG_USEC`, or `nil` when no watchdog is configured.
     public let watchdogInterval: Duration?
 
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(environment: [String: String] = ProcessEnvironment.all) {
         let path = environment["NOTIFY_SOCKET"].flatMap { $0.isEmpty ? nil : $0 }
         socketPath = path
         if path != nil, let text = environment["WATCHDOG_USEC"], let usec = Int64(text), usec > 0 {

@@ -1,4 +1,4 @@
-import Foundation
+import Dispatch
 import Synchronization
 
 /// A task executor with one thread of its own: a task that prefers it runs there, and may block there.

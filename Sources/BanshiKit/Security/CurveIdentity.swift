@@ -1,4 +1,3 @@
-import Foundation
 import Synchronization
 import ZeroMQ
 
@@ -31,12 +30,12 @@ public struct CurveIdentity: Sendable {
 
     /// Loads `name`'s key pair; the error names the file.
     public static func load(name: String, settings: SecuritySettings) throws(ConfigError) -> CurveIdentity {
-        var path = (settings.keysDirectory as NSString).appendingPathComponent("\(name).key")
-        if let credentials = ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"] {
-            let candidate = (credentials as NSString).appendingPathComponent("\(name).key")
-            if FileManager.default.fileExists(atPath: candidate) { path = candidate }
+        var path = Path.join(settings.keysDirectory, "\(name).key")
+        if let credentials = ProcessEnvironment.value("CREDENTIALS_DIRECTORY") {
+            let candidate = Path.join(credentials, "\(name).key")
+            if FileSystem.exists(candidate) { path = candidate }
         }
-        guard FileManager.default.fileExists(atPath: path) else {
+        guard FileSystem.exists(path) else {
             throw ConfigError(key: "security.keys_dir", "has no \(name).key: run `banshictl keys generate \(name) --role ...`", file: path)
         }
         return CurveIdentity(name: name, keyPair: try KeyFiles.readPair(path: path), keysDirectory: settings.keysDirectory)
@@ -44,7 +43,7 @@ public struct CurveIdentity: Sendable {
 
     /// The public key of `peer` (`<keys_dir>/<peer>.pub`).
     public func serverKey(of peer: String) throws(ConfigError) -> String {
-        try KeyFiles.readPublic(path: (keysDirectory as NSString).appendingPathComponent("\(Self.keyName(of: peer)).pub"))
+        try KeyFiles.readPublic(path: Path.join(keysDirectory, "\(Self.keyName(of: peer)).pub"))
     }
 
     /// The key a peer speaks with: its own name's, except that every bus (`bus`, `bus-b`, …) is the

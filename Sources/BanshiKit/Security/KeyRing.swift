@@ -1,4 +1,3 @@
-import Foundation
 import ZeroMQ
 
 /// The allow-list of CURVE public keys and their roles (`<keys_dir>/allowed.toml`), and the key files
@@ -53,12 +52,12 @@ public struct KeyRing: Sendable {
         return stride(from: 0, to: 16, by: 4).map { String(hex[$0..<$0 + 4]) }.joined(separator: ":")
     }
 
-    public var allowListPath: String { (directory as NSString).appendingPathComponent("allowed.toml") }
+    public var allowListPath: String { Path.join(directory, "allowed.toml") }
 
     /// Reads the allow-list of `directory`; an empty ring when the file does not exist yet.
     public static func load(directory: String) throws(ConfigError) -> KeyRing {
-        let path = (directory as NSString).appendingPathComponent("allowed.toml")
-        guard FileManager.default.fileExists(atPath: path) else { return KeyRing(directory: directory, entries: []) }
+        let path = Path.join(directory, "allowed.toml")
+        guard FileSystem.exists(path) else { return KeyRing(directory: directory, entries: []) }
         let root = try ConfigTable.load(file: path)
         try root.rejectUnknownKeys(["keys"])
         let keys = try root.table("keys")
@@ -104,7 +103,7 @@ public struct KeyRing: Sendable {
 public enum KeyFiles {
     /// Writes `<name>.key` (0600) and `<name>.pub` (0644) for `pair` in `directory`.
     public static func writePair(_ pair: CurveKeyPair, name: String, directory: String) throws {
-        let base = (directory as NSString).appendingPathComponent(name)
+        let base = Path.join(directory, name)
         try AtomicFile.write(
             "# The CURVE key pair of \(name). Secret: readable by its owner only, never printed.\npublic = \"\(pair.publicKey)\"\nsecret = \(JSONValue.string(pair.secretKey).serialized())\n",
             to: base + ".key", mode: 0o600)
@@ -125,10 +124,10 @@ public enum KeyFiles {
 
     /// Reads a `<name>.pub` file.
     public static func readPublic(path: String) throws(ConfigError) -> String {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+        guard let text = (try? FileSystem.readText(path)) ?? nil else {
             throw ConfigError(key: nil, "cannot read the public key (run `banshictl keys generate`)", file: path)
         }
-        let key = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let key = text.trimmingWhitespace
         guard CurveKeyPair.isKey(key) else { throw ConfigError(key: nil, "is not a Z85 CURVE public key", file: path) }
         return key
     }

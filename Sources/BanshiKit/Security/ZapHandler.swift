@@ -1,4 +1,3 @@
-import Foundation
 import Logging
 import Synchronization
 import ZeroMQ
@@ -8,7 +7,7 @@ import ZeroMQ
 public final class KeyRingStore: Sendable {
     private struct State {
         var ring: KeyRing
-        var modified: Date?
+        var modified: Timestamp?
         /// Counts the reloads, so that a socket thread can tell cheaply that the list changed.
         var generation = 0
     }
@@ -29,7 +28,7 @@ public final class KeyRingStore: Sendable {
 
     /// The current allow-list and how many times it was reloaded.
     public var current: (ring: KeyRing, generation: Int) {
-        let path = (directory as NSString).appendingPathComponent("allowed.toml")
+        let path = Path.join(directory, "allowed.toml")
         let modified = Self.modified(path)
         if let known = state.withLock({ $0.modified == modified ? ($0.ring, $0.generation) : nil }) { return known }
         do {
@@ -46,8 +45,8 @@ public final class KeyRingStore: Sendable {
         }
     }
 
-    private static func modified(_ path: String) -> Date? {
-        (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+    private static func modified(_ path: String) -> Timestamp? {
+        FileSystem.modificationTime(path)
     }
 }
 

@@ -1,4 +1,3 @@
-import Foundation
 import SQLite
 
 /// Every state-changing command, whoever sent it and however it ended: time, key, fingerprint, role,
@@ -32,7 +31,7 @@ public enum AuditLog {
     }
 
     /// Records one command; `result` is "ok" or the error code.
-    static func record(_ db: Database, request: CommandRequest, argsDigest: String, caller: Caller, result: String, at: Date) throws {
+    static func record(_ db: Database, request: CommandRequest, argsDigest: String, caller: Caller, result: String, at: Timestamp) throws {
         try db.executeBound(
             "INSERT INTO audit_log (at, request_id, key, fingerprint, role, command, args_sha256, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [

@@ -1,4 +1,3 @@
-import Foundation
 import SQLite
 
 /// The replies of state-changing commands, by request id: what makes a command idempotent.
@@ -38,7 +37,7 @@ enum CommandReplyStore {
             arguments: [ArgumentSpec("older_than_days", .integer, "the window in days, 0 to 36500 (default: [runtime] reply_retention_days)")]
         ) { context, events in
             let days = try context.arguments.int("older_than_days", default: Int64(defaultDays ?? 30), in: 0...36_500)
-            let cutoff = Timestamp.format(Date().addingTimeInterval(-Double(days) * 86_400))
+            let cutoff = Timestamp.format(Timestamp().addingTimeInterval(-Double(days) * 86_400))
             try events.db.execute(sql: "DELETE FROM command_reply WHERE created_at < ?", arguments: [cutoff])
             return ["pruned": .int(Int64(events.db.changesCount)), "before": .string(cutoff)]
         }

@@ -1,4 +1,6 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import SQLite
 
 /// `backup`: a consistent copy of the service's database while it keeps serving (SQLite's online
@@ -28,22 +30,20 @@ enum DatabaseBackup {
             let destination: String
             if given.contains("/") {
                 destination = given
-                var isDirectory: ObjCBool = false
-                let parent = (given as NSString).deletingLastPathComponent
-                guard FileManager.default.fileExists(atPath: parent.isEmpty ? "/" : parent, isDirectory: &isDirectory), isDirectory.boolValue else {
+                let parent = Path.parent(of: given)
+                guard FileSystem.isDirectory(parent.isEmpty ? "/" : parent) else {
                     throw CommandError(
                         .invalidArgument, "the directory \(parent) does not exist; a backup creates no directories", field: "destination")
                 }
             } else {
-                destination = (directory as NSString).appendingPathComponent(given)
-                do {
-                    try FileManager.default.createDirectory(
-                        atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                destination = Path.join(directory, given)
+                do throws(SystemError) {
+                    try FileSystem.createDirectory(directory, mode: 0o700)
                 } catch {
-                    throw CommandError(.unavailable, "cannot create the backups directory \(directory): \(error.localizedDescription)")
+                    throw CommandError(.unavailable, "cannot create the backups directory \(directory): \(error.reason)")
                 }
             }
-            guard !FileManager.default.fileExists(atPath: destination) else {
+            guard !FileSystem.exists(destination) else {
                 throw CommandError(.conflict, "\(destination) exists; a backup never overwrites a file", field: "destination")
             }
             return try await onOwnThread { try copy(database, to: destination) }
@@ -64,7 +64,7 @@ enum DatabaseBackup {
     static func copy(_ database: ServiceDatabase, to destination: String) throws -> JSONValue {
         let started = ContinuousClock.now
         let partial = destination + ".partial"
-        try? FileManager.default.removeItem(atPath: partial)
+        try? FileSystem.remove(partial)
         // Created 0600 before SQLite opens it, so that the copy is never readable by others, not even
         // for an instant; SQLite gives its journal the same mode.
         let descriptor = open(partial, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
@@ -84,21 +84,21 @@ enum DatabaseBackup {
             }
             try copy.close()
         } catch {
-            try? FileManager.default.removeItem(atPath: partial)
+            try? FileSystem.remove(partial)
             throw CommandError(.unavailable, "the backup to \(destination) failed: \(error)")
         }
         guard integrity == "ok" else {
-            try? FileManager.default.removeItem(atPath: partial)
+            try? FileSystem.remove(partial)
             throw CommandError(.internal, "the copy failed its integrity check: \(integrity)")
         }
         guard rename(partial, destination) == 0 else {
             throw CommandError(.unavailable, "cannot name the backup \(destination): \(String(cString: strerror(errno)))")
         }
-        let size = (try? FileManager.default.attributesOfItem(atPath: destination))?[.size] as? NSNumber
+        let size = FileSystem.size(destination)
         let elapsed = ContinuousClock.now - started
         let seconds = elapsed.timeInterval
         return [
-            "destination": .string(destination), "bytes": .int(size?.int64Value ?? 0), "pages": .int(Int64(pages)),
+            "destination": .string(destination), "bytes": .int(size ?? 0), "pages": .int(Int64(pages)),
             "integrity": .string(integrity), "last_seq": .int(lastSeq), "seconds": .double((seconds * 1000).rounded() / 1000),
         ]
     }

@@ -1,4 +1,3 @@
-import Foundation
 import SQLite
 
 /// Appends events to the service's event log inside the command's write transaction.
@@ -9,7 +8,7 @@ public struct EventAppender {
     /// The open write transaction.
     public let db: Database
     let service: String
-    let now: Date
+    let now: Timestamp
     let causationid: String?
     let correlationid: String?
     private var nextSeq: Int64
@@ -33,7 +32,7 @@ public struct EventAppender {
     /// `logEnd`: the log's last seq when the caller knows it (group commit carries it from one command
     /// to the next); read from the log otherwise.
     init(
-        db: Database, service: String, now: Date, causationid: String?, correlationid: String?, catalog: EventCatalog? = nil,
+        db: Database, service: String, now: Timestamp, causationid: String?, correlationid: String?, catalog: EventCatalog? = nil,
         logEnd: Int64? = nil
     ) throws {
         self.db = db

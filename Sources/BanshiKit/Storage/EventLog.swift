@@ -1,4 +1,3 @@
-import Foundation
 import SQLite
 
 /// The service's event log: the outbox its relay publishes from, and what `events.since` serves.

@@ -1,4 +1,3 @@
-import Foundation
 import SQLite
 
 #if canImport(Glibc)
@@ -28,11 +27,10 @@ public final class ServiceDatabase: Sendable {
             // about 4 MiB of pages, which a smaller cache spills to the log before the commit.
             try db.execute(sql: "PRAGMA cache_size = -32768")
         }
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = Path.parent(of: path)
         if !directory.isEmpty {
             // The state directory holds personal data: its owner's alone, whatever the umask.
-            try FileManager.default.createDirectory(
-                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try FileSystem.createDirectory(directory, mode: 0o700)
         }
         // Created 0600 before SQLite opens it; SQLite gives the -wal and -shm files the same mode.
         let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)

@@ -1,4 +1,3 @@
-import Foundation
 import SQLite
 import Logging
 import ServiceLifecycle
@@ -33,7 +32,7 @@ public final class DurableSubscriber: Sendable {
         public var applied: Int64 = 0
         /// The furthest `seq` seen in an event or a heartbeat.
         public var latest: Int64 = 0
-        public var lastHeard: Date?
+        public var lastHeard: Timestamp?
         public var heartbeatInterval: Duration?
         public var gapsHealed: Int64 = 0
         public var eventsFetched: Int64 = 0
@@ -92,7 +91,7 @@ public final class DurableSubscriber: Sendable {
     public var progress: [String: SourceProgress] { state.withLock { $0.progress } }
 
     /// `status`'s `subscriptions` member: per source, applied and latest seq, lag, liveness.
-    public func statusValue(now: Date = Date()) -> JSONValue {
+    public func statusValue(now: Timestamp = Timestamp()) -> JSONValue {
         var members: [String: JSONValue] = [:]
         for (name, progress) in progress {
             var liveness = "unknown"
@@ -191,7 +190,7 @@ public final class DurableSubscriber: Sendable {
     /// The cursors as the thread sees them, and the events read but not yet committed.
     /// Warns once when a source that was heard falls silent for three heartbeat intervals (down, or cut
     /// off from the bus), and says when it is heard again.
-    private func noteSilence(_ session: inout Session, now: Date = Date()) {
+    private func noteSilence(_ session: inout Session, now: Timestamp = Timestamp()) {
         for (name, progress) in progress {
             guard let heard = progress.lastHeard else { continue }
             let window = (progress.heartbeatInterval ?? .seconds(1)) * 3
@@ -259,7 +258,7 @@ public final class DurableSubscriber: Sendable {
                 state.withLock { state in
                     var progress = state.progress[heartbeat.service, default: SourceProgress()]
                     progress.latest = max(progress.latest, heartbeat.lastSeq)
-                    progress.lastHeard = Date()
+                    progress.lastHeard = Timestamp()
                     progress.heartbeatInterval = heartbeat.interval
                     state.progress[heartbeat.service] = progress
                 }
@@ -354,7 +353,7 @@ public final class DurableSubscriber: Sendable {
     /// Records, once per batch, the furthest seq seen live from each source.
     private func noteHeard(_ heard: [String: Int64]) {
         guard !heard.isEmpty else { return }
-        let now = Date()
+        let now = Timestamp()
         state.withLock { state in
             for (source, seq) in heard {
                 var progress = state.progress[source, default: SourceProgress()]
@@ -491,7 +490,7 @@ public final class DurableSubscriber: Sendable {
                     state.progress[source, default: SourceProgress()].latest = max(state.progress[source]?.latest ?? 0, page.lastSeq)
                     state.progress[source, default: SourceProgress()].lastError = nil
                     // An answer from its control socket is as good a sign of life as a heartbeat.
-                    state.progress[source, default: SourceProgress()].lastHeard = Date()
+                    state.progress[source, default: SourceProgress()].lastHeard = Timestamp()
                 }
             }
         } catch {

@@ -1,4 +1,4 @@
-import Foundation
+import Dispatch
 import Synchronization
 
 /// A batch of events handed to the database's writer queue, whose transaction may not have

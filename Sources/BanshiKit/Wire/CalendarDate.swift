@@ -1,10 +1,8 @@
-import Foundation
-
 /// A calendar day (`YYYY-MM-DD`) with no time of day: birth dates, offence dates, probation ends.
 ///
 /// Legal periods count in days and months, not in seconds, so they get their own type with exact day
-/// arithmetic (proleptic Gregorian, days counted from 1970-01-01) instead of `Date` and a time zone
-/// guess. A `Date` becomes a day in China Standard Time (UTC+8, no daylight saving), where the
+/// arithmetic (proleptic Gregorian, days counted from 1970-01-01) instead of `Timestamp` and a time zone
+/// guess. A `Timestamp` becomes a day in China Standard Time (UTC+8, no daylight saving), where the
 /// procuratorate's days begin and end.
 public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConvertible {
     public let year: Int
@@ -35,17 +33,17 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
     }
 
     /// The offset of China Standard Time from UTC, in seconds.
-    static let chinaOffset: TimeInterval = 8 * 3600
+    static let chinaOffset: Double = 8 * 3600
 
     /// The day on which `date` falls in China Standard Time.
-    public init(_ date: Date) {
+    public init(_ date: Timestamp) {
         self.init(daysSinceEpoch: Int(((date.timeIntervalSince1970 + Self.chinaOffset) / 86_400).rounded(.down)))
     }
 
     /// The instant this day begins in China Standard Time: the inverse of `init(_ date:)`, for
     /// querying stored UTC times by day.
-    public var start: Date {
-        Date(timeIntervalSince1970: Double(daysSinceEpoch) * 86_400 - Self.chinaOffset)
+    public var start: Timestamp {
+        Timestamp(timeIntervalSince1970: Double(daysSinceEpoch) * 86_400 - Self.chinaOffset)
     }
 
     /// The day `days` after 1970-01-01 (negative before it).

@@ -1,4 +1,6 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One event as it travels on the bus: a CloudEvents 1.0 structured-mode JSON object with Banshi's
 /// extension attributes `seq`, `correlationid` and `causationid`.
@@ -27,7 +29,7 @@ public struct EventEnvelope: Sendable, Equatable {
     public var causationid: String?
 
     public init(
-        id: String = EventID.next(), service: String, type: Topic, time: Date, subject: String?,
+        id: String = EventID.next(), service: String, type: Topic, time: Timestamp, subject: String?,
         data: JSONValue, seq: Int64, correlationid: String? = nil, causationid: String? = nil
     ) {
         self.init(

@@ -1,5 +1,3 @@
-import Foundation
-
 /// A service's heartbeat on the bus: topic `<service>.heartbeat.sent`, a CloudEvents envelope whose
 /// `data` says how far the service's event log reaches.
 ///
@@ -11,7 +9,7 @@ public struct Heartbeat: Sendable, Equatable {
     public let service: String
     public let lastSeq: Int64
     public let interval: Duration
-    public let time: Date
+    public let time: Timestamp
 
     /// The topic of `service`'s heartbeats.
     public static func topic(of service: String) -> String { "\(service).heartbeat.sent" }
@@ -41,14 +39,14 @@ public struct HeartbeatSchedule: Sendable {
     public let interval: Duration
     let startedAt: String
 
-    public init(service: String, interval: Duration, startedAt: Date = Date()) {
+    public init(service: String, interval: Duration, startedAt: Timestamp = Timestamp()) {
         self.service = service
         self.interval = interval
         self.startedAt = Timestamp.format(startedAt)
     }
 
     /// The heartbeat's two frames.
-    func frames(lastSeq: Int64, now: Date) -> [[UInt8]] {
+    func frames(lastSeq: Int64, now: Timestamp) -> [[UInt8]] {
         let millis = interval.components.seconds * 1000 + interval.components.attoseconds / 1_000_000_000_000_000
         let envelope: JSONValue = [
             "specversion": "1.0", "id": .string(EventID.next()),
@@ -56,7 +54,7 @@ public struct HeartbeatSchedule: Sendable {
             "time": .string(Timestamp.format(now)), "datacontenttype": "application/json",
             "data": [
                 "last_seq": .int(lastSeq), "interval_ms": .int(millis), "started_at": .string(startedAt),
-                "pid": .int(Int64(ProcessInfo.processInfo.processIdentifier)),
+                "pid": .int(Int64(ProcessEnvironment.id)),
             ],
         ]
         return [Array(Heartbeat.topic(of: service).utf8), Array(envelope.serialized().utf8)]

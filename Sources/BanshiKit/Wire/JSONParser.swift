@@ -1,4 +1,6 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A strict JSON parser (RFC 8259) from UTF-8 bytes straight to `JSONValue`.
 ///

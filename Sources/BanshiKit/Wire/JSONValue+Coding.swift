@@ -1,5 +1,3 @@
-import Foundation
-
 extension JSONValue {
     /// Parses UTF-8 JSON text; throws for anything that is not JSON, says why and where.
     public static func parse(_ bytes: [UInt8]) throws -> JSONValue {

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Any JSON value, as it travels in command arguments, results and event payloads.
 ///
 /// Integers and fractions are kept apart so that `seq` and amounts round-trip exactly. `fragment`

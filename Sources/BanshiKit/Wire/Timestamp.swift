@@ -1,13 +1,50 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// RFC 3339 times as the wire contract spells them: UTC, `Z`, milliseconds.
+/// A moment of wall-clock time: seconds since 1970-01-01 00:00 UTC.
+///
+/// Banshi's services do without Foundation (each process that loads it maps some 9 MB more:
+/// docs/architecture.md), so this is their `Date`, with the part of its interface they use. On the
+/// wire a timestamp is RFC 3339 as the contract spells it: UTC, `Z`, milliseconds.
 ///
 /// Formatting and parsing are hand-written: every event carries a time, and Foundation's ISO 8601
 /// styles were the largest single cost of appending and of reading events (and they accept dates
 /// such as February 30 by rolling them over).
-public enum Timestamp {
+public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// Seconds since 1970-01-01 00:00 UTC, negative before it.
+    public let timeIntervalSince1970: Double
+
+    public init(timeIntervalSince1970 seconds: Double) { timeIntervalSince1970 = seconds }
+
+    /// Now, by the system's real-time clock.
+    public init() {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        timeIntervalSince1970 = Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+
+    /// Now, by the system's real-time clock.
+    public static var now: Timestamp { Timestamp() }
+
+    /// Long before anything Banshi records.
+    public static let distantPast = Timestamp(timeIntervalSince1970: -62_135_596_800)
+
+    public func addingTimeInterval(_ seconds: Double) -> Timestamp { Timestamp(timeIntervalSince1970: timeIntervalSince1970 + seconds) }
+
+    /// Seconds from `other` to this moment.
+    public func timeIntervalSince(_ other: Timestamp) -> Double { timeIntervalSince1970 - other.timeIntervalSince1970 }
+
+    /// Seconds from now to this moment (negative when it has passed).
+    public var timeIntervalSinceNow: Double { timeIntervalSince(Timestamp()) }
+
+    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.timeIntervalSince1970 < rhs.timeIntervalSince1970 }
+
+    /// As the wire spells it.
+    public var description: String { Self.format(self) }
+
     /// Formats `date` as e.g. `2026-11-29T06:00:00.123Z`.
-    public static func format(_ date: Date) -> String {
+    public static func format(_ date: Timestamp) -> String {
         let millisTotal = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
         let (seconds, millis) = floorDivide(millisTotal, 1000)
         let (days, secondOfDay) = floorDivide(seconds, 86_400)
@@ -41,12 +78,12 @@ public enum Timestamp {
 
     /// Parses an RFC 3339 time, `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`. Every event a subscriber
     /// receives is checked here, so it reads the string's bytes in place.
-    public static func parse(_ text: String) -> Date? {
+    public static func parse(_ text: String) -> Timestamp? {
         var text = text
         return text.withUTF8 { parse(bytes: $0) }
     }
 
-    private static func parse(bytes: UnsafeBufferPointer<UInt8>) -> Date? {
+    private static func parse(bytes: UnsafeBufferPointer<UInt8>) -> Timestamp? {
         guard let last = bytes.last else { return nil }
         var end = bytes.count
         var offsetSeconds = 0
@@ -62,11 +99,11 @@ public enum Timestamp {
             offsetSeconds = (hours * 3600 + minutes * 60) * (sign == UInt8(ascii: "+") ? 1 : -1)
             end -= 6
         }
-        return parseLocal(UnsafeBufferPointer(rebasing: bytes[..<end])).map { $0.addingTimeInterval(TimeInterval(-offsetSeconds)) }
+        return parseLocal(UnsafeBufferPointer(rebasing: bytes[..<end])).map { $0.addingTimeInterval(Double(-offsetSeconds)) }
     }
 
     /// `YYYY-MM-DDTHH:MM:SS[.fraction]`, read as UTC. An impossible day (February 30) is refused.
-    private static func parseLocal(_ bytes: UnsafeBufferPointer<UInt8>) -> Date? {
+    private static func parseLocal(_ bytes: UnsafeBufferPointer<UInt8>) -> Timestamp? {
         guard bytes.count >= 19, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
             bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t"), bytes[13] == UInt8(ascii: ":"),
             bytes[16] == UInt8(ascii: ":")
@@ -86,7 +123,7 @@ public enum Timestamp {
             }
         }
         let seconds = day.daysSinceEpoch * 86_400 + hour * 3600 + minute * 60 + second
-        return Date(timeIntervalSince1970: Double(seconds) + fraction)
+        return Timestamp(timeIntervalSince1970: Double(seconds) + fraction)
     }
 
     /// Quotient and remainder rounded toward negative infinity, so times before 1970 format too.

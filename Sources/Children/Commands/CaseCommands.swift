@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 import SQLite
 
 /// Reading cases for admins: one case whole, or a filtered list.

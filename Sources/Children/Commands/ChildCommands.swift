@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 import SQLite
 
 /// Registering children and reading their records. The record holds the personal data; the event

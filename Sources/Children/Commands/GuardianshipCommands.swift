@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 import SQLite
 
 /// Guardianship intervention: family-education guidance, compulsory parental education,
@@ -30,7 +29,7 @@ enum GuardianshipCommands {
             }
             var due = arguments.optionalTime("follow_up_due")
             if kind == .superviseOrder, due == nil {
-                due = context.now.addingTimeInterval(TimeInterval(settings.superviseOrderFollowUpDays) * 86_400)
+                due = context.now.addingTimeInterval(Double(settings.superviseOrderFollowUpDays) * 86_400)
             }
             if let due, due <= context.now {
                 throw CommandError(.invalidArgument, "the follow-up must fall due after now", field: "follow_up_due")

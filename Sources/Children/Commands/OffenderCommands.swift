@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 import SQLite
 
 /// Juvenile offender cases: registration, conditional non-prosecution, probation and help-education.

@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 import SQLite
 
 /// Scenario prevention: venue inspections, what they find, and the remedies with their follow-ups.
@@ -8,7 +7,7 @@ enum PreventionCommands {
 
     /// Records an inspection and its findings; `origin` is the service and reference that opened it.
     static func inspect(
-        venue: String, type: VenueType, at time: Date, findings: [FindingKind], origin: (service: String, ref: String)?,
+        venue: String, type: VenueType, at time: Timestamp, findings: [FindingKind], origin: (service: String, ref: String)?,
         events: inout EventAppender
     ) throws -> JSONValue {
         let id = OpaqueID.make("IN")

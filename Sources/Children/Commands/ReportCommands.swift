@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 import SQLite
 
 /// Mandatory reports (强制报告) and pre-employment inquiries (入职查询).
@@ -27,7 +26,7 @@ enum ReportCommands {
                 clockStart: received, settings: settings)
             let id = OpaqueID.make("MR")
             let sector = try arguments.string("sector")
-            let passOnDue = received.addingTimeInterval(TimeInterval(settings.mandatoryReportPassOnHours) * 3600)
+            let passOnDue = received.addingTimeInterval(Double(settings.mandatoryReportPassOnHours) * 3600)
             try events.db.execute(
                 cached: """
                     INSERT INTO mandatory_report (id, reporter, sector, situation, received_at, recorded_at, pass_on_due_at, case_id)

@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 import SQLite
 
 /// Self-protection: schools for migrant workers' children and the legal education held in them.

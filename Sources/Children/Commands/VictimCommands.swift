@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 import SQLite
 
 /// Child victim cases: early intervention, one-stop interviews, legal aid, abuse referral and the
@@ -12,13 +11,13 @@ enum VictimCommands {
     /// Opens a victim case; also how a mandatory report opens one. The early-intervention clock starts at
     /// `clockStart` (the report's receipt for a reported case), the registration is `now`.
     static func open(
-        child childID: String, offence: VictimOffence, events: inout EventAppender, now: Date, clockStart: Date? = nil,
+        child childID: String, offence: VictimOffence, events: inout EventAppender, now: Timestamp, clockStart: Timestamp? = nil,
         settings: ChildrenSettings
     ) throws -> String {
         try Lookup.requireChild(events.db, childID)
         let id = OpaqueID.make("VC")
         let due = offence.requiresEarlyIntervention
-            ? (clockStart ?? now).addingTimeInterval(TimeInterval(settings.interventionDueHours) * 3600) : nil
+            ? (clockStart ?? now).addingTimeInterval(Double(settings.interventionDueHours) * 3600) : nil
         try events.db.executeBound(
             "INSERT INTO victim_case (id, child_id, offence_type, registered_at, intervention_due_at) VALUES (?, ?, ?, ?, ?)",
             [.text(id), .text(childID), .text(offence.rawValue), .text(Timestamp.format(now)), .optional(due.map(Timestamp.format))])

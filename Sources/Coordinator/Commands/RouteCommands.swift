@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 import SQLite
 
 /// The admin's view of the routes: rules, their statistics, switches, reload, and the dead letters.
@@ -128,7 +127,7 @@ enum RouteCommands {
     }
 
     /// Puts a dead delivery back, rebuilt with the current rule.
-    static func requeue(_ deliveryID: String, state: RouteState, events: inout EventAppender, now: Date) throws -> JSONValue {
+    static func requeue(_ deliveryID: String, state: RouteState, events: inout EventAppender, now: Timestamp) throws -> JSONValue {
         let row = try events.db.record("delivery", id: deliveryID, what: "delivery", field: "delivery_id")
         let status: String = row["status"]
         guard status == "dead" else { throw CommandError(.conflict, "the delivery is \(status), not dead") }

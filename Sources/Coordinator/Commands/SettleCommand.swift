@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 import SQLite
 
 /// `route.settle`: records one delivery attempt and what follows from it. Sent by the delivery worker.

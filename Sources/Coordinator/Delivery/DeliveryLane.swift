@@ -1,5 +1,5 @@
+import Dispatch
 import BanshiKit
-import Foundation
 import SQLite
 import Logging
 import ZeroMQ
@@ -95,7 +95,7 @@ final class DeliveryLane: Sendable {
         var connections = Connections()
         while !thread.isStopping {
             let due: [Due]
-            let nextDue: Date?
+            let nextDue: Timestamp?
             do {
                 // When nothing is due, the same read says when the next retry is.
                 (due, nextDue) = try settings.database.writer.read { db in
@@ -133,7 +133,7 @@ final class DeliveryLane: Sendable {
                 SELECT id, rule_id, target, command, args, problem, correlation_id, attempts FROM delivery
                 WHERE status = 'pending' AND next_attempt_at <= ? AND \(filter.sql) ORDER BY next_attempt_at, id LIMIT \(Self.window)
                 """,
-            arguments: StatementArguments([Timestamp.format(Date())] + filter.arguments)
+            arguments: StatementArguments([Timestamp.format(Timestamp())] + filter.arguments)
         ).map {
             Due(
                 id: $0["id"], rule: $0["rule_id"], target: $0["target"], command: $0["command"], args: $0["args"], problem: $0["problem"],
@@ -142,7 +142,7 @@ final class DeliveryLane: Sendable {
     }
 
     /// When the lane's next retry falls due.
-    private func fetchNextDue(_ db: Database) throws -> Date? {
+    private func fetchNextDue(_ db: Database) throws -> Timestamp? {
         let filter = targetFilter
         return try String.fetchOne(
             db, cached: "SELECT MIN(next_attempt_at) FROM delivery WHERE status = 'pending' AND \(filter.sql)",

@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 import SQLite
 
 /// Criminal-compliance leniency (企业刑事合规从宽): each step checks where the program stands

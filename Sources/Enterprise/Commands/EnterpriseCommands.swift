@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 import SQLite
 
 /// Registering enterprises and the cases linked to them, and reading an enterprise whole.

@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 import SQLite
 
 /// Finding what a command names, and the days it gives.

@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 import SQLite
 
 /// Opinion cards (企业意见采集卡): each suggestion in one of the five categories, each answered by its

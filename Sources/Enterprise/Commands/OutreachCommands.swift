@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 
 /// Visits, consultations and outreach output: what the programme's first figures count (205 visits,
 /// 66 consultations and suggestions, 130 brochures, 6 symposia).

@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 import SQLite
 
 /// Legal health checks (法治体检) on each enterprise's schedule, risk notices (法律风险提示函), and the

@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 import SQLite
 
 /// The duty-lawyer roster for free legal aid to child victims (coordinator rule 2): each request is

@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 import SQLite
 
 /// Law firms and lawyers, visits to firms, and lawyers' opinions with their responses.

@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 import SQLite
 
 /// Practice-rights complaints, handled within their deadline, and online file review (互联网阅卷),

@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 import SQLite
 
 /// What the lawyer commands share: finding what a command names, and the days it gives.

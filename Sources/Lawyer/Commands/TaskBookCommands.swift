@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 import SQLite
 
 /// Joint meetings and the task book (任务书、时间表、路线图): each resolution becomes a task with an item, a

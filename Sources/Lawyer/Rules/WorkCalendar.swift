@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 
 /// Working days as the law counts them: Monday to Friday, except public holidays, plus the weekend
 /// days made working days (调休). Each year's lists are data in the calendar file, since the State

@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 import SQLite
 
 /// Judicial aid (国家司法救助): opened on application or ex officio, reviewed, decided within the cap,
@@ -12,7 +11,7 @@ enum AidCommands {
     /// Opens an aid case in review and emits `petition.aid.opened`.
     static func open(
         origin: AidOrigin, category: AidCategory, procuratorate: String, beneficiaryName: String?, beneficiaryRef: String?,
-        source: (service: String, ref: String)?, petition: String?, situation: String, events: inout EventAppender, now: Date
+        source: (service: String, ref: String)?, petition: String?, situation: String, events: inout EventAppender, now: Timestamp
     ) throws -> JSONValue {
         try events.db.requireRecord("procuratorate", id: procuratorate, what: "procuratorate", field: "procuratorate_id")
         if let petition { try events.db.requireRecord("petition", id: petition, what: "petition", field: "petition_id") }

@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 import SQLite
 
 /// Online Q&A: an inquiry gets matching guidelines at once; staff answer it.

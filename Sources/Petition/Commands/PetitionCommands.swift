@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 import SQLite
 
 /// Petitions: received, replied to within their deadlines, followed up monthly until concluded.

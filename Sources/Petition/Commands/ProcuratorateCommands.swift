@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 import SQLite
 
 /// The register of the city's procuratorates, which "no blank spots" is measured against.

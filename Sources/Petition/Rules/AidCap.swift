@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 
 /// The cap on a judicial-aid amount: normally 36 months of the province's average monthly wage of the
 /// year before the decision (人民检察院国家司法救助工作细则). A minor with a serious injury or in need of
@@ -61,7 +60,7 @@ public struct AidCap: Sendable {
                 "\(Self.format(amount)) yuan exceeds the cap of \(Self.format(cap)) (36 × the \(year) average monthly wage); only a minor with a serious injury or long-term therapy may exceed it",
                 details: details)
         }
-        guard let reason = exceedReason?.trimmingCharacters(in: .whitespacesAndNewlines), !reason.isEmpty else {
+        guard let reason = exceedReason?.trimmingWhitespace, !reason.isEmpty else {
             throw CommandError(
                 .invalidArgument, "exceeding the cap of \(Self.format(cap)) yuan for a minor needs a recorded reason (exceed_reason)",
                 details: details.merging(["field": "exceed_reason"]) { _, new in new })
@@ -69,5 +68,5 @@ public struct AidCap: Sendable {
         return (cap, year, true)
     }
 
-    static func format(_ amount: Double) -> String { String(format: "%.2f", amount) }
+    static func format(_ amount: Double) -> String { DecimalText.fixed(amount, digits: 2) }
 }

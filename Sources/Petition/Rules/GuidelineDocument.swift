@@ -1,4 +1,3 @@
-import Foundation
 import BanshiKit
 
 /// One guideline file: Markdown with a front matter block of `key: value` lines.
@@ -32,25 +31,25 @@ public struct GuidelineDocument: Sendable, Equatable {
     public init(text: String, file: String) throws(Problem) {
         func problem(_ line: Int, _ message: String) -> Problem { Problem(file: file, line: line, message: message) }
         // "\r\n" is one Character in Swift, so normalise line ends before splitting.
-        let lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = text.replacing("\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
             .map(String.init)
-        guard lines.first?.trimmingCharacters(in: .whitespaces) == "---" else {
+        guard lines.first?.trimmingSpaces == "---" else {
             throw problem(1, "a guideline starts with a front matter block opened by '---'")
         }
-        guard let close = lines.indices.dropFirst().first(where: { lines[$0].trimmingCharacters(in: .whitespaces) == "---" }) else {
+        guard let close = lines.indices.dropFirst().first(where: { lines[$0].trimmingSpaces == "---" }) else {
             throw problem(1, "the front matter block is not closed by '---'")
         }
         var fields: [String: (value: String, line: Int)] = [:]
         for index in 1..<close {
             let line = lines[index]
-            if line.trimmingCharacters(in: .whitespaces).isEmpty || line.hasPrefix("#") { continue }
+            if line.trimmingSpaces.isEmpty || line.hasPrefix("#") { continue }
             guard let colon = line.firstIndex(of: ":") else { throw problem(index + 1, "expected 'key: value'") }
-            let key = line[..<colon].trimmingCharacters(in: .whitespaces)
+            let key = line[..<colon].trimmingSpaces
             guard ["id", "title", "category", "keywords"].contains(key) else {
                 throw problem(index + 1, "unknown key '\(key)' (allowed: id, title, category, keywords)")
             }
             guard fields[key] == nil else { throw problem(index + 1, "'\(key)' is given twice") }
-            fields[key] = (line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces), index + 1)
+            fields[key] = (line[line.index(after: colon)...].trimmingSpaces, index + 1)
         }
         func required(_ key: String) throws(Problem) -> (value: String, line: Int) {
             guard let field = fields[key], !field.value.isEmpty else { throw problem(close + 1, "'\(key)' is required") }
@@ -64,7 +63,7 @@ public struct GuidelineDocument: Sendable, Equatable {
         guard let parsed = PetitionCategory(rawValue: category.value) else {
             throw problem(category.line, "category must be one of \(PetitionCategory.names.joined(separator: ", ")), not '\(category.value)'")
         }
-        let body = lines[(close + 1)...].joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        let body = lines[(close + 1)...].joined(separator: "\n").trimmingWhitespace
         guard !body.isEmpty else { throw problem(close + 1, "the guideline has no text after its front matter") }
         self.id = id.value
         self.title = try required("title").value
@@ -77,6 +76,6 @@ public struct GuidelineDocument: Sendable, Equatable {
     /// and as the library stores them, joined with ", ").
     static func keywordList(_ line: String) -> [String] {
         line.split(whereSeparator: { $0 == "," || $0 == "，" || $0 == "、" })
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            .map { $0.trimmingSpaces }.filter { !$0.isEmpty }
     }
 }

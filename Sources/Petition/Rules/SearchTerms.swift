@@ -1,4 +1,3 @@
-import Foundation
 /// How a person's search text becomes an SQLite query over the trigram index.
 ///
 /// The FTS5 trigram tokenizer matches substrings of three characters or more, which is what Chinese
@@ -23,14 +22,14 @@ public struct SearchTerms: Sendable, Equatable {
 
     /// The FTS5 query: every phrase must match. Quotes inside a term are doubled, as FTS5 escapes them.
     public var matchQuery: String? {
-        phrases.isEmpty ? nil : phrases.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " AND ")
+        phrases.isEmpty ? nil : phrases.map { "\"" + $0.replacing("\"", with: "\"\"") + "\"" }.joined(separator: " AND ")
     }
 
     /// For free text (an inquiry's question): any of its distinct trigrams, so that documents sharing
     /// more of the question rank higher (bm25). At most `limit` trigrams, in order of appearance.
     public static func anyTrigram(of text: String, limit: Int = 64) -> String? {
         let grams = trigrams(of: text, limit: limit)
-        return grams.isEmpty ? nil : grams.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " OR ")
+        return grams.isEmpty ? nil : grams.map { "\"" + $0.replacing("\"", with: "\"\"") + "\"" }.joined(separator: " OR ")
     }
 
     /// Question words: a trigram holding one says how a question is asked, not what it is about

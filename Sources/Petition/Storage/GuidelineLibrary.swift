@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 import SQLite
 
 /// Imports guideline files into the versioned knowledge base.
@@ -18,7 +17,7 @@ enum GuidelineLibrary {
     static func read(directory: String) throws(CommandError) -> [(file: String, document: GuidelineDocument)] {
         let names: [String]
         do {
-            names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".md") }.sorted()
+            names = try FileSystem.contentsOfDirectory(directory).filter { $0.hasSuffix(".md") }.sorted()
         } catch {
             throw CommandError(.invalidArgument, "cannot read the guideline directory '\(directory)'", field: "directory")
         }
@@ -28,8 +27,8 @@ enum GuidelineLibrary {
         var documents: [(String, GuidelineDocument)] = []
         var seen: [String: String] = [:]
         for name in names {
-            let path = (directory as NSString).appendingPathComponent(name)
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            let path = Path.join(directory, name)
+            guard let text = (try? FileSystem.readText(path)) ?? nil else {
                 throw CommandError(.invalidArgument, "\(path): cannot be read as UTF-8", details: ["file": .string(path)])
             }
             do {
@@ -53,7 +52,7 @@ enum GuidelineLibrary {
     }
 
     /// Stores each document as a new guideline or a new version, and emits `petition.guideline.published`.
-    static func store(_ documents: [(file: String, document: GuidelineDocument)], events: inout EventAppender, now: Date) throws -> Outcome {
+    static func store(_ documents: [(file: String, document: GuidelineDocument)], events: inout EventAppender, now: Timestamp) throws -> Outcome {
         let db = events.db
         var outcome = Outcome()
         let at = Timestamp.format(now)

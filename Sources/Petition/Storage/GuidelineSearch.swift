@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 import SQLite
 
 /// Ranked, highlighted search over the current version of every guideline.
@@ -149,7 +148,7 @@ public enum GuidelineSearch {
 
     static func points(_ terms: [String], title: String, keywords: String, body: String) -> Double {
         terms.reduce(0) { score, term in
-            score + (title.contains(term) ? 8 : 0) + (keywords.contains(term) ? 4 : 0) + Double(body.components(separatedBy: term).count - 1)
+            score + (title.contains(term) ? 8 : 0) + (keywords.contains(term) ? 4 : 0) + Double(body.ranges(of: term).count)
         }
     }
 
@@ -161,9 +160,9 @@ public enum GuidelineSearch {
             var result = ""
             var rest = marked[...]
             // Outside existing marks only.
-            while let range = rest.range(of: term) {
+            while let range = rest.firstRange(of: term) {
                 let before = rest[..<range.lowerBound]
-                let insideMark = before.components(separatedBy: open).count > before.components(separatedBy: close).count
+                let insideMark = before.ranges(of: open).count > before.ranges(of: close).count
                 result += before + (insideMark ? term : open + term + close)
                 rest = rest[range.upperBound...]
             }
@@ -177,15 +176,15 @@ public enum GuidelineSearch {
     static func plain(_ body: String, title: String) -> String {
         var lines: [String] = []
         for line in body.split(separator: "\n") {
-            var text = line.trimmingCharacters(in: .whitespaces)
+            var text = line.trimmingSpaces
             let heading = text.prefix { $0 == "#" }.count
             if heading > 0 {
-                text = String(text.dropFirst(heading)).trimmingCharacters(in: .whitespaces)
+                text = String(text.dropFirst(heading)).trimmingSpaces
                 if heading == 1, lines.isEmpty, text == title { continue }
             } else if text.hasPrefix("- ") || text.hasPrefix("* ") {
                 text = String(text.dropFirst(2))
             }
-            text = text.replacingOccurrences(of: "**", with: "")
+            text = text.replacing("**", with: "")
             if !text.isEmpty { lines.append(text) }
         }
         return lines.joined(separator: " ")
@@ -195,7 +194,7 @@ public enum GuidelineSearch {
     /// term marked; the body's first 48 characters when none occurs there (a match in the keywords).
     static func excerpt(_ body: String, title: String, around terms: [String]) -> String {
         let flat = plain(body, title: title)
-        guard let first = terms.compactMap({ flat.range(of: $0) }).min(by: { $0.lowerBound < $1.lowerBound }) else {
+        guard let first = terms.compactMap({ flat.firstRange(of: $0) }).min(by: { $0.lowerBound < $1.lowerBound }) else {
             return String(flat.prefix(48))
         }
         let start = flat.index(first.lowerBound, offsetBy: -24, limitedBy: flat.startIndex) ?? flat.startIndex

@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 import SQLite
 
 /// Cases from leads. Administrative: consultation, then a pre-litigation procuratorial suggestion the

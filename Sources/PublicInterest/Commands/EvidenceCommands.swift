@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 import SQLite
 
 /// Evidence (drone footage, VR scene replicas, photos, lab reports): registered with the SHA-256 of its
@@ -16,9 +15,8 @@ enum EvidenceCommands {
         else {
             throw CommandError(.invalidArgument, "file is a path inside the evidence store (\(store)), without '..' or control characters", field: "file")
         }
-        let path = (store as NSString).appendingPathComponent(relative)
-        var directory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &directory), !directory.boolValue else {
+        let path = Path.join(store, relative)
+        guard FileSystem.exists(path), !FileSystem.isDirectory(path) else {
             throw CommandError(.notFound, "no file \(relative) in the evidence store \(store)", field: "file")
         }
         return path
@@ -26,15 +24,15 @@ enum EvidenceCommands {
 
     /// The SHA-256 and size of the file at `path`, read in chunks.
     static func digest(_ path: String) throws(CommandError) -> (hex: String, bytes: Int64) {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw CommandError(.unavailable, "cannot read \(path)")
-        }
-        defer { try? handle.close() }
         var hasher = SHA256.Hasher()
         var bytes: Int64 = 0
-        while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            hasher.update(Array(chunk))
-            bytes += Int64(chunk.count)
+        do {
+            try FileSystem.forEachChunk(of: path) { chunk in
+                hasher.update(Array(chunk))
+                bytes += Int64(chunk.count)
+            }
+        } catch {
+            throw CommandError(.unavailable, "\(error)")
         }
         return (hasher.finalizeHex(), bytes)
     }

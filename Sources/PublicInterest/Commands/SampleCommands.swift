@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 import SQLite
 
 /// Samples, judged on entry against the standard in force on their sampling day. A failed one opens a
@@ -68,7 +67,7 @@ enum SampleCommands {
 
     static func record(
         _ events: inout EventAppender, site: Site, day: CalendarDate, measured: Measured, passed: Bool,
-        exceedance: Double?, banned: Bool, standard: String, extra: [String: JSONValue], importID: String?, now: Date
+        exceedance: Double?, banned: Bool, standard: String, extra: [String: JSONValue], importID: String?, now: Timestamp
     ) throws -> JSONValue {
         let id = OpaqueID.make("SM")
         // One statement for both kinds, bound through SQLite's C API: a statement put together from
@@ -116,7 +115,7 @@ enum SampleCommands {
 
     static func waterSample(
         _ events: inout EventAppender, _ settings: PublicInterestSettings, siteID: String, day: CalendarDate, values: [String: Double],
-        importID: String?, now: Date, field: String = "site_id"
+        importID: String?, now: Timestamp, field: String = "site_id"
     ) throws -> JSONValue {
         let site = try Site(events.db, siteID, kind: "water", field: field)
         let standard = try Standards.inForce(settings.standards.water, on: day, effective: \.effective, family: "GB 3838")
@@ -130,7 +129,7 @@ enum SampleCommands {
 
     static func foodSample(
         _ events: inout EventAppender, _ settings: PublicInterestSettings, siteID: String, day: CalendarDate, item: String, category: String,
-        substance: String, value: Double, importID: String?, now: Date, field: String = "site_id"
+        substance: String, value: Double, importID: String?, now: Timestamp, field: String = "site_id"
     ) throws -> JSONValue {
         let site = try Site(events.db, siteID, kind: "food", field: field)
         guard value >= 0, value < 100_000 else { throw CommandError(.invalidArgument, "value is a measured mg/kg, 0 or more", field: "value") }
@@ -189,14 +188,14 @@ enum SampleCommands {
             // "\r\n" is one Character in Swift: split on any line break, CRLF as much as LF.
             let lines = try context.arguments.string("csv").split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
             let header = ["kind", "site_id", "sampled_on", "nh3n", "tp", "cod", "item", "category", "substance", "value"]
-            guard lines.first?.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces) }) == header else {
+            guard lines.first?.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingSpaces }) == header else {
                 throw CommandError(.invalidArgument, "line 1 must be the header \(header.joined(separator: ","))", details: ["field": "csv", "line": 1])
             }
             let importID = OpaqueID.make("IM")
             var imported = 0, failed = 0
-            for (index, line) in lines.enumerated().dropFirst() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+            for (index, line) in lines.enumerated().dropFirst() where !line.trimmingSpaces.isEmpty {
                 let number = index + 1
-                let cells = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+                let cells = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingSpaces }
                 do {
                     guard cells.count == header.count else { throw CommandError(.invalidArgument, "has \(cells.count) columns, not \(header.count)") }
                     let row = Dictionary(uniqueKeysWithValues: zip(header, cells))

@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 import SQLite
 
 /// Sites: water bodies with the target class of their water function zone, and food places.

@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 
 /// The national standards samples are judged by, as versioned data files (`standards_dir`): GB 3838
 /// for surface water, GB 2762 for contaminants in food, and the lists of banned veterinary drugs and
@@ -47,14 +46,14 @@ public struct Standards: Sendable {
     /// Reads every `*.toml` in `directory`.
     public static func load(directory: String) throws(ConfigError) -> Standards {
         let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".toml") }.sorted()
+        do throws(SystemError) {
+            names = try FileSystem.contentsOfDirectory(directory).filter { $0.hasSuffix(".toml") }.sorted()
         } catch {
-            throw ConfigError(key: nil, "cannot read the standards directory: \(error.localizedDescription)", file: directory)
+            throw ConfigError(key: nil, "cannot read the standards directory: \(error.reason)", file: directory)
         }
         var water: [Water] = [], food: [Food] = [], banned: [Banned] = []
         for name in names {
-            let root = try ConfigTable.load(file: (directory as NSString).appendingPathComponent(name))
+            let root = try ConfigTable.load(file: Path.join(directory, name))
             let header = try root.table("standard")
             try header.rejectUnknownKeys(["family", "version", "title", "source", "effective", "kind"])
             _ = try header.string("family")

@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 import SQLite
 
 /// Reading the history: a filtered query, and one flow traced across services.
@@ -40,7 +39,7 @@ enum HistoryCommands {
             try History.query(db, source: nil, typePrefix: nil, subject: nil, correlation: flow, from: nil, to: nil, limit: 10_000)
         }
         guard !events.isEmpty else { throw CommandError(.notFound, "no event of flow '\(flow)' in the history", field: "correlation_id") }
-        let times = events.map { $0["time"]?.stringValue.flatMap(Timestamp.parse) ?? Date(timeIntervalSince1970: 0) }
+        let times = events.map { $0["time"]?.stringValue.flatMap(Timestamp.parse) ?? Timestamp(timeIntervalSince1970: 0) }
         let steps: [JSONValue] = events.enumerated().map { index, event in
             guard case .object(var step) = event else { return event }
             step["since_start_ms"] = .int(Int64((times[index].timeIntervalSince(times[0]) * 1000).rounded()))

@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 import SQLite
 
 /// `rebuild`: re-derives every indicator from the stored history, a chunk per step.

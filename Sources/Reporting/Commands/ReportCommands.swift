@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 import SQLite
 
 /// Reports: each indicator against its target, as JSON, CSV or one self-contained HTML file.

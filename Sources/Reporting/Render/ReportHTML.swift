@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 
 /// The report as one self-contained HTML file: inline CSS, inline SVG charts, no scripts, no fetches.
 enum ReportHTML {
@@ -173,8 +172,8 @@ enum ReportHTML {
     }
 
     /// A time as a manager in China reads it: `2026-11-30 07:21 CST`.
-    static func chinaTime(_ date: Date) -> String {
-        String(Timestamp.format(date.addingTimeInterval(8 * 3600)).prefix(16)).replacingOccurrences(of: "T", with: " ") + " CST"
+    static func chinaTime(_ date: Timestamp) -> String {
+        String(Timestamp.format(date.addingTimeInterval(8 * 3600)).prefix(16)).replacing("T", with: " ") + " CST"
     }
 
     static func shownTarget(_ indicator: JSONValue) -> String {
@@ -192,7 +191,7 @@ enum ReportHTML {
             }
             html += "<tr><td>\(escape(indicator["title"]?.stringValue ?? ""))<div class=\"explain\">\(escape(explanation))</div></td>"
             html += "<td>\(escape(indicator["program"]?.stringValue ?? ""))</td><td class=\"num\">\(escape(shown(indicator)))</td>"
-            html += "<td class=\"num\">\(target)</td><td class=\"status-\(status.replacingOccurrences(of: " ", with: "-"))\">\(escape(indicator["status_label"]?.stringValue ?? status))</td></tr>"
+            html += "<td class=\"num\">\(target)</td><td class=\"status-\(status.replacing(" ", with: "-"))\">\(escape(indicator["status_label"]?.stringValue ?? status))</td></tr>"
         }
         return html + "</tbody></table>"
     }
@@ -208,9 +207,9 @@ enum ReportHTML {
         return "\(number(indicator["value"]?.doubleValue)) / \(number(indicator["target"]?.doubleValue))"
     }
 
-    static func percent(_ value: Double?) -> String { value.map { String(format: "%.1f %%", $0 * 100) } ?? "-" }
-    static func number(_ value: Double?) -> String { value.map { $0 == $0.rounded() ? String(Int64($0)) : String(format: "%.2f", $0) } ?? "-" }
-    static func format(_ value: Double) -> String { String(format: "%.1f", value) }
+    static func percent(_ value: Double?) -> String { value.map { DecimalText.fixed($0 * 100, digits: 1) + " %" } ?? "-" }
+    static func number(_ value: Double?) -> String { value.map { $0 == $0.rounded() ? String(Int64($0)) : DecimalText.fixed($0, digits: 2) } ?? "-" }
+    static func format(_ value: Double) -> String { DecimalText.fixed(value, digits: 1) }
 
     /// 1, 2, 5 × 10ⁿ at or above `value`, for a readable axis.
     static func niceCeiling(_ value: Int64) -> Int64 {
@@ -221,7 +220,7 @@ enum ReportHTML {
     }
 
     static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        text.replacing("&", with: "&amp;").replacing("<", with: "&lt;")
+            .replacing(">", with: "&gt;").replacing("\"", with: "&quot;")
     }
 }

@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 import SQLite
 
 /// Indicator facts: written as events arrive (and again by a rebuild), read to compute values.

@@ -1,5 +1,4 @@
 import BanshiKit
-import Foundation
 import SQLite
 
 /// The event history: appended by the durable subscriber, read by queries, traces and reports.

@@ -1,3 +1,5 @@
+import BanshiKit
+
 /// Writes a `JSONValue` as block-style YAML, for documents people read (the AsyncAPI file).
 ///
 /// Strings are written as JSON strings, which YAML reads unchanged, so no escaping rule of YAML's

@@ -1,3 +1,4 @@
+import BanshiKit
 import Foundation
 
 /// The published event contract, derived from the services' catalogs: one JSON Schema file per
