@@ -1,14 +1,17 @@
 import BanshiTesting
+import Dispatch
 import SQLite
+import Synchronization
 import Testing
 
 @testable import BanshiKit
 
-/// What lets a reply acknowledge a command: the service's writer syncs every commit.
+/// What lets a reply acknowledge a command: nothing is released before the commits it follows are
+/// on disk.
 @Suite("A service's database")
 struct ServiceDatabaseTests {
-    @Test("The writer commits with synchronous=FULL in WAL mode, foreign keys on, and each reader too enforces nothing it cannot write")
-    func durability() throws {
+    @Test("The writer is in WAL mode with foreign keys on; readers cannot write")
+    func connections() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let database = try ServiceDatabase(path: directory.file("service/service.sqlite"))
@@ -17,13 +20,46 @@ struct ServiceDatabaseTests {
             (try Int.fetchOne(db, sql: "PRAGMA synchronous"), try String.fetchOne(db, sql: "PRAGMA journal_mode"),
              try Bool.fetchOne(db, sql: "PRAGMA foreign_keys"))
         }
-        // 2 is FULL: the commit is on disk when `write` returns. (NORMAL, 1, would sync only at checkpoints.)
-        #expect(synchronous == 2)
+        // 1 is NORMAL: the commit writes the log and the durability gate syncs it.
+        #expect(synchronous == 1)
         #expect(journal == "wal")
         #expect(foreignKeys == true)
         let error = #expect(throws: DatabaseError.self) {
             try database.writer.read { db in try db.execute(sql: "DELETE FROM event_log") }
         }
         #expect(error?.resultCode == .SQLITE_READONLY)
+    }
+
+    @Test("A release queued after a commit runs after a sync of the log that began after it, in order; with no commit since the last sync, at once")
+    func gate() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let database = try ServiceDatabase(path: directory.file("service.sqlite")) { migrator in
+            migrator.registerMigration("probe") { db in try db.execute(sql: "CREATE TABLE probe (n INTEGER)") }
+        }
+        defer { try? database.close() }
+        let gate = database.gate
+        let seen = Mutex<[(label: String, syncs: Int)]>([])
+        let done = DispatchSemaphore(value: 0)
+        func release(_ label: String) {
+            gate.release {
+                seen.withLock { $0.append((label, gate.syncCount)) }
+                done.signal()
+            }
+        }
+        let before = gate.syncCount
+        for n in 1...3 {
+            try database.writer.write { db in try db.execute(sql: "INSERT INTO probe VALUES (?)", arguments: [n]) }
+            release("write \(n)")
+        }
+        for _ in 1...3 { done.wait() }
+        let afterWrites = seen.withLock { $0 }
+        #expect(afterWrites.map(\.label) == ["write 1", "write 2", "write 3"])
+        #expect(afterWrites.allSatisfy { $0.syncs > before }, "\(afterWrites)")
+        // Nothing committed since: released without another sync.
+        let synced = gate.syncCount
+        release("read")
+        done.wait()
+        #expect(seen.withLock { $0.last?.syncs } == synced)
     }
 }

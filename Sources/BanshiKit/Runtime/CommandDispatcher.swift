@@ -121,6 +121,8 @@ final class CommandDispatcher: Sendable {
     /// the command metrics as it is added.
     private struct Outgoing {
         var replies: [(route: [[UInt8]], body: [UInt8])] = []
+        /// The committed groups' events, in commit order, with each group's last seq.
+        var publications: [(frames: [[[UInt8]]], lastSeq: Int64)] = []
         var failed: Int64 = 0
         let metrics: CommandMetrics
         let commands: [String: CommandSpec]
@@ -177,13 +179,21 @@ final class CommandDispatcher: Sendable {
         send(outgoing)
     }
 
+    /// Publishes the batch's events and sends its replies, once the commits they acknowledge are on
+    /// disk (through the database's durability gate).
     private func send(_ outgoing: Outgoing) {
-        guard !outgoing.replies.isEmpty else { return }
+        guard !outgoing.replies.isEmpty || !outgoing.publications.isEmpty else { return }
         counters.withLock {
             $0.handled += Int64(outgoing.replies.count)
             $0.failed += outgoing.failed
         }
-        loop.reply(outgoing.replies)
+        let loop = self.loop
+        let (publications, replies) = (outgoing.publications, outgoing.replies)
+        let deliver: @Sendable () -> Void = {
+            for publication in publications { loop.publish(publication.frames, lastSeq: publication.lastSeq) }
+            if !replies.isEmpty { loop.reply(replies) }
+        }
+        if let gate = database?.gate { gate.release(deliver) } else { deliver() }
     }
 
     // MARK: Checking
@@ -337,8 +347,8 @@ final class CommandDispatcher: Sendable {
         counters.withLock { $0.transactions += 1 }
         switch outcome {
         case .success(let (replies, frames, lastSeq)):
-            // The transaction is durable now (synchronous=FULL): publish, then acknowledge.
-            loop.publish(frames, lastSeq: lastSeq)
+            // Published, then acknowledged, once the commit is on disk (`send`).
+            if !frames.isEmpty { outgoing.publications.append((frames, lastSeq)) }
             for (write, reply) in zip(group, replies) {
                 outgoing.add(reply.text, command: write.context.request.command, outcome: reply.outcome, to: write.route)
             }

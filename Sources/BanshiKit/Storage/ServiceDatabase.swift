@@ -4,15 +4,19 @@ import SQLite
 import Glibc
 #endif
 
-/// A service's one SQLite database: WAL, `synchronous=FULL`, the kit's tables plus the service's own.
+/// A service's one SQLite database: WAL, the kit's tables plus the service's own.
 ///
-/// `synchronous=FULL` makes a commit durable before `write` returns, which is what lets a reply
-/// acknowledge a command: a crash of the process or the machine after the reply loses nothing.
+/// The writer commits with `synchronous=NORMAL`, and `gate` syncs the log on its own thread: what
+/// acknowledges a commit (a reply, an event on the bus) is released through the gate, after the sync,
+/// so that a crash of the process or the machine after it loses nothing, while the writer goes on to
+/// the next group of commands instead of waiting for the disk.
 public final class ServiceDatabase: Sendable {
     /// The single writer (and pool of readers) of the file.
     public let writer: DatabasePool
     public let path: String
     private let checkpointer: WALCheckpointer
+    /// Where replies and events wait until the commits they acknowledge are on disk.
+    let gate: DurabilityGate
 
     /// Checkpoints run by the database's checkpointer thread so far.
     var checkpointsRun: Int { checkpointer.checkpointsRun }
@@ -22,7 +26,8 @@ public final class ServiceDatabase: Sendable {
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+            // The log is synced by the gate, not inside each commit.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // 32 MiB of page cache rather than SQLite's 2 MiB: a group commit of 10,000 events dirties
             // about 4 MiB of pages, which a smaller cache spills to the log before the commit.
             try db.execute(sql: "PRAGMA cache_size = -32768")
@@ -44,10 +49,15 @@ public final class ServiceDatabase: Sendable {
         // From here on the log is copied back by a thread of its own rather than inside a commit.
         let checkpointer = try WALCheckpointer(path: path)
         self.checkpointer = checkpointer
-        writer.writeWithoutTransaction { db in checkpointer.attach(to: db) }
+        let gate = try DurabilityGate(databasePath: path)
+        self.gate = gate
+        writer.writeWithoutTransaction { db in checkpointer.attach(to: db, onCommit: gate.noteCommit) }
     }
 
-    deinit { checkpointer.stop() }
+    deinit {
+        gate.stop()
+        checkpointer.stop()
+    }
 
     /// The kit's migrations (event log, replies, cursors, audit log) followed by the service's.
     static func migrator(_ migrations: (inout DatabaseMigrator) -> Void) -> DatabaseMigrator {
@@ -91,6 +101,7 @@ public final class ServiceDatabase: Sendable {
     /// Closes the file; called once the service has stopped serving.
     public func close() throws {
         defer { checkpointer.stop() }
+        gate.stop()
         try writer.close()
     }
 }

@@ -69,8 +69,12 @@ final class WALCheckpointer: Sendable {
 
     /// Makes `db` (the writer) report the log's size after each commit, in place of SQLite's
     /// automatic checkpoint. The checkpointer must outlive the connection.
-    func attach(to db: Database) {
-        db.onWALCommit { [unowned self] frames in committed(frames: frames) }
+    /// `onCommit` runs first, after every commit (the durability gate counts them there).
+    func attach(to db: Database, onCommit: (@Sendable () -> Void)? = nil) {
+        db.onWALCommit { [unowned self] frames in
+            onCommit?()
+            return committed(frames: frames)
+        }
     }
 
     /// Called on the writer after each commit, with the frames now in the log: whether the commit

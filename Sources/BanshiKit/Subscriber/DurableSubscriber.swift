@@ -411,10 +411,9 @@ public final class DurableSubscriber: Sendable {
         do {
             // The effects and the cursor commit together, so they stay consistent whatever happens.
             // They need not be durable at once: an OS crash that loses this transaction loses the
-            // cursor with it, and the events are fetched again. So this commit skips the fsync that
-            // acknowledged commands pay for; the next FULL commit syncs the WAL, this one included.
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
+            // cursor with it, and the events are fetched again. So nothing waits for this commit's
+            // sync (the writer commits with synchronous=NORMAL; the durability gate syncs the log
+            // before anything that acknowledges a commit goes out).
             try db.inTransaction {
                 try apply(db, events)
                 for (source, seq) in last { try SubscriberCursor.set(db, source: source, seq: seq) }
