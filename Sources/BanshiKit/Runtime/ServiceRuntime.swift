@@ -23,7 +23,7 @@ public enum ServiceRuntime {
         switch CommandLineOptions.parse(Array(arguments.dropFirst()), program: program) {
         case .run(let path, let name): (configPath, instance) = (path, name)
         case .exit(let status, let text):
-            StandardError.write((text + "\n"))
+            StandardError.write(text + "\n")
             return status
         }
         if instance != nil && definition.name != "bus" {
@@ -189,11 +189,14 @@ public enum ServiceRuntime {
         do {
             try await group.run()
         } catch {
+            // The replies and events of the last commits go out before the sockets close.
+            database?.gate.waitForReleases()
             await loop.finish()
             await keys?.zap.stop()
             try? database?.close()
             throw error
         }
+        database?.gate.waitForReleases()
         await loop.finish()
         await keys?.zap.stop()
         try database?.close()

@@ -60,11 +60,31 @@ final class DurabilityGate: Sendable {
         commits.add(1, ordering: .releasing)
     }
 
-    /// Runs `body` on the gate's thread once every commit made so far is on disk; in the order of the
-    /// calls.
+    /// Runs `body` once every commit made so far is on disk: on the caller's thread at once when they
+    /// all are already (a read on a service with nothing to sync: whatever it saw is durable), else on
+    /// the gate's thread after its next sync, in the order queued.
     func release(_ body: @escaping @Sendable () -> Void) {
-        state.withLock { $0.waiting.append(body) }
+        if commits.load(ordering: .acquiring) <= covered.load(ordering: .acquiring) { return body() }
+        enqueue(body)
+    }
+
+    /// Queues `body` behind everything queued before it.
+    private func enqueue(_ body: @escaping @Sendable () -> Void) {
+        let stopped = state.withLock { state in
+            if !state.stopping { state.waiting.append(body) }
+            return state.stopping
+        }
+        // After `stop` nothing commits any more, and no thread is left to wait for.
+        if stopped { return body() }
         doorbell.signal()
+    }
+
+    /// Waits until everything queued so far has run: at shutdown, before the socket loop that
+    /// sends the replies closes.
+    func waitForReleases() {
+        let done = DispatchSemaphore(value: 0)
+        enqueue { done.signal() }
+        done.wait()
     }
 
     private func run() {
@@ -78,13 +98,13 @@ final class DurabilityGate: Sendable {
                 // Read before the sync: every commit counted here has its frames written already.
                 // With nothing committed since the last sync, there is nothing to wait for.
                 let target = commits.load(ordering: .acquiring)
-                if target > covered.load(ordering: .relaxed) {
+                if target > covered.load(ordering: .acquiring) {
                     while fdatasync(log) != 0 {
                         // EINTR only; after an I/O error the commits' fate is unknown, and nothing may
                         // claim they are durable.
                         precondition(errno == EINTR, "fdatasync of the write-ahead log failed: \(String(cString: strerror(errno)))")
                     }
-                    covered.store(target, ordering: .relaxed)
+                    covered.store(target, ordering: .releasing)
                     syncs.add(1, ordering: .releasing)
                 }
                 for body in batch { body() }
