@@ -22,7 +22,7 @@ public struct DatabaseValue: Hashable, Sendable {
 ///
 /// Reading converts as SQLite's own affinities would: an integer column read as `Double` widens, a
 /// real read as `Int64` narrows only when it is whole, text read as a number does not convert.
-public protocol DatabaseValueConvertible: Sendable {
+public protocol DatabaseValueConvertible: Sendable, StatementFetchable {
     /// The value to bind.
     var databaseValue: DatabaseValue { get }
     /// The value a column holds as `Self`, or `nil` when it cannot be one.
@@ -33,6 +33,8 @@ extension DatabaseValue: DatabaseValueConvertible {
     public var databaseValue: DatabaseValue { self }
     public static func fromDatabaseValue(_ value: DatabaseValue) -> DatabaseValue? { value }
 }
+
+extension Optional: StatementFetchable where Wrapped: DatabaseValueConvertible {}
 
 extension Optional: DatabaseValueConvertible where Wrapped: DatabaseValueConvertible {
     public var databaseValue: DatabaseValue { self?.databaseValue ?? .null }

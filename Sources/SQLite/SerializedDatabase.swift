@@ -55,25 +55,19 @@ public protocol DatabaseWriter: Sendable {
 
 extension Database {
     /// `body` in an immediate transaction, its value returned once committed.
-    func writeTransaction<T>(_ body: (Database) throws -> T) throws -> T {
-        var result: T?
-        try inTransaction(.immediate) {
-            result = try body(self)
-            return .commit
-        }
-        return result!
-    }
+    func writeTransaction<T>(_ body: (Database) throws -> T) throws -> T { try transaction(.immediate, body) }
 
     /// `body` in a deferred transaction that is ended without writing.
-    func readTransaction<T>(_ body: (Database) throws -> T) throws -> T {
+    func readTransaction<T>(_ body: (Database) throws -> T) throws -> T { try transaction(.deferred, body) }
+
+    private func transaction<T>(_ kind: TransactionKind, _ body: (Database) throws -> T) throws -> T {
         var result: T?
-        try inTransaction(.deferred) {
+        try inTransaction(kind) {
             result = try body(self)
             return .commit
         }
         return result!
     }
-
 }
 
 /// A closure run once and released before its result is handed on.
