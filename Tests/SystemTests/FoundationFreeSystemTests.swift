@@ -1,5 +1,5 @@
+import BanshiKit
 import BanshiTesting
-import Foundation
 import Testing
 
 /// The services load no Foundation library: each would cost every process some 9 MB of memory
@@ -16,7 +16,8 @@ struct FoundationFreeSystemTests {
             var maps: [String: String] = [:]
             for service in ["bus"] + programs {
                 let process = try await suite.start(service)
-                maps[service] = try String(contentsOfFile: "/proc/\(process.pid)/maps", encoding: .utf8)
+                // Read to the end: a /proc file has no size, and a reader that trusts one gets a part.
+                maps[service] = try FileSystem.readText("/proc/\(process.pid)/maps") ?? ""
             }
             for (service, text) in maps.sorted(by: { $0.key < $1.key }) {
                 let libraries = Set(text.split(separator: "\n").compactMap { $0.split(separator: " ", omittingEmptySubsequences: true).last })
