@@ -81,9 +81,21 @@ public final class Database {
 
     /// Compiles one statement.
     public func makeStatement(sql: String) throws -> Statement {
+        try prepare(sql, flags: 0)
+    }
+
+    /// The statement compiled once for this connection and kept: for statements run again and again
+    /// whose text is fixed, or drawn from a few names (every distinct text stays in the cache).
+    public func cachedStatement(sql: String) throws -> Statement {
+        if let statement = statementCache[sql] { return statement }
+        let statement = try prepare(sql, flags: UInt32(SQLITE_PREPARE_PERSISTENT))
+        statementCache[sql] = statement
+        return statement
+    }
+
+    private func prepare(_ sql: String, flags: UInt32) throws -> Statement {
         var handle: OpaquePointer?
-        var tail: UnsafePointer<CChar>?
-        let code = sql.withCString { sqlite3_prepare_v3(sqliteConnection, $0, -1, 0, &handle, &tail) }
+        let code = sql.withCString { sqlite3_prepare_v3(sqliteConnection, $0, -1, flags, &handle, nil) }
         guard code == SQLITE_OK else { throw failure(code, sql: sql) }
         guard let handle else {
             throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "no statement in the text", sql: sql)
@@ -91,26 +103,8 @@ public final class Database {
         return Statement(sql: sql, handle: handle, connection: sqliteConnection)
     }
 
-    /// The statement compiled once for this connection and kept: for statements run again and again
-    /// whose text is fixed, or drawn from a few names (every distinct text stays in the cache).
-    public func cachedStatement(sql: String) throws -> Statement {
-        if let statement = statementCache[sql] { return statement }
-        var handle: OpaquePointer?
-        let code = sql.withCString { sqlite3_prepare_v3(sqliteConnection, $0, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &handle, nil) }
-        guard code == SQLITE_OK else { throw failure(code, sql: sql) }
-        guard let handle else {
-            throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "no statement in the text", sql: sql)
-        }
-        let statement = Statement(sql: sql, handle: handle, connection: sqliteConnection)
-        statementCache[sql] = statement
-        return statement
-    }
-
     /// Rows changed by the last insert, update or delete.
     public var changesCount: Int { Int(sqlite3_changes64(sqliteConnection)) }
-
-    /// The rowid of the last insert.
-    public var lastInsertedRowID: Int64 { sqlite3_last_insert_rowid(sqliteConnection) }
 
     /// Whether a transaction is open.
     public var isInsideTransaction: Bool { sqlite3_get_autocommit(sqliteConnection) == 0 }
@@ -147,9 +141,7 @@ public final class Database {
 
     /// The columns of `table`, in order.
     public func columns(in table: String) throws -> [ColumnInfo] {
-        try Row.fetchAll(self, sql: "SELECT name, type, \"notnull\", pk FROM pragma_table_info(?)", arguments: [table]).map {
-            ColumnInfo(name: $0[0], type: $0[1], isNotNull: $0[2], primaryKeyIndex: $0[3])
-        }
+        try String.fetchAll(self, sql: "SELECT name FROM pragma_table_info(?)", arguments: [table]).map(ColumnInfo.init(name:))
     }
 
     /// Whether the schema has a table named `name`.
@@ -192,21 +184,15 @@ public enum TransactionCompletion: Sendable {
     case rollback
 }
 
-/// `sqlite3_wal_checkpoint_v2`'s modes.
+/// `sqlite3_wal_checkpoint_v2`'s modes that Banshi uses.
 public enum CheckpointMode: Int32, Sendable {
+    /// Copies what it can without waiting for readers or the writer.
     case passive = 0
-    case full = 1
-    case restart = 2
-    case truncate = 3
 }
 
-/// A column as `PRAGMA table_info` describes it.
+/// A column as `PRAGMA table_info` describes it (its name: what the migrations' tests check).
 public struct ColumnInfo: Sendable {
     public let name: String
-    public let type: String
-    public let isNotNull: Bool
-    /// 0 outside the primary key, else the column's position in it from 1.
-    public let primaryKeyIndex: Int
 }
 
 /// The closure behind a connection's WAL hook, kept alive by the connection.

@@ -12,10 +12,8 @@ public struct ResultCode: RawRepresentable, Hashable, Sendable, CustomStringConv
     public var description: String { String(cString: sqlite3_errstr(rawValue)) }
 
     public static let SQLITE_OK = ResultCode(rawValue: CSQLite.SQLITE_OK)
-    public static let SQLITE_ERROR = ResultCode(rawValue: CSQLite.SQLITE_ERROR)
     public static let SQLITE_PERM = ResultCode(rawValue: CSQLite.SQLITE_PERM)
     public static let SQLITE_BUSY = ResultCode(rawValue: CSQLite.SQLITE_BUSY)
-    public static let SQLITE_LOCKED = ResultCode(rawValue: CSQLite.SQLITE_LOCKED)
     public static let SQLITE_READONLY = ResultCode(rawValue: CSQLite.SQLITE_READONLY)
     public static let SQLITE_FULL = ResultCode(rawValue: CSQLite.SQLITE_FULL)
     public static let SQLITE_CANTOPEN = ResultCode(rawValue: CSQLite.SQLITE_CANTOPEN)

@@ -61,11 +61,6 @@ extension Int: DatabaseValueConvertible {
     public static func fromDatabaseValue(_ value: DatabaseValue) -> Int? { Int64.fromDatabaseValue(value).flatMap(Int.init(exactly:)) }
 }
 
-extension Int32: DatabaseValueConvertible {
-    public var databaseValue: DatabaseValue { Int64(self).databaseValue }
-    public static func fromDatabaseValue(_ value: DatabaseValue) -> Int32? { Int64.fromDatabaseValue(value).flatMap(Int32.init(exactly:)) }
-}
-
 extension Double: DatabaseValueConvertible {
     public var databaseValue: DatabaseValue { DatabaseValue(storage: .double(self)) }
     public static func fromDatabaseValue(_ value: DatabaseValue) -> Double? {
@@ -99,11 +94,6 @@ extension String: DatabaseValueConvertible {
         default: nil
         }
     }
-}
-
-extension Substring: DatabaseValueConvertible {
-    public var databaseValue: DatabaseValue { String(self).databaseValue }
-    public static func fromDatabaseValue(_ value: DatabaseValue) -> Substring? { String.fromDatabaseValue(value).map { Substring($0) } }
 }
 
 extension DatabaseValueConvertible where Self: RawRepresentable, RawValue: DatabaseValueConvertible {

@@ -33,7 +33,7 @@ extension StatementFetchable {
 extension Row: StatementFetchable {
     public static func fetchAll(_ statement: Statement, arguments: StatementArguments) throws -> [Row] {
         try statement.reset(binding: arguments)
-        defer { sqlite3_reset_statement(statement) }
+        defer { statement.finish() }
         var rows: [Row] = []
         while try statement.step() { rows.append(statement.row()) }
         return rows
@@ -41,7 +41,7 @@ extension Row: StatementFetchable {
 
     public static func fetchOne(_ statement: Statement, arguments: StatementArguments) throws -> Row? {
         try statement.reset(binding: arguments)
-        defer { sqlite3_reset_statement(statement) }
+        defer { statement.finish() }
         return try statement.step() ? statement.row() : nil
     }
 
@@ -54,7 +54,7 @@ extension DatabaseValueConvertible {
     /// The first column of every row.
     public static func fetchAll(_ statement: Statement, arguments: StatementArguments) throws -> [Self] {
         try statement.reset(binding: arguments)
-        defer { sqlite3_reset_statement(statement) }
+        defer { statement.finish() }
         var values: [Self] = []
         while try statement.step() { values.append(try firstColumn(statement)) }
         return values
@@ -63,7 +63,7 @@ extension DatabaseValueConvertible {
     /// The first column of the first row, or `nil` when there is no row or it holds NULL.
     public static func fetchOne(_ statement: Statement, arguments: StatementArguments) throws -> Self? {
         try statement.reset(binding: arguments)
-        defer { sqlite3_reset_statement(statement) }
+        defer { statement.finish() }
         guard try statement.step() else { return nil }
         let value = statement.value(at: 0)
         return value.isNull ? nil : try firstColumn(statement)

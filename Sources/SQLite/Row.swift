@@ -23,8 +23,6 @@ public struct Row: Sendable, Hashable, RandomAccessCollection {
         return columnNames.firstIndex { $0.lowercased() == wanted }
     }
 
-    public func hasColumn(_ name: String) -> Bool { index(ofColumn: name) != nil }
-
     public subscript<Value: DatabaseValueConvertible>(_ index: Int) -> Value {
         Self.convert(databaseValues[index], column: columnNames[index])
     }

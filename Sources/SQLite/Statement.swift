@@ -28,8 +28,13 @@ public final class Statement {
     /// Runs the statement to its end with `arguments` bound.
     public func execute(arguments: StatementArguments = StatementArguments()) throws {
         try reset(binding: arguments)
-        defer { sqlite3_reset(sqliteStatement) }
+        defer { finish() }
         while try step() {}
+    }
+
+    /// Resets the statement after a run or a fetch, so that it holds no lock and no row between uses.
+    func finish() {
+        sqlite3_reset(sqliteStatement)
     }
 
     /// Resets the statement and binds `arguments`, which must be as many as its parameters.
@@ -114,17 +119,15 @@ public final class RowCursor {
         do {
             if try statement.step() { return statement.row() }
         } catch {
-            finished = true
-            sqlite3_reset(statement.sqliteStatement)
+            finish()
             throw error
         }
-        finished = true
-        sqlite3_reset(statement.sqliteStatement)
+        finish()
         return nil
     }
-}
 
-/// Resets a statement after a fetch, so that it holds no lock and no row between uses.
-func sqlite3_reset_statement(_ statement: Statement) {
-    sqlite3_reset(statement.sqliteStatement)
+    private func finish() {
+        finished = true
+        statement.finish()
+    }
 }

@@ -7,13 +7,13 @@ import Glibc
 /// pool threads stop every async task in the process.
 public func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
-        startThread { continuation.resume(with: Result { try body() }) }
+        spawnThread { continuation.resume(with: Result { try body() }) }
     }
 }
 
 /// Starts `body` on a new thread named `name` as `top -H`, `ps -L` and `perf` show it.
 public func startThread(named name: String, _ body: @escaping @Sendable () -> Void) {
-    startThread {
+    spawnThread {
         nameCurrentThread(name)
         body()
     }
@@ -21,7 +21,7 @@ public func startThread(named name: String, _ body: @escaping @Sendable () -> Vo
 
 /// Starts `body` on a new detached POSIX thread (with the default stack size, 8 MiB of address
 /// space of which only what is touched is memory).
-private func startThread(_ body: @escaping @Sendable () -> Void) {
+private func spawnThread(_ body: @escaping @Sendable () -> Void) {
     let context = Unmanaged.passRetained(ThreadBody(body)).toOpaque()
     var thread = pthread_t()
     let code = pthread_create(&thread, nil, { context in
