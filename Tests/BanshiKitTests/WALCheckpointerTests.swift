@@ -74,6 +74,57 @@ struct WALCheckpointerTests {
         #expect(checkpointer.checkpointsRun >= 1)
     }
 
+    /// A pool with the scratch table and a checkpointer attached to its writer (threshold 50 frames).
+    static func attached(_ path: String, interval: Duration, pause: Duration) async throws -> (DatabasePool, WALCheckpointer) {
+        let pool = try DatabasePool(path: path)
+        try await pool.write { db in try createScratch(db) }
+        let checkpointer = try WALCheckpointer(path: path, interval: interval, pause: pause, threshold: 50, backstop: 10_000)
+        try await pool.writeWithoutTransaction { db in checkpointer.attach(to: db) }
+        return (pool, checkpointer)
+    }
+
+    @Test("After a round and its pause, the next round starts at a commit's ring, not when the pause runs out")
+    func nextRoundAtCommit() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("pause.sqlite")
+        // An interval of an hour: only a commit's ring can start a round within the test.
+        let (pool, checkpointer) = try await Self.attached(path, interval: .seconds(3600), pause: .seconds(2))
+        defer {
+            try? pool.close()
+            checkpointer.stop()
+        }
+        let before = try Self.fileSize(path)
+        try Self.insert(100, into: pool)
+        try await waitFor(.seconds(30)) { checkpointer.checkpointsRun == 1 }
+        // Within the 2 s pause: the commit marks the round due and its ring is set aside.
+        try Self.insert(100, into: pool)
+        try await Task.sleep(for: .seconds(3))
+        #expect(checkpointer.checkpointsRun == 1, "the pause ran out with no commit after it: no round yet")
+        try Self.insert(1, into: pool)
+        try await waitFor(.seconds(30)) { try Self.fileSize(path) - before >= 201 * 4000 }
+        #expect(checkpointer.checkpointsRun == 2, "the next commit's ring started the round, which copied all 201 rows")
+    }
+
+    @Test("A ring set aside during the pause is taken once the writer has been quiet for the interval")
+    func setAsideRingTaken() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("quiet.sqlite")
+        let (pool, checkpointer) = try await Self.attached(path, interval: .milliseconds(300), pause: .seconds(2))
+        defer {
+            try? pool.close()
+            checkpointer.stop()
+        }
+        let before = try Self.fileSize(path)
+        try Self.insert(100, into: pool)
+        try await waitFor(.seconds(30)) { checkpointer.checkpointsRun == 1 }
+        // The last commit of the burst, in the pause; nothing is written after it.
+        try Self.insert(100, into: pool)
+        try await waitFor(.seconds(30)) { try Self.fileSize(path) - before >= 200 * 4000 }
+        #expect(checkpointer.checkpointsRun == 2)
+    }
+
     @Test("Past the backstop the commit checkpoints inline; below it, no commit does")
     func backstop() throws {
         let directory = try TemporaryDirectory()
