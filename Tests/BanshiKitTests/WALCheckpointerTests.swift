@@ -53,18 +53,10 @@ struct WALCheckpointerTests {
 
     @Test("The commit that leaves the threshold in the log wakes the thread, which copies it at once")
     func wokenByCommit() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let path = directory.file("woken.sqlite")
-        let pool = try DatabasePool(path: path)
-        try await pool.write { db in try Self.createScratch(db) }
         // An interval of an hour: only the commit's wake-up can start a round within the test.
-        let checkpointer = try WALCheckpointer(path: path, interval: .seconds(3600), threshold: 50, backstop: 10_000)
-        defer {
-            try? pool.close()
-            checkpointer.stop()
-        }
-        try await pool.writeWithoutTransaction { db in checkpointer.attach(to: db) }
+        let fixture = try await Attached(interval: .seconds(3600))
+        defer { fixture.close() }
+        let (pool, checkpointer, path) = (fixture.pool, fixture.checkpointer, fixture.path)
         let before = try Self.fileSize(path)
         try Self.insert(20, into: pool)
         try await Task.sleep(for: .milliseconds(200))
@@ -74,55 +66,61 @@ struct WALCheckpointerTests {
         #expect(checkpointer.checkpointsRun >= 1)
     }
 
-    /// A pool with the scratch table and a checkpointer attached to its writer (threshold 50 frames).
-    static func attached(_ path: String, interval: Duration, pause: Duration) async throws -> (DatabasePool, WALCheckpointer) {
-        let pool = try DatabasePool(path: path)
-        try await pool.write { db in try createScratch(db) }
-        let checkpointer = try WALCheckpointer(path: path, interval: interval, pause: pause, threshold: 50, backstop: 10_000)
-        try await pool.writeWithoutTransaction { db in checkpointer.attach(to: db) }
-        return (pool, checkpointer)
+    /// A pool in a directory of its own with the scratch table, and a checkpointer (threshold 50 frames)
+    /// attached to its writer.
+    final class Attached {
+        let directory: TemporaryDirectory
+        let path: String
+        let pool: DatabasePool
+        let checkpointer: WALCheckpointer
+
+        init(interval: Duration, pause: Duration = .milliseconds(5)) async throws {
+            directory = try TemporaryDirectory()
+            path = directory.file("checkpointed.sqlite")
+            pool = try DatabasePool(path: path)
+            try await pool.write { db in try WALCheckpointerTests.createScratch(db) }
+            let checkpointer = try WALCheckpointer(path: path, interval: interval, pause: pause, threshold: 50, backstop: 10_000)
+            self.checkpointer = checkpointer
+            try await pool.writeWithoutTransaction { db in checkpointer.attach(to: db) }
+        }
+
+        func close() {
+            try? pool.close()
+            checkpointer.stop()
+            directory.remove()
+        }
+    }
+
+    /// With a pause of 2 s: 100 rows and the round they start, then 100 rows committed within its
+    /// pause (the commit marks the next round due, and its ring is set aside). The file's size before.
+    static func roundThenCommitInPause(interval: Duration) async throws -> (Attached, before: Int) {
+        let fixture = try await Attached(interval: interval, pause: .seconds(2))
+        let before = try fileSize(fixture.path)
+        try insert(100, into: fixture.pool)
+        try await waitFor(.seconds(30)) { fixture.checkpointer.checkpointsRun == 1 }
+        try insert(100, into: fixture.pool)
+        return (fixture, before)
     }
 
     @Test("After a round and its pause, the next round starts at a commit's ring, not when the pause runs out")
     func nextRoundAtCommit() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let path = directory.file("pause.sqlite")
         // An interval of an hour: only a commit's ring can start a round within the test.
-        let (pool, checkpointer) = try await Self.attached(path, interval: .seconds(3600), pause: .seconds(2))
-        defer {
-            try? pool.close()
-            checkpointer.stop()
-        }
-        let before = try Self.fileSize(path)
-        try Self.insert(100, into: pool)
-        try await waitFor(.seconds(30)) { checkpointer.checkpointsRun == 1 }
-        // Within the 2 s pause: the commit marks the round due and its ring is set aside.
-        try Self.insert(100, into: pool)
+        let (fixture, before) = try await Self.roundThenCommitInPause(interval: .seconds(3600))
+        defer { fixture.close() }
         try await Task.sleep(for: .seconds(3))
-        #expect(checkpointer.checkpointsRun == 1, "the pause ran out with no commit after it: no round yet")
-        try Self.insert(1, into: pool)
-        try await waitFor(.seconds(30)) { try Self.fileSize(path) - before >= 201 * 4000 }
-        #expect(checkpointer.checkpointsRun == 2, "the next commit's ring started the round, which copied all 201 rows")
+        #expect(fixture.checkpointer.checkpointsRun == 1, "the pause ran out with no commit after it: no round yet")
+        try Self.insert(1, into: fixture.pool)
+        try await waitFor(.seconds(30)) { try Self.fileSize(fixture.path) - before >= 201 * 4000 }
+        #expect(fixture.checkpointer.checkpointsRun == 2, "the next commit's ring started the round, which copied all 201 rows")
     }
 
     @Test("A ring set aside during the pause is taken once the writer has been quiet for the interval")
     func setAsideRingTaken() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let path = directory.file("quiet.sqlite")
-        let (pool, checkpointer) = try await Self.attached(path, interval: .milliseconds(300), pause: .seconds(2))
-        defer {
-            try? pool.close()
-            checkpointer.stop()
-        }
-        let before = try Self.fileSize(path)
-        try Self.insert(100, into: pool)
-        try await waitFor(.seconds(30)) { checkpointer.checkpointsRun == 1 }
-        // The last commit of the burst, in the pause; nothing is written after it.
-        try Self.insert(100, into: pool)
-        try await waitFor(.seconds(30)) { try Self.fileSize(path) - before >= 200 * 4000 }
-        #expect(checkpointer.checkpointsRun == 2)
+        // Nothing is written after the commit in the pause.
+        let (fixture, before) = try await Self.roundThenCommitInPause(interval: .milliseconds(300))
+        defer { fixture.close() }
+        try await waitFor(.seconds(30)) { try Self.fileSize(fixture.path) - before >= 200 * 4000 }
+        #expect(fixture.checkpointer.checkpointsRun == 2)
     }
 
     @Test("Past the backstop the commit checkpoints inline; below it, no commit does")
