@@ -443,14 +443,20 @@ private final class Table {
         }
     }
 
+    /// A new table under `key`, made by a header of its own (`explicit`), by dotted keys, or neither.
+    private func insertTable(_ key: String, explicit: Bool = false, dotted: Bool = false) -> Table {
+        let table = Table()
+        table.isExplicit = explicit
+        table.isDotted = dotted
+        entries[key] = .table(table)
+        return table
+    }
+
     /// The table `key` on the way to a header's last key: made implicitly if missing; the last
     /// element of an array of tables.
     func descend(_ key: String, at parser: TOMLParser) throws(TOMLParser.SyntaxError) -> Table {
         switch entries[key] {
-        case nil:
-            let table = Table()
-            entries[key] = .table(table)
-            return table
+        case nil: return insertTable(key)
         case .table(let table)?: return table
         case .tables(let tables)?: return tables[tables.count - 1]
         case .value?: throw parser.error("'\(key)' is already a value, not a table")
@@ -460,11 +466,7 @@ private final class Table {
     /// The table `key` of a dotted key in a `key = value` line.
     func descendDotted(_ key: String, at parser: TOMLParser) throws(TOMLParser.SyntaxError) -> Table {
         switch entries[key] {
-        case nil:
-            let table = Table()
-            table.isDotted = true
-            entries[key] = .table(table)
-            return table
+        case nil: return insertTable(key, dotted: true)
         case .table(let table)? where !table.isExplicit: return table
         default: throw parser.error("'\(key)' is already defined")
         }
@@ -472,11 +474,7 @@ private final class Table {
 
     func defineTable(_ key: String, at parser: TOMLParser) throws(TOMLParser.SyntaxError) -> Table {
         switch entries[key] {
-        case nil:
-            let table = Table()
-            table.isExplicit = true
-            entries[key] = .table(table)
-            return table
+        case nil: return insertTable(key, explicit: true)
         case .table(let table)? where !table.isExplicit && !table.isDotted:
             table.isExplicit = true
             return table
