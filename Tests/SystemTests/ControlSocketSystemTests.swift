@@ -155,6 +155,19 @@ struct GroupCommitSystemTests {
             #expect(events.allSatisfy { !failed.contains($0["causationid"]?.stringValue ?? "") })
             let status = try await suite.call("loadgen", "status").get()
             #expect((status["write_transactions"]?.intValue ?? 0) < 30, "some of the writes shared a transaction")
+
+            // A group with a failure runs again without it: still one audit entry a command, with its own result.
+            let audit = try await suite.call("loadgen", "audit.list", ["command": "emit"]).get()["entries"]?.arrayValue ?? []
+            #expect(audit.count == 30)
+            let audited = Dictionary(
+                audit.map { ($0["request_id"]?.stringValue ?? "", $0["result"]?.stringValue ?? "") }, uniquingKeysWith: { first, _ in first })
+            #expect(audited == Dictionary(uniqueKeysWithValues: (0..<30).map { ("batch-\($0)", $0 % 3 == 1 ? "conflict" : "ok") }))
+            // The stored replies are the ones sent: a success sent again gets its reply, a failure runs again.
+            let again = try await suite.pipeline("loadgen", Array(requests.prefix(3)))
+            #expect(try again[0].get() == replies[0].get())
+            if case .failure(let error) = again[1].outcome { #expect(error.code == .conflict) } else { Issue.record("batch-1 should fail again") }
+            #expect(try again[2].get() == replies[2].get())
+            #expect(try await suite.call("loadgen", "status").get()["last_seq"] == 40)
         }
     }
 

@@ -29,7 +29,9 @@ public struct CommandContext: Sendable {
 ///
 /// A command either reads (`read`: runs outside any transaction, may be async) or writes (`write`: runs
 /// inside the service's write transaction, where it changes state and appends events together, so that
-/// both commit or neither does).
+/// both commit or neither does). A write's body may run twice before its one commit (its group runs
+/// again when another command of the group fails: `GroupTransaction`), so it changes nothing outside
+/// its transaction.
 public struct CommandSpec: Sendable {
     public enum Body: Sendable {
         case read(@Sendable (CommandContext) async throws -> JSONValue)

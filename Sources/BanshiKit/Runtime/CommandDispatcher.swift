@@ -13,8 +13,8 @@ import Synchronization
 /// JSON, an unknown command and a wrong argument each get their own error code, and the dispatcher
 /// goes on to the next request.
 ///
-/// Write commands that arrive together are group-committed: one transaction, each command in a
-/// savepoint of its own (a failing command rolls back alone), its reply stored under its request id
+/// Write commands that arrive together are group-committed (`GroupTransaction`): one transaction in
+/// which a failing command leaves no trace, each command's reply stored under its request id
 /// (idempotency) and its events appended. Only after the commit is durable are the events handed to
 /// the relay and the replies sent. Replies go out in arrival order.
 final class CommandDispatcher: Sendable {
@@ -44,27 +44,6 @@ final class CommandDispatcher: Sendable {
     private struct Staged: Sendable {
         let route: [[UInt8]]
         let prepared: Prepared
-    }
-
-    /// A write waiting for its group's transaction.
-    private struct PendingWrite {
-        let route: [[UInt8]]
-        let context: CommandContext
-        let body: @Sendable (CommandContext, inout EventAppender) throws -> JSONValue
-        let refusal: CommandError?
-        /// The digest of the arguments: audited, and stored with the reply.
-        let argsDigest: String
-
-        init(
-            route: [[UInt8]], context: CommandContext, refusal: CommandError?, argsDigest: String,
-            body: @escaping @Sendable (CommandContext, inout EventAppender) throws -> JSONValue
-        ) {
-            self.route = route
-            self.context = context
-            self.body = body
-            self.refusal = refusal
-            self.argsDigest = argsDigest
-        }
     }
 
     let service: String
@@ -149,12 +128,12 @@ final class CommandDispatcher: Sendable {
 
     /// The running stage: checked requests in arrival order, consecutive writes in one transaction.
     private func serve(_ batch: [Staged]) async {
-        var writes: [PendingWrite] = []
+        var writes: [GroupTransaction.Write] = []
         var outgoing = Outgoing(metrics: metrics, commands: commands)
         for request in batch {
             switch request.prepared {
             case .write(let context, let body, let refusal, let digest):
-                writes.append(PendingWrite(route: request.route, context: context, refusal: refusal, argsDigest: digest, body: body))
+                writes.append(.init(route: request.route, context: context, body: body, refusal: refusal, argsDigest: digest))
             case .answered(let reply, let command):
                 commit(&writes, into: &outgoing)
                 outgoing.add(reply, command: command, to: request.route)
@@ -172,7 +151,7 @@ final class CommandDispatcher: Sendable {
                 } catch {
                     body = { _, _ in throw error }
                 }
-                writes.append(PendingWrite(route: request.route, context: context, refusal: nil, argsDigest: digest, body: body))
+                writes.append(.init(route: request.route, context: context, body: body, refusal: nil, argsDigest: digest))
             }
         }
         commit(&writes, into: &outgoing)
@@ -302,112 +281,30 @@ final class CommandDispatcher: Sendable {
         return reply
     }
 
-    /// Runs the pending writes in one transaction, then publishes their events and queues their replies.
-    private func commit(_ writes: inout [PendingWrite], into outgoing: inout Outgoing) {
+    /// Runs the pending writes in one transaction (`GroupTransaction`), then publishes their events
+    /// and queues their replies.
+    private func commit(_ writes: inout [GroupTransaction.Write], into outgoing: inout Outgoing) {
         guard !writes.isEmpty, let database else { return }
-        let group = writes
+        let group = GroupTransaction(writes: writes, service: service, catalog: catalog) { self.replyError($0, request: $1) }
         writes.removeAll()
-        let service = self.service
-        let catalog = self.catalog
         // Synchronously, on the running stage's own thread (`ThreadExecutor`).
-        let outcome = Result {
-            try database.writer.write { db -> ([(text: String, outcome: String)], [[[UInt8]]], Int64) in
-                var replies: [(text: String, outcome: String)] = []
-                var frames: [[[UInt8]]] = []
-                var lastSeq: Int64 = 0
-                // The log's end, carried from one command to the next instead of read for each.
-                var logEnd: Int64?
-                for write in group {
-                    let request = write.context.request
-                    do {
-                        let (stored, appended) = try Self.inSavepoint(db) {
-                            try Self.apply(write, service: service, catalog: catalog, db: db, logEnd: logEnd)
-                        }
-                        replies.append((stored, "ok"))
-                        if let appended {
-                            frames += appended.frames
-                            lastSeq = max(lastSeq, appended.lastSeq)
-                            logEnd = appended.logEnd
-                        }
-                        try AuditLog.record(
-                            db, request: request, argsDigest: write.argsDigest, caller: write.context.caller, result: "ok",
-                            at: Timestamp())
-                    } catch {
-                        let failure = self.replyError(error, request: request)
-                        let reply = CommandReply(id: request.id, outcome: .failure(failure))
-                        replies.append((reply.serialized(), failure.code.rawValue))
-                        try AuditLog.record(
-                            db, request: request, argsDigest: write.argsDigest, caller: write.context.caller,
-                            result: failure.code.rawValue, at: Timestamp())
-                    }
-                }
-                return (replies, frames, lastSeq)
-            }
-        }
+        let outcome = Result { try group.commit(database) }
         counters.withLock { $0.transactions += 1 }
         switch outcome {
-        case .success(let (replies, frames, lastSeq)):
+        case .success(let result):
             // Published, then acknowledged, once the commit is on disk (`send`).
-            if !frames.isEmpty { outgoing.publications.append((frames, lastSeq)) }
-            for (write, reply) in zip(group, replies) {
+            if !result.frames.isEmpty { outgoing.publications.append((result.frames, result.lastSeq)) }
+            for (write, reply) in zip(group.writes, result.replies) {
                 outgoing.add(reply.text, command: write.context.request.command, outcome: reply.outcome, to: write.route)
             }
         case .failure(let error):
-            logger.error("group commit failed", metadata: ["commands": "\(group.count)", "error": "\(error)"])
-            for write in group {
+            logger.error("group commit failed", metadata: ["commands": "\(group.writes.count)", "error": "\(error)"])
+            for write in group.writes {
                 let reply = CommandReply(
                     id: write.context.request.id,
                     outcome: .failure(CommandError(.unavailable, "the transaction could not be committed; retry later")))
                 outgoing.add(reply, command: write.context.request.command, to: write.route)
             }
         }
-    }
-
-    /// Runs `body` inside a savepoint: released when it returns, rolled back alone when it throws.
-    /// The statements are cached: every write command of a group runs them.
-    private static func inSavepoint<T>(_ db: Database, _ body: () throws -> T) throws -> T {
-        try db.execute(cached: "SAVEPOINT command")
-        do {
-            let result = try body()
-            try db.execute(cached: "RELEASE SAVEPOINT command")
-            return result
-        } catch {
-            try db.execute(cached: "ROLLBACK TO SAVEPOINT command")
-            try db.execute(cached: "RELEASE SAVEPOINT command")
-            throw error
-        }
-    }
-
-    /// One write command inside its savepoint: the stored reply if the id was seen, else run it and
-    /// return the appender that holds its events (`logEnd`: the log's last seq, when known).
-    private static func apply(
-        _ write: PendingWrite, service: String, catalog: EventCatalog?, db: Database, logEnd: Int64?
-    ) throws -> (String, EventAppender?) {
-        let request = write.context.request
-        // The role first: a stored reply is no answer for a caller who may not run the command.
-        if let refusal = write.refusal { throw refusal }
-        if let stored = try CommandReplyStore.find(db, requestId: request.id) {
-            guard stored.command == request.command else {
-                throw CommandError(
-                    .conflict, "request id '\(request.id)' was already used for command '\(stored.command)'", field: "id")
-            }
-            guard stored.argsDigest == nil || stored.argsDigest == write.argsDigest else {
-                throw CommandError(
-                    .conflict, "request id '\(request.id)' was already used with other arguments; send a new id for a new request",
-                    field: "id")
-            }
-            return (stored.reply, nil)
-        }
-        var appender = try EventAppender(
-            // An event's time is the service's clock, never the caller's `now`: that moves deadline logic only.
-            db: db, service: service, now: Timestamp(), causationid: request.id, correlationid: request.correlationid,
-            catalog: catalog, logEnd: logEnd)
-        let result = try write.body(write.context, &appender)
-        let reply = CommandReply(id: request.id, outcome: .success(result)).serialized()
-        // Stored at the clock's time, not the command's `now`, which a test may set years away: the
-        // retention window is about when the reply was given.
-        try CommandReplyStore.store(
-            db, requestId: request.id, command: request.command, argsDigest: write.argsDigest, reply: reply, at: Timestamp.format(Timestamp()))
-        return (reply, appender)
     }
 }
