@@ -17,7 +17,7 @@ struct ReportingMigrationTests {
         #expect(difference == nil, "\(difference ?? "")")
     }
 
-    @Test("reporting-v3 keeps every stored event with its position, and drops only the index on the event id")
+    @Test("reporting-v3 and v4 keep every stored event with its position, and drop only the indexes on the event id and on the type")
     func historyWithoutIDIndex() throws {
         var migrator = DatabaseMigrator()
         ReportingService.definition.migrations(&migrator)
@@ -40,7 +40,7 @@ struct ReportingMigrationTests {
         try queue.read { db in
             #expect(try Row.fetchAll(db, sql: "SELECT * FROM history ORDER BY n") == before)
             let indexes = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'history' ORDER BY name")
-            #expect(indexes == ["history_correlation", "history_subject", "history_time", "history_type", "sqlite_autoindex_history_1"])
+            #expect(indexes == ["history_correlation", "history_subject", "history_time", "sqlite_autoindex_history_1"])
             // The one automatic index left is (source, seq).
             let columns = try String.fetchAll(db, sql: "SELECT name FROM pragma_index_info('sqlite_autoindex_history_1') ORDER BY seqno")
             #expect(columns == ["source", "seq"])

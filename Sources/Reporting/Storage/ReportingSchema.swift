@@ -89,5 +89,13 @@ enum ReportingSchema {
                 CREATE INDEX history_correlation ON history(correlation_id, time);
                 """)
         }
+        // The history without its index on (type, time): no query can use it. A listing filters on a
+        // type prefix, `substr(type, 1, length(?)) = ?`, which no index serves, in time order (by
+        // `history_time`); reports read the indicator facts. Every stored event still paid for a
+        // B-tree insert: a catch-up runs about 9% faster without it (docs/benchmarks.md). Dropping an
+        // index copies nothing: its pages go to the free list, for the next events to reuse.
+        migrator.registerMigration("reporting-v4") { db in
+            try db.execute(sql: "DROP INDEX history_type")
+        }
     }
 }

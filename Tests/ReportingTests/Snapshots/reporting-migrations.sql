@@ -55,3 +55,5 @@ CREATE TABLE "history" (
     envelope TEXT NOT NULL,
     UNIQUE (source, seq)
 ) STRICT;
+-- reporting-v4
+DROP history_type;
