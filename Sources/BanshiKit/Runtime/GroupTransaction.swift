@@ -55,6 +55,7 @@ struct GroupTransaction {
     /// transaction itself met (the commit failed, say).
     func commit(_ database: ServiceDatabase) throws -> Committed {
         var plan = Plan(savepointsFrom: writes.count)
+        // The role first: a stored reply is no answer for a caller who may not run the command.
         for (index, write) in writes.enumerated() {
             if let refusal = write.refusal { plan.failures[index] = refusal }
         }
