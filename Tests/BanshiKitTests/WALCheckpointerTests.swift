@@ -66,20 +66,20 @@ struct WALCheckpointerTests {
         #expect(checkpointer.checkpointsRun >= 1)
     }
 
-    /// A pool in a directory of its own with the scratch table, and a checkpointer (threshold 50 frames)
-    /// attached to its writer.
+    /// A pool in a directory of its own with the scratch table, and a checkpointer (by default with a
+    /// threshold of 50 frames) attached to its writer.
     final class Attached {
         let directory: TemporaryDirectory
         let path: String
         let pool: DatabasePool
         let checkpointer: WALCheckpointer
 
-        init(interval: Duration, pause: Duration = .milliseconds(5)) async throws {
+        init(interval: Duration, pause: Duration = .milliseconds(5), threshold: Int32 = 50, backstop: Int32 = 10_000) async throws {
             directory = try TemporaryDirectory()
             path = directory.file("checkpointed.sqlite")
             pool = try DatabasePool(path: path)
             try await pool.write { db in try WALCheckpointerTests.createScratch(db) }
-            let checkpointer = try WALCheckpointer(path: path, interval: interval, pause: pause, threshold: 50, backstop: 10_000)
+            let checkpointer = try WALCheckpointer(path: path, interval: interval, pause: pause, threshold: threshold, backstop: backstop)
             self.checkpointer = checkpointer
             try await pool.writeWithoutTransaction { db in checkpointer.attach(to: db) }
         }
@@ -95,11 +95,16 @@ struct WALCheckpointerTests {
     /// pause (the commit marks the next round due, and its ring is set aside). The file's size before.
     static func roundThenCommitInPause(interval: Duration) async throws -> (Attached, before: Int) {
         let fixture = try await Attached(interval: interval, pause: .seconds(2))
-        let before = try fileSize(fixture.path)
-        try insert(100, into: fixture.pool)
-        try await waitFor(.seconds(30)) { fixture.checkpointer.checkpointsRun == 1 }
-        try insert(100, into: fixture.pool)
-        return (fixture, before)
+        do {
+            let before = try fileSize(fixture.path)
+            try insert(100, into: fixture.pool)
+            try await waitFor(.seconds(30)) { fixture.checkpointer.checkpointsRun == 1 }
+            try insert(100, into: fixture.pool)
+            return (fixture, before)
+        } catch {
+            fixture.close()
+            throw error
+        }
     }
 
     @Test("After a round and its pause, the next round starts at a commit's ring, not when the pause runs out")
@@ -124,19 +129,11 @@ struct WALCheckpointerTests {
     }
 
     @Test("Past the backstop the commit checkpoints inline; below it, no commit does")
-    func backstop() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let path = directory.file("backstop.sqlite")
-        let pool = try DatabasePool(path: path)
-        try pool.write { db in try Self.createScratch(db) }
+    func backstop() async throws {
         // A threshold above the backstop: the thread is never woken, so only a commit can copy.
-        let checkpointer = try WALCheckpointer(path: path, interval: .seconds(3600), threshold: 10_000, backstop: 200)
-        defer {
-            try? pool.close()
-            checkpointer.stop()
-        }
-        pool.writeWithoutTransaction { db in checkpointer.attach(to: db) }
+        let fixture = try await Attached(interval: .seconds(3600), threshold: 10_000, backstop: 200)
+        defer { fixture.close() }
+        let (pool, checkpointer, path) = (fixture.pool, fixture.checkpointer, fixture.path)
         let before = try Self.fileSize(path)
         try Self.insert(150, into: pool)
         #expect(try Self.fileSize(path) == before, "150 frames: the hook only noted them")

@@ -22,17 +22,9 @@ import Synchronization
 /// ms, docs/benchmarks.md).
 ///
 /// After a round the thread pauses for `pause` (5 ms), and the next round starts at the first commit
-/// to ring after the pause (docs/benchmarks.md, seventh set). Without the pause, under a sustained
-/// write load the rounds ran back to back, each copying the few pages of the last commit or two and
-/// syncing the database file: about 290 file syncs and 33,000 page copies a second beside the
-/// durability gate's 555 log syncs, and a page that every commit rewrites (the end of the event log,
-/// an index's inner pages) was copied once per commit. With the pause such a page is copied once a
-/// round, and the programs' maximum command rates rose (children's by about a third). The round
-/// starts at a commit's ring, so that its sync of the database file goes to the disk beside the
-/// gate's sync of that commit's log; rounds of 100 ms of commits at a time (an earlier try, which
-/// lost the rings of the pause and so waited for `interval`) made the paced 20,000 events/s 99th
-/// percentile 3.2–3.6 ms instead of 1.7–2.1. A ring set aside during the pause is taken once the
-/// writer has been quiet for `interval`, so the last commits of a burst are copied back too.
+/// to ring after the pause; a ring set aside during the pause is taken once the writer has been quiet
+/// for `interval`. Without the pause, rounds under load ran back to back and copied a page that every
+/// commit rewrites once per commit (why, with the figures: docs/architecture.md).
 ///
 /// The backstop is 30,000 frames (a log of 120–150 MiB at the peak, with the transaction that
 /// crosses it). A continuous bulk write (a subscriber catching up in transactions of 10,000 events)
