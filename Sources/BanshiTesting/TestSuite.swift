@@ -170,13 +170,17 @@ public final class TestSuite: @unchecked Sendable {
 
     /// Sends every request before reading any reply, and returns the replies in request order.
     public func pipeline(_ service: String, _ requests: [CommandRequest], timeout: Duration = .seconds(10)) async throws -> [CommandReply] {
-        try await exchange(service, timeout: timeout) { client in
-            let replies = try client.callAll(requests)
-            guard replies.count == requests.count else {
-                throw ControlClientError.timeout(service: service, endpoint: client.endpoint, after: timeout)
-            }
-            return requests.compactMap { replies[$0.id] }
+        let replies = try await answers(service, requests, timeout: timeout)
+        guard replies.count == requests.count else {
+            throw ControlClientError.timeout(service: service, endpoint: control(service), after: timeout)
         }
+        return requests.compactMap { replies[$0.id] }
+    }
+
+    /// Sends every request before reading any reply, and returns the replies that came within
+    /// `timeout`, by request id.
+    public func answers(_ service: String, _ requests: [CommandRequest], timeout: Duration = .seconds(10)) async throws -> [String: CommandReply] {
+        try await exchange(service, timeout: timeout) { client in try client.callAll(requests) }
     }
 
     /// Sends raw frames to `service`'s control socket and returns the raw reply.

@@ -6,8 +6,10 @@ import Synchronization
 ///
 /// Two stages overlap: one checks what arrives (parses it, checks the arguments and the caller's
 /// role, digests the arguments) while the other runs what was checked before, so that the next
-/// group is ready when a transaction ends. The running stage has a thread of its own
-/// (`ThreadExecutor`) and writes each group's transaction there synchronously.
+/// group is ready when a transaction ends. The checking stage runs on the socket loop's thread, as
+/// each batch comes off the socket (`intake`); the running stage has a thread of its own
+/// (`ThreadExecutor`) and writes each group's transaction there synchronously. So a request is
+/// handed from thread to thread once on its way in.
 ///
 /// Everything a peer can send is answered: a frame count other than one, an oversized frame, bad
 /// JSON, an unknown command and a wrong argument each get their own error code, and the dispatcher
@@ -59,6 +61,8 @@ final class CommandDispatcher: Sendable {
     private let allowNow: Bool
     private let counters = Mutex(Counters())
     let metrics = CommandMetrics()
+    /// Checked requests waiting for the running stage.
+    private let checked = HandOffQueue<Staged>()
 
     init(
         service: String, commands: [CommandSpec], catalog: EventCatalog? = nil, keys: KeyRingStore? = nil, database: ServiceDatabase?,
@@ -77,15 +81,16 @@ final class CommandDispatcher: Sendable {
 
     var statistics: Counters { counters.withLock { $0 } }
 
+    /// What the socket loop is started with: the checking stage, run on its thread, and the end of
+    /// the requests when it stops accepting.
+    var intake: RequestIntake {
+        RequestIntake(receive: { [self] in checked.put(check($0)) }, end: { [checked] in checked.finish() })
+    }
+
     /// Serves until the loop stops accepting and every request already received is answered.
     func run() async {
-        let checked = HandOffQueue<Staged>()
         let writer = ThreadExecutor(name: "banshi-writer")
-        await withDiscardingTaskGroup { group in
-            group.addTask(executorPreference: writer) { await checked.consume { await self.serve($0) } }
-            await loop.requests.consume { checked.put(self.check($0)) }
-            checked.finish()
-        }
+        await withTaskExecutorPreference(writer) { await checked.consume { await self.serve($0) } }
         writer.shutdown()
     }
 

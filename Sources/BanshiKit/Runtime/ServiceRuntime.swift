@@ -131,15 +131,6 @@ public enum ServiceRuntime {
             keys: keys?.store, bus: ownBus)
         let parts = try definition.makeParts(environment)
 
-        do {
-            try await parts.startup()
-            try await loop.start()
-        } catch let error as ZeroMQError where [EADDRINUSE, EADDRNOTAVAIL, ENODEV, EINVAL].contains(error.errno) {
-            // An endpoint this process cannot bind is the configuration's to fix, not a crash to retry.
-            let key = error.operation.contains(control) ? (settings.map { "services.\($0.name).control" } ?? "\(ownBus.key).control")
-                : error.operation.contains(ownBus.publish) ? "\(ownBus.key).publish" : error.operation.contains(ownBus.subscribe) ? "\(ownBus.key).subscribe" : "endpoints"
-            throw ConfigError(key: key, "cannot bind: \(error)", file: config.file)
-        }
         let facts = BuiltinCommands.ProcessFacts(
             service: instance, control: control, startedAt: Timestamp(), startedInstant: .now)
         let dispatcherBox = DispatcherBox()
@@ -160,6 +151,16 @@ public enum ServiceRuntime {
             service: definition.name, commands: commands, catalog: definition.events, keys: keys?.store, database: database, loop: loop,
             maxRequestBytes: config.runtime.maxRequestBytes, allowNow: config.runtime.allowNow, logger: logger)
         dispatcherBox.dispatcher = dispatcher
+
+        do {
+            try await parts.startup()
+            try await loop.start(intake: dispatcher.intake)
+        } catch let error as ZeroMQError where [EADDRINUSE, EADDRNOTAVAIL, ENODEV, EINVAL].contains(error.errno) {
+            // An endpoint this process cannot bind is the configuration's to fix, not a crash to retry.
+            let key = error.operation.contains(control) ? (settings.map { "services.\($0.name).control" } ?? "\(ownBus.key).control")
+                : error.operation.contains(ownBus.publish) ? "\(ownBus.key).publish" : error.operation.contains(ownBus.subscribe) ? "\(ownBus.key).subscribe" : "endpoints"
+            throw ConfigError(key: key, "cannot bind: \(error)", file: config.file)
+        }
 
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: CommandService(dispatcher: dispatcher, loop: loop, notifier: notifier, logger: logger))

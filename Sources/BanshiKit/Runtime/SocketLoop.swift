@@ -12,12 +12,21 @@ public struct IncomingRequest: Sendable {
     let caller: String?
 }
 
+/// Where the socket thread hands what it receives. Both run on the socket thread, so nothing is
+/// received after `end`.
+struct RequestIntake: Sendable {
+    /// Takes each batch received together, in arrival order.
+    let receive: @Sendable ([IncomingRequest]) -> Void
+    /// Called once, when the loop stops accepting (or stops): no batch follows.
+    let end: @Sendable () -> Void
+}
+
 /// The one thread that owns a service's sockets: the ROUTER control socket and, for a publishing
 /// service, the PUB socket connected to the bus.
 ///
-/// ZeroMQ sockets are single-threaded, so nothing else touches them. Requests leave the loop through an
-/// `AsyncStream`; replies and events to publish come back through a locked queue and a pipe
-/// doorbell, which wakes the poll at once. The poll also has a finite timeout so that the loop notices
+/// ZeroMQ sockets are single-threaded, so nothing else touches them. Requests leave the loop through
+/// the `RequestIntake` it is started with, called on this thread; replies and events to publish come
+/// back through a locked queue and a pipe doorbell, which wakes the poll at once. The poll also has a finite timeout so that the loop notices
 /// shutdown and reports liveness even when idle.
 public final class SocketLoop: Sendable {
     struct Outbox {
@@ -46,9 +55,6 @@ public final class SocketLoop: Sendable {
     private let wakeup: Wakeup
     private let outbox: Mutex<Outbox>
     private let logger: Logger
-    /// Requests received and not yet taken by the dispatcher, in arrival order; finished when the loop
-    /// stops accepting. The dispatcher takes everything that arrived while it was busy in one go.
-    let requests = HandOffQueue<IncomingRequest>()
     private let heartbeat: HeartbeatSchedule?
     /// The allow-list, when CURVE is on: connections of keys taken off it are cut.
     private let keys: KeyRingStore?
@@ -77,8 +83,9 @@ public final class SocketLoop: Sendable {
     }
 
     /// Starts the thread and returns once the control socket is bound (or throws why it could not be).
-    public func start() async throws {
-        try await thread.start { [self] started in serve(started: started) }
+    /// What arrives goes to `intake`, on the thread.
+    func start(intake: RequestIntake) async throws {
+        try await thread.start { [self] started in serve(intake: intake, started: started) }
     }
 
     /// Queues replies, each for the client at its route.
@@ -110,11 +117,10 @@ public final class SocketLoop: Sendable {
         }
     }
 
-    /// Stops taking new requests (they get `unavailable`) and ends the request stream, so that the
-    /// dispatcher finishes what it already has.
+    /// Stops taking new requests (they get `unavailable`) and ends the intake (on the thread, once it
+    /// sees this), so that the dispatcher finishes what it already has.
     public func stopAccepting() {
         outbox.withLock { $0.accepting = false }
-        requests.finish()
         wakeup.ring()
     }
 
@@ -138,7 +144,7 @@ public final class SocketLoop: Sendable {
 
     /// The thread's body. Its sockets close when it returns; their linger lets the last replies and
     /// events leave.
-    private func serve(started: @Sendable (Result<Void, any Error>) -> Void) {
+    private func serve(intake: RequestIntake, started: @Sendable (Result<Void, any Error>) -> Void) {
         let router: Socket
         let publisher: Socket?
         var peers: PeerConnections?
@@ -164,7 +170,7 @@ public final class SocketLoop: Sendable {
                 publisher = nil
             }
         } catch {
-            requests.finish()
+            intake.end()
             started(.failure(error))
             return
         }
@@ -175,6 +181,8 @@ public final class SocketLoop: Sendable {
         let wakeIndex = poller.add(fileDescriptor: wakeup.fileDescriptor)
         let eventsIndex = poller.add(routerEvents)
         var nextHeartbeat = ContinuousClock.now
+        var intakeOpen = true
+        defer { if intakeOpen { intake.end() } }
         while true {
             if let heartbeat, let publisher, ContinuousClock.now >= nextHeartbeat {
                 let lastSeq = outbox.withLock { $0.sentSeq }
@@ -215,7 +223,12 @@ public final class SocketLoop: Sendable {
             trimmer.trimIfSettled()
             peers?.cutRevoked()
             if poller.isReadable(routerIndex) {
-                receiveRequests(from: router, accepting: accepting, peers: &peers)
+                receiveRequests(from: router, accepting: accepting, into: intake, peers: &peers)
+            }
+            // After the last batch this loop will hand over: requests received from now on are refused.
+            if !accepting, intakeOpen {
+                intakeOpen = false
+                intake.end()
             }
             if finishing { break }
         }
@@ -240,9 +253,9 @@ public final class SocketLoop: Sendable {
         outbox.withLock { $0.published += Int64(events.count) }
     }
 
-    private func receiveRequests(from router: Socket, accepting: Bool, peers: inout PeerConnections?) {
+    private func receiveRequests(from router: Socket, accepting: Bool, into intake: RequestIntake, peers: inout PeerConnections?) {
         var batch: [IncomingRequest] = []
-        defer { requests.put(batch) }
+        defer { if !batch.isEmpty { intake.receive(batch) } }
         // Drain what is queued, a bounded number at a time so that replies are not starved.
         for _ in 0..<1000 {
             let parts: [[UInt8]]
