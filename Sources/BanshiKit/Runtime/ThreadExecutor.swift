@@ -6,9 +6,9 @@ import Synchronization
 /// The dispatcher's running stage prefers one, so that a group's transaction runs on that thread
 /// synchronously. Awaiting the database writer's queue instead cost two thread hand-offs a group (to
 /// the writer's queue and back to the cooperative pool), each a wake-up of a parked thread, and the
-/// running stage competed with the checking stage for the pool's threads: the services' maximum
-/// command rates rose by 13 to 25% on a thread of its own (docs/benchmarks.md). Blocking this thread
-/// on the writer's queue takes nothing from the cooperative pool.
+/// running stage competed with the checking stage (then on the pool) for the pool's threads: the
+/// services' maximum command rates rose by 13 to 25% on a thread of its own (docs/benchmarks.md).
+/// Blocking this thread on the writer's queue takes nothing from the cooperative pool.
 final class ThreadExecutor: TaskExecutor, Sendable {
     private struct Queue {
         var jobs: [UnownedJob] = []
