@@ -26,8 +26,8 @@ struct RequestIntake: Sendable {
 ///
 /// ZeroMQ sockets are single-threaded, so nothing else touches them. Requests leave the loop through
 /// the `RequestIntake` it is started with, called on this thread; replies and events to publish come
-/// back through a locked queue and a pipe doorbell, which wakes the poll at once. The poll also has a finite timeout so that the loop notices
-/// shutdown and reports liveness even when idle.
+/// back through a locked queue and a pipe doorbell, which wakes the poll at once. The poll also has a
+/// finite timeout so that the loop notices shutdown and reports liveness even when idle.
 public final class SocketLoop: Sendable {
     struct Outbox {
         var replies: [(route: [[UInt8]], body: [UInt8])] = []
