@@ -230,7 +230,14 @@ public final class SocketLoop: Sendable {
                 intakeOpen = false
                 intake.end()
             }
-            if finishing { break }
+            if finishing {
+                // What is queued by now is refused rather than dropped unanswered when the socket
+                // closes (what arrives after the close is left to the client's timeout and retry).
+                // Bounded, so that a peer that keeps sending cannot hold the close off.
+                var rounds = 0
+                while rounds < 10, receiveRequests(from: router, accepting: false, into: intake, peers: &peers) { rounds += 1 }
+                break
+            }
         }
     }
 
@@ -253,7 +260,9 @@ public final class SocketLoop: Sendable {
         outbox.withLock { $0.published += Int64(events.count) }
     }
 
-    private func receiveRequests(from router: Socket, accepting: Bool, into intake: RequestIntake, peers: inout PeerConnections?) {
+    /// Reads up to 1,000 requests; returns whether it stopped at that bound, with more perhaps waiting.
+    @discardableResult
+    private func receiveRequests(from router: Socket, accepting: Bool, into intake: RequestIntake, peers: inout PeerConnections?) -> Bool {
         var batch: [IncomingRequest] = []
         defer { if !batch.isEmpty { intake.receive(batch) } }
         // Drain what is queued, a bounded number at a time so that replies are not starved.
@@ -261,13 +270,13 @@ public final class SocketLoop: Sendable {
             let parts: [[UInt8]]
             let caller: String?
             do {
-                guard let received = try router.receiveMultipartWithPeer(dontWait: true) else { return }
+                guard let received = try router.receiveMultipartWithPeer(dontWait: true) else { return false }
                 parts = received.parts
                 caller = received.userID
                 peers?.note(received.sourceDescriptor, key: received.userID)
             } catch {
                 logger.warning("control socket receive failed", metadata: ["error": "\(error)"])
-                return
+                return false
             }
             guard parts.count >= 2 else { continue }  // a ROUTER always prefixes the identity
             var route = [parts[0]]
@@ -301,6 +310,7 @@ public final class SocketLoop: Sendable {
             }
             refuse(route, frames, "\(refusal.rawValue); retry shortly", on: router)
         }
+        return true
     }
 
     /// Answers `unavailable` at once, with the request's id when it has one, and keeps nothing of it.
