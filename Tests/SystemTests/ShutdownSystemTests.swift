@@ -22,7 +22,7 @@ struct ShutdownSystemTests {
             // come after its socket closed are never received.
             async let firstReplies = suite.pipeline("loadgen", first, timeout: .seconds(30))
             try await waitFor(.seconds(20)) {
-                (try? await suite.call("loadgen", "status").get()["last_seq"]?.intValue ?? 0) ?? 0 >= 100
+                ((try? await suite.call("loadgen", "status").get()["last_seq"]?.intValue) ?? 0) >= 100
             }
             async let secondReplies = suite.answers("loadgen", second, timeout: .seconds(5))
             loadgen.signal(SIGTERM)
