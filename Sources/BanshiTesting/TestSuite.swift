@@ -165,7 +165,19 @@ public final class TestSuite: @unchecked Sendable {
         timeout: Duration? = nil
     ) async throws -> CommandReply {
         let request = CommandRequest(id: id, command: command, args: args)
-        return try await exchange(service, timeout: timeout ?? callTimeout) { client in try client.call(request) }
+        do {
+            return try await exchange(service, timeout: timeout ?? callTimeout) { client in try client.call(request) }
+        } catch let error as ControlClientError {
+            // Which command, and what the service was doing: a test's failure must say more than "no answer".
+            throw TestSuiteError("`\(command)`: \(error)\(logTail(service))")
+        }
+    }
+
+    /// The last lines of `service`'s log, when this suite started it: for an error that must say what the
+    /// service was doing.
+    private func logTail(_ service: String, lines: Int = 15) -> String {
+        guard let log = processes[service]?.log, !log.isEmpty else { return "" }
+        return "\n\(service)'s log ends:\n" + log.split(separator: "\n").suffix(lines).joined(separator: "\n")
     }
 
     /// Sends every request before reading any reply, and returns the replies in request order.
