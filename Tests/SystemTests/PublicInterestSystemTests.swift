@@ -1,6 +1,7 @@
 import BanshiKit
 import BanshiTesting
 import Foundation
+import Glibc
 import PublicInterest
 import Testing
 
@@ -78,6 +79,9 @@ struct PublicInterestSystemTests {
                 let store = Self.store(suite) + "/2026"
                 try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true)
                 try Data(repeating: 7, count: (1 << 20) + 5).write(to: URL(fileURLWithPath: "\(store)/镜头A.mp4"))
+                // A debug build hashes a MiB in about 0.3 s, and many times that while the whole suite
+                // runs on two cores: the evidence calls wait longer than the usual 5 s.
+                suite.callTimeout = .seconds(60)
                 let evidence = try await run.ok(
                     "evidence.register",
                     ["lead_id": banned["lead_id"]!, "kind": "drone-footage", "file": "2026/镜头A.mp4", "taken_at": "2026-04-02T03:00:00Z", "place": "实验小学", "holder": "张检"])
@@ -120,6 +124,50 @@ struct PublicInterestSystemTests {
             #expect(imported.status == 0, "\(imported.stderr)\(imported.stdout)")
             #expect(imported.stdout.contains("\"imported\" : 2") && imported.stdout.contains("\"failed\" : 1"))
             #expect(imported.stderr.contains("sending lab.csv"))
+        }
+    }
+
+    @Test("A large evidence file being hashed holds up no other command: a read sent behind its registration is answered first; the registration sent again gets the same answer; at SIGTERM both are still answered and the evidence kept once")
+    func hashingHoldsUpNothing() async throws {
+        try await TestSuite.with(services: ["public-interest"], serviceKeys: ["public-interest": Self.keys]) { suite in
+            try await suite.start("bus")
+            let service = try await suite.start("public-interest")
+            let run = Runner(suite, service: "public-interest")
+            let canteen = try await Self.foodSite(run, canteen: true)
+            let lead = try await run.ok(
+                "sample.food", ["site_id": canteen, "item": "猪肉", "category": "meat", "substance": "clenbuterol", "value": 0.001])["lead_id"]!
+            // 16 MiB: seconds of hashing in a debug build, where a read takes milliseconds.
+            let size = 16 << 20
+            try FileManager.default.createDirectory(atPath: Self.store(suite), withIntermediateDirectories: true)
+            try Data(repeating: 9, count: size).write(to: URL(fileURLWithPath: Self.store(suite) + "/航拍.mp4"))
+            let register = CommandRequest(
+                id: EventID.next(), command: "evidence.register",
+                args: ["lead_id": lead, "kind": "drone-footage", "file": "航拍.mp4", "taken_at": "2026-04-02T03:00:00Z", "place": "食堂", "holder": "张检"])
+            let list = CommandRequest(id: EventID.next(), command: "site.list")
+            // On one connection, in this order: the registration, a read, and the registration sent again
+            // (as after a client's timeout). The service receives them in that order.
+            let (context, endpoint, pid) = (suite.context, suite.control("public-interest"), service.pid)
+            let replies = try await onOwnThread { () throws -> [CommandReply] in
+                let client = try ControlClient(context: context, service: "public-interest", endpoint: endpoint, timeout: .seconds(120))
+                for request in [register, list, register] { try client.send(request) }
+                let first = try CommandReply.parse(try client.receive(matching: nil))
+                // The registration is still hashing: the service is told to stop now, and must finish it.
+                kill(pid, SIGTERM)
+                return [first] + (try (0..<2).map { _ in try CommandReply.parse(try client.receive(matching: nil)) })
+            }
+            #expect(replies.map(\.id) == [list.id, register.id, register.id], "the read is answered while the file is hashed")
+            #expect(try replies[0].get()["sites"]?.arrayValue?.count == 1)
+            let registered = try replies[1].get()
+            #expect(registered["bytes"] == .int(Int64(size)) && registered["sha256"]?.stringValue?.count == 64)
+            #expect(try replies[2].get() == registered, "sent again, the same request gets the same answer")
+            try await waitFor(.seconds(30)) { ServiceProcess.hasEnded(service.pid) }
+            #expect(service.log.contains("msg=stopped"), "\(service.log)")
+
+            // Started again: the evidence is there, once, with the hash its reply named.
+            try await suite.start("public-interest")
+            let evidence = try await run.ok("evidence.list")["evidence"]?.arrayValue ?? []
+            #expect(evidence.count == 1 && evidence.first?["sha256"] == registered["sha256"], "\(evidence)")
+            #expect(try await suite.call("public-interest", register.command, register.args, id: register.id).get() == registered)
         }
     }
 

@@ -37,8 +37,10 @@ public struct CommandSpec: Sendable {
         case read(@Sendable (CommandContext) async throws -> JSONValue)
         case write(@Sendable (CommandContext, inout EventAppender) throws -> JSONValue)
         /// A write with slow work that needs no transaction (hashing a large file): `prepare` runs
-        /// first, outside the write transaction, so that other commands are not held up; its result is
-        /// handed to `write`, which runs inside it. Only a caller allowed to run the command prepares.
+        /// first, outside any transaction and beside the running stage, so that other commands are
+        /// not held up (the write is answered when it is done, after commands sent behind it); its
+        /// result is handed to `write`, which runs inside a later group's transaction. Only a caller
+        /// allowed to run the command prepares.
         case preparedWrite(
             prepare: @Sendable (CommandContext) async throws -> JSONValue,
             write: @Sendable (CommandContext, JSONValue, inout EventAppender) throws -> JSONValue)

@@ -18,7 +18,11 @@ import Synchronization
 /// Write commands that arrive together are group-committed (`GroupTransaction`): one transaction in
 /// which a failing command leaves no trace, each command's reply stored under its request id
 /// (idempotency) and its events appended. Only after the commit is durable are the events handed to
-/// the relay and the replies sent. Replies go out in arrival order.
+/// the relay and the replies sent. Replies go out in arrival order, but for a write with a slow
+/// preparation (`CommandSpec`'s `prepare`: hashing an evidence file, say): that runs beside the
+/// running stage, which goes on with the commands after it, and the write joins a later group when
+/// its preparation is done. So a large file holds up no other command, and the write is answered
+/// when it is done.
 final class CommandDispatcher: Sendable {
     struct Counters {
         var handled: Int64 = 0
@@ -63,6 +67,9 @@ final class CommandDispatcher: Sendable {
     let metrics = CommandMetrics()
     /// Checked requests waiting for the running stage.
     private let checked = HandOffQueue<Staged>()
+    /// Preparations under way, by request id and argument digest: the same request sent again (after a
+    /// client's timeout, say) waits for the one under way instead of starting another.
+    private let preparing = Mutex<[String: Task<JSONValue, any Error>]>([:])
 
     init(
         service: String, commands: [CommandSpec], catalog: EventCatalog? = nil, keys: KeyRingStore? = nil, database: ServiceDatabase?,
@@ -87,10 +94,20 @@ final class CommandDispatcher: Sendable {
         RequestIntake(receive: { [self] in checked.put(check($0)) }, end: { [checked] in checked.finish() })
     }
 
-    /// Serves until the loop stops accepting and every request already received is answered.
+    /// Serves until the loop stops accepting and every request already received is answered, those
+    /// whose preparation was still running included.
     func run() async {
         let writer = ThreadExecutor(name: "banshi-writer")
-        await withTaskExecutorPreference(writer) { await checked.consume { await self.serve($0) } }
+        await withTaskExecutorPreference(writer) {
+            await withDiscardingTaskGroup { preparations in
+                await checked.consume { batch in
+                    await self.serve(batch) { preparation in preparations.addTask(executorPreference: globalConcurrentExecutor, operation: preparation) }
+                }
+            }
+            // Writes whose preparation ended after the last request came: each is a plain write now.
+            let rest = checked.takeAll()
+            if !rest.isEmpty { await serve(rest) { _ in preconditionFailure("a prepared write is prepared once") } }
+        }
         writer.shutdown()
     }
 
@@ -132,7 +149,9 @@ final class CommandDispatcher: Sendable {
     }
 
     /// The running stage: checked requests in arrival order, consecutive writes in one transaction.
-    private func serve(_ batch: [Staged]) async {
+    /// A write's preparation is handed to `startPreparation`, which runs it beside this stage; when it
+    /// is done, the write comes back through `checked` as a plain write.
+    private func serve(_ batch: [Staged], startPreparation: (@escaping @Sendable () async -> Void) -> Void) async {
         var writes: [GroupTransaction.Write] = []
         var outgoing = Outgoing(metrics: metrics, commands: commands)
         for request in batch {
@@ -146,21 +165,48 @@ final class CommandDispatcher: Sendable {
                 commit(&writes, into: &outgoing)
                 outgoing.add(await runRead(context, body, audit: audit), command: context.request.command, to: request.route)
             case .preparedWrite(let context, let prepare, let write, let digest):
-                commit(&writes, into: &outgoing)
-                // The slow part runs before the group's transaction; a failure in it is still a write
-                // refused inside the transaction, so that the audit log records it.
-                let body: @Sendable (CommandContext, inout EventAppender) throws -> JSONValue
-                do {
-                    let prepared = try await prepare(context)
-                    body = { context, events in try write(context, prepared, &events) }
-                } catch {
-                    body = { _, _ in throw error }
+                // The slow part runs outside any transaction, beside this stage; a failure in it is
+                // still a write refused inside the transaction, so that the audit log records it.
+                let route = request.route
+                startPreparation { [self] in
+                    let body: @Sendable (CommandContext, inout EventAppender) throws -> JSONValue
+                    do {
+                        if let prepared = try await preparation(context, digest: digest, prepare) {
+                            body = { context, events in try write(context, prepared, &events) }
+                        } else {
+                            // Answered from the stored reply, unrun; only a reply pruned in between gets here.
+                            body = { _, _ in throw CommandError(.unavailable, "the stored reply to this request was just pruned; send it again") }
+                        }
+                    } catch {
+                        body = { _, _ in throw error }
+                    }
+                    checked.put([Staged(route: route, prepared: .write(context, body, refusal: nil, digest: digest))])
                 }
-                writes.append(.init(route: request.route, context: context, body: body, refusal: nil, argsDigest: digest))
             }
         }
         commit(&writes, into: &outgoing)
         send(outgoing)
+    }
+
+    /// What `prepare` gives for the request of `context`, shared with the same request's preparation
+    /// under way; `nil` when its reply is stored already (the write then answers with that reply and
+    /// never runs, so the slow part need not either).
+    private func preparation(
+        _ context: CommandContext, digest: String, _ prepare: @escaping @Sendable (CommandContext) async throws -> JSONValue
+    ) async throws -> JSONValue? {
+        let request = context.request
+        if let database, try await database.writer.read({ db in try CommandReplyStore.find(db, requestId: request.id) }) != nil {
+            return nil
+        }
+        let key = "\(request.id) \(digest)"
+        let task = preparing.withLock { running in
+            if let task = running[key] { return task }
+            let task = Task { try await prepare(context) }
+            running[key] = task
+            return task
+        }
+        defer { preparing.withLock { _ = $0.removeValue(forKey: key) } }
+        return try await task.value
     }
 
     /// Publishes the batch's events and sends its replies, once the commits they acknowledge are on

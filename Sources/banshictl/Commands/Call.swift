@@ -41,7 +41,7 @@ struct Call: ParsableCommand {
 
     func run() throws {
         let call = ServiceCall(global: global, service: service)
-        let reply = try call.reply(command, try typed(try parseArguments(), call: call), id: id)
+        let reply = try call.reply(command, try typed(try parseArguments(), call: call), id: id, resend: true)
         if json {
             print(reply.serialized())
         }

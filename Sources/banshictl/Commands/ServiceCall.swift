@@ -8,18 +8,26 @@ struct ServiceCall {
     let global: GlobalOptions
     let service: String
 
-    /// The reply, or exit 4 (after saying which service did not answer) when none came.
-    func reply(_ command: String, _ args: [String: JSONValue] = [:], id: String? = nil) throws -> CommandReply {
+    /// The reply, or exit 4 (after saying which service did not answer) when none came. `resend`: say,
+    /// when no answer came, how to wait for it without running the command twice (`banshictl call`).
+    func reply(_ command: String, _ args: [String: JSONValue] = [:], id: String? = nil, resend: Bool = false) throws -> CommandReply {
         let config = try global.loadConfig()
         guard let endpoint = config.controlEndpoint(of: service) else {
             throw ValidationError(
                 "no service '\(service)' in \(config.file); configured: \((["bus"] + config.services.map(\.name)).joined(separator: ", "))")
         }
+        let request = CommandRequest(id: id ?? EventID.next(), command: command, args: args)
         do {
             let client = try ControlClient(context: Context(), service: service, endpoint: endpoint, timeout: global.replyTimeout(config))
-            return try client.call(CommandRequest(id: id ?? EventID.next(), command: command, args: args))
+            return try client.call(request)
         } catch {
             printError("banshictl: \(error)")
+            if resend, case ControlClientError.timeout = error {
+                // A slow command (a large evidence file hashed) may still be running, and a new request
+                // would run it again; the same id returns its stored reply once it is done.
+                printError("banshictl: it may still be running; to wait for its answer without running it twice, send it again with")
+                printError("           --id \(request.id) --timeout 60000")
+            }
             throw ExitCode(4)
         }
     }
