@@ -86,6 +86,10 @@ struct PublicInterestSystemTests {
                     "evidence.register",
                     ["lead_id": banned["lead_id"]!, "kind": "drone-footage", "file": "2026/镜头A.mp4", "taken_at": "2026-04-02T03:00:00Z", "place": "实验小学", "holder": "张检"])
                 #expect(evidence["sha256"]?.stringValue == SHA256.hex([UInt8](repeating: 7, count: (1 << 20) + 5)))
+                let again = try await run.failure(
+                    "evidence.register",
+                    ["lead_id": banned["lead_id"]!, "kind": "drone-footage", "file": "2026/镜头A.mp4", "taken_at": "2026-04-02T03:00:00Z", "place": "实验小学", "holder": "张检"])
+                #expect(again?.code == .conflict && again?.details["evidence_id"] == evidence["evidence_id"], "the same content for the same lead, once")
                 #expect(try await run.failure("evidence.register", ["lead_id": banned["lead_id"]!, "kind": "photo", "file": "../banshi.toml", "taken_at": "2026-04-02T03:00:00Z", "place": "x", "holder": "x"])?.details["field"] == "file")
                 try await run.ok("evidence.handover", ["evidence_id": evidence["evidence_id"]!, "to": "技术处李工", "note": "送检"])
                 #expect(try await run.ok("evidence.verify", ["evidence_id": evidence["evidence_id"]!])["matches"] == true)

@@ -63,6 +63,15 @@ enum EvidenceCommands {
             let relative = try arguments.string("file")
             let hex = hashed["sha256"]!.stringValue!
             let bytes = hashed["bytes"]!.intValue!
+            // The same content registered twice for one lead (a registration sent again after a timeout,
+            // say) would be two items of evidence with one chain of custody split between them.
+            if let existing = try String.fetchOne(
+                events.db, cached: "SELECT id FROM evidence WHERE lead_id = ? AND sha256 = ?", arguments: [lead, hex])
+            {
+                throw CommandError(
+                    .conflict, "this content (sha256 \(hex.prefix(12))…) is already evidence \(existing) for lead \(lead)",
+                    details: ["evidence_id": .string(existing), "field": "file"])
+            }
             let id = OpaqueID.make("EV")
             let kind = try arguments.string("kind")
             try events.db.execute(
