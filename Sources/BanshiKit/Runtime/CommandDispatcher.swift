@@ -167,16 +167,18 @@ final class CommandDispatcher: Sendable {
             case .preparedWrite(let context, let prepare, let write, let digest):
                 // The slow part runs outside any transaction, beside this stage; a failure in it is
                 // still a write refused inside the transaction, so that the audit log records it.
+                // A request whose reply is stored (sent again after a timeout) is answered with it in
+                // this group, unprepared and unrun.
+                if hasStoredReply(context.request.id) {
+                    writes.append(.init(route: request.route, context: context, body: { _, _ in throw Self.pruned }, refusal: nil, argsDigest: digest))
+                    continue
+                }
                 let route = request.route
                 startPreparation { [self] in
                     let body: @Sendable (CommandContext, inout EventAppender) throws -> JSONValue
                     do {
-                        if let prepared = try await preparation(context, digest: digest, prepare) {
-                            body = { context, events in try write(context, prepared, &events) }
-                        } else {
-                            // Answered from the stored reply, unrun; only a reply pruned in between gets here.
-                            body = { _, _ in throw CommandError(.unavailable, "the stored reply to this request was just pruned; send it again") }
-                        }
+                        let prepared = try await preparation(context, digest: digest, prepare)
+                        body = { context, events in try write(context, prepared, &events) }
                     } catch {
                         body = { _, _ in throw error }
                     }
@@ -188,17 +190,21 @@ final class CommandDispatcher: Sendable {
         send(outgoing)
     }
 
+    /// Whether a reply to `requestId` is stored. Read on the running stage's own thread (synchronously:
+    /// waiting for a reader blocks no thread of the cooperative pool).
+    private func hasStoredReply(_ requestId: String) -> Bool {
+        (try? database?.writer.read { db in try CommandReplyStore.find(db, requestId: requestId) }) != nil
+    }
+
+    /// What a write answered from its stored reply says if that reply was pruned in the instant between.
+    private static let pruned = CommandError(.unavailable, "the stored reply to this request was just pruned; send it again")
+
     /// What `prepare` gives for the request of `context`, shared with the same request's preparation
-    /// under way; `nil` when its reply is stored already (the write then answers with that reply and
-    /// never runs, so the slow part need not either).
+    /// under way.
     private func preparation(
         _ context: CommandContext, digest: String, _ prepare: @escaping @Sendable (CommandContext) async throws -> JSONValue
-    ) async throws -> JSONValue? {
-        let request = context.request
-        if let database, try await database.writer.read({ db in try CommandReplyStore.find(db, requestId: request.id) }) != nil {
-            return nil
-        }
-        let key = "\(request.id) \(digest)"
+    ) async throws -> JSONValue {
+        let key = "\(context.request.id) \(digest)"
         let task = preparing.withLock { running in
             if let task = running[key] { return task }
             let task = Task { try await prepare(context) }
