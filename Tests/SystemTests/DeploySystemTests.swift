@@ -22,7 +22,10 @@ struct DeploySystemTests {
         let root = try TemporaryDirectory()
         defer { root.remove() }
         let script = "\(TestRepository.path)/deploy/install.sh"
-        let first = try await TestSuite.runExternal("/bin/bash", [script, "--root", root.path, "--bin", ServiceProcess.executableDirectory])
+        // It copies twelve debug executables, about 270 MB: with the whole suite writing to the same
+        // disk, that has taken over 30 s.
+        let first = try await TestSuite.runExternal(
+            "/bin/bash", [script, "--root", root.path, "--bin", ServiceProcess.executableDirectory], timeout: .seconds(180))
         #expect(first.status == 0, "\(first.stderr)")
         let enable = "systemctl enable " + SuiteServices.names.map { "banshi@\($0)" }.joined(separator: " ") + " banshi.target"
         #expect(first.stdout.contains(enable), "\(first.stdout)")
@@ -73,7 +76,8 @@ struct DeploySystemTests {
 
         // An operator's edit survives a reinstall; the shipped file lands beside it.
         try "# edited by the operator\n".appendingToFile(root.file("etc/banshi/routes.toml"))
-        let second = try await TestSuite.runExternal("/bin/bash", [script, "--root", root.path, "--bin", ServiceProcess.executableDirectory])
+        let second = try await TestSuite.runExternal(
+            "/bin/bash", [script, "--root", root.path, "--bin", ServiceProcess.executableDirectory], timeout: .seconds(180))
         #expect(second.stdout.contains("kept your"))
         #expect(try String(contentsOfFile: root.file("etc/banshi/routes.toml"), encoding: .utf8).contains("edited by the operator"))
         #expect(manager.fileExists(atPath: root.file("etc/banshi/routes.toml.new")))

@@ -105,9 +105,7 @@ struct MultiHostSystemTests {
             let slowed = try hosts.slow("programs", delayMilliseconds: 100, lossPercent: 5)
             print("partition test: the programs' link slowed with \(slowed)")
             // Each call opens a connection; one whose SYN or handshake is dropped twice waits out 1 + 2 s
-            // of retransmission timeouts on top of its ~1.2 s.
-            suite.callTimeout = .seconds(30)
-            defer { suite.callTimeout = .seconds(5) }
+            // of retransmission timeouts on top of its ~1.2 s: within the suite's 30 s for a call.
             // The delay is in force: a status call crosses the link out and back, 100 ms each way.
             let start = ContinuousClock.now
             _ = try await Runner(suite, service: "children").ok("status")
