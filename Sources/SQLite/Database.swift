@@ -13,7 +13,11 @@ public final class Database {
     private var walHook: WALHook?
     private var isClosed = false
 
+    /// Done once, before the first connection opens (which initialises SQLite).
+    private static let configured: Void = { _ = banshi_sqlite3_disable_memory_statistics() }()
+
     init(path: String, configuration: Configuration, readonly: Bool = false, label: String) throws {
+        Self.configured
         var handle: OpaquePointer?
         let flags = (readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
         let code = sqlite3_open_v2(path, &handle, flags, nil)
