@@ -90,6 +90,8 @@ struct RuntimeSystemTests {
             let result = try await suite.banshictl(["call", "loadgen", "status", "--timeout", "300"])
             #expect(result.status == 4)
             #expect(result.stderr.contains("loadgen did not answer at \(suite.control("loadgen"))"))
+            // How to wait for the answer without running the command twice: the same request id again.
+            #expect(result.stderr.contains("send it again with") && result.stderr.contains("--id "), "\(result.stderr)")
             let unknown = try await suite.banshictl(["call", "nosuch", "status"])
             #expect(unknown.status != 0)
             #expect(unknown.stderr.contains("no service 'nosuch'"))
