@@ -60,12 +60,30 @@ public final class ServiceProcess: @unchecked Sendable {
     /// The default is generous: a test asserts that it ends and how, not how soon (with the whole suite
     /// on two cores, starting a debug executable alone has taken 19 s).
     public func waitForExit(within limit: Duration = .seconds(60)) async -> Int32? {
+        await Self.waitForEnd(of: process, within: limit)
+    }
+
+    /// Waits up to `limit` for `process` to end and returns its status (as `Process.terminationStatus`
+    /// gives it: the exit code, or the signal's number), or `nil` if it still runs. `/proc` decides,
+    /// not Foundation (`hasEnded` says why).
+    static func waitForEnd(of process: Process, within limit: Duration) async -> Int32? {
         let deadline = ContinuousClock.now + limit
-        while process.isRunning {
+        while true {
+            if let status = endStatus(of: process) { return status }
             if ContinuousClock.now >= deadline { return nil }
             try? await Task.sleep(for: .milliseconds(10))
         }
-        return process.terminationStatus
+    }
+
+    /// The status of `process` once it has ended, `nil` while it runs.
+    private static func endStatus(of process: Process) -> Int32? {
+        guard let fields = statFields(process.processIdentifier) else {
+            // Gone from /proc: Foundation reaped it, and has its status (once it has noted it).
+            return process.isRunning ? nil : process.terminationStatus
+        }
+        // Field 52 of proc(5), `exit_code`, is the status as waitpid(2) reports it; a zombie has it.
+        guard fields.first == "Z", fields.count > 49, let code = Int32(fields[49]) else { return nil }
+        return code & 0x7f == 0 ? (code >> 8) & 0xff : code & 0x7f
     }
 
     /// Whether the process `pid` has ended (exited and not yet reaped, or gone), from `/proc`.
@@ -85,9 +103,6 @@ public final class ServiceProcess: @unchecked Sendable {
         }
         return stat[stat.index(after: close)...].split(separator: " ")
     }
-
-    /// Whether it ended by a signal rather than an exit.
-    public var wasSignalled: Bool { process.terminationReason == .uncaughtSignal }
 
     /// SIGTERM, then SIGKILL if it does not exit in time. Every test calls this for what it started.
     public func stop() async {

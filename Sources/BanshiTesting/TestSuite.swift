@@ -230,25 +230,26 @@ public final class TestSuite: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
+        // Its output goes to files, read once it has ended. A pipe's end would come only when every
+        // holder of its write end closed it, and a process another test spawns at the same moment can
+        // inherit that descriptor and hold it for a minute (`ServiceProcess.hasEnded`).
+        let files = try TemporaryDirectory()
+        defer { files.remove() }
+        let (outPath, errPath) = (files.file("stdout"), files.file("stderr"))
+        for file in [outPath, errPath] { _ = FileManager.default.createFile(atPath: file, contents: nil) }
+        let (out, err) = (try FileHandle(forWritingTo: URL(fileURLWithPath: outPath)), try FileHandle(forWritingTo: URL(fileURLWithPath: errPath)))
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let outHandle = out.fileHandleForReading
-        let errHandle = err.fileHandleForReading
-        async let stdout = onOwnThread { outHandle.readDataToEndOfFile() }
-        async let stderr = onOwnThread { errHandle.readDataToEndOfFile() }
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
-            if ContinuousClock.now >= deadline {
-                process.terminate()
-                throw TestSuiteError("\(executable) \(arguments.joined(separator: " ")) did not finish within \(timeout)")
-            }
-            try await Task.sleep(for: .milliseconds(10))
+        try? out.close()
+        try? err.close()
+        guard let status = await ServiceProcess.waitForEnd(of: process, within: timeout) else {
+            process.terminate()
+            throw TestSuiteError("\(executable) \(arguments.joined(separator: " ")) did not finish within \(timeout)")
         }
-        return (process.terminationStatus, String(decoding: try await stdout, as: UTF8.self), String(decoding: try await stderr, as: UTF8.self))
+        let read = { (file: String) in String(decoding: FileManager.default.contents(atPath: file) ?? Data(), as: UTF8.self) }
+        return (status, read(outPath), read(errPath))
     }
 
     /// Stops every process the suite started and removes its directory.
