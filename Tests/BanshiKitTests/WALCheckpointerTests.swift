@@ -91,16 +91,20 @@ struct WALCheckpointerTests {
         }
     }
 
-    /// With a pause of 2 s: 100 rows and the round they start, then 100 rows committed within its
-    /// pause (the commit marks the next round due, and its ring is set aside). The file's size before.
-    static func roundThenCommitInPause(interval: Duration) async throws -> (Attached, before: Int) {
-        let fixture = try await Attached(interval: interval, pause: .seconds(2))
+    /// 100 rows and the round they start, then 100 rows committed within its `pause` (the commit marks
+    /// the next round due, and its ring is set aside). The file's size before, and when the round was
+    /// seen to have run (its pause began no later).
+    static func roundThenCommitInPause(
+        interval: Duration, pause: Duration = .seconds(2)
+    ) async throws -> (Attached, before: Int, roundSeen: ContinuousClock.Instant) {
+        let fixture = try await Attached(interval: interval, pause: pause)
         do {
             let before = try fileSize(fixture.path)
             try insert(100, into: fixture.pool)
             try await waitFor(.seconds(30)) { fixture.checkpointer.checkpointsRun == 1 }
+            let roundSeen = ContinuousClock.now
             try insert(100, into: fixture.pool)
-            return (fixture, before)
+            return (fixture, before, roundSeen)
         } catch {
             fixture.close()
             throw error
@@ -109,10 +113,12 @@ struct WALCheckpointerTests {
 
     @Test("After a round and its pause, the next round starts at a commit's ring, not when the pause runs out")
     func nextRoundAtCommit() async throws {
-        // An interval of an hour: only a commit's ring can start a round within the test.
-        let (fixture, before) = try await Self.roundThenCommitInPause(interval: .seconds(3600))
+        // An interval of an hour: only a commit's ring can start a round within the test. A pause of
+        // 8 s, so that the second commit lands inside it even with the whole suite slowing this test
+        // down (with 2 s it once came after the pause, and its own ring started the round).
+        let (fixture, before, roundSeen) = try await Self.roundThenCommitInPause(interval: .seconds(3600), pause: .seconds(8))
         defer { fixture.close() }
-        try await Task.sleep(for: .seconds(3))
+        try await Task.sleep(until: roundSeen + .seconds(9))
         #expect(fixture.checkpointer.checkpointsRun == 1, "the pause ran out with no commit after it: no round yet")
         try Self.insert(1, into: fixture.pool)
         try await waitFor(.seconds(30)) { try Self.fileSize(fixture.path) - before >= 201 * 4000 }
@@ -122,7 +128,7 @@ struct WALCheckpointerTests {
     @Test("A ring set aside during the pause is taken once the writer has been quiet for the interval")
     func setAsideRingTaken() async throws {
         // Nothing is written after the commit in the pause.
-        let (fixture, before) = try await Self.roundThenCommitInPause(interval: .milliseconds(300))
+        let (fixture, before, _) = try await Self.roundThenCommitInPause(interval: .milliseconds(300))
         defer { fixture.close() }
         try await waitFor(.seconds(30)) { try Self.fileSize(fixture.path) - before >= 200 * 4000 }
         #expect(fixture.checkpointer.checkpointsRun == 2)
