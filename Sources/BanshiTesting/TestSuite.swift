@@ -153,10 +153,12 @@ public final class TestSuite: @unchecked Sendable {
     public func waitUntilAnswering(_ service: String, within limit: Duration = .seconds(20)) async throws {
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {
-            if let process = processes[service], !process.isRunning {
+            if let process = processes[service], ServiceProcess.hasEnded(process.pid) {
                 throw TestSuiteError("\(service) exited during start-up:\n\(process.log)")
             }
-            if (try? await call(service, "status", timeout: .milliseconds(250)).get()) != nil { return }
+            // Straight over the wire: a poll that gets no answer yet is no failure to explain.
+            let status = CommandRequest(id: EventID.next(), command: "status", args: [:])
+            if (try? await exchange(service, timeout: .milliseconds(250), { client in try client.call(status) }).get()) != nil { return }
         }
         throw TestSuiteError("\(service) did not answer within \(limit):\n\(processes[service]?.log ?? "")")
     }
@@ -167,12 +169,7 @@ public final class TestSuite: @unchecked Sendable {
         timeout: Duration? = nil
     ) async throws -> CommandReply {
         let request = CommandRequest(id: id, command: command, args: args)
-        do {
-            return try await exchange(service, timeout: timeout ?? callTimeout) { client in try client.call(request) }
-        } catch let error as ControlClientError {
-            // Which command, and what the service was doing: a test's failure must say more than "no answer".
-            throw TestSuiteError("`\(command)`: \(error)\(logTail(service))")
-        }
+        return try await exchange(service, "`\(command)`", timeout: timeout ?? callTimeout) { client in try client.call(request) }
     }
 
     /// The last lines of `service`'s log, when this suite started it: for an error that must say what the
@@ -186,7 +183,8 @@ public final class TestSuite: @unchecked Sendable {
     public func pipeline(_ service: String, _ requests: [CommandRequest], timeout: Duration = .seconds(10)) async throws -> [CommandReply] {
         let replies = try await answers(service, requests, timeout: timeout)
         guard replies.count == requests.count else {
-            throw ControlClientError.timeout(service: service, endpoint: control(service), after: timeout)
+            let error = ControlClientError.timeout(service: service, endpoint: control(service), after: timeout)
+            throw TestSuiteError("\(requests.count - replies.count) of \(requests.count) pipelined requests: \(error)\(logTail(service))")
         }
         return requests.compactMap { replies[$0.id] }
     }
@@ -194,12 +192,24 @@ public final class TestSuite: @unchecked Sendable {
     /// Sends every request before reading any reply, and returns the replies that came within
     /// `timeout`, by request id.
     public func answers(_ service: String, _ requests: [CommandRequest], timeout: Duration = .seconds(10)) async throws -> [String: CommandReply] {
-        try await exchange(service, timeout: timeout) { client in try client.callAll(requests) }
+        try await exchange(service, "\(requests.count) pipelined requests", timeout: timeout) { client in try client.callAll(requests) }
     }
 
     /// Sends raw frames to `service`'s control socket and returns the raw reply.
     public func send(_ service: String, frames: [[UInt8]], timeout: Duration? = nil) async throws -> [UInt8] {
-        try await exchange(service, timeout: timeout ?? callTimeout) { client in try client.exchange(frames) }
+        try await exchange(service, "raw frames", timeout: timeout ?? callTimeout) { client in try client.exchange(frames) }
+    }
+
+    /// `exchange`, with a failure that says what was sent (`what`) and what the service was doing: a
+    /// test's failure must say more than "no answer".
+    private func exchange<T: Sendable>(
+        _ service: String, _ what: String, timeout: Duration, _ body: @escaping @Sendable (ControlClient) throws -> T
+    ) async throws -> T {
+        do {
+            return try await exchange(service, timeout: timeout, body)
+        } catch let error as ControlClientError {
+            throw TestSuiteError("\(what): \(error)\(logTail(service))")
+        }
     }
 
     private func exchange<T: Sendable>(
