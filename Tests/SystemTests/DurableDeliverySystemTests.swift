@@ -60,7 +60,9 @@ struct DurableDeliverySystemTests {
         try await Self.withPipeline { suite in
             let acknowledged = IdSet()
             let sent = IdSet()
-            // Four clients send commands of 10 events each, concurrently, until the publisher dies.
+            let pid = try #require(suite.processes["loadgen"]?.pid)
+            // Four clients send commands of 10 events each, concurrently, until the publisher dies. A call
+            // that gets no answer in 2 s on a busy host is not the end: only the publisher's death is.
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for client in 0..<4 {
                     group.addTask {
@@ -69,7 +71,10 @@ struct DurableDeliverySystemTests {
                             sent.insert(id)
                             guard let reply = try? await suite.call("loadgen", "emit", ["count": 10], id: id, timeout: .seconds(2)),
                                 (try? reply.get()) != nil
-                            else { return }
+                            else {
+                                if ServiceProcess.hasEnded(pid) { return }
+                                continue
+                            }
                             acknowledged.insert(id)
                         }
                     }
