@@ -43,7 +43,7 @@ public enum ReportingService {
         }
         let metrics = CommandSpec("metrics", "the Prometheus text-format metrics (also written to metrics_file)") { context in
             ["content": .string(try await render(context.now))]
-        }
+        }.runningAside()
         var services: [any Service] = [
             DurableSubscriberService(subscriber),
             RebuildDriver(database: database, caller: SelfCaller(environment: environment, control: section.control)),

@@ -9,8 +9,23 @@ import Foundation
 @main
 struct LoadgenMain {
     static let definition = ServiceDefinition(name: "loadgen") { _ in
-        ServiceParts(commands: [emit])
+        ServiceParts(commands: [emit, hold])
     }
+
+    /// A long read that takes as long as asked: what tests and measurements of long reads hold the
+    /// service with, where a report or a backup takes as long as its data.
+    static let hold = CommandSpec(
+        "hold", "hold a reading connection for `ms` milliseconds, beside the running stage, and say how many events the log held",
+        arguments: [ArgumentSpec("ms", .integer, required: true, "how long, 0 to 60000")]
+    ) { context in
+        let ms = try context.arguments.int("ms", default: 0, in: 0...60_000)
+        let events = try await context.read { db in
+            let count = try db.fetchFirstRowText("SELECT COUNT(*) FROM event_log", [])?.first ?? nil
+            usleep(useconds_t(ms * 1000))
+            return Int64(count ?? "") ?? 0
+        }
+        return ["held_ms": .int(ms), "events": .int(events)]
+    }.runningAside()
 
     static let emit = CommandSpec(
         "emit", "append `count` synthetic events in one transaction and publish them",

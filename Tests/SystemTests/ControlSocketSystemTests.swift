@@ -86,7 +86,7 @@ struct ControlSocketSystemTests {
             try await suite.start("loadgen")
             let help = try await suite.call("loadgen", "help").get()
             let names = help["commands"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
-            #expect(names == ["audit.list", "backup", "emit", "events.since", "help", "replies.prune", "status"])
+            #expect(names == ["audit.list", "backup", "emit", "events.since", "help", "hold", "replies.prune", "status"])
             let since = help["commands"]?.arrayValue?.first { $0["name"] == "events.since" }
             #expect(since?["arguments"]?.arrayValue?.first?["name"] == "after_seq")
             #expect(since?["arguments"]?.arrayValue?.first?["required"] == true)
@@ -189,6 +189,46 @@ struct GroupCommitSystemTests {
             }
             let status = try await suite.call("loadgen", "status").get()
             #expect((status["write_transactions"]?.intValue ?? 0) >= 30, "a read ends its group: a transaction for each write at least")
+        }
+    }
+
+    @Test("A long read runs beside the running stage: commands sent behind it are answered first, it sees the writes sent before it, long reads keep their order, and one under way at SIGTERM is still answered")
+    func longReadsRunAside() async throws {
+        try await TestSuite.with { suite in
+            try await suite.start("bus")
+            let service = try await suite.start("loadgen")
+            let (context, endpoint, pid) = (suite.context, suite.control("loadgen"), service.pid)
+            let requests = [
+                CommandRequest(id: "emit-1", command: "emit", args: ["count": 3]),
+                CommandRequest(id: "hold-long", command: "hold", args: ["ms": 1500]),
+                CommandRequest(id: "status", command: "status"),
+                CommandRequest(id: "emit-2", command: "emit", args: ["count": 2]),
+                CommandRequest(id: "hold-short", command: "hold", args: ["ms": 0]),
+            ]
+            // On one connection, in this order; then a long read under way when the service is told to stop.
+            let stopping = CommandRequest(id: "hold-at-stop", command: "hold", args: ["ms": 1500])
+            let marker = CommandRequest(id: "after-hold", command: "status")
+            let (replies, atStop) = try await onOwnThread { () throws -> ([CommandReply], [CommandReply]) in
+                let client = try ControlClient(context: context, service: "loadgen", endpoint: endpoint, timeout: .seconds(60))
+                for request in requests { try client.send(request) }
+                let replies = try requests.map { _ in try CommandReply.parse(try client.receive(matching: nil)) }
+                try client.send(stopping)
+                try client.send(marker)
+                let first = try CommandReply.parse(try client.receive(matching: nil))
+                // The hold was received before the status behind it: it is under way, or queued.
+                kill(pid, SIGTERM)
+                return (replies, [first, try CommandReply.parse(try client.receive(matching: nil))])
+            }
+            #expect(replies.map(\.id) == ["emit-1", "status", "emit-2", "hold-long", "hold-short"], "the long reads are answered last, in order")
+            let long = try replies[3].get()
+            #expect(long["held_ms"] == 1500)
+            // It sees the writes sent before it; the one sent after it may have committed before it began.
+            #expect([3, 5].contains(long["events"]?.intValue ?? -1), "\(long)")
+            #expect(try replies[4].get()["events"] == 5, "a long read sees every write sent before it")
+            #expect(atStop.map(\.id) == ["after-hold", "hold-at-stop"])
+            #expect(try atStop[1].get()["held_ms"] == 1500, "a long read under way at SIGTERM is answered")
+            try await waitFor { ServiceProcess.hasEnded(service.pid) }
+            #expect(service.log.contains("msg=stopped"), "\(service.log)")
         }
     }
 }

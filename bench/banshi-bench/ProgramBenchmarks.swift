@@ -120,6 +120,7 @@ enum ProgramBenchmarks {
                 "reporting_catch_up_per_second", "reporting: a fresh service catching up on every program's log", .double(perSecond),
                 display: display, note: "\(total.formatted()) events in \(String(format: "%.1f", elapsed.timeInterval)) s, process start included")
             try await timeReporting("report", [:], key: "reporting_report_ms", "reporting: `report` (all programs, this year) on that history", into: &report)
+            try await statusDuringReport(into: &report)
             // A referral's flow when the flows phase ran, else the first event's.
             var flow: JSONValue = .null
             for filter: [String: JSONValue] in [["type": "children.abuse.referred"], [:]] where flow == .null {
@@ -140,6 +141,31 @@ enum ProgramBenchmarks {
         ) async throws {
             let time = try await ContinuousClock().measure { _ = try await suite.call("reporting", command, args, timeout: .seconds(600)).get() }
             report.add(key, title, .double(time.timeInterval * 1000), display: String(format: "%.1f ms", time.timeInterval * 1000))
+        }
+
+        /// `status`'s round trip while a `report` runs on that history: a long read runs beside the
+        /// commands sent behind it.
+        private func statusDuringReport(into report: inout Report) async throws {
+            let (status, reportTime) = try await withThrowingTaskGroup(of: (Duration?, Duration?).self) { group in
+                group.addTask { [suite] in
+                    (nil, try await ContinuousClock().measure { _ = try await suite.call("reporting", "report", timeout: .seconds(600)).get() })
+                }
+                group.addTask { [suite] in
+                    try await Task.sleep(for: .milliseconds(100))
+                    return (try await ContinuousClock().measure { _ = try await suite.call("reporting", "status").get() }, nil)
+                }
+                var status: Duration = .zero
+                var reportTime: Duration = .zero
+                for try await (one, other) in group {
+                    if let one { status = one }
+                    if let other { reportTime = other }
+                }
+                return (status, reportTime)
+            }
+            report.add(
+                "reporting_status_during_report_ms", "reporting: `status` sent 100 ms into a `report`", .double(status.timeInterval * 1000),
+                display: String(format: "%.1f ms", status.timeInterval * 1000),
+                note: String(format: "the report took %.0f ms", reportTime.timeInterval * 1000))
         }
 
         private func lastSeqs(_ services: [String]) async throws -> [String: Int64] {

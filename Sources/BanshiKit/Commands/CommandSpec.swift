@@ -50,6 +50,11 @@ public struct CommandSpec: Sendable {
     public let summary: String
     public let arguments: [ArgumentSpec]
     public let body: Body
+    /// A long read (a report over the whole history, a copy of the database) runs beside the running
+    /// stage instead of in it, so that the commands sent behind it are answered meanwhile (`status`
+    /// among them). Such reads run one at a time, in arrival order, each on a snapshot taken after
+    /// every write sent before it was committed: a long read may also see a write sent after it.
+    public private(set) var runsAside = false
 
     public init(_ name: String, _ summary: String, arguments: [ArgumentSpec] = [], body: Body) {
         self.name = name
@@ -112,6 +117,14 @@ public struct CommandSpec: Sendable {
     public func confidential(_ flag: Bool = true) -> CommandSpec {
         var copy = self
         copy.confidential = flag
+        return copy
+    }
+
+    /// This read, run beside the running stage (`runsAside`).
+    public func runningAside() -> CommandSpec {
+        precondition(!mutates, "only a read runs aside; a write's slow part is its `prepare`")
+        var copy = self
+        copy.runsAside = true
         return copy
     }
 

@@ -22,7 +22,8 @@ import Synchronization
 /// preparation (`CommandSpec`'s `prepare`: hashing an evidence file, say): that runs beside the
 /// running stage, which goes on with the commands after it, and the write joins a later group when
 /// its preparation is done. So a large file holds up no other command, and the write is answered
-/// when it is done.
+/// when it is done. A long read (`CommandSpec.runsAside`: a report, a backup) runs beside the running
+/// stage too, one at a time on a thread of its own, and is answered when it is done.
 final class CommandDispatcher: Sendable {
     struct Counters {
         var handled: Int64 = 0
@@ -36,7 +37,8 @@ final class CommandDispatcher: Sendable {
         /// `command`: the name the request gave, when it got that far (unknown names are counted as `-`).
         case answered(CommandReply, command: String? = nil)
         /// `audit`: the digest when the read is recorded in the audit log, whether it ran or was refused.
-        case read(CommandContext, @Sendable (CommandContext) async throws -> JSONValue, audit: String?)
+        /// `aside`: a long read, run beside the running stage.
+        case read(CommandContext, @Sendable (CommandContext) async throws -> JSONValue, audit: String?, aside: Bool = false)
         /// `refusal`: the caller's role may not run it; it is refused, and audited, before anything else.
         case write(
             CommandContext, @Sendable (CommandContext, inout EventAppender) throws -> JSONValue, refusal: CommandError?, digest: String)
@@ -50,6 +52,15 @@ final class CommandDispatcher: Sendable {
     private struct Staged: Sendable {
         let route: [[UInt8]]
         let prepared: Prepared
+    }
+
+    /// A long read handed from the running stage to the lane beside it.
+    private struct AsideRead: Sendable {
+        let route: [[UInt8]]
+        let context: CommandContext
+        let body: @Sendable (CommandContext) async throws -> JSONValue
+        let audit: String?
+        let arrived: ContinuousClock.Instant
     }
 
     let service: String
@@ -95,20 +106,33 @@ final class CommandDispatcher: Sendable {
     }
 
     /// Serves until the loop stops accepting and every request already received is answered, those
-    /// whose preparation was still running included.
+    /// whose preparation was still running and the long reads still waiting included.
     func run() async {
         let writer = ThreadExecutor(name: "banshi-writer")
+        // Long reads wait for a reading connection, and may block a thread doing so: this one, never
+        // one of the cooperative pool's. One at a time, so that they never wait for each other's thread.
+        let reader = ThreadExecutor(name: "banshi-reads")
         await withTaskExecutorPreference(writer) {
-            await withDiscardingTaskGroup { preparations in
-                await checked.consume { batch in
-                    await self.serve(batch) { preparation in preparations.addTask(executorPreference: globalConcurrentExecutor, operation: preparation) }
+            await withDiscardingTaskGroup { tasks in
+                let reads = HandOffQueue<AsideRead>()
+                tasks.addTask(executorPreference: reader) {
+                    await reads.consume { batch in
+                        for read in batch { await self.runAside(read) }
+                    }
                 }
+                await checked.consume { batch in
+                    await self.serve(batch, asideReads: reads) { preparation in
+                        tasks.addTask(executorPreference: globalConcurrentExecutor, operation: preparation)
+                    }
+                }
+                reads.finish()
             }
             // Writes whose preparation ended after the last request came: each is a plain write now.
             let rest = checked.takeAll()
-            if !rest.isEmpty { await serve(rest) { _ in preconditionFailure("a prepared write is prepared once") } }
+            if !rest.isEmpty { await serve(rest, asideReads: nil) { _ in preconditionFailure("a prepared write is prepared once") } }
         }
         writer.shutdown()
+        reader.shutdown()
     }
 
     /// The checking stage: each request parsed and checked, an audited one's arguments digested.
@@ -127,7 +151,7 @@ final class CommandDispatcher: Sendable {
         var failed: Int64 = 0
         let metrics: CommandMetrics
         let commands: [String: CommandSpec]
-        let arrived = ContinuousClock.now
+        var arrived = ContinuousClock.now
 
         mutating func add(_ reply: CommandReply, command: String?, to route: [[UInt8]]) {
             let outcome: String
@@ -150,8 +174,12 @@ final class CommandDispatcher: Sendable {
 
     /// The running stage: checked requests in arrival order, consecutive writes in one transaction.
     /// A write's preparation is handed to `startPreparation`, which runs it beside this stage; when it
-    /// is done, the write comes back through `checked` as a plain write.
-    private func serve(_ batch: [Staged], startPreparation: (@escaping @Sendable () async -> Void) -> Void) async {
+    /// is done, the write comes back through `checked` as a plain write. A long read is put on
+    /// `asideReads` once the writes before it are committed; without that lane (after the intake has
+    /// ended) it runs here.
+    private func serve(
+        _ batch: [Staged], asideReads: HandOffQueue<AsideRead>?, startPreparation: (@escaping @Sendable () async -> Void) -> Void
+    ) async {
         var writes: [GroupTransaction.Write] = []
         var outgoing = Outgoing(metrics: metrics, commands: commands)
         for request in batch {
@@ -161,8 +189,12 @@ final class CommandDispatcher: Sendable {
             case .answered(let reply, let command):
                 commit(&writes, into: &outgoing)
                 outgoing.add(reply, command: command, to: request.route)
-            case .read(let context, let body, let audit):
+            case .read(let context, let body, let audit, let aside):
                 commit(&writes, into: &outgoing)
+                if aside, let asideReads {
+                    asideReads.put([AsideRead(route: request.route, context: context, body: body, audit: audit, arrived: outgoing.arrived)])
+                    continue
+                }
                 outgoing.add(await runRead(context, body, audit: audit), command: context.request.command, to: request.route)
             case .preparedWrite(let context, let prepare, let write, let digest):
                 // The slow part runs outside any transaction, beside this stage; a failure in it is
@@ -187,6 +219,14 @@ final class CommandDispatcher: Sendable {
             }
         }
         commit(&writes, into: &outgoing)
+        send(outgoing)
+    }
+
+    /// One long read, run and answered beside the running stage.
+    private func runAside(_ read: AsideRead) async {
+        var outgoing = Outgoing(metrics: metrics, commands: commands)
+        outgoing.arrived = read.arrived
+        outgoing.add(await runRead(read.context, read.body, audit: read.audit), command: read.context.request.command, to: read.route)
         send(outgoing)
     }
 
@@ -275,7 +315,7 @@ final class CommandDispatcher: Sendable {
                     guard let audit else { throw refusal }
                     return .read(context, { _ in throw refusal }, audit: audit)
                 }
-                return .read(context, body, audit: audit)
+                return .read(context, body, audit: audit, aside: spec.runsAside)
             case .write(let body):
                 guard database != nil else {
                     throw CommandError(.internal, "\(service) keeps no database, so it has no state-changing commands")

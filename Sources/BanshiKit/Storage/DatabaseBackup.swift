@@ -47,7 +47,7 @@ enum DatabaseBackup {
                 throw CommandError(.conflict, "\(destination) exists; a backup never overwrites a file", field: "destination")
             }
             return try await onOwnThread { try copy(database, to: destination) }
-        }.confidential()
+        }.confidential().runningAside()
     }
 
     /// Characters no file name of a backup may hold: C0 and C1 controls (NUL cuts a path short), and

@@ -34,6 +34,6 @@ enum ReportCommands {
             case "html": return ["format": "html", "content": .string(ReportHTML.render(report))]
             default: return report.json
             }
-        }
+        }.runningAside()
     }
 }
