@@ -98,7 +98,7 @@ struct RuntimeSystemTests {
         }
     }
 
-    @Test("banshictl call passes --arg and --json-args and reports a service error with its code")
+    @Test("banshictl call passes --arg, key=value after the command and --json-args, and reports a service error with its code")
     func call() async throws {
         try await TestSuite.with { suite in
             try await suite.start("bus")
@@ -112,6 +112,13 @@ struct RuntimeSystemTests {
             let failed = try await suite.banshictl(["call", "loadgen", "emit", "--arg", "count=many"])
             #expect(failed.status == 1)
             #expect(failed.stderr.contains("invalid_argument"))
+            // key=value after the command is the same as --arg; a bare word is a usage error that shows the form.
+            let bare = try await suite.banshictl(["call", "loadgen", "emit", "count=3", "subject=case/2"])
+            #expect(bare.status == 0, "\(bare.stderr)")
+            #expect(try JSONValue.parse(Array(bare.stdout.utf8))["last_seq"] == 5)
+            let word = try await suite.banshictl(["call", "loadgen", "emit", "three"])
+            #expect(word.status == 64)
+            #expect(word.stderr.contains("an argument is key=value (as in --arg after_seq=0), not 'three'"), "\(word.stderr)")
         }
     }
 

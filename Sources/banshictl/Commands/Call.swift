@@ -8,7 +8,8 @@ struct Call: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Send a command to a service and print the result.",
         discussion: """
-            Arguments come from --json-args, then each --arg on top. An --arg value is typed by the \
+            Arguments come from --json-args, then each key=value after the command and each --arg on top \
+            (`banshictl call reporting report program=children format=csv`). A value is typed by the \
             command's own argument list (`help`): for a string argument it is the text as given \
             (--arg contact=13900000000 stays a string); otherwise a value that reads as JSON (a number, \
             true, false, null, an array or object) is that JSON, and anything else a string. \
@@ -26,6 +27,9 @@ struct Call: ParsableCommand {
 
     @Argument(help: "The command, e.g. status, help, events.since.", completion: Completions.commands)
     var command: String
+
+    @Argument(help: ArgumentHelp("Arguments after the command, key=value each: the same as --arg.", valueName: "key=value"))
+    var pairs: [String] = []
 
     @Option(name: .customLong("arg"), help: ArgumentHelp("An argument, key=value (repeatable).", valueName: "key=value"))
     var args: [String] = []
@@ -97,9 +101,9 @@ struct Call: ParsableCommand {
             }
             result = object
         }
-        for pair in args {
+        for pair in pairs + args {
             guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
-                throw ValidationError("--arg takes key=value, not '\(pair)'")
+                throw ValidationError("an argument is key=value (as in --arg after_seq=0), not '\(pair)'")
             }
             let key = String(pair[..<equals])
             let text = String(pair[pair.index(after: equals)...])
