@@ -119,6 +119,7 @@ struct RuntimeSystemTests {
             let word = try await suite.banshictl(["call", "loadgen", "emit", "three"])
             #expect(word.status == 64)
             #expect(word.stderr.contains("an argument is key=value (as in --arg after_seq=0), not 'three'"), "\(word.stderr)")
+            #expect(word.stderr.contains("Usage: banshictl call "), "the usage shown is call's: \(word.stderr)")
         }
     }
 

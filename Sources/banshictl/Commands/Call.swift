@@ -43,6 +43,15 @@ struct Call: ParsableCommand {
     @Flag(name: .long, help: "Print the whole reply as compact JSON.")
     var json = false
 
+    /// A malformed argument is a usage error, shown with this command's usage.
+    func validate() throws {
+        for pair in pairs + args {
+            guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
+                throw ValidationError("an argument is key=value (as in --arg after_seq=0), not '\(pair)'")
+            }
+        }
+    }
+
     func run() throws {
         let call = ServiceCall(global: global, service: service)
         let reply = try call.reply(command, try typed(try parseArguments(), call: call), id: id, resend: true)
@@ -102,9 +111,7 @@ struct Call: ParsableCommand {
             result = object
         }
         for pair in pairs + args {
-            guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
-                throw ValidationError("an argument is key=value (as in --arg after_seq=0), not '\(pair)'")
-            }
+            let equals = pair.firstIndex(of: "=")!  // `validate` saw one after the key.
             let key = String(pair[..<equals])
             let text = String(pair[pair.index(after: equals)...])
             if text.hasPrefix("@") {
