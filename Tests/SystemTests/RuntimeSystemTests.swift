@@ -120,6 +120,9 @@ struct RuntimeSystemTests {
             #expect(word.status == 64)
             #expect(word.stderr.contains("an argument is key=value (as in --arg after_seq=0), not 'three'"), "\(word.stderr)")
             #expect(word.stderr.contains("Usage: banshictl call "), "the usage shown is call's: \(word.stderr)")
+            let array = try await suite.banshictl(["call", "loadgen", "emit", "--json-args", "[1]"])
+            #expect(array.status == 64 && array.stderr.contains("--json-args must be a JSON object"), "\(array.stderr)")
+            #expect(array.stderr.contains("Usage: banshictl call "), "\(array.stderr)")
         }
     }
 

@@ -45,6 +45,7 @@ struct Call: ParsableCommand {
 
     /// A malformed argument is a usage error, shown with this command's usage.
     func validate() throws {
+        _ = try jsonObject()
         for pair in pairs + args {
             guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
                 throw ValidationError("an argument is key=value (as in --arg after_seq=0), not '\(pair)'")
@@ -102,14 +103,17 @@ struct Call: ParsableCommand {
         return result
     }
 
-    private func parseArguments() throws -> [String: JSONValue] {
-        var result: [String: JSONValue] = [:]
-        if let jsonArgs {
-            guard let value = try? JSONValue.parse(Array(jsonArgs.utf8)), let object = value.objectValue else {
-                throw ValidationError("--json-args must be a JSON object, e.g. '{\"after_seq\": 0}'")
-            }
-            result = object
+    /// The object `--json-args` gives, empty without it.
+    private func jsonObject() throws -> [String: JSONValue] {
+        guard let jsonArgs else { return [:] }
+        guard let value = try? JSONValue.parse(Array(jsonArgs.utf8)), let object = value.objectValue else {
+            throw ValidationError("--json-args must be a JSON object, e.g. '{\"after_seq\": 0}'")
         }
+        return object
+    }
+
+    private func parseArguments() throws -> [String: JSONValue] {
+        var result = try jsonObject()
         for pair in pairs + args {
             let equals = pair.firstIndex(of: "=")!  // `validate` saw one after the key.
             let key = String(pair[..<equals])
