@@ -111,28 +111,32 @@ final class CommandDispatcher: Sendable {
         let writer = ThreadExecutor(name: "banshi-writer")
         // Long reads wait for a reading connection, and may block a thread doing so: this one, never
         // one of the cooperative pool's. One at a time, so that they never wait for each other's thread.
-        let reader = ThreadExecutor(name: "banshi-reads")
+        // A service without long reads (the bus) has no such thread.
+        let reader = commands.values.contains(where: \.runsAside) ? ThreadExecutor(name: "banshi-reads") : nil
         await withTaskExecutorPreference(writer) {
             await withDiscardingTaskGroup { tasks in
-                let reads = HandOffQueue<AsideRead>()
-                tasks.addTask(executorPreference: reader) {
-                    await reads.consume { batch in
-                        for read in batch { await self.runAside(read) }
+                let reads = reader.map { reader in
+                    let reads = HandOffQueue<AsideRead>()
+                    tasks.addTask(executorPreference: reader) {
+                        await reads.consume { batch in
+                            for read in batch { await self.runAside(read) }
+                        }
                     }
+                    return reads
                 }
                 await checked.consume { batch in
                     await self.serve(batch, asideReads: reads) { preparation in
                         tasks.addTask(executorPreference: globalConcurrentExecutor, operation: preparation)
                     }
                 }
-                reads.finish()
+                reads?.finish()
             }
             // Writes whose preparation ended after the last request came: each is a plain write now.
             let rest = checked.takeAll()
             if !rest.isEmpty { await serve(rest, asideReads: nil) { _ in preconditionFailure("a prepared write is prepared once") } }
         }
         writer.shutdown()
-        reader.shutdown()
+        reader?.shutdown()
     }
 
     /// The checking stage: each request parsed and checked, an audited one's arguments digested.
@@ -151,6 +155,7 @@ final class CommandDispatcher: Sendable {
         var failed: Int64 = 0
         let metrics: CommandMetrics
         let commands: [String: CommandSpec]
+        /// When the requests it answers were taken up (a long read's, when the running stage handed it on).
         var arrived = ContinuousClock.now
 
         mutating func add(_ reply: CommandReply, command: String?, to route: [[UInt8]]) {
@@ -176,7 +181,7 @@ final class CommandDispatcher: Sendable {
     /// A write's preparation is handed to `startPreparation`, which runs it beside this stage; when it
     /// is done, the write comes back through `checked` as a plain write. A long read is put on
     /// `asideReads` once the writes before it are committed; without that lane (after the intake has
-    /// ended) it runs here.
+    /// ended, or in a service without long reads) it runs here.
     private func serve(
         _ batch: [Staged], asideReads: HandOffQueue<AsideRead>?, startPreparation: (@escaping @Sendable () async -> Void) -> Void
     ) async {
@@ -224,8 +229,7 @@ final class CommandDispatcher: Sendable {
 
     /// One long read, run and answered beside the running stage.
     private func runAside(_ read: AsideRead) async {
-        var outgoing = Outgoing(metrics: metrics, commands: commands)
-        outgoing.arrived = read.arrived
+        var outgoing = Outgoing(metrics: metrics, commands: commands, arrived: read.arrived)
         outgoing.add(await runRead(read.context, read.body, audit: read.audit), command: read.context.request.command, to: read.route)
         send(outgoing)
     }

@@ -46,11 +46,15 @@ struct Call: ParsableCommand {
     /// A malformed argument is a usage error, shown with this command's usage.
     func validate() throws {
         _ = try jsonObject()
-        for pair in pairs + args {
-            guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
-                throw ValidationError("an argument is key=value (as in --arg after_seq=0), not '\(pair)'")
-            }
+        for pair in pairs + args { _ = try Self.split(pair) }
+    }
+
+    /// An argument's key and value text.
+    private static func split(_ pair: String) throws -> (key: String, text: String) {
+        guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
+            throw ValidationError("an argument is key=value (as in --arg after_seq=0), not '\(pair)'")
         }
+        return (String(pair[..<equals]), String(pair[pair.index(after: equals)...]))
     }
 
     func run() throws {
@@ -115,9 +119,7 @@ struct Call: ParsableCommand {
     private func parseArguments() throws -> [String: JSONValue] {
         var result = try jsonObject()
         for pair in pairs + args {
-            let equals = pair.firstIndex(of: "=")!  // `validate` saw one after the key.
-            let key = String(pair[..<equals])
-            let text = String(pair[pair.index(after: equals)...])
+            let (key, text) = try Self.split(pair)
             if text.hasPrefix("@") {
                 result[key] = .string(try Self.fileText(String(text.dropFirst()), for: key))
                 continue
