@@ -109,13 +109,24 @@ enum Baselines {
     }
 
     /// Inserts `rows` envelope-sized rows, 1,000 per transaction.
-    static func sqliteInserts(envelope: String, rows: Int) throws -> Duration {
+    /// Runs `body` with a new directory of its own, removed afterwards.
+    static func withScratchDirectory<T>(_ body: (_ directory: String) throws -> T) throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("banshi-bench-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        var configuration = Configuration()
-        configuration.prepareDatabase { try $0.execute(sql: "PRAGMA synchronous = FULL") }
-        let pool = try DatabasePool(path: "\(directory)/raw.sqlite", configuration: configuration)
+        return try body(directory)
+    }
+
+    static func sqliteInserts(envelope: String, rows: Int) throws -> Duration {
+        try withScratchDirectory { directory in
+            var configuration = Configuration()
+            configuration.prepareDatabase { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+            return try sqliteInserts(path: "\(directory)/raw.sqlite", configuration: configuration, envelope: envelope, rows: rows)
+        }
+    }
+
+    private static func sqliteInserts(path: String, configuration: Configuration, envelope: String, rows: Int) throws -> Duration {
+        let pool = try DatabasePool(path: path, configuration: configuration)
         try pool.write { db in
             try db.execute(sql: "CREATE TABLE raw (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, envelope TEXT NOT NULL)")
         }

@@ -119,6 +119,12 @@ enum ProgramBenchmarks {
             report.add(
                 "reporting_catch_up_per_second", "reporting: a fresh service catching up on every program's log", .double(perSecond),
                 display: display, note: "\(total.formatted()) events in \(String(format: "%.1f", elapsed.timeInterval)) s, process start included")
+            let replay = try HistoryReplay.run(source: suite.directory.file("var/reporting/reporting.sqlite"))
+            let (replayRate, replayDisplay) = rate(Int(replay.rows), replay.elapsed)
+            report.add(
+                "reporting_history_sqlite_per_second", "reporting's history schema, SQLite alone: those events copied by INSERT … SELECT",
+                .double(replayRate), display: replayDisplay,
+                note: "\(replay.rows.formatted()) rows, \(HistoryReplay.transaction.formatted()) a transaction, in a database opened as a service opens its own; the catch-up reached \(String(format: "%.2f", perSecond / replayRate)) of it")
             try await timeReporting("report", [:], key: "reporting_report_ms", "reporting: `report` (all programs, this year) on that history", into: &report)
             try await statusDuringReport(into: &report)
             // A referral's flow when the flows phase ran, else the first event's.
