@@ -27,6 +27,21 @@ struct DurableDeliverySystemTests {
         #expect(summary["duplicates"] == 0)
     }
 
+    /// Logs `thousands` × 1,000 events (each with `payloadBytes` of filler) at loadgen, then starts a
+    /// loadsink, checks that it applied every one exactly once, and runs `body`.
+    func lateJoin(thousands: Int, payloadBytes: Int64 = 0, _ body: (TestSuite) async throws -> Void) async throws {
+        try await TestSuite.with(services: ["loadgen", "loadsink"], runtime: Self.fastHeartbeat, serviceKeys: Self.sinkKeys) { suite in
+            try await suite.start("bus")
+            try await suite.start("loadgen")
+            for _ in 0..<thousands {
+                _ = try await suite.call("loadgen", "emit", ["count": 1000, "payload_bytes": .int(payloadBytes)]).get()
+            }
+            try await suite.start("loadsink")
+            try await expectExactlyOnce(DeliveryProbe(suite), total: Int64(thousands) * 1000)
+            try await body(suite)
+        }
+    }
+
     /// Runs `body` with the bus, loadgen and a loadsink following it, all started.
     static func withPipeline(_ body: (TestSuite) async throws -> Void) async throws {
         try await TestSuite.with(services: ["loadgen", "loadsink"], runtime: fastHeartbeat, serviceKeys: sinkKeys) { suite in
@@ -169,14 +184,7 @@ struct DurableDeliverySystemTests {
 
     @Test("A late joiner that starts after 5,000 events gets all of them")
     func lateJoiner() async throws {
-        try await TestSuite.with(services: ["loadgen", "loadsink"], runtime: Self.fastHeartbeat, serviceKeys: Self.sinkKeys) { suite in
-            try await suite.start("bus")
-            try await suite.start("loadgen")
-            for _ in 0..<5 {
-                _ = try await suite.call("loadgen", "emit", ["count": 1000]).get()
-            }
-            try await suite.start("loadsink")
-            try await expectExactlyOnce(DeliveryProbe(suite), total: 5000)
+        try await lateJoin(thousands: 5) { suite in
             try await waitFor {
                 (try? await suite.call("loadsink", "status").get())?["subscriptions"]?["loadgen"]?["source_state"] == "alive"
             }
@@ -189,16 +197,9 @@ struct DurableDeliverySystemTests {
 
     @Test("A late joiner catching up on events too large for full pages gets each once, each page starting where the last one ended")
     func lateJoinerCutPages() async throws {
-        try await TestSuite.with(services: ["loadgen", "loadsink"], runtime: Self.fastHeartbeat, serviceKeys: Self.sinkKeys) { suite in
-            try await suite.start("bus")
-            try await suite.start("loadgen")
-            // About 1.3 KB an envelope: a 4 MiB page holds some 3,200 of them, not the 5,000 catch-up
-            // asks for, so the next page must be asked for after the last event a page held.
-            for _ in 0..<8 {
-                _ = try await suite.call("loadgen", "emit", ["count": 1000, "payload_bytes": 1000]).get()
-            }
-            try await suite.start("loadsink")
-            try await expectExactlyOnce(DeliveryProbe(suite), total: 8000)
+        // About 1.4 KB an envelope: a 4 MiB page holds some 3,000 of them, not the 5,000 catch-up asks
+        // for, so the next page must be asked for after the last event a page held.
+        try await lateJoin(thousands: 8, payloadBytes: 1000) { suite in
             let fetched = try await suite.call("loadsink", "status").get()["subscriptions"]?["loadgen"]?["events_fetched"]
             #expect(fetched == 8000, "each event taken from one page only")
             let pages = try await suite.call("loadgen", "status").get()["commands"]?["events.since"]?["ok"]?.intValue ?? 0
