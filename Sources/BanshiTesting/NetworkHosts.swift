@@ -26,14 +26,24 @@ public final class NetworkHosts: @unchecked Sendable {
 
     /// Creates one namespace per name, e.g. `["core", "programs", "downstream"]`.
     public init(_ names: [String]) throws {
-        let serial = Self.counter.withLock { value -> Int in
-            value += 1
-            return value
-        }
         let pid = Int(ProcessInfo.processInfo.processIdentifier)
-        let id = String(format: "%02x%02x", pid % 256, serial % 256)
+        // A run killed before `remove()` leaves its bridge and its address behind. A later run whose
+        // pid gives the same subnet would then have two routes to it, the dead bridge's first, and
+        // reach none of its hosts: so a subnet or bridge name already on this machine is passed over.
+        let taken = (try? Self.run("/usr/sbin/ip", ["-o", "addr", "show"])) ?? ""
+        var serial = 0
+        var id = ""
+        var subnet = ""
+        for _ in 0..<250 {
+            serial = Self.counter.withLock { value -> Int in
+                value += 1
+                return value
+            }
+            id = String(format: "%02x%02x", pid % 256, serial % 256)
+            subnet = "10.\(100 + pid % 100).\(serial % 250)"
+            if !taken.contains(" \(subnet).") && !taken.contains(" bb\(id) ") { break }
+        }
         bridge = "bb\(id)"
-        let subnet = "10.\(100 + pid % 100).\(serial % 250)"
         gateway = "\(subnet).254"
         var made: [String: Host] = [:]
         for (index, name) in names.enumerated() {
@@ -132,18 +142,23 @@ public final class NetworkHosts: @unchecked Sendable {
 
     private static func ip(_ arguments: [String]) throws { try run("/usr/sbin/ip", arguments) }
 
-    private static func run(_ path: String, _ arguments: [String]) throws {
+    /// Runs `path` and returns what it printed; throws with its error output if it failed.
+    @discardableResult
+    private static func run(_ path: String, _ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         let errors = Pipe()
+        let output = Pipe()
         process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
+        process.standardOutput = output
         try process.run()
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             throw TestSuiteError("\((path as NSString).lastPathComponent) \(arguments.joined(separator: " ")) failed: \(text)")
         }
+        return printed
     }
 }
