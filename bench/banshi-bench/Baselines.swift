@@ -108,7 +108,6 @@ enum Baselines {
         return ContinuousClock.now - start
     }
 
-    /// Inserts `rows` envelope-sized rows, 1,000 per transaction.
     /// Runs `body` with a new directory of its own, removed afterwards.
     static func withScratchDirectory<T>(_ body: (_ directory: String) throws -> T) throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("banshi-bench-\(UUID().uuidString)").path
@@ -117,6 +116,7 @@ enum Baselines {
         return try body(directory)
     }
 
+    /// Inserts `rows` envelope-sized rows, 1,000 per transaction, with synchronous=FULL.
     static func sqliteInserts(envelope: String, rows: Int) throws -> Duration {
         try withScratchDirectory { directory in
             var configuration = Configuration()
