@@ -14,10 +14,10 @@ struct BenchMain {
         var arguments = CommandLine.arguments.dropFirst()
         while let argument = arguments.popFirst() {
             switch argument {
-            case "--events": options.events = Int(arguments.popFirst() ?? "") ?? options.events
-            case "--seconds": options.seconds = Int(arguments.popFirst() ?? "") ?? options.seconds
-            case "--history": options.history = Int(arguments.popFirst() ?? "") ?? options.history
-            case "--commands": options.commands = Int(arguments.popFirst() ?? "") ?? options.commands
+            case "--events": options.events = count(argument, arguments.popFirst())
+            case "--seconds": options.seconds = count(argument, arguments.popFirst())
+            case "--history": options.history = count(argument, arguments.popFirst())
+            case "--commands": options.commands = count(argument, arguments.popFirst())
             case "--json": options.json = true
             case "--only":
                 let names = (arguments.popFirst() ?? "").split(separator: ",").map(String.init)
@@ -51,6 +51,15 @@ struct BenchMain {
             exit(1)
         }
     }
+}
+
+/// The positive whole number that `option` was given, or exits 2 saying what it takes.
+private func count(_ option: String, _ value: String?) -> Int {
+    guard let value, let number = Int(value.replacingOccurrences(of: "_", with: "")), number > 0 else {
+        FileHandle.standardError.write(Data("banshi-bench: \(option) takes a whole number above 0, not \(value.map { "'\($0)'" } ?? "nothing")\n".utf8))
+        exit(2)
+    }
+    return number
 }
 
 struct Options {
