@@ -52,12 +52,14 @@ public final class NetworkHosts: @unchecked Sendable {
         hosts = made
         do {
             try Self.ip(["link", "add", bridge, "type", "bridge"])
+            Leftovers.noteLink(bridge)
             try Self.ip(["addr", "add", "\(gateway)/24", "dev", bridge])
             try Self.ip(["link", "set", bridge, "up"])
             for (index, name) in names.enumerated() {
                 let host = made[name]!
                 let peer = "p\(id)\(index)"
                 try Self.ip(["netns", "add", host.namespace])
+                Leftovers.noteNamespace(host.namespace)
                 try Self.ip(["link", "add", host.link, "type", "veth", "peer", "name", peer])
                 try Self.ip(["link", "set", peer, "netns", host.namespace])
                 try Self.ip(["-n", host.namespace, "link", "set", peer, "name", "eth0"])
@@ -85,8 +87,10 @@ public final class NetworkHosts: @unchecked Sendable {
         for host in hosts.values {
             try? Self.ip(["netns", "delete", host.namespace])
             try? Self.ip(["link", "delete", host.link])
+            Leftovers.forget(.namespace, host.namespace)
         }
         try? Self.ip(["link", "delete", bridge])
+        Leftovers.forget(.link, bridge)
     }
 
     /// Cuts `host` off the bridge (its processes keep running, unreachable).

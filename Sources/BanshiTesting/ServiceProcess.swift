@@ -46,6 +46,7 @@ public final class ServiceProcess: @unchecked Sendable {
         process.standardError = log
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        Leftovers.noteProcess(process.processIdentifier)
     }
 
     public var pid: Int32 { process.processIdentifier }
@@ -60,7 +61,9 @@ public final class ServiceProcess: @unchecked Sendable {
     /// The default is generous: a test asserts that it ends and how, not how soon (with the whole suite
     /// on two cores, starting a debug executable alone has taken 19 s).
     public func waitForExit(within limit: Duration = .seconds(60)) async -> Int32? {
-        await Self.waitForEnd(of: process, within: limit)
+        let status = await Self.waitForEnd(of: process, within: limit)
+        if status != nil { Leftovers.forget(.process, "\(pid)") }
+        return status
     }
 
     /// Waits up to `limit` for `process` to end and returns its status (as `Process.terminationStatus`

@@ -8,6 +8,7 @@ public final class TemporaryDirectory: Sendable {
         let base = FileManager.default.temporaryDirectory.path
         path = "\(base)/\(prefix)-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        Leftovers.noteDirectory(path)
     }
 
     /// `name` inside the directory.
@@ -15,5 +16,6 @@ public final class TemporaryDirectory: Sendable {
 
     public func remove() {
         try? FileManager.default.removeItem(atPath: path)
+        Leftovers.forget(.directory, path)
     }
 }

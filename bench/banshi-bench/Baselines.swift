@@ -1,4 +1,5 @@
 import BanshiKit
+import BanshiTesting
 import Foundation
 import SQLite
 import ZeroMQ
@@ -110,10 +111,9 @@ enum Baselines {
 
     /// Runs `body` with a new directory of its own, removed afterwards.
     static func withScratchDirectory<T>(_ body: (_ directory: String) throws -> T) throws -> T {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("banshi-bench-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        return try body(directory)
+        let directory = try TemporaryDirectory(prefix: "banshi-bench")
+        defer { directory.remove() }
+        return try body(directory.path)
     }
 
     /// Inserts `rows` envelope-sized rows, 1,000 per transaction, with synchronous=FULL.
