@@ -95,7 +95,9 @@ public final class ServiceProcess: @unchecked Sendable {
     /// a process that another test spawns at that moment can inherit that descriptor too, and then
     /// `isRunning` stays true until that one ends as well. `/proc` says at once.
     public static func hasEnded(_ pid: Int32) -> Bool {
-        statFields(pid).map { $0.first == "Z" } ?? true
+        let ended = statFields(pid).map { $0.first == "Z" } ?? true
+        if ended { Leftovers.forget(.process, "\(pid)") }
+        return ended
     }
 
     /// The fields of `/proc/<pid>/stat` after the command name, the state first (field 3 of

@@ -31,6 +31,7 @@ struct LeftoversSystemTests {
         #expect(try String(contentsOfFile: script, encoding: .utf8).contains(dataDirectory))
 
         bench.signal(SIGKILL)
+        #expect(await bench.waitForExit(within: .seconds(10)) == SIGKILL)
         try await waitFor(.seconds(30)) {
             // Ended: gone, a zombie, or its pid now another process's.
             services.allSatisfy { service in
