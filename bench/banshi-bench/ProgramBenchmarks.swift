@@ -75,11 +75,19 @@ enum ProgramBenchmarks {
                 let perCommand = zip(before, after).map { ($1 - $0) / Double(maxPerService) * 1e6 }
                 let transactions = (try await suite.call(mix.service, "status").get()["write_transactions"]?.intValue ?? 0) - transactionsBefore
                 let (perSecond, display) = rate(maxPerService, flood.elapsed)
+                let perTransaction = Double(maxPerService) / Double(max(1, transactions))
                 rates[mix.service] = .double(perSecond)
                 report.add(
                     "program_commands_per_second_\(mix.service)", "program commands, 64 in flight: \(mix.service)", .double(perSecond),
                     display: display,
-                    note: "\(mix.description); p99 \(PipelineBenchmarks.ms(CommandLoad.percentile(flood.latencies, 0.99))); \(String(format: "%.1f", Double(maxPerService) / Double(max(1, transactions)))) commands a transaction; CPU per command \(String(format: "%.0f µs service / %.0f µs bus", perCommand[0], perCommand[1])); \(failures(flood))")
+                    note: "\(mix.description); p99 \(PipelineBenchmarks.ms(CommandLoad.percentile(flood.latencies, 0.99))); \(String(format: "%.1f", perTransaction)) commands a transaction; CPU per command \(String(format: "%.0f µs service / %.0f µs bus", perCommand[0], perCommand[1])); \(failures(flood))")
+                let replay = try CommandReplay.run(
+                    source: suite.directory.file("var/\(mix.service)/\(mix.service).sqlite"), perTransaction: max(1, Int(perTransaction.rounded())))
+                let (replayRate, replayDisplay) = rate(replay.commands, replay.elapsed)
+                report.add(
+                    "program_commands_sqlite_per_second_\(mix.service)", "\(mix.service)'s commands, SQLite alone: their rows written again",
+                    .double(replayRate), display: replayDisplay,
+                    note: "\(replay.commands.formatted()) commands, \(replay.rows.formatted()) rows, \(Int(perTransaction.rounded())) commands a transaction, each with its reply lookup; the run at 64 in flight reached \(String(format: "%.2f", perSecond / replayRate)) of it")
             }
             report.values["program_commands_per_second"] = .object(rates)
         }
