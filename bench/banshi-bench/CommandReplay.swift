@@ -6,9 +6,9 @@ import SQLite
 /// same schema, command by command, in groups of the size the service committed, in a database
 /// opened as every service opens its own (`ServiceDatabase`). Each command first looks its request
 /// id up among the stored replies, as the service does; nothing else runs per command: no socket,
-/// no JSON, no rule, none of the command's own reads, no foreign-key lookup. So this is more than the service's commands
-/// could reach with this schema on this machine; the commands' rate over it is what the rest of the
-/// path costs.
+/// no JSON, no rule, none of the command's own reads, no foreign-key lookup. So this is more than
+/// the service's commands could reach with this schema on this machine; the commands' rate over it
+/// is what the rest of the path costs.
 ///
 /// The commands are the audit log's entries; each table's rows are spread evenly over them in the
 /// order they were stored (a child's row, then its event, its reply and its audit entry, say).
