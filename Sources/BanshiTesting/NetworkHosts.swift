@@ -61,6 +61,9 @@ public final class NetworkHosts: @unchecked Sendable {
                 try Self.ip(["netns", "add", host.namespace])
                 Leftovers.noteNamespace(host.namespace)
                 try Self.ip(["link", "add", host.link, "type", "veth", "peer", "name", peer])
+                // Deleting a namespace takes its end of the pair with it only once nothing holds the
+                // namespace any more; deleting this end takes both at once.
+                Leftovers.noteLink(host.link)
                 try Self.ip(["link", "set", peer, "netns", host.namespace])
                 try Self.ip(["-n", host.namespace, "link", "set", peer, "name", "eth0"])
                 try Self.ip(["-n", host.namespace, "addr", "add", "\(host.address)/24", "dev", "eth0"])
@@ -88,6 +91,7 @@ public final class NetworkHosts: @unchecked Sendable {
             try? Self.ip(["netns", "delete", host.namespace])
             try? Self.ip(["link", "delete", host.link])
             Leftovers.forget(.namespace, host.namespace)
+            Leftovers.forget(.link, host.link)
         }
         try? Self.ip(["link", "delete", bridge])
         Leftovers.forget(.link, bridge)
