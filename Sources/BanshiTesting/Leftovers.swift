@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Synchronization
 
 /// What a test or benchmark process has made outside itself, undone even when that process cannot
@@ -6,14 +7,21 @@ import Synchronization
 ///
 /// The services it started, its temporary directories, its network namespaces and bridges are noted
 /// here while they exist, each as one line of a shell script that undoes it
-/// (`$TMPDIR/banshi-leftovers-<pid>.sh`, rewritten whole at each change). With the first note a
-/// watcher starts: a shell in a session of its own (so that the terminal's Ctrl-C, which ends the
+/// (`$TMPDIR/banshi-leftovers-<pid>.sh`). With the first note a watcher starts: a shell in a session of its own (so that the terminal's Ctrl-C, which ends the
 /// whole foreground group, leaves it running), which waits for the process to be gone and then runs
 /// what the script still holds. A process that cleaned up after itself leaves the script empty, and
 /// the watcher only removes it.
 ///
 /// A process is killed only if it is still the one noted: the script compares its start time, so a
 /// pid the kernel has since given to another process is left alone.
+///
+/// The script is rewritten in place at each change: one `pwrite` of the whole text at its start
+/// through a descriptor held open, then a truncate, with no sync. The watcher reads it only once
+/// this process is gone, so it needs no atomic replacement; a text shorter than the last is padded
+/// with a comment to the last one's length before the truncate, so that a kill between the two
+/// leaves no fragment of an older line to run. Foundation's atomic write (a new file, written and
+/// renamed over the old one) costs file-system metadata at each of the thousand or so changes of a
+/// test run, on the threads the tests run on, while the services sync their own files.
 public enum Leftovers {
     /// What a line undoes; the script undoes them in this order (processes first, their directories last).
     enum Kind: Int, Comparable {
@@ -27,6 +35,9 @@ public enum Leftovers {
         var serial = 0
         var watcher: Process?
         var watching = false
+        /// The script, open for writing once the first note comes; the length last written to it.
+        var file: Int32 = -1
+        var length = 0
     }
 
     private static let state = Mutex(State())
@@ -38,7 +49,7 @@ public enum Leftovers {
     /// Notes the running process `pid`, to be killed (SIGKILL) if this process ends first.
     static func noteProcess(_ pid: Int32) {
         guard let started = startTime(pid) else { return }
-        note(.process, "\(pid)", "[ \"$(sed 's/^.*) //' /proc/\(pid)/stat 2>/dev/null | cut -d' ' -f20)\" = \(started) ] && kill -KILL \(pid)")
+        note(.process, "\(pid)", "p=\(pid); [ \"$(sed 's/^.*) //' /proc/$p/stat 2>/dev/null | cut -d' ' -f20)\" = \(started) ] && kill -KILL $p")
     }
 
     /// Field 22 of proc(5), the start time of `pid` in clock ticks since boot: with the pid, it names
@@ -57,7 +68,7 @@ public enum Leftovers {
     static func forget(_ kind: Kind, _ name: String) {
         state.withLock { state in
             guard state.lines.removeValue(forKey: key(kind, name)) != nil else { return }
-            write(state)
+            write(&state)
         }
     }
 
@@ -69,7 +80,7 @@ public enum Leftovers {
             }
             state.serial += 1
             state.lines[key(kind, name)] = (kind, state.serial, line)
-            write(state)
+            write(&state)
         }
     }
 
@@ -77,11 +88,17 @@ public enum Leftovers {
 
     private static func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 
-    /// Writes the script whole (a new file renamed over the old), so the watcher never reads half of one.
-    private static func write(_ state: State) {
+    /// Writes the script in place, padded and then truncated (see above).
+    private static func write(_ state: inout State) {
+        if state.file < 0 { state.file = open(scriptPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600) }
+        guard state.file >= 0 else { return }
         let lines = state.lines.values.sorted { ($0.kind, $0.serial) < ($1.kind, $1.serial) }.map(\.line)
-        let text = lines.isEmpty ? "" : (lines + [""]).joined(separator: "\n")
-        try? text.write(toFile: scriptPath, atomically: true, encoding: .utf8)
+        var bytes = Array((lines.isEmpty ? "" : (lines + [""]).joined(separator: "\n")).utf8)
+        let length = bytes.count
+        if length < state.length { bytes += Array("\n#".utf8) + Array(repeating: UInt8(ascii: " "), count: max(0, state.length - length - 2)) }
+        _ = bytes.withUnsafeBytes { pwrite(state.file, $0.baseAddress, $0.count, 0) }
+        if length < state.length { _ = ftruncate(state.file, off_t(length)) }
+        state.length = length
     }
 
     /// Starts the watcher: `setsid` puts it in a session of its own, and it first closes every
