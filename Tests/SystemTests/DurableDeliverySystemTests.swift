@@ -95,7 +95,9 @@ struct DurableDeliverySystemTests {
                     }
                 }
                 group.addTask {
-                    try await waitFor(.seconds(30)) { acknowledged.count >= 200 }
+                    // Generous: on a slow hour of a two-core host, amid the whole suite, 200 answers
+                    // have taken longer than 30 s; the test is about what survives the kill.
+                    try await waitFor(.seconds(120)) { acknowledged.count >= 200 }
                     suite.processes["loadgen"]?.signal(SIGKILL)
                 }
                 try await group.waitForAll()
