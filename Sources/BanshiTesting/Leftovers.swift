@@ -24,10 +24,8 @@ import Synchronization
 /// test run, on the threads the tests run on, while the services sync their own files.
 public enum Leftovers {
     /// What a line undoes; the script undoes them in this order (processes first, their directories last).
-    enum Kind: Int, Comparable {
+    enum Kind: Int {
         case process, namespace, link, directory
-
-        static func < (a: Kind, b: Kind) -> Bool { a.rawValue < b.rawValue }
     }
 
     private struct State {
@@ -48,15 +46,9 @@ public enum Leftovers {
 
     /// Notes the running process `pid`, to be killed (SIGKILL) if this process ends first.
     static func noteProcess(_ pid: Int32) {
-        guard let started = startTime(pid) else { return }
+        // The script's `sed … | cut -f20` reads the same field as `startTime`.
+        guard let started = ServiceProcess.startTime(pid) else { return }
         note(.process, "\(pid)", "p=\(pid); [ \"$(sed 's/^.*) //' /proc/$p/stat 2>/dev/null | cut -d' ' -f20)\" = \(started) ] && kill -KILL $p")
-    }
-
-    /// Field 22 of proc(5), the start time of `pid` in clock ticks since boot: with the pid, it names
-    /// one process (the `sed … | cut -f20` of the script reads the same field).
-    private static func startTime(_ pid: Int32) -> Substring? {
-        guard let fields = ServiceProcess.statFields(pid), fields.count > 19 else { return nil }
-        return fields[19]
     }
 
     static func noteDirectory(_ path: String) { note(.directory, path, "rm -rf -- \(quoted(path))") }
@@ -92,7 +84,7 @@ public enum Leftovers {
     private static func write(_ state: inout State) {
         if state.file < 0 { state.file = open(scriptPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600) }
         guard state.file >= 0 else { return }
-        let lines = state.lines.values.sorted { ($0.kind, $0.serial) < ($1.kind, $1.serial) }.map(\.line)
+        let lines = state.lines.values.sorted { ($0.kind.rawValue, $0.serial) < ($1.kind.rawValue, $1.serial) }.map(\.line)
         var bytes = Array((lines.isEmpty ? "" : (lines + [""]).joined(separator: "\n")).utf8)
         let length = bytes.count
         if length < state.length { bytes += Array("\n#".utf8) + Array(repeating: UInt8(ascii: " "), count: max(0, state.length - length - 2)) }
@@ -119,7 +111,7 @@ public enum Leftovers {
             [ -s "$2" ] && bash "$2" >/dev/null 2>&1
             rm -f "$2"
             """,
-            "banshi-leftovers", "\(pid)", scriptPath, String(startTime(pid) ?? ""),
+            "banshi-leftovers", "\(pid)", scriptPath, String(ServiceProcess.startTime(pid) ?? ""),
         ]
         watcher.standardInput = FileHandle.nullDevice
         watcher.standardOutput = FileHandle.nullDevice

@@ -100,6 +100,13 @@ public final class ServiceProcess: @unchecked Sendable {
         return ended
     }
 
+    /// Field 22 of proc(5), the start time of `pid` in clock ticks since boot: with the pid, it names
+    /// one process, where a pid alone may have been given to another since. `nil` once it is gone.
+    public static func startTime(_ pid: Int32) -> Substring? {
+        guard let fields = statFields(pid), fields.count > 19 else { return nil }
+        return fields[19]
+    }
+
     /// The fields of `/proc/<pid>/stat` after the command name, the state first (field 3 of
     /// proc(5) is element 0); `nil` once the process is gone.
     public static func statFields(_ pid: Int32) -> [Substring]? {

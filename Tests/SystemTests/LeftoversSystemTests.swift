@@ -32,10 +32,7 @@ struct LeftoversSystemTests {
         #expect(await bench.waitForExit(within: .seconds(10)) == SIGKILL)
         try await waitFor(.seconds(30)) {
             // Ended: gone, a zombie, or its pid now another process's.
-            services.allSatisfy { service in
-                guard let fields = ServiceProcess.statFields(service.pid) else { return true }
-                return fields[0] == "Z" || fields[19] != service.started
-            }
+            services.allSatisfy { ServiceProcess.hasEnded($0.pid) || ServiceProcess.startTime($0.pid) != $0.started }
         }
         try await waitFor(.seconds(10)) {
             !FileManager.default.fileExists(atPath: dataDirectory) && !FileManager.default.fileExists(atPath: script)
@@ -52,7 +49,7 @@ struct LeftoversSystemTests {
             // Each of the three has the harness's 60 s to answer.
             try await waitFor(.seconds(240)) {
                 services = children(of: bench.pid).filter { commandLine($0).contains("--config") }.compactMap { pid in
-                    ServiceProcess.statFields(pid).map { (pid, $0[19]) }
+                    ServiceProcess.startTime(pid).map { (pid, $0) }
                 }
                 return services.count == 3 || ServiceProcess.hasEnded(bench.pid)
             }

@@ -116,33 +116,44 @@ enum Baselines {
         return try body(directory.path)
     }
 
+    /// Runs `body` on the writer of an empty database in a scratch directory, opened as every service
+    /// opens its own (`ServiceDatabase`: WAL, synchronous=NORMAL, the checkpointer on a thread of its
+    /// own), with `source` attached as `src`: what the SQLite-alone rows write into. The database is
+    /// held until `body` returns (its checkpointer stops when it goes).
+    static func withReplica<T>(of source: String, _ body: (Database) throws -> T) throws -> T {
+        try withScratchDirectory { directory in
+            let replica = try ServiceDatabase(path: "\(directory)/replay.sqlite")
+            return try replica.writer.writeWithoutTransaction { db in
+                try db.execute(sql: "ATTACH DATABASE ? AS src", arguments: [source])
+                defer { try? db.execute(sql: "DETACH DATABASE src") }
+                return try body(db)
+            }
+        }
+    }
+
     /// Inserts `rows` envelope-sized rows, 1,000 per transaction, with synchronous=FULL.
     static func sqliteInserts(envelope: String, rows: Int) throws -> Duration {
         try withScratchDirectory { directory in
             var configuration = Configuration()
             configuration.prepareDatabase { try $0.execute(sql: "PRAGMA synchronous = FULL") }
-            return try sqliteInserts(path: "\(directory)/raw.sqlite", configuration: configuration, envelope: envelope, rows: rows)
-        }
-    }
-
-    private static func sqliteInserts(path: String, configuration: Configuration, envelope: String, rows: Int) throws -> Duration {
-        let pool = try DatabasePool(path: path, configuration: configuration)
-        try pool.write { db in
-            try db.execute(sql: "CREATE TABLE raw (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, envelope TEXT NOT NULL)")
-        }
-        let start = ContinuousClock.now
-        var seq = 0
-        while seq < rows {
+            let pool = try DatabasePool(path: "\(directory)/raw.sqlite", configuration: configuration)
             try pool.write { db in
-                let statement = try db.cachedStatement(sql: "INSERT INTO raw (seq, id, envelope) VALUES (?, ?, ?)")
-                for _ in 0..<1000 where seq < rows {
-                    seq += 1
-                    try statement.execute(arguments: [seq, "id-\(seq)", envelope])
+                try db.execute(sql: "CREATE TABLE raw (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, envelope TEXT NOT NULL)")
+            }
+            let start = ContinuousClock.now
+            var seq = 0
+            while seq < rows {
+                try pool.write { db in
+                    let statement = try db.cachedStatement(sql: "INSERT INTO raw (seq, id, envelope) VALUES (?, ?, ?)")
+                    for _ in 0..<1000 where seq < rows {
+                        seq += 1
+                        try statement.execute(arguments: [seq, "id-\(seq)", envelope])
+                    }
                 }
             }
+            let elapsed = ContinuousClock.now - start
+            try pool.close()
+            return elapsed
         }
-        let elapsed = ContinuousClock.now - start
-        try pool.close()
-        return elapsed
     }
 }

@@ -27,17 +27,10 @@ enum CommandReplay {
     /// `source` is the program's database, read while the service runs; `perTransaction` is how many
     /// commands the service committed in one transaction.
     static func run(source: String, perTransaction: Int) throws -> Result {
-        try Baselines.withScratchDirectory { directory in try replay(from: source, into: ServiceDatabase(path: "\(directory)/replay.sqlite"), perTransaction: perTransaction) }
-    }
-
-    /// `copy` is held for the whole replay: its checkpointer stops when it goes.
-    private static func replay(from source: String, into copy: ServiceDatabase, perTransaction: Int) throws -> Result {
-        try copy.writer.writeWithoutTransaction { db in
+        try Baselines.withReplica(of: source) { db in
             // A row can come before the row it refers to (the rows are spread, not replayed as they
             // came): the replay skips the foreign-key lookups the service makes, as it skips its reads.
             try db.execute(sql: "PRAGMA foreign_keys = OFF")
-            try db.execute(sql: "ATTACH DATABASE ? AS src", arguments: [source])
-            defer { try? db.execute(sql: "DETACH DATABASE src") }
             let tables = try copySchema(db)
             // The kit's tables last, in the order a command writes them.
             let kit = ["event_log", "command_reply", "audit_log"]

@@ -13,13 +13,7 @@ enum HistoryReplay {
     /// The rows copied and how long the copy took; `source` is reporting's database, read while the
     /// service runs.
     static func run(source: String) throws -> (rows: Int64, elapsed: Duration) {
-        try Baselines.withScratchDirectory { directory in try copy(from: source, into: ServiceDatabase(path: "\(directory)/replay.sqlite")) }
-    }
-
-    /// `copy` is held for the whole copy: its checkpointer stops when it goes.
-    private static func copy(from source: String, into copy: ServiceDatabase) throws -> (rows: Int64, elapsed: Duration) {
-        try copy.writer.writeWithoutTransaction { db in
-            try db.execute(sql: "ATTACH DATABASE ? AS src", arguments: [source])
+        try Baselines.withReplica(of: source) { db in
             // The history's table and indexes as the service's migrations left them.
             let schema = try String.fetchAll(
                 db, sql: "SELECT sql FROM src.sqlite_schema WHERE tbl_name = 'history' AND sql IS NOT NULL ORDER BY type DESC")
@@ -40,7 +34,6 @@ enum HistoryReplay {
             }
             let elapsed = ContinuousClock.now - start
             let rows = try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM main.history") ?? 0
-            try db.execute(sql: "DETACH DATABASE src")
             return (rows, elapsed)
         }
     }

@@ -81,13 +81,13 @@ enum ProgramBenchmarks {
                     "program_commands_per_second_\(mix.service)", "program commands, 64 in flight: \(mix.service)", .double(perSecond),
                     display: display,
                     note: "\(mix.description); p99 \(PipelineBenchmarks.ms(CommandLoad.percentile(flood.latencies, 0.99))); \(String(format: "%.1f", perTransaction)) commands a transaction; CPU per command \(String(format: "%.0f µs service / %.0f µs bus", perCommand[0], perCommand[1])); \(failures(flood))")
-                let replay = try CommandReplay.run(
-                    source: suite.directory.file("var/\(mix.service)/\(mix.service).sqlite"), perTransaction: max(1, Int(perTransaction.rounded())))
+                let group = max(1, Int(perTransaction.rounded()))
+                let replay = try CommandReplay.run(source: suite.directory.file("var/\(mix.service)/\(mix.service).sqlite"), perTransaction: group)
                 let (replayRate, replayDisplay) = rate(replay.commands, replay.elapsed)
                 report.add(
                     "program_commands_sqlite_per_second_\(mix.service)", "\(mix.service)'s commands, SQLite alone: their rows written again",
                     .double(replayRate), display: replayDisplay,
-                    note: "\(replay.commands.formatted()) commands, \(replay.rows.formatted()) rows, \(Int(perTransaction.rounded())) commands a transaction, each with its reply lookup; the run at 64 in flight reached \(String(format: "%.2f", perSecond / replayRate)) of it")
+                    note: "\(replay.commands.formatted()) commands, \(replay.rows.formatted()) rows, \(group) commands a transaction, each with its reply lookup; the run at 64 in flight reached \(String(format: "%.2f", perSecond / replayRate)) of it")
             }
             report.values["program_commands_per_second"] = .object(rates)
         }
