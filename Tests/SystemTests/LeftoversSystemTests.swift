@@ -43,7 +43,8 @@ struct LeftoversSystemTests {
     /// in the middle) and waits for its three services, the bench's children with a config; `nil` if
     /// the bench ended first.
     private static func benchWithServices(log: String) async throws -> (ServiceProcess, [(pid: Int32, started: Substring)])? {
-        let bench = try ServiceProcess("banshi-bench", arguments: ["--only", "rtt", "--seconds", "600"], logPath: log)
+        let bench = try ServiceProcess(
+            "banshi-bench", arguments: ["--only", "rtt", "--seconds", "600"], logPath: log, environment: [FreePort.nestedRunVariable: "1"])
         var services: [(pid: Int32, started: Substring)] = []
         do {
             // Each of the three has the harness's 60 s to answer.
