@@ -125,7 +125,7 @@ struct EnterpriseSystemTests {
         #expect(timeline.first?["type"] == "enterprise.enterprise.registered" && timeline.count >= 15)
     }
 
-    @Test("banshictl call types --arg by the command's own arguments: a digit-only phone is text, a number stays a number")
+    @Test("banshictl call types key=value and --arg by the command's own arguments: a digit-only phone is text, a number stays a number")
     func typedArguments() async throws {
         try await Self.withEnterprise { suite, run in
             let registered = try await suite.banshictl([
@@ -136,6 +136,15 @@ struct EnterpriseSystemTests {
             let record = try await run.ok("enterprise.get", ["enterprise_id": .string(Self.code)])
             #expect(record["contact_phone"] == "13900000000")
             #expect(record["check_interval_days"] == 90)
+            // The same typing for key=value after the command, the form people type.
+            let positional = try await suite.banshictl([
+                "call", "enterprise", "enterprise.register", "credit_code=\(Self.other)", "name=某公司", "registered_address=苏州",
+                "industry=software", "size=small", "contact_phone=13900000001", "check_interval_days=60",
+            ])
+            #expect(positional.status == 0, "\(positional.stderr)")
+            let other = try await run.ok("enterprise.get", ["enterprise_id": .string(Self.other)])
+            #expect(other["contact_phone"] == "13900000001")
+            #expect(other["check_interval_days"] == 60)
         }
     }
 

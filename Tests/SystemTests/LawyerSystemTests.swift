@@ -73,6 +73,19 @@ struct LawyerSystemTests {
                         ],
                     ])
                 let tasks = meeting["tasks"]!.arrayValue!
+                // A deadline in the past is refused naming the argument, or the resolution, that holds it.
+                let late = try await run.failure(
+                    "task.create", ["item": "x", "department": "x", "deadline": "2026-02-20", "measure": "x", "now": "2026-03-01T02:00:00Z"])
+                #expect(late?.details["field"] == "deadline")
+                #expect(late?.message == "deadline is a day (YYYY-MM-DD) from today (2026-03-01) to ten years on, not '2026-02-20'")
+                let lateResolution = try await run.failure(
+                    "meeting.record",
+                    [
+                        "parties": ["司法局"], "summary": "x", "now": "2026-03-01T02:00:00Z",
+                        "resolutions": [["item": "x", "department": "x", "deadline": "2026-02-20", "measure": "x"]],
+                    ])
+                #expect(lateResolution?.details["field"] == "resolutions[0]")
+                #expect(lateResolution?.message.hasPrefix("resolutions[0].deadline is a day") == true)
                 let milestone = try await run.ok("milestone.add", ["task_id": tasks[0], "title": "选址", "due_on": "2026-03-20", "now": "2026-03-01T02:00:00Z"])["milestone_id"]!
                 try await run.ok("milestone.done", ["milestone_id": milestone, "now": "2026-03-19T02:00:00Z"])
                 try await run.ok("milestone.add", ["task_id": tasks[1], "title": "测试", "due_on": "2026-03-15", "now": "2026-03-01T02:00:00Z"])

@@ -15,23 +15,29 @@ enum TaskBookCommands {
         let deadline: CalendarDate
         let measure: String
 
-        init(_ value: [String: JSONValue], context: CommandContext, field: String) throws(CommandError) {
+        /// `within` names the task in errors: nil for `task.create`'s own arguments (each error names its
+        /// argument), `resolutions[0]` and so on for a meeting's resolutions.
+        init(_ value: [String: JSONValue], context: CommandContext, within: String?) throws(CommandError) {
+            func name(_ key: String) -> String { within.map { "\($0).\(key)" } ?? key }
             func text(_ key: String) throws(CommandError) -> String {
                 guard let text = value[key]?.stringValue?.trimmingWhitespace, !text.isEmpty else {
-                    throw CommandError(.invalidArgument, "\(field).\(key) is required text", field: field)
+                    throw CommandError(.invalidArgument, "\(name(key)) is required text", field: within ?? key)
                 }
                 return text
             }
             let known: Set = ["item", "department", "deadline", "measure"]
             if let extra = value.keys.sorted().first(where: { !known.contains($0) }) {
-                throw CommandError(.invalidArgument, "\(field) has no field '\(extra)'", field: field)
+                throw CommandError(.invalidArgument, "\(within ?? "task.create") has no field '\(extra)'", field: within ?? extra)
             }
             item = try text("item")
             department = try text("department")
             measure = try text("measure")
             let today = CalendarDate(context.now)
-            guard let deadline = CalendarDate(try text("deadline")), deadline >= today, deadline <= today.adding(years: 10) else {
-                throw CommandError(.invalidArgument, "\(field).deadline is a day from today to ten years on (YYYY-MM-DD)", field: field)
+            let given = try text("deadline")
+            guard let deadline = CalendarDate(given), deadline >= today, deadline <= today.adding(years: 10) else {
+                throw CommandError(
+                    .invalidArgument, "\(name("deadline")) is a day (YYYY-MM-DD) from today (\(today)) to ten years on, not '\(given)'",
+                    field: within ?? "deadline")
             }
             self.deadline = deadline
         }
@@ -70,7 +76,7 @@ enum TaskBookCommands {
                 throw CommandError(.invalidArgument, "parties is a non-empty list of names", field: "parties")
             }
             let resolutions = try (arguments.values["resolutions"]?.arrayValue ?? []).enumerated().map { index, value throws(CommandError) in
-                try TaskInput(value.objectValue ?? [:], context: context, field: "resolutions[\(index)]")
+                try TaskInput(value.objectValue ?? [:], context: context, within: "resolutions[\(index)]")
             }
             let day = try context.pastDay("held_on")
             let id = OpaqueID.make("JM")
@@ -94,7 +100,7 @@ enum TaskBookCommands {
                 ArgumentSpec("deadline", .date, required: true, "the day it is due"), ArgumentSpec("measure", .string, required: true, "the rectification measure"),
             ]
         ) { context, events in
-            let input = try TaskInput(context.arguments.values.filter { $0.key != "now" }, context: context, field: "task")
+            let input = try TaskInput(context.arguments.values.filter { $0.key != "now" }, context: context, within: nil)
             return ["task_id": .string(try input.insert(&events, meeting: nil, settings: settings))]
         }
     }

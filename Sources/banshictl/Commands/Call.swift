@@ -88,10 +88,11 @@ struct Call: ParsableCommand {
         return text
     }
 
-    /// The --arg values that read as JSON but belong to a text argument (string, date, time) of the
-    /// command, put back as the text given; the service's `help` says which arguments are text.
+    /// The key=value arguments (after the command or as --arg) whose values read as JSON but belong to
+    /// a text argument (string, date, time) of the command, put back as the text given; the service's
+    /// `help` says which arguments are text.
     private func typed(_ arguments: [String: JSONValue], call: ServiceCall) throws -> [String: JSONValue] {
-        let given = Dictionary(args.compactMap { pair -> (String, String)? in
+        let given = Dictionary((pairs + args).compactMap { pair -> (String, String)? in
             guard let equals = pair.firstIndex(of: "=") else { return nil }
             return (String(pair[..<equals]), String(pair[pair.index(after: equals)...]))
         }, uniquingKeysWith: { _, last in last })
