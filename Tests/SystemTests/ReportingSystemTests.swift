@@ -153,6 +153,9 @@ struct ReportingSystemTests {
             #expect(try await values(["program": "petition", "to": "2026-12-31"]).count == 2)
             // Days and times far from now are refused before any arithmetic is done on them.
             #expect(try await Runner(suite, service: "reporting").failure("report", ["from": "2026-01-01", "to": "2999-12-31"])?.details["field"] == "to")
+            // The day given is named, not the default that follows it.
+            #expect(try await Runner(suite, service: "reporting").failure("report", ["to": "1999-06-30"])?.details["field"] == "to")
+            #expect(try await Runner(suite, service: "reporting").failure("report", ["from": "2099-01-01"])?.details["field"] == "from")
             #expect(try await Runner(suite, service: "petition").failure("deadlines.scan", ["now": "9999-12-31T00:00:00Z"])?.details["field"] == "now")
 
             let rebuilt = try await suite.banshictl(["rebuild"])
