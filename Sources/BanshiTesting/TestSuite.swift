@@ -17,11 +17,11 @@ public final class TestSuite: @unchecked Sendable {
     /// With CURVE on: the keys directory, and the identity `call` and `send` act as (admin by default).
     public private(set) var keysDirectory: String?
     public var identity: CurveIdentity?
-    /// How long `call` waits for a reply unless told: 30 s. A test checks what a reply says, not how
+    /// How long `call` waits for a reply unless told: 60 s. A test checks what a reply says, not how
     /// soon it comes (the benchmarks measure that): with the whole suite running on two cores, a debug
     /// build has taken over 5 s for `emit count=5000` and for hashing a MiB of evidence. Over a slow,
     /// lossy link a connection whose handshake loses packets waits out TCP's retransmission timeouts too.
-    public var callTimeout: Duration = .seconds(30)
+    public var callTimeout: Duration = .seconds(60)
 
     /// The network namespace each placed service runs in.
     public let namespaces: [String: String]
@@ -228,17 +228,17 @@ public final class TestSuite: @unchecked Sendable {
     }
 
     /// Runs `banshictl` with `arguments` (the config is added) and returns its exit status and output.
-    public func banshictl(_ arguments: [String], timeout: Duration = .seconds(30)) async throws -> (status: Int32, stdout: String, stderr: String) {
+    public func banshictl(_ arguments: [String], timeout: Duration = .seconds(60)) async throws -> (status: Int32, stdout: String, stderr: String) {
         try await Self.run("banshictl", arguments + ["--config", configPath], timeout: timeout)
     }
 
     /// Runs an executable of the build to completion.
-    public static func run(_ executable: String, _ arguments: [String], timeout: Duration = .seconds(30)) async throws -> (status: Int32, stdout: String, stderr: String) {
+    public static func run(_ executable: String, _ arguments: [String], timeout: Duration = .seconds(60)) async throws -> (status: Int32, stdout: String, stderr: String) {
         try await runExternal("\(ServiceProcess.executableDirectory)/\(executable)", arguments, timeout: timeout)
     }
 
     /// Runs any program (by path) to completion and returns its exit status and output.
-    public static func runExternal(_ path: String, _ arguments: [String], timeout: Duration = .seconds(30)) async throws -> (status: Int32, stdout: String, stderr: String) {
+    public static func runExternal(_ path: String, _ arguments: [String], timeout: Duration = .seconds(60)) async throws -> (status: Int32, stdout: String, stderr: String) {
         let executable = (path as NSString).lastPathComponent
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)

@@ -3,10 +3,11 @@ import Foundation
 
 /// Polls `condition` until it holds, for at most `limit`; past that it throws, naming where it was
 /// called, so that the test fails there. What a test waits for is a condition a user would see, never
-/// a fixed time. The default limit is generous (30 s): it only runs out when the condition never
-/// comes, and the whole suite on two cores makes the debug build many times slower than alone.
+/// a fixed time. The default limit is generous (60 s): it only runs out when the condition never
+/// comes, and the whole suite on two cores, in a slow hour of the host, makes the debug build many
+/// times slower than alone.
 public func waitFor(
-    _ limit: Duration = .seconds(30), fileID: String = #fileID, line: Int = #line, _ condition: () async throws -> Bool
+    _ limit: Duration = .seconds(60), fileID: String = #fileID, line: Int = #line, _ condition: () async throws -> Bool
 ) async throws {
     let deadline = ContinuousClock.now + limit
     while ContinuousClock.now < deadline {

@@ -47,7 +47,7 @@ struct WALCheckpointerTests {
         if try Self.fileSize(path) - before >= 500 * 4000 {
             #expect(database.checkpointsRun > rounds, "the commit itself copied the log")
         }
-        try await waitFor(.seconds(30)) { try Self.fileSize(path) - before >= 500 * 4000 }
+        try await waitFor { try Self.fileSize(path) - before >= 500 * 4000 }
         #expect(database.checkpointsRun > rounds, "the checkpointer's thread copied it")
     }
 
@@ -62,7 +62,7 @@ struct WALCheckpointerTests {
         try await Task.sleep(for: .milliseconds(200))
         #expect(checkpointer.checkpointsRun == 0, "20 frames, under the threshold: no round")
         try Self.insert(100, into: pool)
-        try await waitFor(.seconds(30)) { try Self.fileSize(path) - before >= 120 * 4000 }
+        try await waitFor { try Self.fileSize(path) - before >= 120 * 4000 }
         #expect(checkpointer.checkpointsRun >= 1)
     }
 
@@ -101,7 +101,7 @@ struct WALCheckpointerTests {
         do {
             let before = try fileSize(fixture.path)
             try insert(100, into: fixture.pool)
-            try await waitFor(.seconds(30)) { fixture.checkpointer.checkpointsRun == 1 }
+            try await waitFor { fixture.checkpointer.checkpointsRun == 1 }
             let roundSeen = ContinuousClock.now
             try insert(100, into: fixture.pool)
             return (fixture, before, roundSeen)
@@ -121,7 +121,7 @@ struct WALCheckpointerTests {
         try await Task.sleep(until: roundSeen + .seconds(9))
         #expect(fixture.checkpointer.checkpointsRun == 1, "the pause ran out with no commit after it: no round yet")
         try Self.insert(1, into: fixture.pool)
-        try await waitFor(.seconds(30)) { try Self.fileSize(fixture.path) - before >= 201 * 4000 }
+        try await waitFor { try Self.fileSize(fixture.path) - before >= 201 * 4000 }
         #expect(fixture.checkpointer.checkpointsRun == 2, "the next commit's ring started the round, which copied all 201 rows")
     }
 
@@ -130,7 +130,7 @@ struct WALCheckpointerTests {
         // Nothing is written after the commit in the pause.
         let (fixture, before, _) = try await Self.roundThenCommitInPause(interval: .milliseconds(300))
         defer { fixture.close() }
-        try await waitFor(.seconds(30)) { try Self.fileSize(fixture.path) - before >= 200 * 4000 }
+        try await waitFor { try Self.fileSize(fixture.path) - before >= 200 * 4000 }
         #expect(fixture.checkpointer.checkpointsRun == 2)
     }
 

@@ -47,7 +47,7 @@ struct CoordinatorSystemTests {
     /// pending: only then is a count of what it routed final.
     static func settled(_ suite: TestSuite, sources: [String] = ["children", "petition"]) async throws {
         let coordinator = Runner(suite, service: "coordinator")
-        try await waitFor(.seconds(30)) {
+        try await waitFor {
             let subscriptions = try await coordinator.ok("status")["subscriptions"]
             for source in sources {
                 let logged = try await Runner(suite, service: source).ok("status")["last_seq"]?.intValue ?? 0
@@ -184,7 +184,7 @@ struct CoordinatorSystemTests {
             }
             _ = await suite.processes["coordinator"]?.waitForExit()
             try await suite.start("coordinator")
-            try await waitFor(.seconds(30)) { try await Self.aidBySource(suite).filter { cases.contains($0.key) }.count == 30 }
+            try await waitFor { try await Self.aidBySource(suite).filter { cases.contains($0.key) }.count == 30 }
             try await Self.settled(suite)
             let bySource = try await Self.aidBySource(suite)
             #expect(cases.allSatisfy { bySource[$0]?.count == 1 })

@@ -30,7 +30,7 @@ struct DownstreamExampleSystemTests {
             async let text = onOwnThread { String(decoding: reader.readDataToEndOfFile(), as: UTF8.self) }
 
             // Subscribed (and so following live) before the rest is emitted.
-            try await waitFor(.seconds(30)) { (try await suite.call("bus", "status").get())["subscribers"]?.intValue ?? 0 >= 1 }
+            try await waitFor { (try await suite.call("bus", "status").get())["subscribers"]?.intValue ?? 0 >= 1 }
             for _ in 0..<10 {
                 _ = try await suite.call("loadgen", "emit", ["count": 100]).get()
                 try await Task.sleep(for: .milliseconds(20))  // pacing of the load, so that events arrive while the consumer follows
@@ -38,7 +38,7 @@ struct DownstreamExampleSystemTests {
             let lines = try await text.split(separator: "\n")
             // Its output ended, so it is ending; `isRunning` can lag when a process spawned by another
             // test inherited Foundation's exit descriptor (ServiceProcess.hasEnded), so /proc decides.
-            try await waitFor(.seconds(30)) { ServiceProcess.hasEnded(consumer.processIdentifier) }
+            try await waitFor { ServiceProcess.hasEnded(consumer.processIdentifier) }
             if !consumer.isRunning { #expect(consumer.terminationStatus == 0) }
             let events = lines.dropLast()
             #expect(events.count == 1500)

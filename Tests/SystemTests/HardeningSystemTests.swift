@@ -343,7 +343,7 @@ struct HardeningSystemTests {
             #expect(try await suite.call("bus", "status").get()["subscribers"] == 2)
             held.removeFirst()  // closes one: the third's reconnect is admitted
             let loadgen = Runner(suite, service: "loadgen")
-            try await waitFor(.seconds(30)) {
+            try await waitFor {
                 try await loadgen.ok("emit", ["count": 1])
                 return try third.receiveMultipart(dontWait: true) != nil
             }
@@ -380,7 +380,7 @@ struct HardeningSystemTests {
             #expect(peak >= baseline + 40, "the subscriber really held events at the bus: \(peak) MB against \(baseline) MB")
             stalled = nil  // closes it
             // Given back once it has left (seen failing with the trim turned off: 187 MB stayed).
-            try await waitFor(.seconds(30)) { MemoryTrimmer.residentMegabytes(of: bus.pid) <= baseline + 16 }
+            try await waitFor { MemoryTrimmer.residentMegabytes(of: bus.pid) <= baseline + 16 }
         }
     }
 
@@ -436,7 +436,7 @@ struct HardeningSystemTests {
                     timeout: .seconds(90))
                 #expect(storm.status == 0, "\(storm.stderr)")
                 peaks.append(MemoryTrimmer.residentMegabytes(of: service.pid))
-                try await waitFor(.seconds(30)) {
+                try await waitFor {
                     service.log.components(separatedBy: "memory returned to the system after connections closed").count - 1 == cycle
                 }
             }

@@ -196,7 +196,7 @@ struct LawyerSystemTests {
                 return (pending.first?["attempts"]?.intValue ?? 0) >= 2
             }
             try await suite.start("lawyer")
-            try await waitFor(.seconds(30)) { try await Self.recordedLawyer(suite, caseID) != nil }
+            try await waitFor { try await Self.recordedLawyer(suite, caseID) != nil }
             try await CoordinatorSystemTests.settled(suite, sources: ["children", "lawyer"])
             #expect(try await Runner(suite, service: "lawyer").ok("assignment.list", ["source_service": "children"])["assignments"]?.arrayValue?.count == 1)
         }
@@ -207,7 +207,7 @@ struct LawyerSystemTests {
         try await Self.withRule2(coordinatorKeys: "max_attempts = 3") { suite in
             let (caseID, _) = try await Self.legalAidRequest(suite)
             var dead: [JSONValue] = []
-            try await waitFor(.seconds(30)) {
+            try await waitFor {
                 dead = try await Runner(suite, service: "coordinator").ok("dlq.list")["dead"]?.arrayValue ?? []
                 return dead.count == 1
             }

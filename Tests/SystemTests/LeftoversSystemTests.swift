@@ -30,7 +30,7 @@ struct LeftoversSystemTests {
 
         bench.signal(SIGKILL)
         #expect(await bench.waitForExit(within: .seconds(10)) == SIGKILL)
-        try await waitFor(.seconds(30)) {
+        try await waitFor {
             // Ended: gone, a zombie, or its pid now another process's.
             services.allSatisfy { ServiceProcess.hasEnded($0.pid) || ServiceProcess.startTime($0.pid) != $0.started }
         }

@@ -161,7 +161,7 @@ struct PublicInterestSystemTests {
             let registered = try replies[1].get()
             #expect(registered["bytes"] == .int(Int64(size)) && registered["sha256"]?.stringValue?.count == 64)
             #expect(try replies[2].get() == registered, "sent again, the same request gets the same answer")
-            try await waitFor(.seconds(30)) { ServiceProcess.hasEnded(service.pid) }
+            try await waitFor { ServiceProcess.hasEnded(service.pid) }
             #expect(service.log.contains("msg=stopped"), "\(service.log)")
 
             // Started again: the evidence is there, once, with the hash its reply named.
@@ -225,7 +225,7 @@ struct PublicInterestSystemTests {
             let shop = try await Self.foodSite(run, code: "91440300708461136T")
             try await run.ok("sample.food", ["site_id": shop, "item": "大米", "category": "rice", "substance": "cadmium", "value": 0.5])
             var dead: [JSONValue] = []
-            try await waitFor(.seconds(30)) {
+            try await waitFor {
                 dead = try await Runner(suite, service: "coordinator").ok("dlq.list")["dead"]?.arrayValue ?? []
                 return dead.count == 1
             }

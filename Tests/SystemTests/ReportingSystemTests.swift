@@ -12,7 +12,7 @@ struct ReportingSystemTests {
 
     /// Waits until reporting has applied every event each source has logged.
     static func caughtUp(_ suite: TestSuite, sources: [String]) async throws {
-        try await waitFor(.seconds(30)) {
+        try await waitFor {
             var expected: Int64 = 0
             for source in sources { expected += try await Runner(suite, service: source).ok("status")["last_seq"]?.intValue ?? 0 }
             return try await Runner(suite, service: "reporting").ok("status")["history_events"]?.intValue == expected
@@ -70,7 +70,7 @@ struct ReportingSystemTests {
             _ = try await Runner(suite, service: "lawyer").ok("firm.register", ["name": "某律所", "region": "苏州"])
             let lawyerSeq = try await Runner(suite, service: "lawyer").ok("status")["last_seq"]?.intValue ?? 0
             #expect(lawyerSeq > 0)
-            try await waitFor(.seconds(30)) { try await applied("lawyer") >= lawyerSeq }
+            try await waitFor { try await applied("lawyer") >= lawyerSeq }
         }
     }
 

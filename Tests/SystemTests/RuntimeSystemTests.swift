@@ -220,7 +220,7 @@ struct RuntimeSystemTests {
                 try FileManager.default.createSymbolicLink(atPath: "\(bin)/\(executable)", withDestinationPath: "\(ServiceProcess.executableDirectory)/\(executable)")
             }
             let up = try suite.launch("banshictl", ["up", "--bin", bin])
-            try await waitFor(.seconds(30)) { (try? await suite.call("loadgen", "status", timeout: .milliseconds(300)).get()) != nil }
+            try await waitFor { (try? await suite.call("loadgen", "status", timeout: .milliseconds(300)).get()) != nil }
             let status = try await suite.call("bus", "status").get()
             #expect(status["service"] == "bus")
             up.signal(SIGTERM)
@@ -240,7 +240,7 @@ struct RuntimeSystemTests {
     func upRestarts() async throws {
         try await TestSuite.with { suite in
             let up = try suite.launch("banshictl", ["up", "--max-restarts", "1"])
-            try await waitFor(.seconds(30)) { up.log.contains("up | ready: bus (publish ") }
+            try await waitFor { up.log.contains("up | ready: bus (publish ") }
             #expect(up.log.contains("loadgen \(suite.control("loadgen"))"))
             func pid() async throws -> Int32 { Int32(try await suite.call("loadgen", "status", timeout: .milliseconds(500)).get()["pid"]?.intValue ?? 0) }
             let first = try await pid()
