@@ -236,12 +236,30 @@ struct RuntimeSystemTests {
         }
     }
 
+    @Test("banshictl up refuses to start a suite whose bus already answers (a suite under systemd, say), naming its pid")
+    func upBesideRunningSuite() async throws {
+        try await TestSuite.with { suite in
+            let bus = try await suite.start("bus")
+            let up = try await suite.banshictl(["up"])
+            #expect(up.status == 1)
+            #expect(up.stderr.contains("bus already answers at \(suite.control("bus")) (pid \(bus.pid))"), "\(up.stderr)")
+            #expect(!up.stdout.contains("started"))
+            #expect(try await suite.call("bus", "status").get()["pid"]?.intValue == Int64(bus.pid))
+        }
+    }
+
     @Test("banshictl up says ready once every service answers, restarts a service that dies (logged, after a back-off) and gives up after --max-restarts; stop, start, restart and ps act on the running up")
     func upRestarts() async throws {
         try await TestSuite.with { suite in
             let up = try suite.launch("banshictl", ["up", "--max-restarts", "1"])
             try await waitFor { up.log.contains("up | ready: bus (publish ") }
             #expect(up.log.contains("loadgen \(suite.control("loadgen"))"))
+            // A second up of the same suite starts nothing and leaves the first one's control alone.
+            let twice = try await suite.banshictl(["up"])
+            #expect(twice.status == 1)
+            #expect(twice.stderr.contains("another `banshictl up` already runs this suite"), "\(twice.stderr)")
+            #expect(!twice.stdout.contains("started"))
+            #expect(try await suite.banshictl(["ps"]).status == 0)
             func pid() async throws -> Int32 { Int32(try await suite.call("loadgen", "status", timeout: .milliseconds(500)).get()["pid"]?.intValue ?? 0) }
             let first = try await pid()
             kill(first, SIGKILL)

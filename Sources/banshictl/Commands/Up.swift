@@ -15,7 +15,9 @@ struct Up: ParsableCommand {
             A service that exits unexpectedly is restarted after a back-off (1, 2, 4 … 30 s), at most \
             --max-restarts (5) times a minute, each restart logged; one that exits 78 (a configuration error) is not. \
             `banshictl stop|start|restart SERVICE` and `banshictl ps` act on a running up. Ctrl-C or \
-            SIGTERM stops the services in reverse order and waits for each to exit.
+            SIGTERM stops the services in reverse order and waits for each to exit. It starts nothing \
+            when the suite already runs (another up on the same data directory, or a bus answering at \
+            the configured endpoint) and says so.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -47,6 +49,7 @@ struct Up: ParsableCommand {
         guard plan.first == "bus" else {
             throw CLIFailure(message: "cannot start: banshi-bus is not in \(directory); build with `swift build` first")
         }
+        try UpControl.refuseIfRunning(config)
         let supervisor = Supervisor(
             directory: directory, configPath: global.config, width: plan.map(\.count).max() ?? 3,
             grace: config.runtime.shutdownGrace + .seconds(5), restartLimit: maxRestarts)

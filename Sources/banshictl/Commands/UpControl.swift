@@ -70,24 +70,50 @@ enum UpControl {
             printError("banshictl: no `banshictl up` is running for \(config.file) (nothing at \(endpoint)); under systemd use systemctl")
             throw ExitCode(4)
         }
-        let socket = try Socket(Context(), .req)
-        try socket.setLinger(.zero)
-        try socket.connect(endpoint)
-        try socket.send(parts: [Array(text.utf8)])
         // Stopping a service may take its whole shutdown grace.
         let limit = global.replyTimeout(config) + config.runtime.shutdownGrace + .seconds(5)
-        let poller = Poller()
-        poller.add(socket)
-        guard try poller.poll(timeout: limit) > 0, let reply = try socket.receiveMultipart(dontWait: true)?.first else {
+        guard let answer = try ask(text, config: config, within: limit) else {
             printError("banshictl: `banshictl up` did not answer at \(endpoint) within \(limit)")
             throw ExitCode(4)
         }
-        let answer = String(decoding: reply, as: UTF8.self)
         if answer.hasPrefix("ok ") {
             print(answer.dropFirst(3))
         } else {
             printError("banshictl: " + answer.dropFirst("error ".count))
             throw ExitCode(1)
+        }
+    }
+
+    /// The running `up`'s answer to `text`, or nil when none came within `limit`.
+    private static func ask(_ text: String, config: SuiteConfig, within limit: Duration) throws -> String? {
+        let socket = try Socket(Context(), .req)
+        try socket.setLinger(.zero)
+        try socket.connect(endpoint(config))
+        try socket.send(parts: [Array(text.utf8)])
+        let poller = Poller()
+        poller.add(socket)
+        guard try poller.poll(timeout: limit) > 0, let reply = try socket.receiveMultipart(dontWait: true)?.first else { return nil }
+        return String(decoding: reply, as: UTF8.self)
+    }
+
+    /// Refuses to start a suite that already runs: another `up` on the same data directory, or a bus
+    /// answering at this configuration's control endpoint (the suite under systemd, say). Going on
+    /// would take the other `up`'s control socket from it, and wait for the other suite's bus as if
+    /// it were the one just started, while every service of its own failed to bind.
+    static func refuseIfRunning(_ config: SuiteConfig) throws {
+        if FileManager.default.fileExists(atPath: socketFile(config)), try ask("ps", config: config, within: .seconds(1)) != nil {
+            throw CLIFailure(
+                message: "another `banshictl up` already runs this suite (it answers at \(endpoint(config))); "
+                    + "stop it first (Ctrl-C in its terminal), or see it with `banshictl ps`")
+        }
+        let context = try Context()
+        for bus in config.buses {
+            let client = try ControlClient(context: context, service: bus.name, endpoint: bus.control, timeout: .milliseconds(300))
+            guard let status = try? client.call("status").get() else { continue }
+            let pid = status["pid"]?.intValue.map { " (pid \($0))" } ?? ""
+            throw CLIFailure(
+                message: "\(bus.name) already answers at \(bus.control)\(pid): this suite is already running, "
+                    + "under systemd (`systemctl stop banshi.target`) or another `banshictl up`; stop it first")
         }
     }
 }
