@@ -62,6 +62,30 @@ struct RuntimeSystemTests {
         #expect(result.stderr.contains("suite.data_dir"), "\(result.stderr)")
     }
 
+    @Test("A database file that is not one, or is damaged, stops start-up naming the file and what to do")
+    func unusableDatabase() async throws {
+        try await TestSuite.with(services: ["loadgen"]) { suite in
+            let path = suite.directory.file("var/loadgen/loadgen.sqlite")
+            // A good database with pages in the middle overwritten, then a file that never was one.
+            let first = try await suite.start("loadgen")
+            try await suite.call("loadgen", "emit", ["count": 2000]).get()
+            first.signal(SIGTERM)
+            #expect(await first.waitForExit() == 0)
+            let file = try #require(FileHandle(forUpdatingAtPath: path))
+            try file.seek(toOffset: 3 * 4096)
+            file.write(Data(repeating: 0xA5, count: 4 * 4096))
+            try file.close()
+            for damage in ["database disk image is malformed", "file is not a database"] {
+                if damage == "file is not a database" {
+                    try Data(repeating: 0x5A, count: 8192).write(to: URL(fileURLWithPath: path))
+                }
+                let service = try suite.launch("banshi-loadgen", [])
+                #expect(await service.waitForExit() == 1)
+                #expect(service.log.contains("\(path) is not a usable SQLite database (\(damage)). Restore the last backup"), "\(service.log)")
+            }
+        }
+    }
+
     @Test("Under systemd: READY=1 after start, WATCHDOG=1 pings at half of WATCHDOG_USEC (the interval the runtime logs), STOPPING=1 on SIGTERM")
     func systemdNotify() async throws {
         try await TestSuite.with { suite in

@@ -52,6 +52,10 @@ public enum ServiceRuntime {
         } catch let error as ConfigError {
             logger.critical("configuration rejected", metadata: ["error": "\(error)"])
             return configErrorStatus
+        } catch let error as DatabaseError where definition.usesDatabase && UnusableDatabase.covers(error) {
+            let path = Path.join(config.stateDirectory(of: definition.name), "\(definition.name).sqlite")
+            logger.critical("service failed", metadata: ["error": "\(UnusableDatabase(path: path, reason: error.message ?? "\(error)"))"])
+            return 1
         } catch {
             logger.critical("service failed", metadata: ["error": "\(error)"])
             return 1
@@ -242,5 +246,20 @@ struct WatchdogService: Service {
             }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
+    }
+}
+
+/// The service's database file is there but is not a database SQLite can use (overwritten, cut short,
+/// corrupted), found as the service starts: the operator is told which file and how to go on.
+struct UnusableDatabase: CustomStringConvertible {
+    let path: String
+    let reason: String
+
+    /// Whether `error` says the file is not a database, or a damaged one.
+    static func covers(_ error: DatabaseError) -> Bool { error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT }
+
+    var description: String {
+        "\(path) is not a usable SQLite database (\(reason)). Restore the last backup in its place (and delete "
+            + "its -wal and -shm files), or move it aside to start with an empty database"
     }
 }
