@@ -5,7 +5,7 @@ import Synchronization
 /// What a test or benchmark process has made outside itself, undone even when that process cannot
 /// undo it: killed, crashed on a trap, or stopped with Ctrl-C.
 ///
-/// The services it started, its temporary directories, its network namespaces and bridges are noted
+/// The services it started, its temporary directories, mounts, network namespaces and bridges are noted
 /// here while they exist, each as one line of a shell script that undoes it
 /// (`$TMPDIR/banshi-leftovers-<pid>.sh`). With the first note a watcher starts: a shell in a session of its own (so that the terminal's Ctrl-C, which ends the
 /// whole foreground group, leaves it running), which waits for the process to be gone and then runs
@@ -25,7 +25,7 @@ import Synchronization
 public enum Leftovers {
     /// What a line undoes; the script undoes them in this order (processes first, their directories last).
     enum Kind: Int {
-        case process, namespace, link, directory
+        case process, mount, namespace, link, directory
     }
 
     private struct State {
@@ -52,6 +52,7 @@ public enum Leftovers {
     }
 
     static func noteDirectory(_ path: String) { note(.directory, path, "rm -rf -- \(quoted(path))") }
+    static func noteMount(_ path: String) { note(.mount, path, "umount -l -- \(quoted(path))") }
     static func noteNamespace(_ name: String) { note(.namespace, name, "ip netns delete \(quoted(name))") }
     static func noteLink(_ name: String) { note(.link, name, "ip link delete \(quoted(name))") }
 

@@ -30,7 +30,7 @@ public final class NetworkHosts: @unchecked Sendable {
         // A run killed before `remove()` leaves its bridge and its address behind. A later run whose
         // pid gives the same subnet would then have two routes to it, the dead bridge's first, and
         // reach none of its hosts: so a subnet or bridge name already on this machine is passed over.
-        let taken = (try? Self.run("/usr/sbin/ip", ["-o", "addr", "show"])) ?? ""
+        let taken = (try? SystemCommand.run("/usr/sbin/ip", ["-o", "addr", "show"])) ?? ""
         var serial = 0
         var id = ""
         var subnet = ""
@@ -111,8 +111,8 @@ public final class NetworkHosts: @unchecked Sendable {
     public func slow(_ name: String, delayMilliseconds delay: Int, lossPercent loss: Double) throws -> String {
         let host = self[name]
         let netem = ["root", "netem", "delay", "\(delay)ms", "loss", "\(loss)%"]
-        if (try? Self.run("/usr/sbin/tc", ["qdisc", "add", "dev", host.link] + netem)) != nil {
-            try Self.run("/usr/sbin/ip", ["netns", "exec", host.namespace, "/usr/sbin/tc", "qdisc", "add", "dev", "eth0"] + netem)
+        if (try? SystemCommand.run("/usr/sbin/tc", ["qdisc", "add", "dev", host.link] + netem)) != nil {
+            try SystemCommand.run("/usr/sbin/ip", ["netns", "exec", host.namespace, "/usr/sbin/tc", "qdisc", "add", "dev", "eth0"] + netem)
             return "tc netem: delay \(delay) ms, loss \(loss) % each way"
         }
         let emulator = try LinkEmulator(
@@ -135,8 +135,8 @@ public final class NetworkHosts: @unchecked Sendable {
             return
         }
         let host = self[name]
-        try Self.run("/usr/sbin/tc", ["qdisc", "del", "dev", host.link, "root"])
-        try Self.run("/usr/sbin/ip", ["netns", "exec", host.namespace, "/usr/sbin/tc", "qdisc", "del", "dev", "eth0", "root"])
+        try SystemCommand.run("/usr/sbin/tc", ["qdisc", "del", "dev", host.link, "root"])
+        try SystemCommand.run("/usr/sbin/ip", ["netns", "exec", host.namespace, "/usr/sbin/tc", "qdisc", "del", "dev", "eth0", "root"])
     }
 
     /// Whether this machine lets the tests make namespaces (root, iproute2), with the reason if not.
@@ -148,25 +148,5 @@ public final class NetworkHosts: @unchecked Sendable {
         return nil
     }
 
-    private static func ip(_ arguments: [String]) throws { try run("/usr/sbin/ip", arguments) }
-
-    /// Runs `path` and returns what it printed; throws with its error output if it failed.
-    @discardableResult
-    private static func run(_ path: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let errors = Pipe()
-        let output = Pipe()
-        process.standardError = errors
-        process.standardOutput = output
-        try process.run()
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            throw TestSuiteError("\((path as NSString).lastPathComponent) \(arguments.joined(separator: " ")) failed: \(text)")
-        }
-        return printed
-    }
+    private static func ip(_ arguments: [String]) throws { try SystemCommand.run("/usr/sbin/ip", arguments) }
 }

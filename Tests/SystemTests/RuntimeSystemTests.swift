@@ -86,6 +86,34 @@ struct RuntimeSystemTests {
         }
     }
 
+    @Test("A full disk refuses writes saying so, keeps the service answering and half-writes nothing; with room again the log goes on")
+    func diskFull() async throws {
+        if let reason = SmallDisk.unavailableReason() { Issue.record(Comment(rawValue: reason)); return }
+        try await TestSuite.with(services: ["loadgen"]) { suite in
+            let disk = try SmallDisk(at: suite.directory.file("var/loadgen"), kilobytes: 600)
+            defer { disk.remove() }
+            let service = try await suite.start("loadgen")
+            var refused: CommandError?
+            for _ in 0..<5_000 where refused == nil {
+                if case .failure(let error) = try await suite.call("loadgen", "emit", ["count": 20]).outcome { refused = error }
+            }
+            #expect(refused?.code == .unavailable)
+            #expect(refused?.message == "the disk holding this service's database is full; retry once space is freed", "\(String(describing: refused))")
+            #expect(try await suite.call("loadgen", "status").get()["service"] == "loadgen")
+            // Every event in the log came whole, in order; the refused command left none.
+            func seqs() async throws -> [Int64] {
+                try await suite.call("loadgen", "events.since", ["after_seq": 0, "limit": 10_000]).get()["events"]?.arrayValue?
+                    .compactMap { $0["seq"]?.intValue } ?? []
+            }
+            let before = try await seqs()
+            #expect(!before.isEmpty && before == Array(1...Int64(before.count)) && before.count % 20 == 0)
+            try disk.resize(kilobytes: 8192)
+            try await suite.call("loadgen", "emit", ["count": 20]).get()
+            #expect(try await seqs() == Array(1...Int64(before.count + 20)))
+            await service.stop()
+        }
+    }
+
     @Test("Under systemd: READY=1 after start, WATCHDOG=1 pings at half of WATCHDOG_USEC (the interval the runtime logs), STOPPING=1 on SIGTERM")
     func systemdNotify() async throws {
         try await TestSuite.with { suite in

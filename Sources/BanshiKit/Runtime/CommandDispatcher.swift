@@ -343,12 +343,22 @@ final class CommandDispatcher: Sendable {
         switch error {
         case let error as CommandError:
             return error
-        case let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_FULL:
+        case let error as DatabaseError where Self.storageUnavailable(error) != nil:
             logger.error("database unavailable", metadata: ["command": "\(request.command)", "error": "\(error)"])
-            return CommandError(.unavailable, "the database is unavailable; retry later")
+            return Self.storageUnavailable(error)!
         default:
             logger.error("command failed", metadata: ["command": "\(request.command)", "id": "\(request.id)", "error": "\(error)"])
             return CommandError(.internal, "the command failed inside the service; the log has the details")
+        }
+    }
+
+    /// What a caller is told when the database cannot take a write for a while: busy, or its disk full
+    /// (an operator's matter: the reply says which, so that an admin knows whom to call).
+    static func storageUnavailable(_ error: DatabaseError) -> CommandError? {
+        switch error.resultCode {
+        case .SQLITE_FULL: CommandError(.unavailable, "the disk holding this service's database is full; retry once space is freed")
+        case .SQLITE_BUSY: CommandError(.unavailable, "the database is busy; retry later")
+        default: nil
         }
     }
 
@@ -401,9 +411,9 @@ final class CommandDispatcher: Sendable {
         case .failure(let error):
             logger.error("group commit failed", metadata: ["commands": "\(group.writes.count)", "error": "\(error)"])
             for write in group.writes {
-                let reply = CommandReply(
-                    id: write.context.request.id,
-                    outcome: .failure(CommandError(.unavailable, "the transaction could not be committed; retry later")))
+                let reason = (error as? DatabaseError).flatMap(Self.storageUnavailable)
+                    ?? CommandError(.unavailable, "the transaction could not be committed; retry later")
+                let reply = CommandReply(id: write.context.request.id, outcome: .failure(reason))
                 outgoing.add(reply, command: write.context.request.command, to: write.route)
             }
         }
