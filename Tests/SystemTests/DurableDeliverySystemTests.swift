@@ -236,6 +236,33 @@ struct DurableDeliverySystemTests {
         }
     }
 
+    @Test("A subscriber whose disk fills retries without flooding its log (one error a minute), and once there is room applies every event exactly once")
+    func subscriberDiskFull() async throws {
+        if let reason = SmallDisk.unavailableReason() { Issue.record(Comment(rawValue: reason)); return }
+        try await TestSuite.with(services: ["loadgen", "loadsink"], runtime: Self.fastHeartbeat, serviceKeys: Self.sinkKeys) { suite in
+            let disk = try SmallDisk(at: suite.directory.file("var/loadsink"), kilobytes: 700)
+            defer { disk.remove() }
+            for name in ["bus", "loadgen", "loadsink"] { try await suite.start(name) }
+            let probe = DeliveryProbe(suite)
+            func failures() -> Int { (suite.processes["loadsink"]?.log.components(separatedBy: "applying events failed; will retry").count ?? 1) - 1 }
+            var emitted: Int64 = 0
+            while failures() == 0 && emitted < 200_000 {
+                _ = try await suite.call("loadgen", "emit", ["count": 500]).get()
+                emitted += 500
+            }
+            #expect(failures() == 1)
+            // It keeps retrying (each retry fetches the batch again), and says so once until a minute is up.
+            let fetched = try await suite.call("loadsink", "status").get()["subscriptions"]?["loadgen"]?["events_fetched"]?.intValue ?? 0
+            try await waitFor {
+                (try await suite.call("loadsink", "status").get()["subscriptions"]?["loadgen"]?["events_fetched"]?.intValue ?? 0) > fetched + 1000
+            }
+            #expect(failures() == 1)
+            try disk.resize(kilobytes: 65_536)
+            try await expectExactlyOnce(probe, total: emitted)
+            #expect(suite.processes["loadsink"]?.log.contains("applying events again") == true)
+        }
+    }
+
     @Test("Hostile messages on the bus are skipped and logged; the events around them are applied exactly once")
     func hostileBusMessages() async throws {
         try await Self.withPipeline { suite in

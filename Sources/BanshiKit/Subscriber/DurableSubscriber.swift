@@ -46,6 +46,9 @@ public final class DurableSubscriber: Sendable {
     struct State {
         var progress: [String: SourceProgress] = [:]
         var malformed: Int64 = 0
+        /// A failing write (a full disk) is retried every second or so: one error a minute says so.
+        var applyErrors = WarningThrottle(every: .seconds(60))
+        var applyFailing = false
     }
 
     private let context: Context
@@ -420,13 +423,24 @@ public final class DurableSubscriber: Sendable {
                 return .commit
             }
         } catch {
-            logger.error("applying events failed", metadata: ["events": "\(events.count)", "error": "\(error)"])
+            let failures = state.withLock { state in
+                state.applyFailing = true
+                return state.applyErrors.occurred()
+            }
+            if let failures {
+                logger.error(
+                    "applying events failed; will retry",
+                    metadata: ["events": "\(events.count)", "error": "\(error)", "failures_since_last_error": "\(failures)"])
+            }
             return false
         }
         committed?(events)
-        state.withLock { state in
+        let recovered = state.withLock { state in
             for (source, seq) in last { state.progress[source, default: SourceProgress()].applied = seq }
+            defer { state.applyFailing = false }
+            return state.applyFailing
         }
+        if recovered { logger.info("applying events again", metadata: ["events": "\(events.count)"]) }
         return true
     }
 
