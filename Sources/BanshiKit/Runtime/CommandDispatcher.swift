@@ -75,6 +75,9 @@ final class CommandDispatcher: Sendable {
     /// Whether a request may carry `now` ([runtime] allow_now: tests and development only).
     private let allowNow: Bool
     private let counters = Mutex(Counters())
+    /// A database that cannot take writes (its disk full) fails every command until an operator acts:
+    /// one error a minute says so, with the failures since.
+    private let storageErrors = Mutex(WarningThrottle(every: .seconds(60)))
     let metrics = CommandMetrics()
     /// Checked requests waiting for the running stage.
     private let checked = HandOffQueue<Staged>()
@@ -344,7 +347,10 @@ final class CommandDispatcher: Sendable {
         case let error as CommandError:
             return error
         case let error as DatabaseError where Self.storageUnavailable(error) != nil:
-            logger.error("database unavailable", metadata: ["command": "\(request.command)", "error": "\(error)"])
+            if let failures = storageErrors.withLock({ $0.occurred() }) {
+                logger.error(
+                    "database unavailable", metadata: ["command": "\(request.command)", "error": "\(error)", "failures_since_last_error": "\(failures)"])
+            }
             return Self.storageUnavailable(error)!
         default:
             logger.error("command failed", metadata: ["command": "\(request.command)", "id": "\(request.id)", "error": "\(error)"])
@@ -409,10 +415,15 @@ final class CommandDispatcher: Sendable {
                 outgoing.add(reply.text, command: write.context.request.command, outcome: reply.outcome, to: write.route)
             }
         case .failure(let error):
-            logger.error("group commit failed", metadata: ["commands": "\(group.writes.count)", "error": "\(error)"])
+            let storage = (error as? DatabaseError).flatMap(Self.storageUnavailable)
+            if storage == nil {
+                logger.error("group commit failed", metadata: ["commands": "\(group.writes.count)", "error": "\(error)"])
+            } else if let failures = storageErrors.withLock({ $0.occurred() }) {
+                logger.error(
+                    "group commit failed", metadata: ["commands": "\(group.writes.count)", "error": "\(error)", "failures_since_last_error": "\(failures)"])
+            }
             for write in group.writes {
-                let reason = (error as? DatabaseError).flatMap(Self.storageUnavailable)
-                    ?? CommandError(.unavailable, "the transaction could not be committed; retry later")
+                let reason = storage ?? CommandError(.unavailable, "the transaction could not be committed; retry later")
                 let reply = CommandReply(id: write.context.request.id, outcome: .failure(reason))
                 outgoing.add(reply, command: write.context.request.command, to: write.route)
             }
