@@ -184,4 +184,9 @@ public struct SuiteConfig: Sendable {
     public func stateDirectory(of name: String) -> String {
         Path.join(dataDirectory, name)
     }
+
+    /// The database of service `name`: `<data_dir>/<name>/<name>.sqlite`.
+    public func databasePath(of name: String) -> String {
+        Path.join(stateDirectory(of: name), "\(name).sqlite")
+    }
 }

@@ -53,7 +53,7 @@ public enum ServiceRuntime {
             logger.critical("configuration rejected", metadata: ["error": "\(error)"])
             return configErrorStatus
         } catch let error as DatabaseError where definition.usesDatabase && UnusableDatabase.covers(error) {
-            let path = Path.join(config.stateDirectory(of: definition.name), "\(definition.name).sqlite")
+            let path = config.databasePath(of: definition.name)
             logger.critical("service failed", metadata: ["error": "\(UnusableDatabase(path: path, reason: error.message ?? "\(error)"))"])
             return 1
         } catch {
@@ -98,7 +98,7 @@ public enum ServiceRuntime {
 
         let database: ServiceDatabase?
         if definition.usesDatabase {
-            let path = Path.join(config.stateDirectory(of: definition.name), "\(definition.name).sqlite")
+            let path = config.databasePath(of: definition.name)
             let directory = config.stateDirectory(of: definition.name)
             do throws(SystemError) {
                 try FileSystem.createDirectory(directory, mode: 0o700)
