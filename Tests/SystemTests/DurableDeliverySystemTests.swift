@@ -251,12 +251,13 @@ struct DurableDeliverySystemTests {
                 emitted += 500
             }
             #expect(failures() == 1)
-            // It keeps retrying (each retry fetches the batch again), and says so once until a minute is up.
+            let firstFailure = ContinuousClock.now
+            // It keeps retrying (each retry fetches the batch again), and says so once a minute.
             let fetched = try await suite.call("loadsink", "status").get()["subscriptions"]?["loadgen"]?["events_fetched"]?.intValue ?? 0
             try await waitFor {
                 (try await suite.call("loadsink", "status").get()["subscriptions"]?["loadgen"]?["events_fetched"]?.intValue ?? 0) > fetched + 1000
             }
-            #expect(failures() == 1)
+            #expect(failures() <= 1 + Int((ContinuousClock.now - firstFailure) / .seconds(60)))
             try disk.resize(kilobytes: 65_536)
             try await expectExactlyOnce(probe, total: emitted)
             #expect(suite.processes["loadsink"]?.log.contains("applying events again") == true)

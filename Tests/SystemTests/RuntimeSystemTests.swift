@@ -100,10 +100,11 @@ struct RuntimeSystemTests {
             #expect(refused?.code == .unavailable)
             #expect(refused?.message == "the disk holding this service's database is full; retry once space is freed", "\(String(describing: refused))")
             #expect(try await suite.call("loadgen", "status").get()["service"] == "loadgen")
-            // Each refusal is logged at most once a minute: an admin's retries do not flood the log.
+            // Refusals are logged at most once a minute: an admin's retries do not flood the log.
+            let firstRefusal = ContinuousClock.now
             for _ in 0..<20 { _ = try await suite.call("loadgen", "emit", ["count": 20]) }
             let errors = service.log.split(separator: "\n").filter { $0.contains("level=error") }
-            #expect(errors.count == 1, "\(errors.joined(separator: "\n"))")
+            #expect(errors.count <= 1 + Int((ContinuousClock.now - firstRefusal) / .seconds(60)), "\(errors.joined(separator: "\n"))")
             // Every event in the log came whole, in order; the refused command left none.
             func seqs() async throws -> [Int64] {
                 try await suite.call("loadgen", "events.since", ["after_seq": 0, "limit": 10_000]).get()["events"]?.arrayValue?
