@@ -111,6 +111,11 @@ struct ControlSocketSystemTests {
             let cli = try await suite.banshictl(["events", "since", "loadgen", "22"])
             #expect(cli.status == 0)
             #expect(cli.stdout.split(separator: "\n").map { $0.contains("#23") || $0.contains("#24") || $0.contains("#25") } == [true, true, true])
+            // SERVICE:SEQ, as `events tail --since` takes it, reads the same.
+            #expect(try await suite.banshictl(["events", "since", "loadgen:22"]).stdout == cli.stdout)
+            let noSeq = try await suite.banshictl(["events", "since", "loadgen"])
+            #expect(noSeq.status == 64 && noSeq.stderr.contains("give the seq to start after: `events since loadgen 0`, or loadgen:0"), "\(noSeq.stderr)")
+            #expect(try await suite.banshictl(["events", "since", "loadgen:22", "3"]).status == 64)
             let all = try await suite.banshictl(["events", "since", "loadgen", "0", "--json"])
             let lines = all.stdout.split(separator: "\n")
             #expect(lines.count == 25)

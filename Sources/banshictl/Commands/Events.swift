@@ -169,15 +169,32 @@ struct Events: ParsableCommand {
     struct Since: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print a service's logged events with seq greater than SEQ.",
-            discussion: "Pages through events.since until the end of the log, or --limit events.")
+            discussion: """
+                Pages through events.since until the end of the log, or --limit events. The point is \
+                SERVICE SEQ, or SERVICE:SEQ as `events tail --since` takes it (`events since children:120`).
+                """)
 
         @OptionGroup var global: GlobalOptions
 
-        @Argument(help: "The service whose event log to read.", completion: Completions.services)
+        @Argument(help: "The service whose event log to read (or SERVICE:SEQ).", completion: Completions.services)
         var service: String
 
         @Argument(help: "Print events after this seq (0: from the start).")
-        var seq: Int64
+        var seq: Int64?
+
+        func validate() throws {
+            switch (Tail.point(service), seq) {
+            case (nil, nil) where service.contains(":"):
+                throw ValidationError("the point is SERVICE:SEQ (e.g. children:120), not '\(service)'")
+            case (nil, nil): throw ValidationError("give the seq to start after: `events since \(service) 0`, or \(service):0")
+            case (.some, .some): throw ValidationError("give the seq once: \(service), or \(service.split(separator: ":").first ?? "") \(seq ?? 0)")
+            case (nil, let seq?) where seq < 0: throw ValidationError("SEQ must be 0 or more")
+            default: break
+            }
+        }
+
+        /// The service and seq, from SERVICE SEQ or SERVICE:SEQ.
+        private var point: (service: String, seq: Int64) { Tail.point(service) ?? (service, seq ?? 0) }
 
         @Option(name: .long, help: "Print at most this many events.")
         var limit: Int?
@@ -187,10 +204,10 @@ struct Events: ParsableCommand {
 
         func run() throws {
             let config = try global.loadConfig()
+            let (service, seq) = point
             guard let endpoint = config.controlEndpoint(of: service) else {
                 throw ValidationError("no service '\(service)' in \(config.file)")
             }
-            guard seq >= 0 else { throw ValidationError("SEQ must be 0 or more") }
             let client = try ControlClient(context: Context(), service: service, endpoint: endpoint, timeout: global.replyTimeout(config))
             let width = Events.lineWidth()
             try Events.page(client, service: service, after: seq, limit: limit) { event in
