@@ -93,6 +93,13 @@ struct PetitionSystemTests {
             #expect(refused?.details["line"] == 4)
             #expect(refused?.message.contains("zz-broken.md") == true)
             #expect(try await run.ok("guideline.history", ["guideline_id": "judicial-aid"])["versions"]?.arrayValue?.count == 2)
+            // Every wrong file is named in one refusal, the first with its line.
+            try "---\ntitle: 无编号\n---\n正文\n".write(toFile: "\(directory)/zz-no-id.md", atomically: true, encoding: .utf8)
+            let both = try await run.failure("guidelines.import", ["directory": .string(directory)])
+            #expect(both?.message.hasPrefix("2 guideline files are wrong: ") == true, "\(String(describing: both))")
+            #expect(both?.details["problems"]?.arrayValue?.count == 2)
+            #expect(both?.details["line"] == 4 && both?.message.contains("zz-no-id.md") == true)
+            #expect(try await run.ok("guideline.history", ["guideline_id": "judicial-aid"])["versions"]?.arrayValue?.count == 2)
         }
     }
 

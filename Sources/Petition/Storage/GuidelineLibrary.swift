@@ -26,27 +26,35 @@ enum GuidelineLibrary {
         }
         var documents: [(String, GuidelineDocument)] = []
         var seen: [String: String] = [:]
+        // Every wrong file is named at once, so that one round of edits can mend them all.
+        var problems: [(file: String, line: Int?, message: String)] = []
         for name in names {
             let path = Path.join(directory, name)
             guard let text = (try? FileSystem.readText(path)) ?? nil else {
-                throw CommandError(.invalidArgument, "\(path): cannot be read as UTF-8", details: ["file": .string(path)])
+                problems.append((path, nil, "\(path): cannot be read as UTF-8"))
+                continue
             }
             do {
                 let document = try GuidelineDocument(text: text, file: path)
                 if let other = seen[document.id] {
-                    throw CommandError(
-                        .invalidArgument, "\(path): id '\(document.id)' is also the id of \(other)", details: ["file": .string(path)])
+                    problems.append((path, nil, "\(path): id '\(document.id)' is also the id of \(other)"))
+                    continue
                 }
                 seen[document.id] = path
                 documents.append((path, document))
             } catch let problem as GuidelineDocument.Problem {
-                throw CommandError(
-                    .invalidArgument, problem.description, details: ["file": .string(problem.file), "line": .int(Int64(problem.line))])
-            } catch let error as CommandError {
-                throw error
+                problems.append((problem.file, problem.line, problem.description))
             } catch {
                 throw CommandError(.internal, "\(path): \(error)")
             }
+        }
+        if let first = problems.first {
+            var details: [String: JSONValue] = ["file": .string(first.file)]
+            if let line = first.line { details["line"] = .int(Int64(line)) }
+            guard problems.count > 1 else { throw CommandError(.invalidArgument, first.message, details: details) }
+            details["problems"] = .array(problems.map { .string($0.message) })
+            throw CommandError(
+                .invalidArgument, "\(problems.count) guideline files are wrong: " + problems.map(\.message).joined(separator: "; "), details: details)
         }
         return documents
     }
