@@ -51,7 +51,7 @@ public final class TestSuite: @unchecked Sendable {
         busControl = endpoint("bus")
         var text = """
             [suite]
-            data_dir = "\(directory.file("var"))"
+            data_dir = "\(directory.file(Self.dataDirectoryName))"
             log_level = "debug"
 
             [bus]
@@ -130,6 +130,15 @@ public final class TestSuite: @unchecked Sendable {
         processes["\(executable)#\(processes.count)"] = process
         return process
     }
+
+    /// The suite's data directory, inside its temporary directory.
+    static let dataDirectoryName = "var"
+
+    /// Where `service` keeps its state: `<data_dir>/<service>`.
+    public func stateDirectory(_ service: String) -> String { Path.join(directory.file(Self.dataDirectoryName), service) }
+
+    /// The SQLite file of `service`: `<data_dir>/<service>/<service>.sqlite`, as the runtime names it.
+    public func databasePath(_ service: String) -> String { Path.join(stateDirectory(service), "\(service).sqlite") }
 
     /// The control endpoint of `service` (`bus` included).
     public func control(_ service: String) -> String {

@@ -129,7 +129,7 @@ struct DeploySystemTests {
 
             // Restore as docs/operations.md says: stop, replace the file (and drop the WAL), start.
             await suite.processes["loadgen"]?.stop()
-            let database = suite.directory.file("var/loadgen/loadgen.sqlite")
+            let database = suite.databasePath("loadgen")
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
             try FileManager.default.copyItem(atPath: result["destination"]!.stringValue!, toPath: database)
             try await suite.start("loadgen")

@@ -217,7 +217,7 @@ struct DurableDeliverySystemTests {
             try await probe.waitForApplied(100)
             var configuration = Configuration()
             configuration.busyMode = .timeout(5)
-            let blocker = try DatabaseQueue(path: suite.directory.file("var/loadsink/loadsink.sqlite"), configuration: configuration)
+            let blocker = try DatabaseQueue(path: suite.databasePath("loadsink"), configuration: configuration)
             // The write lock is held across calls on purpose.
             try await blocker.writeWithoutTransaction { db in try db.execute(sql: "BEGIN IMMEDIATE") }
             // For longer than the sink's busy timeout of 5 s, so that its transactions fail. Events keep
@@ -240,7 +240,7 @@ struct DurableDeliverySystemTests {
     func subscriberDiskFull() async throws {
         if let reason = SmallDisk.unavailableReason() { Issue.record(Comment(rawValue: reason)); return }
         try await TestSuite.with(services: ["loadgen", "loadsink"], runtime: Self.fastHeartbeat, serviceKeys: Self.sinkKeys) { suite in
-            let disk = try SmallDisk(at: suite.directory.file("var/loadsink"), kilobytes: 700)
+            let disk = try SmallDisk(at: suite.stateDirectory("loadsink"), kilobytes: 700)
             defer { disk.remove() }
             for name in ["bus", "loadgen", "loadsink"] { try await suite.start(name) }
             let probe = DeliveryProbe(suite)

@@ -105,7 +105,7 @@ struct HardeningSystemTests {
             #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
             let directory = try FileManager.default.attributesOfItem(atPath: (path as NSString).deletingLastPathComponent)
             #expect((directory[.posixPermissions] as? NSNumber)?.intValue == 0o700)
-            #expect(!FileManager.default.fileExists(atPath: suite.directory.file("var/loadgen/backups/by-operator.sqlite")))
+            #expect(!FileManager.default.fileExists(atPath: Path.join(suite.stateDirectory("loadgen"), "backups/by-operator.sqlite")))
 
             let missing = suite.directory.file("no-such-dir/copy.sqlite")
             let refused = try await loadgen.failure("backup", ["destination": .string(missing)])
@@ -231,7 +231,7 @@ struct HardeningSystemTests {
             #expect(try await Runner(suite, service: "petition").failure("aid.open", aid)?.details["field"] == "source_ref")
 
             // Files holding personal data: the state directory 0700, the database and its WAL files 0600.
-            let directory = suite.directory.file("var/children")
+            let directory = suite.stateDirectory("children")
             func mode(_ path: String) throws -> Int? { (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue }
             #expect(try mode(directory) == 0o700)
             for file in ["children.sqlite", "children.sqlite-wal", "children.sqlite-shm"] {

@@ -16,7 +16,7 @@ struct PublicInterestSystemTests {
     static let keys = "scan_interval_ms = 0\nstandards_dir = \"\(TestRepository.path)/config/standards\""
 
     /// The evidence store of `suite`'s public-interest service.
-    static func store(_ suite: TestSuite) -> String { suite.directory.file("var/public-interest/evidence") }
+    static func store(_ suite: TestSuite) -> String { Path.join(suite.stateDirectory("public-interest"), "evidence") }
 
     /// A food site; returns its id.
     static func foodSite(_ run: Runner, canteen: Bool = false, code: String? = nil) async throws -> JSONValue {

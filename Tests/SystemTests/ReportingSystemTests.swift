@@ -174,7 +174,7 @@ struct ReportingSystemTests {
             let rows = csv.stdout.split(separator: "\r\n")
             #expect(rows.first?.hasPrefix("program,indicator,title,kind,value,target,progress,status") == true)
             #expect(rows.dropFirst().map { $0.split(separator: ",")[1] } == ProgramIndicators.all.map { Substring($0.id) }, "a row per indicator, in order")
-            try await waitFor { FileManager.default.fileExists(atPath: suite.directory.file("var/reporting/banshi.prom")) }
+            try await waitFor { FileManager.default.fileExists(atPath: Path.join(suite.stateDirectory("reporting"), "banshi.prom")) }
         }
     }
 
@@ -228,7 +228,7 @@ struct ReportingSystemTests {
             let down = try await Runner(suite, service: "reporting").ok("metrics")["content"]?.stringValue ?? ""
             #expect(down.contains("banshi_up{service=\"petition\"} 0"))
 
-            let file = suite.directory.file("var/reporting/banshi.prom")
+            let file = Path.join(suite.stateDirectory("reporting"), "banshi.prom")
             try await waitFor { FileManager.default.fileExists(atPath: file) }
             let checked = try await TestSuite.runExternal("/bin/sh", ["-c", "\(promtool) check metrics < \(file)"])
             #expect(checked.status == 0, "\(checked.stdout)\(checked.stderr)")

@@ -65,7 +65,7 @@ struct RuntimeSystemTests {
     @Test("A database file that is not one, or is damaged, stops start-up naming the file and what to do")
     func unusableDatabase() async throws {
         try await TestSuite.with(services: ["loadgen"]) { suite in
-            let path = suite.directory.file("var/loadgen/loadgen.sqlite")
+            let path = suite.databasePath("loadgen")
             // A good database with pages in the middle overwritten, then a file that never was one.
             let first = try await suite.start("loadgen")
             try await suite.call("loadgen", "emit", ["count": 2000]).get()
@@ -90,7 +90,7 @@ struct RuntimeSystemTests {
     func diskFull() async throws {
         if let reason = SmallDisk.unavailableReason() { Issue.record(Comment(rawValue: reason)); return }
         try await TestSuite.with(services: ["loadgen"]) { suite in
-            let disk = try SmallDisk(at: suite.directory.file("var/loadgen"), kilobytes: 600)
+            let disk = try SmallDisk(at: suite.stateDirectory("loadgen"), kilobytes: 600)
             defer { disk.remove() }
             let service = try await suite.start("loadgen")
             var refused: CommandError?

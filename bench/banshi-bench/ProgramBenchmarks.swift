@@ -82,7 +82,7 @@ enum ProgramBenchmarks {
                     display: display,
                     note: "\(mix.description); p99 \(PipelineBenchmarks.ms(CommandLoad.percentile(flood.latencies, 0.99))); \(String(format: "%.1f", perTransaction)) commands a transaction; CPU per command \(String(format: "%.0f µs service / %.0f µs bus", perCommand[0], perCommand[1])); \(failures(flood))")
                 let group = max(1, Int(perTransaction.rounded()))
-                let replay = try CommandReplay.run(source: suite.directory.file("var/\(mix.service)/\(mix.service).sqlite"), perTransaction: group)
+                let replay = try CommandReplay.run(source: suite.databasePath(mix.service), perTransaction: group)
                 let (replayRate, replayDisplay) = rate(replay.commands, replay.elapsed)
                 report.add(
                     "program_commands_sqlite_per_second_\(mix.service)", "\(mix.service)'s commands, SQLite alone: their rows written again",
@@ -127,7 +127,7 @@ enum ProgramBenchmarks {
             report.add(
                 "reporting_catch_up_per_second", "reporting: a fresh service catching up on every program's log", .double(perSecond),
                 display: display, note: "\(total.formatted()) events in \(String(format: "%.1f", elapsed.timeInterval)) s, process start included")
-            let replay = try HistoryReplay.run(source: suite.directory.file("var/reporting/reporting.sqlite"))
+            let replay = try HistoryReplay.run(source: suite.databasePath("reporting"))
             let (replayRate, replayDisplay) = rate(Int(replay.rows), replay.elapsed)
             report.add(
                 "reporting_history_sqlite_per_second", "reporting's history schema, SQLite alone: those events copied by INSERT … SELECT",

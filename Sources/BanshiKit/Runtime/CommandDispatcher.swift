@@ -343,19 +343,19 @@ final class CommandDispatcher: Sendable {
 
     /// The contract's error for whatever a command threw; faults are logged, not leaked.
     private func replyError(_ error: any Error, request: CommandRequest) -> CommandError {
-        switch error {
-        case let error as CommandError:
-            return error
-        case let error as DatabaseError where Self.storageUnavailable(error) != nil:
-            if let failures = storageErrors.withLock({ $0.occurred() }) {
-                logger.error(
-                    "database unavailable", metadata: ["command": "\(request.command)", "error": "\(error)", "failures_since_last_error": "\(failures)"])
-            }
-            return Self.storageUnavailable(error)!
-        default:
-            logger.error("command failed", metadata: ["command": "\(request.command)", "id": "\(request.id)", "error": "\(error)"])
-            return CommandError(.internal, "the command failed inside the service; the log has the details")
+        if let error = error as? CommandError { return error }
+        if let database = error as? DatabaseError, let unavailable = Self.storageUnavailable(database) {
+            logStorageError("database unavailable", ["command": "\(request.command)", "error": "\(error)"])
+            return unavailable
         }
+        logger.error("command failed", metadata: ["command": "\(request.command)", "id": "\(request.id)", "error": "\(error)"])
+        return CommandError(.internal, "the command failed inside the service; the log has the details")
+    }
+
+    /// Logs a write the database could not take, at most once a minute, with the failures since.
+    private func logStorageError(_ message: Logger.Message, _ metadata: Logger.Metadata) {
+        guard let failures = storageErrors.withLock({ $0.occurred() }) else { return }
+        logger.error(message, metadata: metadata.merging(["failures_since_last_error": "\(failures)"]) { $1 })
     }
 
     /// What a caller is told when the database cannot take a write for a while: busy, or its disk full
@@ -416,11 +416,11 @@ final class CommandDispatcher: Sendable {
             }
         case .failure(let error):
             let storage = (error as? DatabaseError).flatMap(Self.storageUnavailable)
+            let metadata: Logger.Metadata = ["commands": "\(group.writes.count)", "error": "\(error)"]
             if storage == nil {
-                logger.error("group commit failed", metadata: ["commands": "\(group.writes.count)", "error": "\(error)"])
-            } else if let failures = storageErrors.withLock({ $0.occurred() }) {
-                logger.error(
-                    "group commit failed", metadata: ["commands": "\(group.writes.count)", "error": "\(error)", "failures_since_last_error": "\(failures)"])
+                logger.error("group commit failed", metadata: metadata)
+            } else {
+                logStorageError("group commit failed", metadata)
             }
             for write in group.writes {
                 let reason = storage ?? CommandError(.unavailable, "the transaction could not be committed; retry later")

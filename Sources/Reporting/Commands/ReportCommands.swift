@@ -14,10 +14,11 @@ enum ReportCommands {
             ]
         ) { context in
             let arguments = context.arguments
-            let to = arguments.optionalDate("to") ?? CalendarDate(context.now)
+            let givenTo = arguments.optionalDate("to")
+            let to = givenTo ?? CalendarDate(context.now)
             let from = arguments.optionalDate("from") ?? CalendarDate(year: to.year, month: 1, day: 1)!
             // An error names the day that was given: a default follows it and is not the mistake.
-            let given = arguments.optionalDate("to") == nil ? "from" : "to"
+            let given = givenTo == nil ? "from" : "to"
             guard from <= to else { throw CommandError(.invalidArgument, "the range ends (\(to)) before it starts (\(from))", field: given) }
             for (name, day) in [("to", to), ("from", from)] where !(2000...2100).contains(day.year) {
                 throw CommandError(.invalidArgument, "a report covers days from 2000 to 2100, not \(day)", field: name)

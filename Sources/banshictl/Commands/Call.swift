@@ -92,10 +92,7 @@ struct Call: ParsableCommand {
     /// a text argument (string, date, time) of the command, put back as the text given; the service's
     /// `help` says which arguments are text.
     private func typed(_ arguments: [String: JSONValue], call: ServiceCall) throws -> [String: JSONValue] {
-        let given = Dictionary((pairs + args).compactMap { pair -> (String, String)? in
-            guard let equals = pair.firstIndex(of: "=") else { return nil }
-            return (String(pair[..<equals]), String(pair[pair.index(after: equals)...]))
-        }, uniquingKeysWith: { _, last in last })
+        let given = Dictionary((pairs + args).compactMap { try? Self.split($0) }, uniquingKeysWith: { _, last in last })
         let retyped = given.filter { key, _ in arguments[key]?.stringValue == nil }
         guard !retyped.isEmpty, command != "help" else { return arguments }
         let help = try call.result("help")["commands"]?.arrayValue ?? []
