@@ -26,6 +26,12 @@ enum CommandReplyStore {
         migrator.registerMigration("banshi-command-replies-v3") { db in
             try db.execute(sql: "ALTER TABLE command_reply ADD COLUMN args_sha256 TEXT")
         }
+        // No index on the time a reply was stored: replies are appended in the order of the clock, so
+        // the rowid orders them by time as well, and the prune deletes from the oldest. The index was
+        // a B-tree insert for every state-changing command, to serve a prune an hour.
+        migrator.registerMigration("banshi-command-replies-v4") { db in
+            try db.execute(sql: "DROP INDEX command_reply_created")
+        }
     }
 
     /// `replies.prune`: forgets the replies stored before the retention window. A request id sent
@@ -38,7 +44,12 @@ enum CommandReplyStore {
         ) { context, events in
             let days = try context.arguments.int("older_than_days", default: Int64(defaultDays ?? 30), in: 0...36_500)
             let cutoff = Timestamp.format(Timestamp().addingTimeInterval(-Double(days) * 86_400))
-            try events.db.execute(sql: "DELETE FROM command_reply WHERE created_at < ?", arguments: [cutoff])
+            // The oldest reply to keep, found from the oldest reply stored: the walk passes only the
+            // replies it then deletes. A reply stored while the clock stood behind a later one (the
+            // clock stepped back) goes with the next prune that finds every reply before it due.
+            let kept = try Int64.fetchOne(
+                events.db, sql: "SELECT rowid FROM command_reply WHERE created_at >= ? ORDER BY rowid LIMIT 1", arguments: [cutoff])
+            try events.db.execute(sql: "DELETE FROM command_reply WHERE rowid < ?", arguments: [kept ?? Int64.max])
             return ["pruned": .int(Int64(events.db.changesCount)), "before": .string(cutoff)]
         }
     }
