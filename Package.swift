@@ -42,8 +42,12 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"])]
         ),
         .target(
+            name: "SQLiteWALBuffer",
+            dependencies: ["CSQLite"]
+        ),
+        .target(
             name: "SQLite",
-            dependencies: ["CSQLite"],
+            dependencies: ["CSQLite", "SQLiteWALBuffer"],
             swiftSettings: swiftSettings
         ),
         .target(

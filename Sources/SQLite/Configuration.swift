@@ -15,6 +15,9 @@ public struct Configuration: Sendable {
     public var foreignKeysEnabled = true
     /// The most reader connections a pool opens.
     public var maximumReaderCount = 5
+    /// A commit's writes to the write-ahead log gathered into one system call (SQLiteWALBuffer); false
+    /// opens the connections with SQLite's default VFS as it is (the bench's raw ceiling).
+    public var gathersLogWrites = true
     var preparations: [@Sendable (Database) throws -> Void] = []
 
     public init() {}

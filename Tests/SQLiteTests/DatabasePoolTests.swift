@@ -1,4 +1,5 @@
 import BanshiTesting
+import Foundation
 import SQLite
 import Testing
 
@@ -37,6 +38,124 @@ struct DatabasePoolTests {
             try pool.write { db in try db.execute(sql: "INSERT INTO t VALUES (2)") }
             return (before, try Int.fetchOne(db, sql: "SELECT count(*) FROM t")!)
         }
+    }
+
+    @Test("A commit's writes to the write-ahead log are one system call, or one per 124 KiB, and the log on disk holds every commit")
+    func gatheredLogWrites() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let pool = try DatabasePool(path: directory.file("pool.sqlite"))
+        defer { try? pool.close() }
+        try pool.writeWithoutTransaction { db in
+            // As the services write: the log is not synced at each commit (a sync would write what is gathered).
+            try db.execute(sql: "PRAGMA synchronous = NORMAL; CREATE TABLE t (n INTEGER PRIMARY KEY, body TEXT NOT NULL)")
+        }
+        func commit(_ rows: ClosedRange<Int>) throws -> Int {
+            try pool.writeWithoutTransaction { db in
+                let before = try #require(db.writeAheadLogWrites)
+                try db.inTransaction {
+                    for n in rows { try db.execute(cached: "INSERT INTO t VALUES (?, ?)", arguments: [n, String(repeating: "x", count: 2000)]) }
+                    return .commit
+                }
+                return try #require(db.writeAheadLogWrites) - before
+            }
+        }
+        // 40 rows of 2 KB: about 20 frames, which SQLite writes as 40 headers and 40 pages.
+        #expect(try commit(1...40) == 1)
+        // About 200 frames (800 KiB): written 124 KiB at a time.
+        #expect((6...9).contains(try commit(41...440)))
+        #expect(try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM t") } == 440)
+
+        #expect(try FileManager.default.attributesOfItem(atPath: directory.file("pool.sqlite-wal"))[.size] as? Int ?? 0 > 800_000)
+        #expect(try Self.recoveredCopy(directory) == 440)
+    }
+
+    @Test("Commits of 1 to 70 frames, whatever place each commit frame takes among the writes gathered, are all in the log on disk")
+    func everyCommitSize() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let pool = try DatabasePool(path: directory.file("pool.sqlite"))
+        defer { try? pool.close() }
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0; CREATE TABLE t (n INTEGER PRIMARY KEY, body TEXT NOT NULL)")
+            var n = 0
+            for rows in 1...140 {
+                try db.inTransaction {
+                    for _ in 1...rows {
+                        n += 1
+                        try db.execute(cached: "INSERT INTO t VALUES (?, ?)", arguments: [n, String(repeating: "x", count: 2000)])
+                    }
+                    return .commit
+                }
+            }
+        }
+        #expect(try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM t") } == 9870)
+        #expect(try Self.recoveredCopy(directory) == 9870)
+    }
+
+    @Test("A transaction larger than the page cache, whose spilled frames are written again in place, is whole in the log on disk")
+    func spilledCommit() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let pool = try DatabasePool(path: directory.file("pool.sqlite"))
+        defer { try? pool.close() }
+        try pool.writeWithoutTransaction { db in
+            // As the services write (the log not synced at each commit), and no automatic checkpoint:
+            // what is checked is the log alone.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = 20; PRAGMA wal_autocheckpoint = 0; CREATE TABLE t (n INTEGER PRIMARY KEY, body TEXT NOT NULL)")
+            try db.inTransaction {
+                // About 150 pages through a cache of 20: the pages spill to the log, then each is
+                // changed again, so the commit writes them again in place and rewrites the checksums.
+                for n in 1...300 { try db.execute(cached: "INSERT INTO t VALUES (?, ?)", arguments: [n, String(repeating: "a", count: 2000)]) }
+                try db.execute(sql: "UPDATE t SET body = replace(body, 'a', 'b')")
+                return .commit
+            }
+        }
+        #expect(try Self.recoveredCopy(directory, check: "SELECT count(*) FROM t WHERE body LIKE 'b%'") == 300)
+    }
+
+    @Test("The frames of a transaction rolled back after it spilled never land on frames another connection committed")
+    func spilledRollback() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let pool = try DatabasePool(path: directory.file("pool.sqlite"))
+        defer { try? pool.close() }
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = 20; PRAGMA wal_autocheckpoint = 0; CREATE TABLE t (n INTEGER PRIMARY KEY, body TEXT NOT NULL)")
+            // An empty log: the rollback then reads every page it needs again from the database file,
+            // and nothing makes the connection write what its log gathered.
+            try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+            try db.inTransaction {
+                // Overflow pages through a cache of 20: some spill, fewer than 124 KiB, all still gathered.
+                for n in 1...12 { try db.execute(cached: "INSERT INTO t VALUES (?, ?)", arguments: [n, String(repeating: "a", count: 12_000)]) }
+                return .rollback
+            }
+        }
+        // Another connection commits where the rolled-back frames were to go, and past them.
+        let other = try DatabaseQueue(path: directory.file("pool.sqlite"))
+        try other.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
+        try other.write { db in
+            for n in 1...100 { try db.execute(cached: "INSERT INTO t VALUES (?, ?)", arguments: [n, String(repeating: "c", count: 2000)]) }
+        }
+        try other.close()
+        // The first connection touches its log again (a read, which writes what it gathered first).
+        #expect(try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM t WHERE body LIKE 'c%'") } == 100)
+        #expect(try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM t WHERE body LIKE 'c%'") } == 100)
+        #expect(try Self.recoveredCopy(directory, check: "SELECT count(*) FROM t WHERE body LIKE 'c%'") == 100)
+    }
+
+    /// The database and its log as they are on disk, as another process would find them after a crash:
+    /// copied, with no wal-index, recovered from the log's frames alone and checked whole; `check`
+    /// (a count) is then run on it.
+    static func recoveredCopy(_ directory: TemporaryDirectory, check: String = "SELECT count(*) FROM t") throws -> Int? {
+        for suffix in ["", "-wal"] {
+            try? FileManager.default.removeItem(atPath: directory.file("copy.sqlite\(suffix)"))
+            try FileManager.default.copyItem(atPath: directory.file("pool.sqlite\(suffix)"), toPath: directory.file("copy.sqlite\(suffix)"))
+        }
+        let copy = try DatabaseQueue(path: directory.file("copy.sqlite"))
+        defer { try? copy.close() }
+        #expect(try copy.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") } == "ok")
+        return try copy.read { db in try Int.fetchOne(db, sql: check) }
     }
 
     @Test("A backup is a whole copy, taken while the pool stays in use")
