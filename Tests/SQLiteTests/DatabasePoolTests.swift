@@ -44,17 +44,13 @@ struct DatabasePoolTests {
     func gatheredLogWrites() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let pool = try DatabasePool(path: directory.file("pool.sqlite"))
+        let pool = try Self.logPool(directory)
         defer { try? pool.close() }
-        try pool.writeWithoutTransaction { db in
-            // As the services write: the log is not synced at each commit (a sync would write what is gathered).
-            try db.execute(sql: "PRAGMA synchronous = NORMAL; CREATE TABLE t (n INTEGER PRIMARY KEY, body TEXT NOT NULL)")
-        }
         func commit(_ rows: ClosedRange<Int>) throws -> Int {
             try pool.writeWithoutTransaction { db in
                 let before = try #require(db.writeAheadLogWrites)
                 try db.inTransaction {
-                    for n in rows { try db.execute(cached: "INSERT INTO t VALUES (?, ?)", arguments: [n, String(repeating: "x", count: 2000)]) }
+                    try Self.insert(db, rows)
                     return .commit
                 }
                 return try #require(db.writeAheadLogWrites) - before
@@ -74,17 +70,14 @@ struct DatabasePoolTests {
     func everyCommitSize() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let pool = try DatabasePool(path: directory.file("pool.sqlite"))
+        let pool = try Self.logPool(directory)
         defer { try? pool.close() }
         try pool.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0; CREATE TABLE t (n INTEGER PRIMARY KEY, body TEXT NOT NULL)")
-            var n = 0
+            var last = 0
             for rows in 1...140 {
                 try db.inTransaction {
-                    for _ in 1...rows {
-                        n += 1
-                        try db.execute(cached: "INSERT INTO t VALUES (?, ?)", arguments: [n, String(repeating: "x", count: 2000)])
-                    }
+                    try Self.insert(db, (last + 1)...(last + rows))
+                    last += rows
                     return .commit
                 }
             }
@@ -97,16 +90,13 @@ struct DatabasePoolTests {
     func spilledCommit() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let pool = try DatabasePool(path: directory.file("pool.sqlite"))
+        let pool = try Self.logPool(directory, cachePages: 20)
         defer { try? pool.close() }
         try pool.writeWithoutTransaction { db in
-            // As the services write (the log not synced at each commit), and no automatic checkpoint:
-            // what is checked is the log alone.
-            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = 20; PRAGMA wal_autocheckpoint = 0; CREATE TABLE t (n INTEGER PRIMARY KEY, body TEXT NOT NULL)")
             try db.inTransaction {
                 // About 150 pages through a cache of 20: the pages spill to the log, then each is
                 // changed again, so the commit writes them again in place and rewrites the checksums.
-                for n in 1...300 { try db.execute(cached: "INSERT INTO t VALUES (?, ?)", arguments: [n, String(repeating: "a", count: 2000)]) }
+                try Self.insert(db, 1...300, "a")
                 try db.execute(sql: "UPDATE t SET body = replace(body, 'a', 'b')")
                 return .commit
             }
@@ -118,30 +108,44 @@ struct DatabasePoolTests {
     func spilledRollback() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let pool = try DatabasePool(path: directory.file("pool.sqlite"))
+        let pool = try Self.logPool(directory, cachePages: 20)
         defer { try? pool.close() }
         try pool.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = 20; PRAGMA wal_autocheckpoint = 0; CREATE TABLE t (n INTEGER PRIMARY KEY, body TEXT NOT NULL)")
             // An empty log: the rollback then reads every page it needs again from the database file,
             // and nothing makes the connection write what its log gathered.
             try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
             try db.inTransaction {
                 // Overflow pages through a cache of 20: some spill, fewer than 124 KiB, all still gathered.
-                for n in 1...12 { try db.execute(cached: "INSERT INTO t VALUES (?, ?)", arguments: [n, String(repeating: "a", count: 12_000)]) }
+                try Self.insert(db, 1...12, "a", length: 12_000)
                 return .rollback
             }
         }
         // Another connection commits where the rolled-back frames were to go, and past them.
         let other = try DatabaseQueue(path: directory.file("pool.sqlite"))
         try other.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
-        try other.write { db in
-            for n in 1...100 { try db.execute(cached: "INSERT INTO t VALUES (?, ?)", arguments: [n, String(repeating: "c", count: 2000)]) }
-        }
+        try other.write { db in try Self.insert(db, 1...100, "c") }
         try other.close()
         // The first connection touches its log again (a read, which writes what it gathered first).
         #expect(try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM t WHERE body LIKE 'c%'") } == 100)
         #expect(try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM t WHERE body LIKE 'c%'") } == 100)
         #expect(try Self.recoveredCopy(directory, check: "SELECT count(*) FROM t WHERE body LIKE 'c%'") == 100)
+    }
+
+    /// A pool in `directory` with the table `t`, whose writer writes as the services' do (the log not
+    /// synced at each commit: a sync would write what is gathered), with no automatic checkpoint, so
+    /// that what a test checks is the log alone, and, when given, a page cache of `cachePages`.
+    static func logPool(_ directory: TemporaryDirectory, cachePages: Int? = nil) throws -> DatabasePool {
+        let pool = try DatabasePool(path: directory.file("pool.sqlite"))
+        try pool.writeWithoutTransaction { db in
+            if let cachePages { try db.execute(sql: "PRAGMA cache_size = \(cachePages)") }
+            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0; CREATE TABLE t (n INTEGER PRIMARY KEY, body TEXT NOT NULL)")
+        }
+        return pool
+    }
+
+    /// Inserts the rows `numbers` into `t`, each with a body of `length` times `letter`.
+    static func insert(_ db: Database, _ numbers: ClosedRange<Int>, _ letter: String = "x", length: Int = 2000) throws {
+        for n in numbers { try db.execute(cached: "INSERT INTO t VALUES (?, ?)", arguments: [n, String(repeating: letter, count: length)]) }
     }
 
     /// The database and its log as they are on disk, as another process would find them after a crash:
