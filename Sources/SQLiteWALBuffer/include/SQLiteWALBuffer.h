@@ -6,10 +6,12 @@
 #define BANSHI_WAL_BUFFER_VFS "banshi-wal-buffer"
 
 /// Registers, once, a VFS named BANSHI_WAL_BUFFER_VFS over the default one (unix). It differs in one
-/// thing: what a connection writes to a write-ahead log is gathered in memory while it is contiguous
-/// and written with one pwrite when the frame that commits a transaction is complete, or when the
-/// buffer is full, or before anything else touches the file (a read, a sync, a size, a truncation,
-/// a file control, the close). Every other file is the default VFS's own, unwrapped.
+/// thing: what a connection appends to a write-ahead log is gathered in memory and written with one
+/// pwrite when the frame that commits a transaction is complete, or when 124 KiB are gathered, or
+/// before anything else touches the file (a write elsewhere in it, a read, a sync, a size, a
+/// truncation, a file control, the close); what a rolled-back transaction left gathered is dropped
+/// when its connection gives up the log's write lock. Every other file is the default VFS's own,
+/// unwrapped, but the main database file, wrapped only to see that lock (wal_buffer.c has the cases).
 ///
 /// SQLite writes each frame of the log as two writes (its 24-byte header, then the page); a commit
 /// of 40 pages was 80 system calls. Nothing is acknowledged any earlier: the write that completes
