@@ -107,7 +107,7 @@ enum UpControl {
                     + "stop it first (Ctrl-C in its terminal), or see it with `banshictl ps`")
         }
         let context = try Context()
-        for bus in config.buses {
+        for bus in config.buses where mayAnswer(bus.control) {
             let client = try ControlClient(context: context, service: bus.name, endpoint: bus.control, timeout: .milliseconds(300))
             guard let status = try? client.call("status").get() else { continue }
             let pid = status["pid"]?.intValue.map { " (pid \($0))" } ?? ""
@@ -115,6 +115,32 @@ enum UpControl {
                 message: "\(bus.name) already answers at \(bus.control)\(pid): this suite is already running, "
                     + "under systemd (`systemctl stop banshi.target`) or another `banshictl up`; stop it first")
         }
+    }
+}
+
+extension UpControl {
+    /// Whether something may answer at `endpoint`: false when nothing listens there for certain (a
+    /// TCP port on this machine's loopback that refuses a connection, an ipc socket with no file);
+    /// true otherwise, for the caller to ask. Asking where nothing listens costs the whole timeout,
+    /// since ZeroMQ keeps trying to connect: 300 ms of every `up`.
+    static func mayAnswer(_ endpoint: String) -> Bool {
+        if endpoint.hasPrefix("ipc://") { return FileManager.default.fileExists(atPath: String(endpoint.dropFirst("ipc://".count))) }
+        guard endpoint.hasPrefix("tcp://") else { return true }
+        let rest = endpoint.dropFirst("tcp://".count)
+        guard let colon = rest.lastIndex(of: ":"), let port = UInt16(rest[rest.index(after: colon)...]) else { return true }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        // Loopback only: there a refusal is immediate, where another host could keep a connect waiting.
+        guard inet_pton(AF_INET, String(rest[..<colon]), &address.sin_addr) == 1, UInt32(bigEndian: address.sin_addr.s_addr) >> 24 == 127
+        else { return true }
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard descriptor >= 0 else { return true }
+        defer { close(descriptor) }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        return connected == 0 || errno != ECONNREFUSED
     }
 }
 
