@@ -189,15 +189,18 @@ public struct ConfigTable: Sendable {
 public enum Endpoint {
     /// Returns `text` when it is a usable endpoint, else `nil`.
     public static func validate(_ text: String) -> String? {
-        if text.hasPrefix("tcp://") {
-            let rest = text.dropFirst("tcp://".count)
-            guard let colon = rest.lastIndex(of: ":"), let port = Int(rest[rest.index(after: colon)...]),
-                (1...65535).contains(port), colon != rest.startIndex
-            else { return nil }
-            return text
-        }
+        if text.hasPrefix("tcp://") { return tcpAddress(text) == nil ? nil : text }
         if text.hasPrefix("ipc://") && text.count > "ipc://".count { return text }
         if text.hasPrefix("inproc://") && text.count > "inproc://".count { return text }
         return nil
+    }
+
+    /// The host and port of a `tcp://HOST:PORT` endpoint, or nil when `text` is not one.
+    public static func tcpAddress(_ text: String) -> (host: String, port: UInt16)? {
+        guard text.hasPrefix("tcp://") else { return nil }
+        let rest = text.dropFirst("tcp://".count)
+        guard let colon = rest.lastIndex(of: ":"), colon != rest.startIndex, let port = UInt16(rest[rest.index(after: colon)...]), port > 0
+        else { return nil }
+        return (String(rest[..<colon]), port)
     }
 }

@@ -66,7 +66,7 @@ enum UpControl {
     static func request(_ text: String, global: GlobalOptions) throws {
         let config = try global.loadConfig()
         let endpoint = endpoint(config)
-        guard FileManager.default.fileExists(atPath: socketFile(config)) else {
+        guard mayAnswer(endpoint) else {
             printError("banshictl: no `banshictl up` is running for \(config.file) (nothing at \(endpoint)); under systemd use systemctl")
             throw ExitCode(4)
         }
@@ -101,7 +101,7 @@ enum UpControl {
     /// would take the other `up`'s control socket from it, and wait for the other suite's bus as if
     /// it were the one just started, while every service of its own failed to bind.
     static func refuseIfRunning(_ config: SuiteConfig) throws {
-        if FileManager.default.fileExists(atPath: socketFile(config)), try ask("ps", config: config, within: .seconds(1)) != nil {
+        if mayAnswer(endpoint(config)), try ask("ps", config: config, within: .seconds(1)) != nil {
             throw CLIFailure(
                 message: "another `banshictl up` already runs this suite (it answers at \(endpoint(config))); "
                     + "stop it first (Ctrl-C in its terminal), or see it with `banshictl ps`")
@@ -125,15 +125,12 @@ extension UpControl {
     /// since ZeroMQ keeps trying to connect: 300 ms of every `up`.
     static func mayAnswer(_ endpoint: String) -> Bool {
         if endpoint.hasPrefix("ipc://") { return FileManager.default.fileExists(atPath: String(endpoint.dropFirst("ipc://".count))) }
-        guard endpoint.hasPrefix("tcp://") else { return true }
-        let rest = endpoint.dropFirst("tcp://".count)
-        guard let colon = rest.lastIndex(of: ":"), let port = UInt16(rest[rest.index(after: colon)...]) else { return true }
+        guard let (host, port) = Endpoint.tcpAddress(endpoint) else { return true }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
         // Loopback only: there a refusal is immediate, where another host could keep a connect waiting.
-        guard inet_pton(AF_INET, String(rest[..<colon]), &address.sin_addr) == 1, UInt32(bigEndian: address.sin_addr.s_addr) >> 24 == 127
-        else { return true }
+        guard inet_pton(AF_INET, host, &address.sin_addr) == 1, UInt32(bigEndian: address.sin_addr.s_addr) >> 24 == 127 else { return true }
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { return true }
         defer { close(descriptor) }
