@@ -135,10 +135,14 @@ public final class TestSuite: @unchecked Sendable {
     static let dataDirectoryName = "var"
 
     /// Where `service` keeps its state: `<data_dir>/<service>`.
-    public func stateDirectory(_ service: String) -> String { Path.join(directory.file(Self.dataDirectoryName), service) }
+    public func stateDirectory(_ service: String) -> String {
+        SuiteConfig.stateDirectory(in: directory.file(Self.dataDirectoryName), of: service)
+    }
 
     /// The SQLite file of `service`: `<data_dir>/<service>/<service>.sqlite`, as the runtime names it.
-    public func databasePath(_ service: String) -> String { Path.join(stateDirectory(service), "\(service).sqlite") }
+    public func databasePath(_ service: String) -> String {
+        SuiteConfig.databasePath(in: directory.file(Self.dataDirectoryName), of: service)
+    }
 
     /// The control endpoint of `service` (`bus` included).
     public func control(_ service: String) -> String {

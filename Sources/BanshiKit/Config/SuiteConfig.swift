@@ -181,12 +181,16 @@ public struct SuiteConfig: Sendable {
     public var subscribeEndpoints: [String] { buses.map(\.subscribe) }
 
     /// The state directory of service `name`: `<data_dir>/<name>`.
-    public func stateDirectory(of name: String) -> String {
-        Path.join(dataDirectory, name)
-    }
+    public func stateDirectory(of name: String) -> String { Self.stateDirectory(in: dataDirectory, of: name) }
 
     /// The database of service `name`: `<data_dir>/<name>/<name>.sqlite`.
-    public func databasePath(of name: String) -> String {
-        Path.join(stateDirectory(of: name), "\(name).sqlite")
+    public func databasePath(of name: String) -> String { Self.databasePath(in: dataDirectory, of: name) }
+
+    /// The state directory of service `name` under the data directory `dataDirectory`.
+    public static func stateDirectory(in dataDirectory: String, of name: String) -> String { Path.join(dataDirectory, name) }
+
+    /// The database of service `name` under the data directory `dataDirectory`.
+    public static func databasePath(in dataDirectory: String, of name: String) -> String {
+        Path.join(stateDirectory(in: dataDirectory, of: name), "\(name).sqlite")
     }
 }
