@@ -18,6 +18,9 @@ public struct Configuration: Sendable {
     /// A commit's writes to the write-ahead log gathered into one system call (SQLiteWALBuffer); false
     /// opens the connections with SQLite's default VFS as it is (the bench's raw ceiling).
     public var gathersLogWrites = true
+    /// The page size, in bytes, a pool creates a new database file with (a power of two from 512 to
+    /// 65,536); nil keeps SQLite's default of 4,096. An existing file keeps the size it was made with.
+    public var pageSize: Int?
     var preparations: [@Sendable (Database) throws -> Void] = []
 
     public init() {}

@@ -13,6 +13,9 @@ public final class DatabasePool: DatabaseWriter {
         self.path = path
         let label = configuration.label ?? "pool"
         let database = try Database(path: path, configuration: configuration, label: "\(label).writer")
+        // Before the log exists: in WAL mode SQLite no longer changes the page size. On a file that
+        // already holds a database it changes nothing.
+        if let pageSize = configuration.pageSize { try database.execute(sql: "PRAGMA page_size = \(pageSize)") }
         try database.execute(sql: "PRAGMA journal_mode = WAL")
         writer = SerializedDatabase(database)
         readers = ReaderPool(maximum: configuration.maximumReaderCount) { index in

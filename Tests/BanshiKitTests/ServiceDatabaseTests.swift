@@ -30,6 +30,31 @@ struct ServiceDatabaseTests {
         #expect(error?.resultCode == .SQLITE_READONLY)
     }
 
+    @Test("A new database has pages of 16 KiB; one made with 4 KiB keeps them, and its checkpointer counts the log's size in them")
+    func pageSize() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let fresh = try ServiceDatabase(path: directory.file("fresh.sqlite"))
+        defer { try? fresh.close() }
+        let made = directory.file("made-before.sqlite")
+        // A database as a service made it before: SQLite's default page size, already in WAL mode.
+        try DatabasePool(path: made).close()
+        let older = try ServiceDatabase(path: made)
+        defer { try? older.close() }
+        for (database, size) in [(fresh, 16_384), (older, 4_096)] {
+            let pageSize = try database.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") }
+            #expect(pageSize == size)
+            // 1 MiB and 120 MiB of log, whatever the page size.
+            #expect(Int(database.checkpointer.threshold) * size == 1 << 20)
+            #expect(Int(database.checkpointer.backstop) * size == 30_000 * 4_096)
+            try database.writer.write { db in
+                var events = try EventAppender(db: db, service: "svc", now: Timestamp(), causationid: nil, correlationid: nil)
+                try events.emit("svc.probe.written")
+            }
+            #expect(try database.writer.read { db in try EventLog.lastSeq(db) } == 1)
+        }
+    }
+
     @Test("A release queued after a commit runs after a sync of the log that began after it, in order; with no commit since the last sync, at once")
     func gate() throws {
         let directory = try TemporaryDirectory()

@@ -26,12 +26,17 @@ import Synchronization
 /// for `interval`. Without the pause, rounds under load ran back to back and copied a page that every
 /// commit rewrites once per commit (why, with the figures: docs/architecture.md).
 ///
-/// The backstop is 30,000 frames (a log of 120–150 MiB at the peak, with the transaction that
-/// crosses it). A continuous bulk write (a subscriber catching up in transactions of 10,000 events)
-/// never leaves the log room to start over, so it reaches the backstop whatever it is; at 10,000
-/// frames reporting's writer spent a twelfth of a catch-up copying pages inline, and its catch-up ran
-/// about 5% slower. Paced loads never reach it.
+/// Both limits are sizes of the log, counted in the database's pages: the threshold 1 MiB, the
+/// backstop 120 MiB (30,000 pages of 4 KiB, 7,500 of the 16 KiB a service's database is made with;
+/// a log of 120–150 MiB at the peak, with the transaction that crosses it). A continuous bulk write (a
+/// subscriber catching up in transactions of 10,000 events) never leaves the log room to start over,
+/// so it reaches the backstop whatever it is; at a third of it reporting's writer spent a twelfth of
+/// a catch-up copying pages inline, and its catch-up ran about 5% slower. Paced loads never reach it.
 final class WALCheckpointer: Sendable {
+    /// The log's size that makes the next round checkpoint: 1 MiB (256 pages of 4 KiB).
+    static let thresholdBytes = 1 << 20
+    /// The log's size past which the committing connection checkpoints itself: 30,000 pages of 4 KiB.
+    static let backstopBytes = 30_000 * 4_096
     /// Frames (pages) in the log that make the next round checkpoint.
     let threshold: Int32
     /// Frames in the log past which the committing connection checkpoints itself.
@@ -49,20 +54,23 @@ final class WALCheckpointer: Sendable {
     /// Checkpoints this thread has started (tests tell its copies from a commit's).
     var checkpointsRun: Int { rounds.load(ordering: .acquiring) }
 
-    /// Opens a connection to `path` (already migrated) and starts the thread.
+    /// Opens a connection to `path` (already migrated) and starts the thread. `threshold` and
+    /// `backstop` are in frames; by default, `thresholdBytes` and `backstopBytes` over the database's
+    /// page size.
     init(
-        path: String, interval: Duration = .milliseconds(100), pause: Duration = .milliseconds(5), threshold: Int32 = 256,
-        backstop: Int32 = 30_000
+        path: String, interval: Duration = .milliseconds(100), pause: Duration = .milliseconds(5), threshold: Int32? = nil,
+        backstop: Int32? = nil
     ) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         configuration.label = "checkpointer"
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         connection = try DatabaseQueue(path: path, configuration: configuration)
+        let pageSize = try connection.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096 }
         self.interval = interval
         self.pause = pause
-        self.threshold = threshold
-        self.backstop = backstop
+        self.threshold = threshold ?? Int32(Self.thresholdBytes / pageSize)
+        self.backstop = backstop ?? Int32(Self.backstopBytes / pageSize)
         startThread(named: "banshi-wal-ckpt") { [self] in run() }
     }
 
