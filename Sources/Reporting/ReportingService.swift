@@ -5,7 +5,7 @@ import ServiceLifecycle
 /// `banshi-reporting`: the whole event history, every program against its targets, flows traced.
 public enum ReportingService {
     public static let definition = ServiceDefinition(
-        name: "reporting", publishesEvents: false, migrations: ReportingSchema.register
+        name: "reporting", publishesEvents: false, migrations: ReportingSchema.register, pageSize: ReportingSchema.pageSize
     ) { environment in
         let section = try environment.section
         let database = try environment.requiredDatabase

@@ -30,18 +30,20 @@ struct ServiceDatabaseTests {
         #expect(error?.resultCode == .SQLITE_READONLY)
     }
 
-    @Test("A new database has pages of 16 KiB; one made with 4 KiB keeps them, and its checkpointer counts the log's size in them")
+    @Test("A new database has the page size its service asks for (SQLite's 4 KiB by default); one made before keeps its own, and its checkpointer counts the log's size in it")
     func pageSize() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let fresh = try ServiceDatabase(path: directory.file("fresh.sqlite"))
-        defer { try? fresh.close() }
+        let plain = try ServiceDatabase(path: directory.file("plain.sqlite"))
+        defer { try? plain.close() }
+        let large = try ServiceDatabase(path: directory.file("large.sqlite"), pageSize: 16_384)
+        defer { try? large.close() }
         let made = directory.file("made-before.sqlite")
-        // A database as a service made it before: SQLite's default page size, already in WAL mode.
+        // A database as a service made it before it asked for 16 KiB: SQLite's page size, in WAL mode.
         try DatabasePool(path: made).close()
-        let older = try ServiceDatabase(path: made)
+        let older = try ServiceDatabase(path: made, pageSize: 16_384)
         defer { try? older.close() }
-        for (database, size) in [(fresh, 16_384), (older, 4_096)] {
+        for (database, size) in [(plain, 4_096), (large, 16_384), (older, 4_096)] {
             let pageSize = try database.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") }
             #expect(pageSize == size)
             // 1 MiB and 120 MiB of log, whatever the page size.

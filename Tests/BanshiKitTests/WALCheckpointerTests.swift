@@ -38,8 +38,8 @@ struct WALCheckpointerTests {
         defer { try? database.close() }
         let before = try Self.fileSize(path)
         let rounds = database.checkpointsRun
-        // About 2 MB, 125 frames of 16 KiB: past the checkpointer's 1 MiB (64 frames), short of the 1,000
-        // frames at which SQLite's automatic checkpoint would have run inside the commit.
+        // About 500 frames: past the checkpointer's 256 (1 MiB), short of the 1,000 at which SQLite's
+        // automatic checkpoint would have run inside the commit.
         try Self.insert(500, into: database.writer)
         // The file grows when the log is copied into it: by the checkpointer's thread, which may already
         // have run its round (its count says so), never by the commit.

@@ -240,7 +240,7 @@ struct DurableDeliverySystemTests {
     func subscriberDiskFull() async throws {
         if let reason = SmallDisk.unavailableReason() { Issue.record(Comment(rawValue: reason)); return }
         try await TestSuite.with(services: ["loadgen", "loadsink"], runtime: Self.fastHeartbeat, serviceKeys: Self.sinkKeys) { suite in
-            let disk = try SmallDisk(at: suite.stateDirectory("loadsink"), kilobytes: 1_636)
+            let disk = try SmallDisk(at: suite.stateDirectory("loadsink"), kilobytes: 700)
             defer { disk.remove() }
             for name in ["bus", "loadgen", "loadsink"] { try await suite.start(name) }
             let probe = DeliveryProbe(suite)

@@ -2,6 +2,7 @@ import BanshiKit
 import BanshiTesting
 import Foundation
 import Reporting
+import SQLite
 import Testing
 import ZeroMQ
 
@@ -273,7 +274,7 @@ struct ReportingSystemTests {
         }
     }
 
-    @Test("Reporting is stopped, 1,000 more events are driven, it starts again: its history holds every event exactly once")
+    @Test("Reporting is stopped, 1,000 more events are driven, it starts again: its history holds every event exactly once, in a file of 16 KiB pages")
     func restart() async throws {
         try await TestSuite.with(services: ["loadgen", "reporting"], serviceKeys: ["reporting": Self.reportingKeys(follow: ["loadgen"])]) { suite in
             for service in ["bus", "loadgen", "reporting"] { try await suite.start(service) }
@@ -286,6 +287,12 @@ struct ReportingSystemTests {
             let events = try await Runner(suite, service: "reporting").ok("history.query", ["source": "loadgen", "limit": 10_000])["events"]?.arrayValue ?? []
             #expect(events.count == 1500)
             #expect(Set(events.compactMap { $0["seq"]?.intValue }) == Set(1...1500))
+            // Reporting's file is made with 16 KiB pages, a program's with SQLite's 4 KiB.
+            for (service, size) in [("reporting", 16_384), ("loadgen", 4_096)] {
+                let probe = try DatabaseQueue(path: suite.databasePath(service))
+                #expect(try await probe.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } == size, "\(service)")
+                try probe.close()
+            }
         }
     }
 

@@ -90,7 +90,7 @@ struct RuntimeSystemTests {
     func diskFull() async throws {
         if let reason = SmallDisk.unavailableReason() { Issue.record(Comment(rawValue: reason)); return }
         try await TestSuite.with(services: ["loadgen"]) { suite in
-            let disk = try SmallDisk(at: suite.stateDirectory("loadgen"), kilobytes: 1_536)
+            let disk = try SmallDisk(at: suite.stateDirectory("loadgen"), kilobytes: 600)
             defer { disk.remove() }
             let service = try await suite.start("loadgen")
             var refused: CommandError?

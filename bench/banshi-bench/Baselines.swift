@@ -118,11 +118,14 @@ enum Baselines {
 
     /// Runs `body` on the writer of an empty database in a scratch directory, opened as every service
     /// opens its own (`ServiceDatabase`: WAL, synchronous=NORMAL, the checkpointer on a thread of its
-    /// own), with `source` attached as `src`: what the SQLite-alone rows write into. The database is
-    /// held until `body` returns (its checkpointer stops when it goes).
+    /// own) with the source's page size, with `source` attached as `src`: what the SQLite-alone rows
+    /// write into. The database is held until `body` returns (its checkpointer stops when it goes).
     static func withReplica<T>(of source: String, _ body: (Database) throws -> T) throws -> T {
-        try withScratchDirectory { directory in
-            let replica = try ServiceDatabase(path: "\(directory)/replay.sqlite")
+        let probe = try DatabaseQueue(path: source)
+        let pageSize = try probe.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") }
+        try probe.close()
+        return try withScratchDirectory { directory in
+            let replica = try ServiceDatabase(path: "\(directory)/replay.sqlite", pageSize: pageSize)
             return try replica.writer.writeWithoutTransaction { db in
                 try db.execute(sql: "ATTACH DATABASE ? AS src", arguments: [source])
                 defer { try? db.execute(sql: "DETACH DATABASE src") }

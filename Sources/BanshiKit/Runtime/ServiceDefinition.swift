@@ -10,13 +10,15 @@ public struct ServiceDefinition: Sendable {
     public let publishesEvents: Bool
     public let usesDatabase: Bool
     public let migrations: @Sendable (inout DatabaseMigrator) -> Void
+    /// The page size its database file is made with; nil keeps SQLite's 4 KiB (`ServiceDatabase`).
+    public let pageSize: Int?
     /// The events the service publishes; when given, every event is checked against it before it is logged.
     public let events: EventCatalog?
     public let makeParts: @Sendable (ServiceEnvironment) throws -> ServiceParts
 
     public init(
         name: String, publishesEvents: Bool = true, usesDatabase: Bool = true,
-        migrations: @escaping @Sendable (inout DatabaseMigrator) -> Void = { _ in },
+        migrations: @escaping @Sendable (inout DatabaseMigrator) -> Void = { _ in }, pageSize: Int? = nil,
         events: EventCatalog? = nil,
         makeParts: @escaping @Sendable (ServiceEnvironment) throws -> ServiceParts
     ) {
@@ -25,6 +27,7 @@ public struct ServiceDefinition: Sendable {
         self.publishesEvents = publishesEvents
         self.usesDatabase = usesDatabase
         self.migrations = migrations
+        self.pageSize = pageSize
         self.makeParts = makeParts
     }
 }

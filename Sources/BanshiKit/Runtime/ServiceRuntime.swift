@@ -111,7 +111,7 @@ public enum ServiceRuntime {
             // A service that writes a database keeps freed memory for its next transaction.
             AllocatorTuning.apply()
             do {
-                database = try ServiceDatabase(path: path, migrations: definition.migrations)
+                database = try ServiceDatabase(path: path, pageSize: definition.pageSize, migrations: definition.migrations)
             } catch let error as DatabaseError where error.resultCode == .SQLITE_CANTOPEN || error.resultCode == .SQLITE_READONLY || error.resultCode == .SQLITE_PERM {
                 throw ConfigError(key: "suite.data_dir", "cannot open \(path): \(error.message ?? "\(error)")", file: config.file)
             }

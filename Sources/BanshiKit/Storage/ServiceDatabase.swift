@@ -18,22 +18,16 @@ public final class ServiceDatabase: Sendable {
     /// Where replies and events wait until the commits they acknowledge are on disk.
     let gate: DurabilityGate
 
-    /// The page size a service's database file is created with: 16 KiB rather than SQLite's 4 KiB.
-    /// A history row with its envelope is about 500 bytes, so a 4 KiB leaf held about 7 and a new one
-    /// began every few inserts, each a frame in the log and a page the checkpoint copies again; with
-    /// 16 KiB pages reporting's history is copied about 30% faster in SQLite alone, a catch-up runs
-    /// 12–21% faster, and program commands no slower (docs/benchmarks.md, fifteenth set). A file
-    /// made before keeps its 4 KiB pages (docs/operations.md says how to convert one).
-    public static let pageSize = 16_384
-
     /// Checkpoints run by the database's checkpointer thread so far.
     var checkpointsRun: Int { checkpointer.checkpointsRun }
 
     /// Opens (creating if needed) `path` and migrates it. `migrations` registers the service's own.
-    public init(path: String, migrations: @Sendable (inout DatabaseMigrator) -> Void = { _ in }) throws {
+    /// `pageSize`: the page size a new file is made with (nil: SQLite's 4 KiB); a file that exists
+    /// keeps its own, and the checkpointer counts the log in it.
+    public init(path: String, pageSize: Int? = nil, migrations: @Sendable (inout DatabaseMigrator) -> Void = { _ in }) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
-        configuration.pageSize = Self.pageSize
+        configuration.pageSize = pageSize
         configuration.prepareDatabase { db in
             // The log is synced by the gate, not inside each commit.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
