@@ -27,7 +27,7 @@ import Synchronization
 /// commit rewrites once per commit (why, with the figures: docs/architecture.md).
 ///
 /// Both limits are sizes of the log, counted in the database's pages: the threshold 1 MiB, the
-/// backstop 120 MiB (30,000 pages of 4 KiB, 7,500 of the 16 KiB a service's database is made with;
+/// backstop 120 MiB (30,000 pages of 4 KiB, 7,500 of the 16 KiB reporting's database is made with;
 /// a log of 120–150 MiB at the peak, with the transaction that crosses it). A continuous bulk write (a
 /// subscriber catching up in transactions of 10,000 events) never leaves the log room to start over,
 /// so it reaches the backstop whatever it is; at a third of it reporting's writer spent a twelfth of
