@@ -24,7 +24,7 @@
 /// A frame's header in the log: page number, then, for the frame that commits a transaction, the
 /// database's size in pages after it (zero in every other frame), both big-endian.
 enum { FRAME_HEADER_BYTES = 24 };
-/// Gathered at most, per log: 30 frames of 4 KiB pages. A larger transaction (a catch-up's) is
+/// Gathered at most, per log: 30 frames of 4 KiB pages, 7 of 16 KiB. A larger transaction (a catch-up's) is
 /// written in pieces of this size, each one system call. The unix VFS writes at most 128 KiB less
 /// one byte in one call (it masks the length to 17 bits): a larger write comes back short, as if the
 /// disk were full.
@@ -34,10 +34,16 @@ enum { WAL_WRITE_LOCK = 0 };
 
 typedef struct LogFile LogFile;
 
-/// A database file: the default VFS's own, after it, with the log it is paired with while that is open.
-typedef struct DatabaseFile {
+/// What both wrapped files begin with: SQLite's part, then the default VFS's own file (placed right
+/// after the wrapper), to which every method not handled here is forwarded.
+typedef struct WrappedFile {
     sqlite3_file base;
     sqlite3_file *real;
+} WrappedFile;
+
+/// A database file, with the log it is paired with while that is open.
+typedef struct DatabaseFile {
+    WrappedFile wrapped;
     /// The name SQLite opened it by: the same pointer its log's name leads back to.
     const char *name;
     LogFile *log;
@@ -45,9 +51,7 @@ typedef struct DatabaseFile {
 } DatabaseFile;
 
 struct LogFile {
-    sqlite3_file base;
-    /// The default VFS's file, placed right after this struct.
-    sqlite3_file *real;
+    WrappedFile wrapped;
     DatabaseFile *database;
     /// What is gathered, to be written at `start`; allocated at the first write.
     unsigned char *buffer;
@@ -68,9 +72,45 @@ static sqlite3_vfs *defaultVFS;
 static DatabaseFile *openDatabases;
 static pthread_mutex_t openDatabasesLock = PTHREAD_MUTEX_INITIALIZER;
 
+#define REAL(handle) (((WrappedFile *)(handle))->real)
+
+// The default VFS's file's methods, called on a wrapped file.
+static int forwardRead(sqlite3_file *handle, void *data, int amount, sqlite3_int64 offset) {
+    return REAL(handle)->pMethods->xRead(REAL(handle), data, amount, offset);
+}
+static int forwardWrite(sqlite3_file *handle, const void *data, int amount, sqlite3_int64 offset) {
+    return REAL(handle)->pMethods->xWrite(REAL(handle), data, amount, offset);
+}
+static int forwardTruncate(sqlite3_file *handle, sqlite3_int64 size) { return REAL(handle)->pMethods->xTruncate(REAL(handle), size); }
+static int forwardSync(sqlite3_file *handle, int flags) { return REAL(handle)->pMethods->xSync(REAL(handle), flags); }
+static int forwardFileSize(sqlite3_file *handle, sqlite3_int64 *size) { return REAL(handle)->pMethods->xFileSize(REAL(handle), size); }
+static int forwardLock(sqlite3_file *handle, int lock) { return REAL(handle)->pMethods->xLock(REAL(handle), lock); }
+static int forwardUnlock(sqlite3_file *handle, int lock) { return REAL(handle)->pMethods->xUnlock(REAL(handle), lock); }
+static int forwardCheckReservedLock(sqlite3_file *handle, int *reserved) {
+    return REAL(handle)->pMethods->xCheckReservedLock(REAL(handle), reserved);
+}
+static int forwardFileControl(sqlite3_file *handle, int op, void *argument) {
+    return REAL(handle)->pMethods->xFileControl(REAL(handle), op, argument);
+}
+static int forwardSectorSize(sqlite3_file *handle) { return REAL(handle)->pMethods->xSectorSize(REAL(handle)); }
+static int forwardDeviceCharacteristics(sqlite3_file *handle) {
+    return REAL(handle)->pMethods->xDeviceCharacteristics(REAL(handle));
+}
+static int forwardShmMap(sqlite3_file *handle, int region, int size, int extend, void volatile **memory) {
+    return REAL(handle)->pMethods->xShmMap(REAL(handle), region, size, extend, memory);
+}
+static void forwardShmBarrier(sqlite3_file *handle) { REAL(handle)->pMethods->xShmBarrier(REAL(handle)); }
+static int forwardShmUnmap(sqlite3_file *handle, int deleteFlag) { return REAL(handle)->pMethods->xShmUnmap(REAL(handle), deleteFlag); }
+static int forwardFetch(sqlite3_file *handle, sqlite3_int64 offset, int amount, void **pages) {
+    return REAL(handle)->pMethods->xFetch(REAL(handle), offset, amount, pages);
+}
+static int forwardUnfetch(sqlite3_file *handle, sqlite3_int64 offset, void *pages) {
+    return REAL(handle)->pMethods->xUnfetch(REAL(handle), offset, pages);
+}
+
 static int writeThrough(LogFile *file, const void *data, int amount, sqlite3_int64 offset) {
     file->writes += 1;
-    return file->real->pMethods->xWrite(file->real, data, amount, offset);
+    return forwardWrite(&file->wrapped.base, data, amount, offset);
 }
 
 static int flush(LogFile *file) {
@@ -115,7 +155,7 @@ static int logClose(sqlite3_file *handle) {
     LogFile *file = (LogFile *)handle;
     int flushed = flush(file);
     if (file->database != NULL) file->database->log = NULL;
-    int closed = file->real->pMethods->xClose(file->real);
+    int closed = REAL(file)->pMethods->xClose(REAL(file));
     free(file->buffer);
     file->buffer = NULL;
     return flushed != SQLITE_OK ? flushed : closed;
@@ -131,52 +171,38 @@ static int logClose(sqlite3_file *handle) {
 
 static int logRead(sqlite3_file *handle, void *data, int amount, sqlite3_int64 offset) {
     FLUSH_FIRST(handle);
-    return file->real->pMethods->xRead(file->real, data, amount, offset);
+    return forwardRead(handle, data, amount, offset);
 }
 
 static int logTruncate(sqlite3_file *handle, sqlite3_int64 size) {
     FLUSH_FIRST(handle);
-    return file->real->pMethods->xTruncate(file->real, size);
+    return forwardTruncate(handle, size);
 }
 
 static int logSync(sqlite3_file *handle, int flags) {
     FLUSH_FIRST(handle);
-    return file->real->pMethods->xSync(file->real, flags);
+    return forwardSync(handle, flags);
 }
 
 static int logFileSize(sqlite3_file *handle, sqlite3_int64 *size) {
     FLUSH_FIRST(handle);
-    return file->real->pMethods->xFileSize(file->real, size);
+    return forwardFileSize(handle, size);
 }
 
 static int logFileControl(sqlite3_file *handle, int op, void *argument) {
     FLUSH_FIRST(handle);
-    return file->real->pMethods->xFileControl(file->real, op, argument);
-}
-
-#define REAL(handle) (((LogFile *)(handle))->real)
-
-static int logLock(sqlite3_file *handle, int lock) { return REAL(handle)->pMethods->xLock(REAL(handle), lock); }
-static int logUnlock(sqlite3_file *handle, int lock) { return REAL(handle)->pMethods->xUnlock(REAL(handle), lock); }
-static int logCheckReservedLock(sqlite3_file *handle, int *reserved) {
-    return REAL(handle)->pMethods->xCheckReservedLock(REAL(handle), reserved);
-}
-static int logSectorSize(sqlite3_file *handle) { return REAL(handle)->pMethods->xSectorSize(REAL(handle)); }
-static int logDeviceCharacteristics(sqlite3_file *handle) {
-    return REAL(handle)->pMethods->xDeviceCharacteristics(REAL(handle));
+    return forwardFileControl(handle, op, argument);
 }
 
 // A log is never mapped nor given shared memory (those are the database file's); version 1 says so.
 static const sqlite3_io_methods logMethods = {
-    1, logClose, logRead, logWrite, logTruncate, logSync, logFileSize, logLock, logUnlock, logCheckReservedLock,
-    logFileControl, logSectorSize, logDeviceCharacteristics, NULL, NULL, NULL, NULL, NULL, NULL,
+    1, logClose, logRead, logWrite, logTruncate, logSync, logFileSize, forwardLock, forwardUnlock, forwardCheckReservedLock,
+    logFileControl, forwardSectorSize, forwardDeviceCharacteristics, NULL, NULL, NULL, NULL, NULL, NULL,
 };
 
-// The database file: the default VFS's in every method; the log's write lock also drops what its
+// The database file: the default VFS's in every method (forwarded); its close unpairs it, and the
+// log's write lock also drops what its
 // log still gathers (a transaction rolled back after it spilled).
-#undef REAL
-#define REAL(handle) (((DatabaseFile *)(handle))->real)
-
 static int databaseClose(sqlite3_file *handle) {
     DatabaseFile *file = (DatabaseFile *)handle;
     pthread_mutex_lock(&openDatabasesLock);
@@ -188,33 +214,9 @@ static int databaseClose(sqlite3_file *handle) {
     }
     pthread_mutex_unlock(&openDatabasesLock);
     if (file->log != NULL) file->log->database = NULL;
-    return file->real->pMethods->xClose(file->real);
+    return REAL(file)->pMethods->xClose(REAL(file));
 }
 
-static int databaseRead(sqlite3_file *handle, void *data, int amount, sqlite3_int64 offset) {
-    return REAL(handle)->pMethods->xRead(REAL(handle), data, amount, offset);
-}
-static int databaseWrite(sqlite3_file *handle, const void *data, int amount, sqlite3_int64 offset) {
-    return REAL(handle)->pMethods->xWrite(REAL(handle), data, amount, offset);
-}
-static int databaseTruncate(sqlite3_file *handle, sqlite3_int64 size) { return REAL(handle)->pMethods->xTruncate(REAL(handle), size); }
-static int databaseSync(sqlite3_file *handle, int flags) { return REAL(handle)->pMethods->xSync(REAL(handle), flags); }
-static int databaseFileSize(sqlite3_file *handle, sqlite3_int64 *size) { return REAL(handle)->pMethods->xFileSize(REAL(handle), size); }
-static int databaseLock(sqlite3_file *handle, int lock) { return REAL(handle)->pMethods->xLock(REAL(handle), lock); }
-static int databaseUnlock(sqlite3_file *handle, int lock) { return REAL(handle)->pMethods->xUnlock(REAL(handle), lock); }
-static int databaseCheckReservedLock(sqlite3_file *handle, int *reserved) {
-    return REAL(handle)->pMethods->xCheckReservedLock(REAL(handle), reserved);
-}
-static int databaseFileControl(sqlite3_file *handle, int op, void *argument) {
-    return REAL(handle)->pMethods->xFileControl(REAL(handle), op, argument);
-}
-static int databaseSectorSize(sqlite3_file *handle) { return REAL(handle)->pMethods->xSectorSize(REAL(handle)); }
-static int databaseDeviceCharacteristics(sqlite3_file *handle) {
-    return REAL(handle)->pMethods->xDeviceCharacteristics(REAL(handle));
-}
-static int databaseShmMap(sqlite3_file *handle, int region, int size, int extend, void volatile **memory) {
-    return REAL(handle)->pMethods->xShmMap(REAL(handle), region, size, extend, memory);
-}
 static int databaseShmLock(sqlite3_file *handle, int offset, int n, int flags) {
     DatabaseFile *file = (DatabaseFile *)handle;
     if (offset == WAL_WRITE_LOCK && flags == (SQLITE_SHM_UNLOCK | SQLITE_SHM_EXCLUSIVE) && file->log != NULL) {
@@ -222,21 +224,13 @@ static int databaseShmLock(sqlite3_file *handle, int offset, int n, int flags) {
         file->log->length = 0;
         file->log->commitPending = 0;
     }
-    return file->real->pMethods->xShmLock(file->real, offset, n, flags);
-}
-static void databaseShmBarrier(sqlite3_file *handle) { REAL(handle)->pMethods->xShmBarrier(REAL(handle)); }
-static int databaseShmUnmap(sqlite3_file *handle, int deleteFlag) { return REAL(handle)->pMethods->xShmUnmap(REAL(handle), deleteFlag); }
-static int databaseFetch(sqlite3_file *handle, sqlite3_int64 offset, int amount, void **pages) {
-    return REAL(handle)->pMethods->xFetch(REAL(handle), offset, amount, pages);
-}
-static int databaseUnfetch(sqlite3_file *handle, sqlite3_int64 offset, void *pages) {
-    return REAL(handle)->pMethods->xUnfetch(REAL(handle), offset, pages);
+    return REAL(file)->pMethods->xShmLock(REAL(file), offset, n, flags);
 }
 
 static const sqlite3_io_methods databaseMethods = {
-    3, databaseClose, databaseRead, databaseWrite, databaseTruncate, databaseSync, databaseFileSize, databaseLock,
-    databaseUnlock, databaseCheckReservedLock, databaseFileControl, databaseSectorSize, databaseDeviceCharacteristics,
-    databaseShmMap, databaseShmLock, databaseShmBarrier, databaseShmUnmap, databaseFetch, databaseUnfetch,
+    3, databaseClose, forwardRead, forwardWrite, forwardTruncate, forwardSync, forwardFileSize, forwardLock, forwardUnlock,
+    forwardCheckReservedLock, forwardFileControl, forwardSectorSize, forwardDeviceCharacteristics, forwardShmMap,
+    databaseShmLock, forwardShmBarrier, forwardShmUnmap, forwardFetch, forwardUnfetch,
 };
 
 static int bufferOpen(sqlite3_vfs *vfs, const char *name, sqlite3_file *handle, int flags, int *outFlags) {
@@ -256,7 +250,7 @@ static int bufferOpen(sqlite3_vfs *vfs, const char *name, sqlite3_file *handle, 
     }
     if (log) {
         LogFile *file = (LogFile *)handle;
-        file->real = real;
+        file->wrapped.real = real;
         const char *database = sqlite3_filename_database(name);
         pthread_mutex_lock(&openDatabasesLock);
         for (DatabaseFile *open = openDatabases; open != NULL; open = open->next) {
@@ -270,7 +264,7 @@ static int bufferOpen(sqlite3_vfs *vfs, const char *name, sqlite3_file *handle, 
         handle->pMethods = &logMethods;
     } else {
         DatabaseFile *file = (DatabaseFile *)handle;
-        file->real = real;
+        file->wrapped.real = real;
         file->name = name;
         pthread_mutex_lock(&openDatabasesLock);
         file->next = openDatabases;

@@ -13,12 +13,14 @@ enum UpControl {
         return "ipc://" + (directory as NSString).standardizingPath + "/up.ipc"
     }
 
-    /// The socket's file: `endpoint` without its `ipc://`.
-    static func socketFile(_ config: SuiteConfig) -> String { String(endpoint(config).dropFirst("ipc://".count)) }
+    /// The file of an `ipc://` endpoint (its path without `ipc://`); nil for another transport.
+    static func ipcFile(_ endpoint: String) -> String? {
+        endpoint.hasPrefix("ipc://") ? String(endpoint.dropFirst("ipc://".count)) : nil
+    }
 
     /// The socket's file, removed when `up` ends so that `stop` and the like say at once that none runs.
     static func removeEndpoint(_ config: SuiteConfig) {
-        try? FileManager.default.removeItem(atPath: socketFile(config))
+        if let file = ipcFile(endpoint(config)) { try? FileManager.default.removeItem(atPath: file) }
     }
 
     /// Serves requests on a thread of its own until the supervisor stops.
@@ -124,7 +126,7 @@ extension UpControl {
     /// true otherwise, for the caller to ask. Asking where nothing listens costs the whole timeout,
     /// since ZeroMQ keeps trying to connect: 300 ms of every `up`.
     static func mayAnswer(_ endpoint: String) -> Bool {
-        if endpoint.hasPrefix("ipc://") { return FileManager.default.fileExists(atPath: String(endpoint.dropFirst("ipc://".count))) }
+        if let file = ipcFile(endpoint) { return FileManager.default.fileExists(atPath: file) }
         guard let (host, port) = Endpoint.tcpAddress(endpoint) else { return true }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
