@@ -31,21 +31,24 @@ public enum SHA256 {
 
         /// Adds `bytes` to what is hashed.
         public mutating func update(_ bytes: [UInt8]) {
+            bytes.withUnsafeBufferPointer { update($0) }
+        }
+
+        private mutating func update(_ bytes: UnsafeBufferPointer<UInt8>) {
             length += UInt64(bytes.count)
-            var w = [UInt32](repeating: 0, count: 64)
             var start = 0
             if !pending.isEmpty {
                 // Complete the block left over from the last piece first.
                 let needed = min(64 - pending.count, bytes.count)
-                pending += bytes[0..<needed]
+                pending.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[0..<needed]))
                 start = needed
                 guard pending.count == 64 else { return }
-                compress(pending, at: 0, into: &w)
+                pending.withUnsafeBufferPointer { SHA256.compress($0.baseAddress!, into: &hash) }
                 pending.removeAll(keepingCapacity: true)
             }
             let whole = start + (bytes.count - start) / 64 * 64
-            for chunk in stride(from: start, to: whole, by: 64) { compress(bytes, at: chunk, into: &w) }
-            pending += bytes[whole...]
+            for block in stride(from: start, to: whole, by: 64) { SHA256.compress(bytes.baseAddress! + block, into: &hash) }
+            pending.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[whole...]))
         }
 
         /// The digest of everything added.
@@ -53,38 +56,60 @@ public enum SHA256 {
             let bits = length * 8
             var tail = pending
             tail.append(0x80)
-            while tail.count % 64 != 56 { tail.append(0) }
+            // Padded to 8 bytes short of a block's end, then the length: one block or two.
+            tail.append(contentsOf: repeatElement(0, count: (tail.count <= 56 ? 56 : 120) - tail.count))
             for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
-            var w = [UInt32](repeating: 0, count: 64)
-            for chunk in stride(from: 0, to: tail.count, by: 64) { compress(tail, at: chunk, into: &w) }
+            tail.withUnsafeBufferPointer { tail in
+                for block in stride(from: 0, to: tail.count, by: 64) { SHA256.compress(tail.baseAddress! + block, into: &hash) }
+            }
             pending = []
-            return hash.flatMap { word in [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: word >> UInt32($0)) } }
+            var digest: [UInt8] = []
+            digest.reserveCapacity(32)
+            for word in hash {
+                for shift in stride(from: 24, through: 0, by: -8) { digest.append(UInt8(truncatingIfNeeded: word >> UInt32(shift))) }
+            }
+            return digest
         }
 
         /// The digest as lower-case hex.
         public mutating func finalizeHex() -> String { SHA256.hexText(finalize()) }
+    }
 
-        private mutating func compress(_ message: [UInt8], at chunk: Int, into w: inout [UInt32]) {
+    /// Hashes the 64-byte block at `block` into `state`. Every command's arguments are digested for
+    /// the audit log, so the message schedule lives on the stack and nothing is allocated.
+    private static func compress(_ block: UnsafePointer<UInt8>, into state: inout [UInt32]) {
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
             for i in 0..<16 {
-                let j = chunk + i * 4
-                w[i] = UInt32(message[j]) << 24 | UInt32(message[j + 1]) << 16 | UInt32(message[j + 2]) << 8 | UInt32(message[j + 3])
+                let j = i * 4
+                w[i] = UInt32(block[j]) << 24 | UInt32(block[j + 1]) << 16 | UInt32(block[j + 2]) << 8 | UInt32(block[j + 3])
             }
             for i in 16..<64 {
-                let s0 = SHA256.rotate(w[i - 15], 7) ^ SHA256.rotate(w[i - 15], 18) ^ (w[i - 15] >> 3)
-                let s1 = SHA256.rotate(w[i - 2], 17) ^ SHA256.rotate(w[i - 2], 19) ^ (w[i - 2] >> 10)
+                let s0 = rotate(w[i - 15], 7) ^ rotate(w[i - 15], 18) ^ (w[i - 15] >> 3)
+                let s1 = rotate(w[i - 2], 17) ^ rotate(w[i - 2], 19) ^ (w[i - 2] >> 10)
                 w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
             }
-            var (a, b, c, d, e, f, g, h) = (hash[0], hash[1], hash[2], hash[3], hash[4], hash[5], hash[6], hash[7])
-            for i in 0..<64 {
-                let s1 = SHA256.rotate(e, 6) ^ SHA256.rotate(e, 11) ^ SHA256.rotate(e, 25)
-                let choice = (e & f) ^ (~e & g)
-                let t1 = h &+ s1 &+ choice &+ SHA256.k[i] &+ w[i]
-                let s0 = SHA256.rotate(a, 2) ^ SHA256.rotate(a, 13) ^ SHA256.rotate(a, 22)
-                let majority = (a & b) ^ (a & c) ^ (b & c)
-                let t2 = s0 &+ majority
-                (h, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ t2)
+            k.withUnsafeBufferPointer { k in
+                state.withUnsafeMutableBufferPointer { hash in
+                    var (a, b, c, d, e, f, g, h) = (hash[0], hash[1], hash[2], hash[3], hash[4], hash[5], hash[6], hash[7])
+                    for i in 0..<64 {
+                        let s1 = rotate(e, 6) ^ rotate(e, 11) ^ rotate(e, 25)
+                        let choice = (e & f) ^ (~e & g)
+                        let t1 = h &+ s1 &+ choice &+ k[i] &+ w[i]
+                        let s0 = rotate(a, 2) ^ rotate(a, 13) ^ rotate(a, 22)
+                        let majority = (a & b) ^ (a & c) ^ (b & c)
+                        let t2 = s0 &+ majority
+                        (h, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ t2)
+                    }
+                    hash[0] &+= a
+                    hash[1] &+= b
+                    hash[2] &+= c
+                    hash[3] &+= d
+                    hash[4] &+= e
+                    hash[5] &+= f
+                    hash[6] &+= g
+                    hash[7] &+= h
+                }
             }
-            for (index, value) in [a, b, c, d, e, f, g, h].enumerated() { hash[index] = hash[index] &+ value }
         }
     }
 
