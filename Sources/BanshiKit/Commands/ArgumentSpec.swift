@@ -48,7 +48,8 @@ public struct ArgumentSpec: Sendable {
     static func controlCharacter(in value: JSONValue, at path: String) -> (path: String, scalar: Unicode.Scalar)? {
         switch value {
         case .string(let text):
-            return text.unicodeScalars.first { ($0.value < 0x20 && $0 != "\n" && $0 != "\t" && $0 != "\r") || $0.value == 0x7F }.map { (path, $0) }
+            // Each of them is one byte in UTF-8, and no byte of a longer character is below 0x80.
+            return text.utf8.first { ($0 < 0x20 && $0 != 0x0A && $0 != 0x09 && $0 != 0x0D) || $0 == 0x7F }.map { (path, Unicode.Scalar($0)) }
         case .array(let items):
             for (index, item) in items.enumerated() { if let found = controlCharacter(in: item, at: "\(path)[\(index)]") { return found } }
             return nil

@@ -129,11 +129,15 @@ public struct CommandSpec: Sendable {
     }
 
     /// Checks `args` against the specs: required present, types right, nothing unknown.
+    ///
+    /// This runs on every request, so no dictionary of the specs is built for it (a command has a
+    /// handful of arguments, compared by name), and the arguments are copied only when a `null` is
+    /// to be left out.
     func check(_ args: [String: JSONValue]) throws(CommandError) -> Arguments {
-        let known = Dictionary(uniqueKeysWithValues: arguments.map { ($0.name, $0) })
-        for name in args.keys.sorted() where known[name] == nil {
-            throw CommandError(.invalidArgument, "command '\(self.name)' has no argument '\(name)'", field: name)
+        if let unknown = args.firstUnknownKey({ name in arguments.contains { $0.name == name } }) {
+            throw CommandError(.invalidArgument, "command '\(self.name)' has no argument '\(unknown)'", field: unknown)
         }
+        var present = 0
         for spec in arguments {
             guard let value = args[spec.name], value != .null else {
                 if spec.required {
@@ -141,9 +145,10 @@ public struct CommandSpec: Sendable {
                 }
                 continue
             }
+            present += 1
             try spec.check(value)
         }
-        return Arguments(args.filter { $0.value != .null })
+        return Arguments(present == args.count ? args : args.filter { $0.value != .null })
     }
 
     var helpValue: JSONValue {
