@@ -115,6 +115,24 @@ struct WireContractTests {
         #expect(try CommandReply.parse(Array(failed.serialized().utf8)) == failed)
         #expect(try CommandReply.parse(Array(ok.serialized().utf8)) == ok)
         #expect(throws: CommandError.self) { try CommandReply.parse(Array("{}".utf8)) }
+        // Written member by member: the same text as the reply built as an object, with or without an
+        // id, with text to escape, and nested results and details.
+        let replies = [
+            ok, failed, CommandReply(id: nil, outcome: .success(.null)),
+            CommandReply(id: "引号\"\n", outcome: .success(["b": [1, "二"], "a": ["z": true, "y": .null]])),
+            CommandReply(id: nil, outcome: .failure(CommandError(.internal, "tab\there", details: ["limit": 3, "size": 4]))),
+        ]
+        for reply in replies {
+            var members: [String: JSONValue] = ["id": reply.id.map(JSONValue.string) ?? .null]
+            switch reply.outcome {
+            case .success(let result): (members["ok"], members["result"]) = (true, result)
+            case .failure(let error):
+                members["ok"] = false
+                members["error"] = ["code": .string(error.code.rawValue), "message": .string(error.message), "details": .object(error.details)]
+            }
+            #expect(reply.serialized() == JSONValue.object(members).serialized())
+            #expect(try CommandReply.parse(Array(reply.serialized().utf8)) == reply)
+        }
     }
 
     @Test("JSON text escapes control characters and keeps Chinese text as it is")

@@ -77,19 +77,34 @@ public struct CommandReply: Sendable, Equatable {
     public func get() throws(CommandError) -> JSONValue { try outcome.get() }
 
     /// The reply's JSON text.
+    ///
+    /// Written member by member in the sorted order every object of the contract has (`error`, `id`,
+    /// `ok`, `result`), without building the object first: every command's reply is written so.
     public func serialized() -> String {
-        var members: [String: JSONValue] = ["id": id.map(JSONValue.string) ?? .null]
+        var out: [UInt8] = []
+        out.reserveCapacity(128)
+        func writeID() {
+            if let id { JSONValue.writeString(id, to: &out) } else { out.append(contentsOf: "null".utf8) }
+        }
         switch outcome {
         case .success(let result):
-            members["ok"] = true
-            members["result"] = result
+            out.append(contentsOf: #"{"id":"#.utf8)
+            writeID()
+            out.append(contentsOf: #","ok":true,"result":"#.utf8)
+            result.write(to: &out)
         case .failure(let error):
-            members["ok"] = false
-            members["error"] = [
-                "code": .string(error.code.rawValue), "message": .string(error.message), "details": .object(error.details),
-            ]
+            out.append(contentsOf: #"{"error":{"code":"#.utf8)
+            JSONValue.writeString(error.code.rawValue, to: &out)
+            out.append(contentsOf: #","details":"#.utf8)
+            JSONValue.object(error.details).write(to: &out)
+            out.append(contentsOf: #","message":"#.utf8)
+            JSONValue.writeString(error.message, to: &out)
+            out.append(contentsOf: #"},"id":"#.utf8)
+            writeID()
+            out.append(contentsOf: #","ok":false"#.utf8)
         }
-        return JSONValue.object(members).serialized()
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The `id` of a reply frame, read without parsing the rest: the contract's replies list their
