@@ -264,6 +264,39 @@ struct DurableDeliverySystemTests {
         }
     }
 
+    @Test("A source whose events.since page skips a seq is refused with the gap named in status, and nothing of that page is applied")
+    func gappedPage() async throws {
+        try await TestSuite.with(services: ["loadgen", "loadsink"], runtime: Self.fastHeartbeat, serviceKeys: Self.sinkKeys) { suite in
+            try await suite.start("bus")
+            // loadgen is not started: a socket of the test's answers on its control endpoint instead,
+            // every events.since with the events of seqs 1, 2 and 4.
+            let type = try Topic("loadgen.sample.emitted")
+            let events = [Int64(1), 2, 4].map { seq in
+                EventEnvelope(service: "loadgen", type: type, time: Timestamp(), subject: "sample/\(seq)", data: [:], seq: seq).serialized()
+            }
+            let fake = FakeSource(context: suite.context, endpoint: suite.control("loadgen")) { request in
+                guard request.command == "events.since" else { return nil }
+                return #"{"id":"\#(request.id)","ok":true,"result":{"events":[\#(events.joined(separator: ","))],"has_more":false,"last_seq":4}}"#
+            }
+            var lastError: String?
+            do {
+                try await waitFor { fake.isListening }
+                try await suite.start("loadsink")
+                try await waitFor {
+                    lastError = (try? await suite.call("loadsink", "status").get())?["subscriptions"]?["loadgen"]?["last_error"]?.stringValue
+                    return lastError?.contains("loadgen's log skipped from 2 to 4") == true
+                }
+            } catch {
+                Issue.record("\(error); the sink's last error for loadgen: \(lastError ?? "none")")
+            }
+            // Its socket is closed before the suite's context ends, whatever happened above.
+            try await fake.stop()
+            #expect(fake.answered > 0)
+            #expect(try await DeliveryProbe(suite).applied().isEmpty, "nothing of the page is applied, not even the events before the gap")
+            #expect(try await DeliveryProbe(suite).summary()["count"] == 0)
+        }
+    }
+
     @Test("Hostile messages on the bus are skipped and logged; the events around them are applied exactly once")
     func hostileBusMessages() async throws {
         try await Self.withPipeline { suite in
@@ -297,6 +330,50 @@ struct DurableDeliverySystemTests {
                 #expect(log.contains(reason), "the sink's log names \(reason)")
             }
         }
+    }
+}
+
+/// Answers on a followed service's control endpoint in its place, from a thread of its own (a
+/// thread, not a task: the cooperative pool may be busy for seconds when the whole suite runs).
+final class FakeSource: Sendable {
+    private let stopping = Atomic<Bool>(false)
+    private let listening = Atomic<Bool>(false)
+    private let ended = Atomic<Bool>(false)
+    private let answers = Atomic<Int>(0)
+
+    /// `answer` gives the reply's text to a request, or `nil` to leave it unanswered.
+    init(context: Context, endpoint: String, answer: @escaping @Sendable (CommandRequest) -> String?) {
+        startThread(named: "fake-source") { [self] in
+            defer { ended.store(true, ordering: .releasing) }
+            do {
+                let router = try Socket(context, .router)
+                try router.setLinger(.zero)
+                try router.bind(endpoint)
+                listening.store(true, ordering: .releasing)
+                let poller = Poller()
+                _ = poller.add(router)
+                while !stopping.load(ordering: .acquiring) {
+                    guard try poller.poll(timeout: .milliseconds(50)) > 0 else { continue }
+                    // [peer, delimiter, request], as a ControlClient sends it.
+                    guard let frames = try router.receiveMultipart(dontWait: true), frames.count == 3,
+                        let request = try? CommandRequest.parse(frames[2]).get(), let reply = answer(request)
+                    else { continue }
+                    _ = try router.send(parts: [frames[0], [], Array(reply.utf8)])
+                    answers.add(1, ordering: .releasing)
+                }
+            } catch {
+                Issue.record("the fake source failed: \(error)")
+            }
+        }
+    }
+
+    var isListening: Bool { listening.load(ordering: .acquiring) || ended.load(ordering: .acquiring) }
+    var answered: Int { answers.load(ordering: .acquiring) }
+
+    /// Stops the thread and waits until its socket is closed (before the suite's context ends).
+    func stop() async throws {
+        stopping.store(true, ordering: .releasing)
+        try await waitFor { ended.load(ordering: .acquiring) }
     }
 }
 

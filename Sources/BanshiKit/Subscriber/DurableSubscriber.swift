@@ -232,6 +232,21 @@ public final class DurableSubscriber: Sendable {
             pending.append(event)
         }
 
+        /// Queues a page of `source`'s events, checked and in order, moved out of `events` rather than
+        /// copied one by one (a copy retains, and later releases, each string an event holds: a
+        /// catch-up queues a page of 5,000 at a time). `events` is left empty.
+        mutating func append(page events: inout [ReceivedEvent], source: String) {
+            guard let last = events.last?.envelope.seq else { return }
+            pendingLast[source] = last
+            recent[source, default: RecentIDs()].record(events)
+            pending.reserveCapacity(pending.count + events.count)
+            events.reverse()
+            while var event = events.popLast() {
+                event.source = source
+                pending.append(event)
+            }
+        }
+
         /// Drops the pending events: handed to the writer, or read on top of a batch that failed.
         mutating func clearPending() {
             pending.removeAll(keepingCapacity: true)
@@ -452,6 +467,24 @@ public final class DurableSubscriber: Sendable {
 
     /// Fetches and applies `source`'s events after the cursor, through `through` (or the log's end).
     /// `firstAnswer`: how long to wait for the first page, when not the request timeout.
+    /// Throws unless `events` are `source`'s, numbered on from `after` without a gap. Read in place:
+    /// this runs for every page a catch-up fetches.
+    private func checkContiguous(_ events: [ReceivedEvent], after: Int64, source: String) throws {
+        var knownSource: String?
+        try events.withUnsafeBufferPointer { events in
+            for index in events.indices {
+                let expected = after + 1 + Int64(index)
+                // A page's events all name one source: its name is looked up once.
+                let published = events[index].envelope.source
+                let fromSource = published == knownSource || names[published]?.name == source
+                guard events[index].envelope.seq == expected, fromSource else {
+                    throw CommandError(.internal, "\(source)'s log skipped from \(expected - 1) to \(events[index].envelope.seq)")
+                }
+                knownSource = published
+            }
+        }
+    }
+
     private func fill(
         _ source: String, through: Int64?, firstAnswer: Duration? = nil, session: inout Session, clients: inout [String: ControlClient]
     ) {
@@ -472,21 +505,16 @@ public final class DurableSubscriber: Sendable {
             var inFlight = try request(after: session.cursor(source))
             var wait = firstAnswer
             while let current = inFlight, !isStopping {
-                let page = try SincePage.decode(client.receive(matching: current.id, within: wait))
+                var page = try SincePage.decode(client.receive(matching: current.id, within: wait))
                 wait = nil
                 let after = session.cursor(source)
                 let lastInPage = page.events.last?.envelope.seq ?? after
                 inFlight = page.hasMore && !page.events.isEmpty ? try request(after: lastInPage) : nil
-                var expected = after + 1
-                let pendingBefore = session.pending.count
-                for event in page.events where event.envelope.seq >= expected {
-                    guard event.envelope.seq == expected, names[event.envelope.source]?.name == source else {
-                        throw CommandError(.internal, "\(source)'s log skipped from \(expected - 1) to \(event.envelope.seq)")
-                    }
-                    session.append(event, source: source)
-                    expected += 1
-                }
-                let fetched = Int64(session.pending.count - pendingBefore)
+                // Those already queued or applied are left out; the rest must follow on without a gap.
+                page.events.removeFirst(page.events.prefix { $0.envelope.seq <= after }.count)
+                try checkContiguous(page.events, after: after, source: source)
+                let fetched = Int64(page.events.count)
+                session.append(page: &page.events, source: source)
                 // Pages are applied two or more to a transaction while more follow: a history with
                 // indexes on random keys (subject, flow) rewrites nearly as many index pages for one
                 // page of events as for two, so larger transactions cut catch-up's write volume
@@ -590,6 +618,13 @@ struct RecentIDs {
 
     mutating func record(_ seq: Int64, _ id: String) {
         slots[Int(seq & 4095)] = (seq, id)
+    }
+
+    /// Records each of `events`, read in place.
+    mutating func record(_ events: [ReceivedEvent]) {
+        events.withUnsafeBufferPointer { events in
+            for index in events.indices { record(events[index].envelope.seq, events[index].envelope.id) }
+        }
     }
 
     func id(of seq: Int64) -> String? {

@@ -2,7 +2,7 @@
 /// reply is pulled member by member and each envelope is built where it stands, with no JSON tree of
 /// the page in between.
 struct SincePage {
-    let events: [ReceivedEvent]
+    var events: [ReceivedEvent]
     let lastSeq: Int64
     let hasMore: Bool
 
