@@ -68,7 +68,7 @@ struct RuntimeSystemTests {
             let path = suite.databasePath("loadgen")
             // A good database with pages in the middle overwritten, then a file that never was one.
             let first = try await suite.start("loadgen")
-            try await suite.call("loadgen", "emit", ["count": 2000]).get()
+            _ = try await suite.call("loadgen", "emit", ["count": 2000]).get()
             first.signal(SIGTERM)
             #expect(await first.waitForExit() == 0)
             let file = try #require(FileHandle(forUpdatingAtPath: path))
@@ -113,7 +113,7 @@ struct RuntimeSystemTests {
             let before = try await seqs()
             #expect(!before.isEmpty && before == Array(1...Int64(before.count)) && before.count % 20 == 0)
             try disk.resize(kilobytes: 8192)
-            try await suite.call("loadgen", "emit", ["count": 20]).get()
+            _ = try await suite.call("loadgen", "emit", ["count": 20]).get()
             #expect(try await seqs() == Array(1...Int64(before.count + 20)))
             await service.stop()
         }
