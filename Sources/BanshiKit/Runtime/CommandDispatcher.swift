@@ -167,12 +167,12 @@ final class CommandDispatcher: Sendable {
             case .success: outcome = "ok"
             case .failure(let error): outcome = error.code.rawValue
             }
-            add(reply.serialized(), command: command, outcome: outcome, to: route)
+            add(reply.serializedBytes(), command: command, outcome: outcome, to: route)
         }
 
-        /// `outcome`: `ok` or the error code.
-        mutating func add(_ text: String, command: String?, outcome: String, to route: [[UInt8]]) {
-            replies.append((route, Array(text.utf8)))
+        /// `body`: the reply's JSON text; `outcome`: `ok` or the error code.
+        mutating func add(_ body: [UInt8], command: String?, outcome: String, to route: [[UInt8]]) {
+            replies.append((route, body))
             if outcome != "ok" { failed += 1 }
             metrics.record(
                 command: command, known: command.map { commands[$0] != nil } ?? false, outcome: outcome,
@@ -412,7 +412,7 @@ final class CommandDispatcher: Sendable {
             // Published, then acknowledged, once the commit is on disk (`send`).
             if !result.frames.isEmpty { outgoing.publications.append((result.frames, result.lastSeq)) }
             for (write, reply) in zip(group.writes, result.replies) {
-                outgoing.add(reply.text, command: write.context.request.command, outcome: reply.outcome, to: write.route)
+                outgoing.add(reply.bytes, command: write.context.request.command, outcome: reply.outcome, to: write.route)
             }
         case .failure(let error):
             let storage = (error as? DatabaseError).flatMap(Self.storageUnavailable)

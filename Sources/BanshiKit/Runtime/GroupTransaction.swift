@@ -40,7 +40,7 @@ struct GroupTransaction {
     /// What a committed run produced: each command's reply text and outcome (`ok` or the error code),
     /// and the frames of the events appended, with the last seq.
     struct Committed {
-        var replies: [(text: String, outcome: String)] = []
+        var replies: [(bytes: [UInt8], outcome: String)] = []
         var frames: [[[UInt8]]] = []
         var lastSeq: Int64 = 0
     }
@@ -99,7 +99,7 @@ struct GroupTransaction {
             } catch {
                 let failure = replyError(error, request)
                 let reply = CommandReply(id: request.id, outcome: .failure(failure))
-                result.replies.append((reply.serialized(), failure.code.rawValue))
+                result.replies.append((reply.serializedBytes(), failure.code.rawValue))
                 try AuditLog.record(
                     db, request: request, argsDigest: write.argsDigest, caller: write.context.caller, result: failure.code.rawValue,
                     at: Timestamp())
@@ -125,7 +125,7 @@ struct GroupTransaction {
 
     /// One write command: the stored reply if the id was seen, else run it and return the appender
     /// that holds its events (`logEnd`: the log's last seq, when known).
-    private func apply(_ write: Write, db: Database, logEnd: Int64?) throws -> (String, EventAppender?) {
+    private func apply(_ write: Write, db: Database, logEnd: Int64?) throws -> ([UInt8], EventAppender?) {
         let request = write.context.request
         if let stored = try CommandReplyStore.find(db, requestId: request.id) {
             guard stored.command == request.command else {
@@ -137,14 +137,14 @@ struct GroupTransaction {
                     .conflict, "request id '\(request.id)' was already used with other arguments; send a new id for a new request",
                     field: "id")
             }
-            return (stored.reply, nil)
+            return (Array(stored.reply.utf8), nil)
         }
         var appender = try EventAppender(
             // An event's time is the service's clock, never the caller's `now`: that moves deadline logic only.
             db: db, service: service, now: Timestamp(), causationid: request.id, correlationid: request.correlationid,
             catalog: catalog, logEnd: logEnd)
         let result = try write.body(write.context, &appender)
-        let reply = CommandReply(id: request.id, outcome: .success(result)).serialized()
+        let reply = CommandReply(id: request.id, outcome: .success(result)).serializedBytes()
         // Stored at the clock's time, not the command's `now`, which a test may set years away: the
         // retention window is about when the reply was given.
         try CommandReplyStore.store(

@@ -60,9 +60,10 @@ enum CommandReplyStore {
         return row.map { ($0[0] ?? "", $0[1], $0[2] ?? "") }
     }
 
-    static func store(_ db: Database, requestId: String, command: String, argsDigest: String, reply: String, at time: String) throws {
+    /// `reply`: the reply's JSON text as UTF-8, stored as text.
+    static func store(_ db: Database, requestId: String, command: String, argsDigest: String, reply: [UInt8], at time: String) throws {
         try db.executeBound(
             "INSERT INTO command_reply (request_id, command, args_sha256, reply, created_at) VALUES (?, ?, ?, ?, ?)",
-            [.text(requestId), .text(command), .text(argsDigest), .text(reply), .text(time)])
+            [.text(requestId), .text(command), .text(argsDigest), .utf8(reply), .text(time)])
     }
 }

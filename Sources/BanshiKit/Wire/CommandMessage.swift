@@ -80,7 +80,10 @@ public struct CommandReply: Sendable, Equatable {
     ///
     /// Written member by member in the sorted order every object of the contract has (`error`, `id`,
     /// `ok`, `result`), without building the object first: every command's reply is written so.
-    public func serialized() -> String {
+    public func serialized() -> String { String(decoding: serializedBytes(), as: UTF8.self) }
+
+    /// The same, as UTF-8 bytes: what goes on the wire and into the reply store.
+    public func serializedBytes() -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(128)
         func writeID() {
@@ -104,7 +107,7 @@ public struct CommandReply: Sendable, Equatable {
             out.append(contentsOf: #","ok":false"#.utf8)
         }
         out.append(UInt8(ascii: "}"))
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     /// The `id` of a reply frame, read without parsing the rest: the contract's replies list their
