@@ -317,7 +317,7 @@ public final class SocketLoop: Sendable {
     private func refuse(_ route: [[UInt8]], _ frames: [[UInt8]], _ message: String, on router: Socket) {
         let reply = CommandReply(id: frames.last.flatMap(CommandReply.peekID), outcome: .failure(CommandError(.unavailable, message)))
         do {
-            try router.send(parts: route + [Array(reply.serialized().utf8)])
+            try router.send(parts: route + [reply.serializedBytes()])
         } catch {
             logger.warning("reply could not be sent", metadata: ["error": "\(error)"])
         }

@@ -465,8 +465,6 @@ public final class DurableSubscriber: Sendable {
     /// How long the first catch-up pass waits for a source's first page.
     static let firstAnswer = Duration.seconds(1)
 
-    /// Fetches and applies `source`'s events after the cursor, through `through` (or the log's end).
-    /// `firstAnswer`: how long to wait for the first page, when not the request timeout.
     /// Throws unless `events` are `source`'s, numbered on from `after` without a gap. Read in place:
     /// this runs for every page a catch-up fetches.
     private func checkContiguous(_ events: [ReceivedEvent], after: Int64, source: String) throws {
@@ -485,6 +483,8 @@ public final class DurableSubscriber: Sendable {
         }
     }
 
+    /// Fetches and applies `source`'s events after the cursor, through `through` (or the log's end).
+    /// `firstAnswer`: how long to wait for the first page, when not the request timeout.
     private func fill(
         _ source: String, through: Int64?, firstAnswer: Duration? = nil, session: inout Session, clients: inout [String: ControlClient]
     ) {
