@@ -170,13 +170,25 @@ public final class TestSuite: @unchecked Sendable {
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {
             if let process = processes[service], ServiceProcess.hasEnded(process.pid) {
-                throw TestSuiteError("\(service) exited during start-up:\n\(process.log)")
+                let log = process.log
+                throw TestSuiteError("\(service) exited during start-up:\n\(log)\(await Self.portHolders(after: log))")
             }
             // Straight over the wire: a poll that gets no answer yet is no failure to explain.
             let status = CommandRequest(id: EventID.next(), command: "status", args: [:])
             if (try? await exchange(service, timeout: .milliseconds(250), { client in try client.call(status) }).get()) != nil { return }
         }
         throw TestSuiteError("\(service) did not answer within \(limit):\n\(processes[service]?.log ?? "")")
+    }
+
+    /// For a start-up that failed to bind (`…:PORT) failed: Address already in use`): every socket on
+    /// that port as `ss -tanp` lists it, with its process, so that a collision says with whom.
+    /// Empty for any other log.
+    public static func portHolders(after log: String) async -> String {
+        guard let failed = log.range(of: ") failed: Address already in use") else { return "" }
+        let port = String(log[..<failed.lowerBound].reversed().prefix { $0.isASCII && $0.isNumber }.reversed())
+        guard !port.isEmpty, let (_, listing, _) = try? await runExternal("/usr/bin/ss", ["-tanp", "sport = :\(port)"], timeout: .seconds(10))
+        else { return "" }
+        return "\nsockets on port \(port) (ss -tanp):\n\(listing)"
     }
 
     /// Sends one command over the wire, off the cooperative thread pool.

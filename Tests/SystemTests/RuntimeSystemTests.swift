@@ -34,6 +34,9 @@ struct RuntimeSystemTests {
             let second = try suite.launch("banshi-bus", [])
             #expect(await second.waitForExit() == 78, "systemd does not restart exit 78")
             #expect(second.log.contains("Address already in use") && second.log.contains("bus.publish"))
+            // What a test's failed start-up adds to its error: who holds the port (here, the first bus).
+            let holders = await TestSuite.portHolders(after: second.log)
+            #expect(holders.contains("LISTEN") && holders.contains("banshi-bus"), "\(holders)")
             try await suite.start("loadgen")
             let twin = try suite.launch("banshi-loadgen", [])
             #expect(await twin.waitForExit() == 78)
