@@ -37,7 +37,7 @@ struct WALCheckpointerTests {
         }
         defer { try? database.close() }
         let before = try Self.fileSize(path)
-        let rounds = database.checkpointsRun
+        let rounds = database.checkpointer.checkpointsRun
         // About 500 frames: past the checkpointer's 256 (1 MiB), short of the 1,000 at which SQLite's
         // automatic checkpoint would have run inside the commit.
         try Self.insert(500, into: database.writer)
@@ -45,10 +45,10 @@ struct WALCheckpointerTests {
         // have run its round (its count says so), never by the commit.
         // (The round is counted before it copies, so the size is read first.)
         if try Self.fileSize(path) - before >= 500 * 4000 {
-            #expect(database.checkpointsRun > rounds, "the commit itself copied the log")
+            #expect(database.checkpointer.checkpointsRun > rounds, "the commit itself copied the log")
         }
         try await waitFor { try Self.fileSize(path) - before >= 500 * 4000 }
-        #expect(database.checkpointsRun > rounds, "the checkpointer's thread copied it")
+        #expect(database.checkpointer.checkpointsRun > rounds, "the checkpointer's thread copied it")
     }
 
     @Test("The commit that leaves the threshold in the log wakes the thread, which copies it at once")

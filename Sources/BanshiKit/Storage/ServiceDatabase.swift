@@ -14,12 +14,10 @@ public final class ServiceDatabase: Sendable {
     /// The single writer (and pool of readers) of the file.
     public let writer: DatabasePool
     public let path: String
+    /// Copies the log back into the file off the commit path (tests read its rounds and limits).
     let checkpointer: WALCheckpointer
     /// Where replies and events wait until the commits they acknowledge are on disk.
     let gate: DurabilityGate
-
-    /// Checkpoints run by the database's checkpointer thread so far.
-    var checkpointsRun: Int { checkpointer.checkpointsRun }
 
     /// Opens (creating if needed) `path` and migrates it. `migrations` registers the service's own.
     /// `pageSize`: the page size a new file is made with (nil: SQLite's 4 KiB); a file that exists
