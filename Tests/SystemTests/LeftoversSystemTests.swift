@@ -22,14 +22,17 @@ struct LeftoversSystemTests {
         defer { bench.signal(SIGKILL) }
         let script = "\(FileManager.default.temporaryDirectory.path)/banshi-leftovers-\(bench.pid).sh"
 
-        let config = Self.commandLine(services[0].pid).last ?? ""
-        let dataDirectory = (config as NSString).deletingLastPathComponent
-        #expect(dataDirectory.contains("banshi-test-"), "\(config)")
+        let dataDirectory = Self.dataDirectory(of: services[0].pid)
+        #expect(dataDirectory.contains("banshi-test-"), "\(dataDirectory)")
         #expect(FileManager.default.fileExists(atPath: dataDirectory))
         #expect(try String(contentsOfFile: script, encoding: .utf8).contains(dataDirectory))
 
+        #expect(bench.isRunning, "banshi-bench ended before it was killed; its log:\n\(bench.log)")
         bench.signal(SIGKILL)
-        #expect(await bench.waitForExit(within: .seconds(10)) == SIGKILL)
+        let status = await bench.waitForExit(within: .seconds(10))
+        #expect(
+            status == SIGKILL,
+            "status \(status.map(String.init) ?? "none (still running)"), /proc state \(ServiceProcess.statFields(bench.pid)?.first ?? "gone"); its log:\n\(bench.log)")
         try await waitFor {
             // Ended: gone, a zombie, or its pid now another process's.
             services.allSatisfy { ServiceProcess.hasEnded($0.pid) || ServiceProcess.startTime($0.pid) != $0.started }
@@ -40,26 +43,33 @@ struct LeftoversSystemTests {
     }
 
     /// Starts `banshi-bench` (its rtt phase holds the pipeline up for 600 s: long enough to be killed
-    /// in the middle) and waits for its three services, the bench's children with a config; `nil` if
-    /// the bench ended first.
+    /// in the middle) and waits for its three services, the bench's children with a config, and for
+    /// the last of them (loadsink) to log that it serves: the bench is then past its start-up. `nil`
+    /// if the bench ended first.
     private static func benchWithServices(log: String) async throws -> (ServiceProcess, [(pid: Int32, started: Substring)])? {
         let bench = try ServiceProcess(
             "banshi-bench", arguments: ["--only", "rtt", "--seconds", "600"], logPath: log, environment: [FreePort.nestedRunVariable: "1"])
         var services: [(pid: Int32, started: Substring)] = []
+        var serving = false
         do {
             // Each of the three has the harness's 60 s to answer.
             try await waitFor(.seconds(240)) {
                 services = children(of: bench.pid).filter { commandLine($0).contains("--config") }.compactMap { pid in
                     ServiceProcess.startTime(pid).map { (pid, $0) }
                 }
-                return services.count == 3 || ServiceProcess.hasEnded(bench.pid)
+                if services.count == 3 {
+                    let sinkLog = "\(dataDirectory(of: services[0].pid))/loadsink.log"
+                    serving = (try? String(contentsOfFile: sinkLog, encoding: .utf8))?.contains("serving") ?? false
+                }
+                return serving || ServiceProcess.hasEnded(bench.pid)
             }
         } catch {
             bench.signal(SIGKILL)
             throw TestSuiteError("\(error); banshi-bench's children: \(children(of: bench.pid).map(commandLine)); its log:\n\(bench.log)")
         }
-        guard services.count == 3 else {
+        guard serving, !ServiceProcess.hasEnded(bench.pid) else {
             print("banshi-bench ended before its services ran:\n\(bench.log)")
+            bench.signal(SIGKILL)
             return nil
         }
         return (bench, services)
@@ -69,6 +79,12 @@ struct LeftoversSystemTests {
     private static func children(of pid: Int32) -> [Int32] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.compactMap(Int32.init).filter { ServiceProcess.statFields($0)?.dropFirst().first == "\(pid)" }
+    }
+
+    /// The directory of the config that the service `pid` was started with (its last argument), where
+    /// the bench's suite keeps its data and logs.
+    private static func dataDirectory(of pid: Int32) -> String {
+        ((commandLine(pid).last ?? "") as NSString).deletingLastPathComponent
     }
 
     /// The arguments `pid` was started with.
