@@ -42,10 +42,9 @@ enum GuidelineLibrary {
                 }
                 seen[document.id] = path
                 documents.append((path, document))
-            } catch let problem as GuidelineDocument.Problem {
-                problems.append((problem.file, problem.line, problem.description))
             } catch {
-                throw CommandError(.internal, "\(path): \(error)")
+                // The parser throws only its typed `Problem`.
+                problems.append((error.file, error.line, error.description))
             }
         }
         if let first = problems.first {
