@@ -114,7 +114,14 @@ enum ProgramBenchmarks {
                 logged = try await totalLogged()
                 FileHandle.standardError.write(Data("bench: history \(logged.formatted()) of \(options.history.formatted()) events\n".utf8))
             }
-            let sources = try await lastSeqs(ProgramMix.services + ["coordinator"])
+            let sourceNames = ProgramMix.services + ["coordinator"]
+            let sources = try await lastSeqs(sourceNames)
+            // CPU time of the sources (serving their logs a page at a time) and of reporting (all of
+            // its life: it starts fresh), a rate that the host's other load does not move as much.
+            func cpuSeconds(_ names: [String]) -> Double {
+                names.reduce(0) { $0 + (suite.processes[$1].flatMap { PipelineBenchmarks.cpuSeconds($0.pid) } ?? 0) }
+            }
+            let sourcesBefore = cpuSeconds(sourceNames)
             let start = ContinuousClock.now
             try await suite.start("reporting")
             try await waitFor(.seconds(1200)) {
@@ -123,10 +130,12 @@ enum ProgramBenchmarks {
             }
             let elapsed = ContinuousClock.now - start
             let total = Int(sources.values.reduce(0, +))
+            let perEvent = [cpuSeconds(["reporting"]), cpuSeconds(sourceNames) - sourcesBefore].map { $0 / Double(max(1, total)) * 1e6 }
             let (perSecond, display) = rate(total, elapsed)
             report.add(
                 "reporting_catch_up_per_second", "reporting: a fresh service catching up on every program's log", .double(perSecond),
-                display: display, note: "\(total.formatted()) events in \(String(format: "%.1f", elapsed.timeInterval)) s, process start included")
+                display: display,
+                note: "\(total.formatted()) events in \(String(format: "%.1f", elapsed.timeInterval)) s, process start included; CPU per event \(String(format: "%.1f µs reporting / %.1f µs the sources", perEvent[0], perEvent[1]))")
             let replay = try HistoryReplay.run(source: suite.databasePath("reporting"))
             let (replayRate, replayDisplay) = rate(Int(replay.rows), replay.elapsed)
             report.add(
