@@ -232,19 +232,21 @@ public final class DurableSubscriber: Sendable {
             pending.append(event)
         }
 
-        /// Queues a page of `source`'s events, checked and in order, moved out of `events` rather than
-        /// copied one by one (a copy retains, and later releases, each string an event holds: a
-        /// catch-up queues a page of 5,000 at a time). `events` is left empty.
+        /// Queues a page of `source`'s events, checked and in order; `events` is left empty. Onto an
+        /// empty queue, the page's array becomes the queue whole: a copy of an event retains, and
+        /// later releases, each string it holds, and a catch-up queues pages of 5,000 (a page is
+        /// copied only onto events already queued).
         mutating func append(page events: inout [ReceivedEvent], source: String) {
             guard let last = events.last?.envelope.seq else { return }
             pendingLast[source] = last
             recent[source, default: RecentIDs()].record(events)
-            pending.reserveCapacity(pending.count + events.count)
-            events.reverse()
-            while var event = events.popLast() {
-                event.source = source
-                pending.append(event)
+            for index in events.indices { events[index].source = source }
+            if pending.isEmpty {
+                swap(&pending, &events)
+            } else {
+                pending.append(contentsOf: events)
             }
+            events.removeAll()
         }
 
         /// Drops the pending events: handed to the writer, or read on top of a batch that failed.
@@ -620,10 +622,13 @@ struct RecentIDs {
         slots[Int(seq & 4095)] = (seq, id)
     }
 
-    /// Records each of `events`, read in place.
+    /// Records `events`, a page whose seqs run on without a gap, read in place: its last 4,096, since
+    /// any before them would take the slot of one of those.
     mutating func record(_ events: [ReceivedEvent]) {
         events.withUnsafeBufferPointer { events in
-            for index in events.indices { record(events[index].envelope.seq, events[index].envelope.id) }
+            for index in max(0, events.count - slots.count)..<events.count {
+                record(events[index].envelope.seq, events[index].envelope.id)
+            }
         }
     }
 
