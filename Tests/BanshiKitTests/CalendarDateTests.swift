@@ -14,6 +14,18 @@ struct CalendarDateTests {
         #expect(CalendarDate("") == nil)
     }
 
+    @Test("A day is written YYYY-MM-DD with its zeros, at either end of the years a day can have, and parses back within 1000–3000; a time's day likewise")
+    func written() {
+        #expect(CalendarDate(year: 1, month: 2, day: 3)?.description == "0001-02-03")
+        #expect(CalendarDate(year: 9999, month: 12, day: 31)?.description == "9999-12-31")
+        #expect(CalendarDate(year: 2026, month: 7, day: 9)?.description == "2026-07-09")
+        for count in stride(from: -700_000, through: 2_900_000, by: 9_973) {
+            let day = CalendarDate(daysSinceEpoch: count)
+            #expect(CalendarDate(day.description) == ((1000...3000).contains(day.year) ? day : nil), "\(day.description)")
+        }
+        #expect(Timestamp.format(Timestamp(timeIntervalSince1970: 1_780_000_000.5)) == "2026-05-28T20:26:40.500Z")
+    }
+
     @Test("Day arithmetic round-trips through the epoch count, across leap years and centuries")
     func days() {
         #expect(CalendarDate("1970-01-01")!.daysSinceEpoch == 0)

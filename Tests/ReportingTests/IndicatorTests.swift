@@ -43,6 +43,8 @@ struct IndicatorTests {
         #expect(try event("children.school.registered", [:], at: "2025-12-31T16:00:00Z").recordedDay == "2026-01-01")
         #expect(try event("children.school.registered", [:], at: "2025-12-31T15:59:59Z").recordedDay == "2025-12-31")
         #expect(Fact.day("2025-12-31") == "2025-12-31")
+        #expect(Fact.day("2025-12-31T16:00:00Z") == "2026-01-01")
+        #expect(Fact.day("2025-12-1") == "*")
         #expect(Fact.day(nil) == "*")
     }
 

@@ -20,7 +20,8 @@ public struct Fact: Sendable, Equatable {
     /// The day (`YYYY-MM-DD`, China Standard Time) of an RFC 3339 time or a day; `*` when there is none.
     public static func day(_ text: String?) -> String {
         guard let text else { return "*" }
-        if let day = CalendarDate(text) { return day.description }
+        // A day already: as `CalendarDate.description` would write it, since only `YYYY-MM-DD` parses.
+        if CalendarDate(text) != nil { return text }
         if let time = Timestamp.parse(text) { return CalendarDate(time).description }
         return "*"
     }

@@ -22,14 +22,18 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
     /// Parses exactly `YYYY-MM-DD`, years 1000 to 3000: far enough from the type's limits that a
     /// century of arithmetic on a parsed day can never leave them.
     public init?(_ text: String) {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
-        guard let year = bytes[0..<4].decimalValue, (1000...3000).contains(year), let month = bytes[5..<7].decimalValue,
-            let day = bytes[8..<10].decimalValue
-        else {
-            return nil
+        var text = text
+        let fields = text.withUTF8 { bytes -> (year: Int, month: Int, day: Int)? in
+            guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
+                let year = bytes[0..<4].decimalValue, (1000...3000).contains(year), let month = bytes[5..<7].decimalValue,
+                let day = bytes[8..<10].decimalValue
+            else {
+                return nil
+            }
+            return (year, month, day)
         }
-        self.init(year: year, month: month, day: day)
+        guard let fields else { return nil }
+        self.init(year: fields.year, month: fields.month, day: fields.day)
     }
 
     /// The offset of China Standard Time from UTC, in seconds.
@@ -88,9 +92,22 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
     /// Whole days from `self` to `other` (negative when `other` is earlier).
     public func days(until other: CalendarDate) -> Int { other.daysSinceEpoch - daysSinceEpoch }
 
+    /// `YYYY-MM-DD`: ten bytes, a string that needs no allocation. Reporting formats a day for
+    /// nearly every event it applies.
     public var description: String {
-        let yyyy = String(year).leftPadded(to: 4)
-        return "\(yyyy)-\(String(month).leftPadded(to: 2))-\(String(day).leftPadded(to: 2))"
+        String(unsafeUninitializedCapacity: 10) { bytes in
+            write(into: bytes)
+            return 10
+        }
+    }
+
+    /// Writes `YYYY-MM-DD` into the first ten of `bytes`.
+    func write(into bytes: UnsafeMutableBufferPointer<UInt8>) {
+        bytes.putDecimal(year, at: 0, width: 4)
+        bytes[4] = UInt8(ascii: "-")
+        bytes.putDecimal(month, at: 5, width: 2)
+        bytes[7] = UInt8(ascii: "-")
+        bytes.putDecimal(day, at: 8, width: 2)
     }
 
     public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {
@@ -103,11 +120,5 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         case 4, 6, 9, 11: 30
         default: 31
         }
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

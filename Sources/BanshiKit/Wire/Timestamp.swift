@@ -51,26 +51,15 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
         // The calendar arithmetic is CalendarDate's; glibc's gmtime_r would take the time-zone lock.
         let day = CalendarDate(daysSinceEpoch: Int(days))
         return String(unsafeUninitializedCapacity: 24) { bytes in
-            func put(_ value: Int, _ at: Int, _ width: Int) {
-                var value = value
-                for index in stride(from: at + width - 1, through: at, by: -1) {
-                    bytes[index] = UInt8(ascii: "0") + UInt8(value % 10)
-                    value /= 10
-                }
-            }
-            put(day.year, 0, 4)
-            bytes[4] = UInt8(ascii: "-")
-            put(day.month, 5, 2)
-            bytes[7] = UInt8(ascii: "-")
-            put(day.day, 8, 2)
+            day.write(into: bytes)
             bytes[10] = UInt8(ascii: "T")
-            put(Int(secondOfDay / 3600), 11, 2)
+            bytes.putDecimal(Int(secondOfDay / 3600), at: 11, width: 2)
             bytes[13] = UInt8(ascii: ":")
-            put(Int(secondOfDay / 60 % 60), 14, 2)
+            bytes.putDecimal(Int(secondOfDay / 60 % 60), at: 14, width: 2)
             bytes[16] = UInt8(ascii: ":")
-            put(Int(secondOfDay % 60), 17, 2)
+            bytes.putDecimal(Int(secondOfDay % 60), at: 17, width: 2)
             bytes[19] = UInt8(ascii: ".")
-            put(Int(millis), 20, 3)
+            bytes.putDecimal(Int(millis), at: 20, width: 3)
             bytes[23] = UInt8(ascii: "Z")
             return 24
         }
