@@ -282,11 +282,15 @@ public final class TestSuite: @unchecked Sendable {
         try process.run()
         try? out.close()
         try? err.close()
-        guard let status = await ServiceProcess.waitForEnd(of: process, within: timeout) else {
-            process.terminate()
-            throw TestSuiteError("\(executable) \(arguments.joined(separator: " ")) did not finish within \(timeout)")
-        }
         let read = { (file: String) in String(decoding: FileManager.default.contents(atPath: file) ?? Data(), as: UTF8.self) }
+        guard let status = await ServiceProcess.waitForEnd(of: process, within: timeout) else {
+            // Where it stands, for a failure that is rare and slow to reproduce.
+            let pid = process.processIdentifier
+            let state = ServiceProcess.statFields(pid).map { "state \($0.first ?? "?") in /proc" } ?? "gone from /proc, still running for Foundation"
+            process.terminate()
+            throw TestSuiteError(
+                "\(executable) \(arguments.joined(separator: " ")) did not finish within \(timeout) (pid \(pid): \(state)); its stderr so far:\n\(read(errPath))")
+        }
         return (status, read(outPath), read(errPath))
     }
 
