@@ -117,7 +117,8 @@ enum ProgramBenchmarks {
             let sourceNames = ProgramMix.services + ["coordinator"]
             let sources = try await lastSeqs(sourceNames)
             // CPU time of the sources (serving their logs a page at a time) and of reporting (all of
-            // its life: it starts fresh), a rate that the host's other load does not move as much.
+            // its life: it starts fresh): per event, a figure the host's other load moves less than
+            // the rate.
             func cpuSeconds(_ names: [String]) -> Double {
                 names.reduce(0) { $0 + (suite.processes[$1].flatMap { PipelineBenchmarks.cpuSeconds($0.pid) } ?? 0) }
             }
