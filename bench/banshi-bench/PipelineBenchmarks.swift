@@ -102,13 +102,13 @@ enum PipelineBenchmarks {
             let perCommand = 10_000
             let commands = max(1, options.events / perCommand)
             let names = ["loadgen", "bus", "loadsink"]
-            let cpuBefore = names.map { suite.processes[$0].flatMap { cpuSeconds($0.pid) } ?? 0 }
+            let cpuBefore = cpuSeconds(of: names, in: suite)
             let start = ContinuousClock.now
             let burst = try await emit("burst", total: commands, events: Int64(perCommand), perSecond: nil, window: 4)
             let total = commands * perCommand
             try await waitForSink(suite, through: base + Int64(total))
             let elapsed = ContinuousClock.now - start
-            let cpuAfter = names.map { suite.processes[$0].flatMap { cpuSeconds($0.pid) } ?? 0 }
+            let cpuAfter = cpuSeconds(of: names, in: suite)
             let perEvent = zip(cpuBefore, cpuAfter).map { before, after in (after - before) / Double(total) * 1e6 }
             let (throughput, display) = rate(total, elapsed)
             let (commitRate, commitDisplay) = rate(total, burst.elapsed)
@@ -191,6 +191,11 @@ enum PipelineBenchmarks {
             try await Task.sleep(for: .milliseconds(20))
         }
         throw CommandError(.unavailable, "the sink did not reach seq \(seq) within 600 s")
+    }
+
+    /// CPU time each of `names`, services of `suite`, has used so far, in seconds (0 for one not running).
+    static func cpuSeconds(of names: [String], in suite: TestSuite) -> [Double] {
+        names.map { suite.processes[$0].flatMap { cpuSeconds($0.pid) } ?? 0 }
     }
 
     /// CPU time (user + system) a process has used so far, in seconds; `nil` once it is gone.

@@ -67,11 +67,11 @@ enum ProgramBenchmarks {
             for mix in mixes {
                 let names = [mix.service, "bus"]
                 let transactionsBefore = try await suite.call(mix.service, "status").get()["write_transactions"]?.intValue ?? 0
-                let before = names.map { suite.processes[$0].flatMap { PipelineBenchmarks.cpuSeconds($0.pid) } ?? 0 }
+                let before = PipelineBenchmarks.cpuSeconds(of: names, in: suite)
                 let flood = try await CommandLoad.drive(
                     context: suite.context, endpoint: suite.control(mix.service), total: maxPerService, perSecond: nil, window: 64
                 ) { [steadyPerService] in mix.make("\(prefix)-max", $0 + steadyPerService) }
-                let after = names.map { suite.processes[$0].flatMap { PipelineBenchmarks.cpuSeconds($0.pid) } ?? 0 }
+                let after = PipelineBenchmarks.cpuSeconds(of: names, in: suite)
                 let perCommand = zip(before, after).map { ($1 - $0) / Double(maxPerService) * 1e6 }
                 let transactions = (try await suite.call(mix.service, "status").get()["write_transactions"]?.intValue ?? 0) - transactionsBefore
                 let (perSecond, display) = rate(maxPerService, flood.elapsed)
@@ -119,9 +119,7 @@ enum ProgramBenchmarks {
             // CPU time of the sources (serving their logs a page at a time) and of reporting (all of
             // its life: it starts fresh): per event, a figure the host's other load moves less than
             // the rate.
-            func cpuSeconds(_ names: [String]) -> Double {
-                names.reduce(0) { $0 + (suite.processes[$1].flatMap { PipelineBenchmarks.cpuSeconds($0.pid) } ?? 0) }
-            }
+            func cpuSeconds(_ names: [String]) -> Double { PipelineBenchmarks.cpuSeconds(of: names, in: suite).reduce(0, +) }
             let sourcesBefore = cpuSeconds(sourceNames)
             let start = ContinuousClock.now
             try await suite.start("reporting")
