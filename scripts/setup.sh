@@ -12,9 +12,9 @@ if [ "${1:-}" = "--test" ]; then
   packages+=(chromium fonts-wqy-microhei systemd prometheus iproute2)
 fi
 # `setup.sh --peers` adds the systems scripts/peers.sh measures beside Banshi: NATS (JetStream) and
-# Redis from Debian, and python3-venv for their Python clients.
+# Redis from Debian, with their C clients and a C compiler for the load driver (bench/peers/peers.c).
 if [ "${1:-}" = "--peers" ]; then
-  packages+=(nats-server redis-server python3-venv)
+  packages+=(nats-server redis-server libnats-dev libhiredis-dev gcc)
 fi
 missing=()
 for package in "${packages[@]}"; do
