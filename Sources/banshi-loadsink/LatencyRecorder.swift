@@ -3,34 +3,60 @@ import Foundation
 import Synchronization
 
 /// Commit-to-applied latency of the events the sink applied: from the `emitted_ns` stamp loadgen
-/// writes inside its transaction to the moment the sink's own transaction has committed.
+/// writes inside its transaction to the moment the sink's own transaction has committed. Each event's
+/// latency is also split where the sink's transaction starts: before it, loadgen's commit and sync,
+/// the bus and the sink's receiving; after it, the sink's own transaction and commit. Where a tail
+/// lies then shows in which part's percentiles carry it.
 final class LatencyRecorder: Sendable {
-    private let samples = Mutex<[Int64]>([])
+    private struct Samples {
+        var total: [Int64] = []
+        var beforeApply: [Int64] = []
+        var inApply: [Int64] = []
+    }
+
+    private let samples = Mutex(Samples())
+    /// When the transaction now running began to apply its events (the writer applies one at a time).
+    private let applyStarted = Atomic<Int64>(0)
+
+    /// Called as the sink's transaction starts to apply a batch.
+    func applying() { applyStarted.store(WallClock.nanoseconds(), ordering: .relaxed) }
 
     func record(_ events: [ReceivedEvent]) {
         let now = WallClock.nanoseconds()
-        var micros: [Int64] = []
-        micros.reserveCapacity(events.count)
+        let started = applyStarted.load(ordering: .relaxed)
+        var emitted: [Int64] = []
+        emitted.reserveCapacity(events.count)
         // Indexing reads each event's `data` alone; `compactMap` copied whole envelopes.
         for index in events.indices {
-            if case .int(let emitted)? = events[index].envelope.data["emitted_ns"] { micros.append((now - emitted) / 1000) }
+            if case .int(let stamp)? = events[index].envelope.data["emitted_ns"] { emitted.append(stamp) }
         }
-        guard !micros.isEmpty else { return }
-        samples.withLock { $0.append(contentsOf: micros) }
+        guard !emitted.isEmpty else { return }
+        samples.withLock { samples in
+            for stamp in emitted {
+                samples.total.append((now - stamp) / 1000)
+                samples.beforeApply.append((started - stamp) / 1000)
+                samples.inApply.append((now - started) / 1000)
+            }
+        }
     }
 
-    func reset() { samples.withLock { $0.removeAll(keepingCapacity: true) } }
+    func reset() { samples.withLock { $0 = Samples() } }
 
-    /// Percentiles in microseconds.
+    /// Percentiles in microseconds: of the whole latency, and (`before_apply_…`, `in_apply_…`) of its parts.
     func report() -> JSONValue {
-        let sorted = samples.withLock { $0 }.sorted()
-        guard !sorted.isEmpty else { return ["count": 0] }
-        func percentile(_ fraction: Double) -> JSONValue {
+        var samples = samples.withLock { $0 }
+        guard !samples.total.isEmpty else { return ["count": 0] }
+        samples.total.sort()
+        samples.beforeApply.sort()
+        samples.inApply.sort()
+        func percentile(_ sorted: [Int64], _ fraction: Double) -> JSONValue {
             .int(sorted[min(sorted.count - 1, Int(Double(sorted.count) * fraction))])
         }
         return [
-            "count": .int(Int64(sorted.count)), "p50_us": percentile(0.5), "p99_us": percentile(0.99),
-            "p999_us": percentile(0.999), "max_us": .int(sorted.last!),
+            "count": .int(Int64(samples.total.count)), "p50_us": percentile(samples.total, 0.5), "p99_us": percentile(samples.total, 0.99),
+            "p999_us": percentile(samples.total, 0.999), "max_us": .int(samples.total.last!),
+            "before_apply_p50_us": percentile(samples.beforeApply, 0.5), "before_apply_p99_us": percentile(samples.beforeApply, 0.99),
+            "in_apply_p50_us": percentile(samples.inApply, 0.5), "in_apply_p99_us": percentile(samples.inApply, 0.99),
         ]
     }
 

@@ -43,6 +43,7 @@ struct LoadsinkMain {
                     arguments: [genuine.envelope.id, genuine.envelope.causationid, genuine.envelope.time, forged])
             }
         ) { db, events in
+            latency.applying()
             let insert = try db.cachedStatement(
                 sql: """
                     INSERT INTO applied_event (source, seq, event_id, causation_id, event_time, applied_at)

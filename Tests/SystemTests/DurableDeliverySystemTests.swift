@@ -184,6 +184,28 @@ struct DurableDeliverySystemTests {
         }
     }
 
+    @Test("The sink's latency report counts each applied event once, and splits each latency where its transaction starts")
+    func latencyReport() async throws {
+        try await Self.withPipeline { suite in
+            for _ in 0..<5 { _ = try await suite.call("loadgen", "emit", ["count": 40]).get() }
+            try await DeliveryProbe(suite).waitForApplied(200)
+            let report = try await suite.call("loadsink", "latency.report").get()
+            #expect(report["count"] == 200)
+            func micros(_ key: String) throws -> Int64 { try #require(report[key]?.intValue, "\(key) in \(report)") }
+            // Each latency is the sum of its parts, so every percentile of the whole is at least the
+            // same percentile of either part, and no part is negative.
+            for percentile in ["p50", "p99"] {
+                let whole = try micros("\(percentile)_us")
+                let before = try micros("before_apply_\(percentile)_us")
+                let inApply = try micros("in_apply_\(percentile)_us")
+                #expect(before >= 0 && inApply >= 0)
+                #expect(whole >= before && whole >= inApply, "\(percentile): \(whole) against \(before) and \(inApply)")
+            }
+            _ = try await suite.call("loadsink", "latency.reset").get()
+            #expect(try await suite.call("loadsink", "latency.report").get()["count"] == 0)
+        }
+    }
+
     @Test("A late joiner that starts after 5,000 events gets all of them")
     func lateJoiner() async throws {
         try await lateJoin(thousands: 5) { suite in
