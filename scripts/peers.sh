@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures Banshi beside its peers in one run on this machine (see docs/benchmarks.md): banshi-bench's
-# durable end to end and paced commit-to-applied phases, then the same loads on NATS JetStream and on
-# Redis Streams (AOF everysec, then AOF always), and prints the figures and Banshi's ratio to each.
+# paced commit-to-applied and durable end to end phases, then the same loads, in the same order, on
+# NATS JetStream and on Redis Streams (AOF everysec, then AOF always), and prints the figures and
+# Banshi's ratio to each.
 # The peers are driven by bench/peers/peers.c, built here against their own C clients (libnats,
 # hiredis): Python clients could not keep up with 20,000 messages a second on the 2-core machine.
 # Installs nats-server, redis-server and the clients itself (apt-get). Not part of the test command.
