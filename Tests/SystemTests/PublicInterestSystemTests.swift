@@ -148,13 +148,24 @@ struct PublicInterestSystemTests {
             // On one connection, in this order: the registration, a read, and the registration sent again
             // (as after a client's timeout). The service receives them in that order.
             let (context, endpoint, pid) = (suite.context, suite.control("public-interest"), service.pid)
-            let replies = try await onOwnThread { () throws -> [CommandReply] in
+            let (replies, failure) = try await onOwnThread { () throws -> ([CommandReply], String?) in
                 let client = try ControlClient(context: context, service: "public-interest", endpoint: endpoint, timeout: .seconds(120))
                 for request in [register, list, register] { try client.send(request) }
-                let first = try CommandReply.parse(try client.receive(matching: nil))
-                // The registration is still hashing: the service is told to stop now, and must finish it.
-                kill(pid, SIGTERM)
-                return [first] + (try (0..<2).map { _ in try CommandReply.parse(try client.receive(matching: nil)) })
+                var replies: [CommandReply] = []
+                do {
+                    replies.append(try CommandReply.parse(try client.receive(matching: nil)))
+                    // The registration is still hashing: the service is told to stop now, and must finish it.
+                    kill(pid, SIGTERM)
+                    for _ in 0..<2 { replies.append(try CommandReply.parse(try client.receive(matching: nil))) }
+                } catch {
+                    return (replies, "\(error)")
+                }
+                return (replies, nil)
+            }
+            // Should a reply not come, say which came and what the service logged meanwhile.
+            if let failure {
+                Issue.record("after the replies to \(replies.map { $0.id ?? "?" }) (the read is \(list.id)): \(failure); the service's log:\n\(service.log)")
+                return
             }
             #expect(replies.map(\.id) == [list.id, register.id, register.id], "the read is answered while the file is hashed")
             #expect(try replies[0].get()["sites"]?.arrayValue?.count == 1)
