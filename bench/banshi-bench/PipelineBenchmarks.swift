@@ -90,13 +90,14 @@ enum PipelineBenchmarks {
             let steadyEvents = try await emit("steady", total: steadyCommands, events: 20, perSecond: 1000, window: 1000)
             try await waitForSink(suite, through: try await lastSeq(suite))
             let latency = try await suite.call("loadsink", "latency.report").get()
+            /// The percentile `key` of the report, in milliseconds.
+            func at(_ key: String) -> String { ms(latency[key]?.intValue ?? 0) }
             report.add(
                 "steady_20k_commit_to_applied_us", "commit-to-applied at 20,000 events/s (p50 / p99 / p999)", latency,
-                display: "\(ms(latency["p50_us"]?.intValue ?? 0)) / \(ms(latency["p99_us"]?.intValue ?? 0)) / \(ms(latency["p999_us"]?.intValue ?? 0))",
+                display: "\(at("p50_us")) / \(at("p99_us")) / \(at("p999_us"))",
                 note: "\((latency["count"]?.intValue ?? 0).formatted()) events over \(options.seconds) s, 1,000 commands/s of 20 events, stamped when appended (before the commit); \(steadyEvents.failures) commands failed; "
                     + "before the sink's transaction starts (loadgen's commit and sync, the bus, the sink's receiving) p50 / p99 "
-                    + "\(ms(latency["before_apply_p50_us"]?.intValue ?? 0)) / \(ms(latency["before_apply_p99_us"]?.intValue ?? 0)), "
-                    + "in it \(ms(latency["in_apply_p50_us"]?.intValue ?? 0)) / \(ms(latency["in_apply_p99_us"]?.intValue ?? 0))")
+                    + "\(at("before_apply_p50_us")) / \(at("before_apply_p99_us")), in it \(at("in_apply_p50_us")) / \(at("in_apply_p99_us"))")
         }
 
         /// Durable end-to-end throughput: N events, commit to applied by the durable subscriber.
