@@ -7,7 +7,7 @@ public enum ChildrenEvents {
     static let childID = FieldSpec("child_id", .string, "the child's opaque id")
     static let caseID = FieldSpec("case_id", .string, "the case's opaque id")
 
-    public static let catalog = EventCatalog(service: "children", events: [
+    public static let catalog = EventCatalog(service: "children", timeline: "child_id", events: [
         EventSpec(
             "children.child.registered", "A child was registered.", subject: "child/{child_id}",
             fields: [childID, FieldSpec("migrant_status", .string, choices: MigrantStatus.names, "the child's relation to migration")]),

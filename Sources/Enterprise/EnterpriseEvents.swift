@@ -6,7 +6,7 @@ public enum EnterpriseEvents {
     static let enterpriseID = FieldSpec("enterprise_id", .string, "the enterprise's unified social credit code")
     static let programID = FieldSpec("program_id", .string, "the compliance program's id")
 
-    public static let catalog = EventCatalog(service: "enterprise", events: [
+    public static let catalog = EventCatalog(service: "enterprise", timeline: "enterprise_id", events: [
         EventSpec(
             "enterprise.enterprise.registered", "An enterprise connected with a case was registered for outreach.",
             subject: "enterprise/{enterprise_id}",

@@ -33,10 +33,14 @@ enum CommandReplay {
             try db.execute(sql: "PRAGMA foreign_keys = OFF")
             let tables = try copySchema(db)
             // The kit's tables last, in the order a command writes them.
-            let kit = ["event_log", "command_reply", "audit_log"]
+            let kit = ["event_log", "event_timeline", "command_reply", "audit_log"]
             let order = tables.filter { !kit.contains($0) } + kit.filter(tables.contains)
             let loaded = try order.map { name in
-                Table(name: name, rows: try Row.fetchAll(db, sql: "SELECT * FROM src.\"\(name)\" ORDER BY rowid").map { $0.databaseValues.map(binding) })
+                // The timeline has no rowid: its rows were stored in the order of their events.
+                let stored = name == "event_timeline" ? "seq" : "rowid"
+                return Table(
+                    name: name,
+                    rows: try Row.fetchAll(db, sql: "SELECT * FROM src.\"\(name)\" ORDER BY \(stored)").map { $0.databaseValues.map(binding) })
             }
             let requestIds = try String.fetchAll(db, sql: "SELECT request_id FROM src.command_reply ORDER BY rowid")
             let commands = Int(try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM src.audit_log") ?? 0)

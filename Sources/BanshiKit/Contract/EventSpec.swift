@@ -105,10 +105,14 @@ public struct EventSpec: Sendable {
 public struct EventCatalog: Sendable {
     public let service: String
     public let events: [EventSpec]
+    /// The data member that names the entity each event belongs to (`child_id`), when the service
+    /// keeps timelines: the appender keys each event that carries it, as text, in `EventTimeline`.
+    public let timeline: String?
     private let byType: [String: EventSpec]
 
-    public init(service: String, events: [EventSpec]) {
+    public init(service: String, timeline: String? = nil, events: [EventSpec]) {
         self.service = service
+        self.timeline = timeline
         self.events = events
         self.byType = Dictionary(events.map { ($0.type, $0) }, uniquingKeysWith: { first, _ in first })
     }

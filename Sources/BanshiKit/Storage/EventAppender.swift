@@ -28,6 +28,8 @@ public struct EventAppender {
     private let catalog: EventCatalog?
     /// The event log's insert, looked up once for the command rather than once per event.
     private let insertStatement: Statement
+    /// The data member that keys the service's timelines, and the timeline's insert.
+    private let timeline: (member: String, statement: Statement)?
 
     /// `logEnd`: the log's last seq when the caller knows it (group commit carries it from one command
     /// to the next); read from the log otherwise.
@@ -43,6 +45,7 @@ public struct EventAppender {
         self.correlationid = correlationid
         self.nextSeq = try (logEnd ?? EventLog.lastSeq(db)) + 1
         self.insertStatement = try EventLog.insertStatement(db)
+        self.timeline = try catalog?.timeline.map { ($0, try EventTimeline.insertStatement(db)) }
         self.time = Timestamp.format(now)
         self.source = EventEnvelope.source(of: service)
     }
@@ -72,6 +75,9 @@ public struct EventAppender {
             correlationid: correlationid ?? self.correlationid, causationid: causationid ?? self.causationid)
         let bytes = envelope.serializedBytes()
         try EventLog.insert(seq: envelope.seq, bytes: bytes, db: db, statement: insertStatement)
+        if let timeline {
+            try EventTimeline.insert(seq: envelope.seq, data: data, member: timeline.member, db: db, statement: timeline.statement)
+        }
         lastSeq = nextSeq
         nextSeq += 1
         frames.append([topic.frame, bytes])

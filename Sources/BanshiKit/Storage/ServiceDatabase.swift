@@ -60,13 +60,14 @@ public final class ServiceDatabase: Sendable {
         checkpointer.stop()
     }
 
-    /// The kit's migrations (event log, replies, cursors, audit log) followed by the service's.
+    /// The kit's migrations (event log, replies, cursors, audit log, timelines) followed by the service's.
     static func migrator(_ migrations: (inout DatabaseMigrator) -> Void) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         EventLog.registerMigrations(&migrator)
         CommandReplyStore.registerMigrations(&migrator)
         SubscriberCursor.registerMigrations(&migrator)
         AuditLog.registerMigrations(&migrator)
+        EventTimeline.registerMigrations(&migrator)
         migrations(&migrator)
         return migrator
     }

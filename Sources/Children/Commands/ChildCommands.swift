@@ -122,19 +122,7 @@ enum ChildCommands {
         let id = try context.arguments.string("child_id")
         return try await context.read { db in
             try Lookup.requireChild(db, id)
-            let rows = try Row.fetchAll(
-                db,
-                cached: """
-                    SELECT seq, json_extract(envelope, '$.type') AS type, json_extract(envelope, '$.time') AS time,
-                           json_extract(envelope, '$.subject') AS subject, json_extract(envelope, '$.data') AS data
-                    FROM event_log WHERE json_extract(envelope, '$.data.child_id') = ? ORDER BY seq
-                    """,
-                arguments: [id])
-            let entries: [JSONValue] = try rows.map { row in
-                guard case .object(var entry) = row.jsonObject() else { return .null }
-                entry["data"] = try JSONValue.parse(Array((row["data"] as String).utf8))
-                return .object(entry)
-            }
+            let entries = try EventTimeline.events(db, key: id)
             return ["child_id": .string(id), "events": .array(entries)]
         }
     }

@@ -1,3 +1,4 @@
+import BanshiKit
 import SQLite
 
 /// The children service's tables. Children's personal data lives here and nowhere else: events carry
@@ -209,6 +210,11 @@ enum ChildrenSchema {
                 ALTER TABLE mandatory_report ADD COLUMN pass_on_overdue_emitted INTEGER NOT NULL DEFAULT 0;
                 CREATE INDEX mandatory_report_pass_on ON mandatory_report(pass_on_due_at) WHERE passed_on_at IS NULL;
                 """)
+        }
+        // A child's timeline is keyed as each event is appended (EventTimeline), not by an index on
+        // the log's JSON, which SQLite parsed twice for every event appended.
+        migrator.registerMigration("children-v3") { db in
+            try EventTimeline.adopt(db, member: "child_id", replacing: "event_log_child")
         }
     }
 }

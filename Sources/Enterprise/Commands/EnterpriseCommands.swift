@@ -99,20 +99,7 @@ enum EnterpriseCommands {
     ) { context in
         try await context.read { db in
             let code = try Lookup.enterprise(db, context.arguments)
-            let rows = try Row.fetchAll(
-                db,
-                cached: """
-                    SELECT seq, json_extract(envelope, '$.type'), json_extract(envelope, '$.time'), json_extract(envelope, '$.subject'),
-                           json_extract(envelope, '$.data')
-                    FROM event_log WHERE json_extract(envelope, '$.data.enterprise_id') = ? ORDER BY seq
-                    """,
-                arguments: [code.text])
-            let entries: [JSONValue] = try rows.map { row in
-                [
-                    "seq": .int(row[0]), "type": .string(row[1]), "time": .string(row[2]), "subject": (row[3] as String?).map(JSONValue.string) ?? .null,
-                    "data": try JSONValue.parse(Array((row[4] as String).utf8)),
-                ]
-            }
+            let entries = try EventTimeline.events(db, key: code.text)
             return ["enterprise_id": .string(code.text), "events": .array(entries)]
         }
     }

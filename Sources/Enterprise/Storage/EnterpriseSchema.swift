@@ -1,3 +1,4 @@
+import BanshiKit
 import SQLite
 
 /// The enterprise service's tables. A contact's name and phone stay here; events carry the credit
@@ -134,6 +135,11 @@ enum EnterpriseSchema {
                 CREATE INDEX event_log_enterprise ON event_log(json_extract(envelope, '$.data.enterprise_id'))
                     WHERE json_extract(envelope, '$.data.enterprise_id') IS NOT NULL;
                 """)
+        }
+        // An enterprise's timeline is keyed as each event is appended (EventTimeline), not by an index
+        // on the log's JSON, which SQLite parsed twice for every event appended.
+        migrator.registerMigration("enterprise-v2") { db in
+            try EventTimeline.adopt(db, member: "enterprise_id", replacing: "event_log_enterprise")
         }
     }
 }

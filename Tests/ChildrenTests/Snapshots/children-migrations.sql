@@ -174,3 +174,5 @@ CREATE TABLE mandatory_report (
     case_id TEXT NOT NULL REFERENCES victim_case(id)
 , recorded_at TEXT, pass_on_due_at TEXT, passed_on_at TEXT, police_station TEXT, passed_on_by TEXT, passed_on_recorded_at TEXT, pass_on_overdue_emitted INTEGER NOT NULL DEFAULT 0) STRICT;
 CREATE INDEX mandatory_report_pass_on ON mandatory_report(pass_on_due_at) WHERE passed_on_at IS NULL;
+-- children-v3
+DROP event_log_child;

@@ -114,3 +114,5 @@ CREATE TABLE visit (
     recorded_at TEXT NOT NULL
 ) STRICT;
 CREATE INDEX visit_enterprise ON visit(enterprise_id, visited_on);
+-- enterprise-v2
+DROP event_log_enterprise;
