@@ -2,10 +2,10 @@ import BanshiKit
 import SQLite
 
 /// What SQLite alone makes of a program's commands: the rows its commands stored (its own tables,
-/// the event log, the stored replies, the audit log), written again into an empty database of the
-/// same schema, command by command, in groups of the size the service committed, in a database
-/// opened as every service opens its own (`ServiceDatabase`). Each command first looks its request
-/// id up among the stored replies, as the service does; nothing else runs per command: no socket,
+/// the event log and its timeline, the stored replies, the audit log), written again into an empty
+/// database of the same schema, command by command, in groups of the size the service committed, in
+/// a database opened as every service opens its own (`ServiceDatabase`). Each command first looks its
+/// request id up among the stored replies, as the service does; nothing else runs per command: no socket,
 /// no JSON, no rule, none of the command's own reads, no foreign-key lookup. So this is more than
 /// the service's commands could reach with this schema on this machine; the commands' rate over it
 /// is what the rest of the path costs.
