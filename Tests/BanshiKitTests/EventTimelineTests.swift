@@ -35,7 +35,8 @@ struct EventTimelineTests {
 
     static func keyed(_ database: ServiceDatabase) throws -> [String] {
         try database.writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT key, seq FROM event_timeline ORDER BY key, seq").map { "\($0[0] as String)@\($0[1] as Int64)" }
+            try Row.fetchAll(db, sql: "SELECT key, seq FROM event_timeline ORDER BY key, seq")
+                .map { "\($0[0] as String)@\($0[1] as Int64)" }
         }
     }
 
@@ -83,8 +84,9 @@ struct EventTimelineTests {
                 for (index, member) in members.enumerated() {
                     let seq = Int64(index + 1)
                     let envelope = EventEnvelope(
-                        service: "children", type: try! Topic("children.case.opened"), time: Timestamp(timeIntervalSince1970: 1_790_000_000),
-                        subject: "case/\(seq)", data: ["case_id": .string("k-\(seq)"), "child_id": member], seq: seq)
+                        service: "children", type: try! Topic("children.case.opened"),
+                        time: Timestamp(timeIntervalSince1970: 1_790_000_000), subject: "case/\(seq)",
+                        data: ["case_id": .string("k-\(seq)"), "child_id": member], seq: seq)
                     try db.execute(sql: "INSERT INTO event_log (seq, envelope) VALUES (?, ?)", arguments: [seq, envelope.serialized()])
                 }
             }

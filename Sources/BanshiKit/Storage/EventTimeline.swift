@@ -7,8 +7,8 @@ import SQLite
 /// appender writes `(key, seq)` here beside the event, from the data it already holds. The log itself
 /// stays as it was published. An index on the log by `json_extract(envelope, '$.data.<member>')`
 /// serves the same reads, but SQLite then parses each envelope's JSON twice for every event appended
-/// (the index's key and its `WHERE`): about 20 µs an event, a fifth of a children command's CPU
-/// (docs/benchmarks.md, nineteenth set).
+/// (the index's key and its `WHERE`): about 2 µs of a children command's CPU on the benchmark
+/// machine (docs/benchmarks.md, nineteenth set).
 public enum EventTimeline {
     static func registerMigrations(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("kit-event-timeline-v1") { db in
