@@ -88,12 +88,18 @@ public final class ServiceProcess: @unchecked Sendable {
 
     /// The status of `process` once it has ended, `nil` while it runs.
     private static func endStatus(of process: Process) -> Int32? {
-        guard let fields = statFields(process.processIdentifier) else {
+        guard statFields(process.processIdentifier) != nil else {
             // Gone from /proc: Foundation reaped it, and has its status (once it has noted it).
             return process.isRunning ? nil : process.terminationStatus
         }
+        return unreapedStatus(process.processIdentifier)
+    }
+
+    /// The exit status of `pid` if it has ended and is not yet reaped (a zombie), else `nil`: its
+    /// exit code, or the number of the signal that ended it.
+    public static func unreapedStatus(_ pid: Int32) -> Int32? {
         // Field 52 of proc(5), `exit_code`, is the status as waitpid(2) reports it; a zombie has it.
-        guard fields.first == "Z", fields.count > 49, let code = Int32(fields[49]) else { return nil }
+        guard let fields = statFields(pid), fields.first == "Z", fields.count > 49, let code = Int32(fields[49]) else { return nil }
         return code & 0x7f == 0 ? (code >> 8) & 0xff : code & 0x7f
     }
 
@@ -121,7 +127,8 @@ public final class ServiceProcess: @unchecked Sendable {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else {
             return nil
         }
-        return stat[stat.index(after: close)...].split(separator: " ")
+        // The line ends in a newline, after `exit_code`: split on both, or the last field reads "0\n".
+        return stat[stat.index(after: close)...].split(whereSeparator: { $0 == " " || $0 == "\n" })
     }
 
     /// SIGTERM, then SIGKILL if it does not exit in time. Every test calls this for what it started.
