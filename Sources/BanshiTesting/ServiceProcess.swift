@@ -88,18 +88,23 @@ public final class ServiceProcess: @unchecked Sendable {
 
     /// The status of `process` once it has ended, `nil` while it runs.
     private static func endStatus(of process: Process) -> Int32? {
-        guard statFields(process.processIdentifier) != nil else {
+        guard let fields = statFields(process.processIdentifier) else {
             // Gone from /proc: Foundation reaped it, and has its status (once it has noted it).
             return process.isRunning ? nil : process.terminationStatus
         }
-        return unreapedStatus(process.processIdentifier)
+        return unreapedStatus(fields)
     }
 
     /// The exit status of `pid` if it has ended and is not yet reaped (a zombie), else `nil`: its
     /// exit code, or the number of the signal that ended it.
     public static func unreapedStatus(_ pid: Int32) -> Int32? {
+        statFields(pid).flatMap(unreapedStatus)
+    }
+
+    /// The same, from the fields `statFields` read.
+    private static func unreapedStatus(_ fields: [Substring]) -> Int32? {
         // Field 52 of proc(5), `exit_code`, is the status as waitpid(2) reports it; a zombie has it.
-        guard let fields = statFields(pid), fields.first == "Z", fields.count > 49, let code = Int32(fields[49]) else { return nil }
+        guard fields.first == "Z", fields.count > 49, let code = Int32(fields[49]) else { return nil }
         return code & 0x7f == 0 ? (code >> 8) & 0xff : code & 0x7f
     }
 

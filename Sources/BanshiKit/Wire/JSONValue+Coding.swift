@@ -38,10 +38,13 @@ extension JSONValue {
         case .array(let values):
             // A page of stored envelopes (`events.since`, megabytes) is reserved at once: grown by
             // doubling, its buffer was copied and its fresh pages faulted in again at every step.
-            let fragments = values.reduce(0) { total, value in
-                if case .fragment(let text) = value { total + text.utf8.count + 1 } else { total }
+            // Only such an array, of fragments, is measured first; any other is written in one pass.
+            if case .fragment = values.first {
+                let fragments = values.reduce(0) { total, value in
+                    if case .fragment(let text) = value { total + text.utf8.count + 1 } else { total }
+                }
+                out.reserveCapacity(out.count + fragments + 2)
             }
-            if fragments > 0 { out.reserveCapacity(out.count + fragments + 2) }
             out.append(UInt8(ascii: "["))
             for (index, value) in values.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
