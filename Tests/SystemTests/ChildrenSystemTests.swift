@@ -77,7 +77,10 @@ struct ChildrenSystemTests {
                 // The decision comes back from the petition service through the coordinator.
                 try await run.ok("aid.record", ["case_id": victimCase, "aid_id": "AID-2026-0007", "decision": "approved", "amount": 30000])
                 #expect(try await run.failure("aid.record", ["case_id": victimCase, "aid_id": "AID-2026-0008", "decision": "rejected"])?.code == .conflict)
-                try await run.ok("guardianship.issue", ["child_id": child, "kind": "supervise-order", "note": "督促继父履行监护职责"])
+                // Issued on a stated day, so that its follow-up (30 days on) has passed by the scan below whatever the date.
+                try await run.ok(
+                    "guardianship.issue",
+                    ["child_id": child, "kind": "supervise-order", "note": "督促继父履行监护职责", "now": "2026-03-02T00:00:00Z"])
                 try await run.ok("legal-education.record", ["school_id": school, "held_on": "2026-03-02", "topic": "防性侵", "attendees": 320, "now": "2026-03-03T00:00:00Z"])
 
                 // The rest of the service's commands, so that every event family crosses the bus below.
@@ -100,7 +103,10 @@ struct ChildrenSystemTests {
                 try await run.ok("remedy.follow-up", ["remedy_id": remedy, "result": "rectified"])
                 let report = try await run.ok(
                     "mandatory-report.receive",
-                    ["reporter": "王医生 市儿童医院", "sector": "medical", "situation": "多处陈旧性骨折", "child_id": child, "offence_type": "abuse"])
+                    [
+                        "reporter": "王医生 市儿童医院", "sector": "medical", "situation": "多处陈旧性骨折", "child_id": child, "offence_type": "abuse",
+                        "now": "2026-03-04T00:00:00Z",
+                    ])
                 #expect(report["case_id"] != nil)
                 try await run.ok("barring-record.add", ["id_number": "11010519800101456X", "kind": "abuse", "court_reference": "(2018)京0105刑初9号"])
                 #expect(try await run.ok("employment.inquire", ["employer": "某托育中心", "candidate_id_number": "11010519800101456X"])["hit"] == true)
