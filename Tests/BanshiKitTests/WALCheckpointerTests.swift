@@ -91,20 +91,21 @@ struct WALCheckpointerTests {
         }
     }
 
-    /// 100 rows and the round they start, then 100 rows committed within its `pause` (the commit marks
-    /// the next round due, and its ring is set aside). The file's size before, and when the round was
-    /// seen to have run (its pause began no later).
-    static func roundThenCommitInPause(
-        interval: Duration, pause: Duration = .seconds(2)
-    ) async throws -> (Attached, before: Int, roundSeen: ContinuousClock.Instant) {
-        let fixture = try await Attached(interval: interval, pause: pause)
+    /// 100 rows and the round they start, then 100 more rows committed within the round's `pause`
+    /// (the commit marks the next round due, and its ring is set aside), which then ends. The file's
+    /// size before, and whether the commit did land in the pause: held up for longer than the pause
+    /// (a minute), it comes after it, and its own ring starts the next round.
+    static func roundThenCommitInPause(interval: Duration) async throws -> (Attached, before: Int, landed: Bool) {
+        let fixture = try await Attached(interval: interval, pause: .seconds(60))
         do {
+            let checkpointer = fixture.checkpointer
             let before = try fileSize(fixture.path)
             try insert(100, into: fixture.pool)
-            try await waitFor { fixture.checkpointer.checkpointsRun == 1 }
-            let roundSeen = ContinuousClock.now
+            try await waitFor { checkpointer.checkpointsRun == 1 }
             try insert(100, into: fixture.pool)
-            return (fixture, before, roundSeen)
+            checkpointer.endPause()
+            try await waitFor { checkpointer.ringsSetAside == 1 || checkpointer.checkpointsRun == 2 }
+            return (fixture, before, checkpointer.ringsSetAside == 1)
         } catch {
             fixture.close()
             throw error
@@ -113,13 +114,12 @@ struct WALCheckpointerTests {
 
     @Test("After a round and its pause, the next round starts at a commit's ring, not when the pause runs out")
     func nextRoundAtCommit() async throws {
-        // An interval of an hour: only a commit's ring can start a round within the test. A pause of
-        // 8 s, so that the second commit lands inside it even with the whole suite slowing this test
-        // down (with 2 s it once came after the pause, and its own ring started the round).
-        let (fixture, before, roundSeen) = try await Self.roundThenCommitInPause(interval: .seconds(3600), pause: .seconds(8))
+        // An interval of an hour: only a commit's ring can start a round within the test.
+        let (fixture, before, landed) = try await Self.roundThenCommitInPause(interval: .seconds(3600))
         defer { fixture.close() }
-        try await Task.sleep(until: roundSeen + .seconds(9))
-        #expect(fixture.checkpointer.checkpointsRun == 1, "the pause ran out with no commit after it: no round yet")
+        try #require(landed, "the commit came after the round's pause of a minute")
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(fixture.checkpointer.checkpointsRun == 1, "the pause ended with no commit after it: no round yet")
         try Self.insert(1, into: fixture.pool)
         try await waitFor { try Self.fileSize(fixture.path) - before >= 201 * 4000 }
         #expect(fixture.checkpointer.checkpointsRun == 2, "the next commit's ring started the round, which copied all 201 rows")

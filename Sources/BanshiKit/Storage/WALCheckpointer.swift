@@ -50,9 +50,19 @@ final class WALCheckpointer: Sendable {
     private let doorbell = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
     private let rounds = Atomic<Int>(0)
+    private let pausesRungIn = Atomic<Int>(0)
+    private let pauseCut = Atomic<Bool>(false)
 
     /// Checkpoints this thread has started (tests tell its copies from a commit's).
     var checkpointsRun: Int { rounds.load(ordering: .acquiring) }
+    /// Pauses at whose end a ring was set aside (tests tell whether their commit came in the pause).
+    var ringsSetAside: Int { pausesRungIn.load(ordering: .acquiring) }
+
+    /// Ends the pause under way now (tests hold a long pause open while they commit in it).
+    func endPause() {
+        pauseCut.store(true, ordering: .releasing)
+        doorbell.signal()
+    }
 
     /// Opens a connection to `path` (already migrated) and starts the thread. `threshold` and
     /// `backstop` are in frames; by default, `thresholdBytes` and `backstopBytes` over the database's
@@ -91,11 +101,15 @@ final class WALCheckpointer: Sendable {
             // The pause: commits meanwhile only mark a round due. Their rings are then set aside, so
             // that the next round starts at the next commit's ring.
             let resume = DispatchTime.now() + pause.timeInterval
-            while !stopping.load(ordering: .acquiring), DispatchTime.now() < resume { _ = doorbell.wait(timeout: resume) }
+            while !stopping.load(ordering: .acquiring), !pauseCut.load(ordering: .acquiring), DispatchTime.now() < resume {
+                _ = doorbell.wait(timeout: resume)
+            }
+            pauseCut.store(false, ordering: .releasing)
             if stopping.load(ordering: .acquiring) { break }
             // The rings first, then the mark: a commit between the two then rings again.
             while doorbell.wait(timeout: .now()) == .success {}
             setAside = due.exchange(false, ordering: .acquiringAndReleasing)
+            if setAside { pausesRungIn.add(1, ordering: .releasing) }
         }
         finished.signal()
     }
