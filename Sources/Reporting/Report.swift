@@ -43,6 +43,7 @@ struct Report {
             var entry: [String: JSONValue] = [
                 "id": .string(indicator.id), "program": .string(indicator.program), "title": .string(indicator.title),
                 "explanation": .string(indicator.explanation), "kind": .string(indicator.kind.rawValue), "target": .double(target),
+                "ceiling": .bool(indicator.ceiling),
                 "value": value.map { .double(($0 * 10_000).rounded() / 10_000) } ?? .null,
                 "progress": progress.map { .double(($0 * 10_000).rounded() / 10_000) } ?? .null,
             ]

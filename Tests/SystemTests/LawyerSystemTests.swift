@@ -256,6 +256,12 @@ struct LawyerSystemTests {
             #expect(values["lawyer.complaints-on-time"]?["numerator"] == 2 && values["lawyer.complaints-on-time"]?["denominator"] == 3)
             #expect(values["lawyer.tasks-overdue-without-follow-up"]?["value"] == 1)
             #expect(values["lawyer.tasks-overdue-without-follow-up"]?["status"] == "behind", "the target 0 is a ceiling")
+            #expect(values["lawyer.tasks-overdue-without-follow-up"]?["ceiling"] == true && values["lawyer.complaints-on-time"]?["ceiling"] == false)
+            // People read a ceiling as one: the table and the HTML say "≤ 0", not a target of 0 to reach.
+            let table = try await suite.banshictl(["report", "--program", "lawyer", "--from", "2026-01-01"])
+            #expect(table.stdout.split(separator: "\n").contains { $0.contains("lawyer.tasks-overdue-without-follow-up") && $0.contains("1  ") && $0.contains("≤ 0") }, "\(table.stdout)")
+            let html = try await Runner(suite, service: "reporting").ok("report", ["program": "lawyer", "from": "2026-01-01", "format": "html"])["content"]?.stringValue ?? ""
+            #expect(html.contains("1 / ≤ 0") && html.contains("target ≤ 0"), "\(html)")
         }
     }
 }

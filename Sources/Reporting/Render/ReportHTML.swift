@@ -176,8 +176,10 @@ enum ReportHTML {
         String(Timestamp.format(date.addingTimeInterval(8 * 3600)).prefix(16)).replacing("T", with: " ") + " CST"
     }
 
+    /// "100.0 %", "14"; "≤ 0" for a ceiling.
     static func shownTarget(_ indicator: JSONValue) -> String {
-        indicator["kind"] == "rate" ? percent(indicator["target"]?.doubleValue) : number(indicator["target"]?.doubleValue)
+        let target = indicator["kind"] == "rate" ? percent(indicator["target"]?.doubleValue) : number(indicator["target"]?.doubleValue)
+        return indicator["ceiling"] == true ? "≤ \(target)" : target
     }
 
     static func table(_ indicators: [JSONValue]) -> String {
@@ -196,7 +198,8 @@ enum ReportHTML {
         return html + "</tbody></table>"
     }
 
-    /// "75.0 % (3/4)" for a rate (", 2 pending" when cases are open), "4 / 14" for a count.
+    /// "75.0 % (3/4)" for a rate (", 2 pending" when cases are open), "4 / 14" for a count, "1 / ≤ 0"
+    /// for a ceiling.
     static func shown(_ indicator: JSONValue) -> String {
         if indicator["kind"] == "rate" {
             let pending = indicator["pending"]?.intValue ?? 0
@@ -204,7 +207,7 @@ enum ReportHTML {
             guard let value = indicator["value"]?.doubleValue else { return pending > 0 ? "\(pending) pending" : "no data" }
             return "\(percent(value)) (\(indicator["numerator"]?.intValue ?? 0)/\(indicator["denominator"]?.intValue ?? 0)\(open))"
         }
-        return "\(number(indicator["value"]?.doubleValue)) / \(number(indicator["target"]?.doubleValue))"
+        return "\(number(indicator["value"]?.doubleValue)) / \(shownTarget(indicator))"
     }
 
     static func percent(_ value: Double?) -> String { value.map { DecimalText.fixed($0 * 100, digits: 1) + " %" } ?? "-" }

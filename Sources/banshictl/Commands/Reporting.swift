@@ -86,7 +86,7 @@ struct ReportCommand: ParsableCommand {
             let pending = indicator["pending"]?.intValue ?? 0
             let open = pending > 0 ? ", \(pending) pending" : ""
             object["shown"] = .string(shown(indicator["value"]?.doubleValue) + (rate ? " (\(indicator["numerator"]?.intValue ?? 0)/\(indicator["denominator"]?.intValue ?? 0)\(open))" : ""))
-            object["goal"] = .string(shown(indicator["target"]?.doubleValue))
+            object["goal"] = .string((indicator["ceiling"] == true ? "≤ " : "") + shown(indicator["target"]?.doubleValue))
             return .object(object)
         }
         var text = "\(cell(report["from"])) to \(cell(report["to"]))\n\n"
