@@ -83,7 +83,11 @@ let package = Package(
         ),
         .target(
             name: "Lawyer",
-            dependencies: ["BanshiKit", "SQLite"],
+            dependencies: [
+                "BanshiKit", "SQLite",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -8,7 +8,12 @@ public enum LawyerService {
         deadlines: LawyerDeadlines.all,
         scanSummary: "emit every complaint, file review and milestone past its day, and escalate overdue tasks once per interval"
     ) { environment in
-        ServiceParts(commands: commands(try LawyerSettings(try environment.section.table)))
+        let settings = try LawyerSettings(try environment.section.table)
+        let (calendar, days) = (settings.calendar, settings.fileReviewWorkingDays)
+        return ServiceParts(
+            commands: commands(settings),
+            services: [CalendarWatch(calendar: calendar, workingDays: days, logger: environment.logger)],
+            status: { ["calendar": CalendarWatch.status(calendar, workingDays: days, today: CalendarDate(Timestamp()))] })
     }
 
     /// Every command of the service, in the order `help` lists them.

@@ -20,6 +20,33 @@ struct LawyerSystemTests {
         return try await run.ok("lawyer.register", args)["lawyer_id"]!
     }
 
+    @Test("A calendar that lacks the year under way: the service warns at start naming the file and the year, status shows where dating stops, and a file review is refused as unavailable")
+    func calendarRunsOut() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let today = CalendarDate(Timestamp())
+        let lastYear = today.year - 1
+        let calendar = directory.file("calendar.toml")
+        try "[years.\(lastYear)]\nholidays = [\"\(lastYear)-01-01\"]\n".write(toFile: calendar, atomically: true, encoding: .utf8)
+        try await TestSuite.with(services: ["lawyer"], serviceKeys: ["lawyer": "scan_interval_ms = 0\ncalendar_file = \"\(calendar)\""]) { suite in
+            try await suite.start("bus")
+            try await suite.start("lawyer")
+            try await waitFor {
+                HardeningSystemTests.logged(suite, "lawyer", [
+                    "level=warning", "the working-day calendar \(calendar) has no \(today.year)", "are refused (unavailable) from today",
+                ])
+            }
+            let run = Runner(suite, service: "lawyer")
+            let shown = try await run.ok("status")["calendar"]
+            #expect(shown?["file"] == .string(calendar) && shown?["years"] == [.int(Int64(lastYear))])
+            // (Midnight in Beijing may pass between the two readings.)
+            #expect([today.description, today.adding(days: 1).description].contains(shown?["refused_from"]?.stringValue ?? ""), "\(shown ?? .null)")
+            let lawyer = try await Self.lawyer(run, licence: "13205200810000009")
+            let refused = try await run.failure("file-review.request", ["lawyer_id": lawyer, "case_number": "x"])
+            #expect(refused?.code == .unavailable && refused?.message.contains("has no \(today.year)") == true)
+        }
+    }
+
     @Test("The whole program over the wire: firms, opinions, complaints, file reviews (cross-region, sealed record refused), a joint meeting's tasks with milestones, follow-ups and escalation once per interval, duty lawyers; every event type in contract")
     func wholeProgram() async throws {
         try await TestSuite.with(services: ["lawyer"], serviceKeys: ["lawyer": Self.lawyerKeys]) { suite in
@@ -57,7 +84,8 @@ struct LawyerSystemTests {
                 #expect(due["due_today"]?.arrayValue?.count == 1 && due["overdue"]?.arrayValue?.isEmpty == true)
                 #expect(try await run.ok("deadlines.scan", ["now": "2026-02-26T00:00:00Z"])["emitted"]?["file_review"] == 1)
                 #expect(try await run.ok("file-review.arrange", ["review_id": review["review_id"]!, "now": "2026-02-26T02:00:00Z"])["on_time"] == false)
-                let sealed = try await run.ok("file-review.request", ["lawyer_id": lawyer, "case_number": "未检2025-1", "sealed_juvenile_record": true])
+                let sealed = try await run.ok(
+                    "file-review.request", ["lawyer_id": lawyer, "case_number": "未检2025-1", "sealed_juvenile_record": true, "now": "2026-03-02T02:00:00Z"])
                 #expect(sealed["status"] == "refused" && sealed["reason"] == "sealed-juvenile-record")
                 #expect(try await run.failure("file-review.arrange", ["review_id": sealed["review_id"]!])?.code == .conflict)
                 #expect(try await run.failure("file-review.request", ["lawyer_id": lawyer, "case_number": "x", "partner_region": "mars", "partner_procuratorate": "x"])?.details["field"] == "partner_region")

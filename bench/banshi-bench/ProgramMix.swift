@@ -92,12 +92,15 @@ struct ProgramMix: Sendable {
                         id: requestID(label, i), command: "consultation.record",
                         args: ["enterprise_id": .string(enterprise), "kind": "legal-consultation", "summary": "劳动合同风险"])
             },
+            // The file reviews are dated on a day the shipped calendar covers: one made today can fall
+            // due in a year it does not list yet, and is then refused.
             ProgramMix(service: "lawyer", description: "complaint.receive, file-review.request (each with its deadline)") { label, i in
                 i % 2 == 0
                     ? CommandRequest(
                         id: requestID(label, i), command: "complaint.receive", args: ["lawyer_id": lawyer, "kind": "other", "description": "阅卷受阻"])
                     : CommandRequest(
-                        id: requestID(label, i), command: "file-review.request", args: ["lawyer_id": lawyer, "case_number": .string("苏检刑诉〔2026〕\(i)号")])
+                        id: requestID(label, i), command: "file-review.request",
+                        args: ["lawyer_id": lawyer, "case_number": .string("苏检刑诉〔2026〕\(i)号"), "requested_on": "2026-06-01"])
             },
             ProgramMix(service: "public-interest", description: "sample.water (judged against the standard), site.register") { label, i in
                 i % 2 == 0

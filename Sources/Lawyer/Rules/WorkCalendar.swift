@@ -58,6 +58,24 @@ public struct WorkCalendar: Sendable {
         return !day.isWeekend && !holidays.contains(day)
     }
 
+    /// The years the calendar lists, in order.
+    public var yearsListed: [Int] { years.sorted() }
+
+    /// The first day from `today` on, within `horizon` days, whose request of `count` working days
+    /// the calendar cannot date (its deadline runs into a year it lacks), with that year; `nil` when
+    /// every request in the horizon can be dated.
+    public func firstUndated(_ count: Int, from today: CalendarDate, within horizon: Int) -> (day: CalendarDate, year: Int)? {
+        for offset in 0...max(0, horizon) {
+            let day = today.adding(days: offset)
+            do {
+                _ = try workingDays(count, after: day)
+            } catch {
+                return (day, Int(error.details["year"]?.intValue ?? Int64(day.year)))
+            }
+        }
+        return nil
+    }
+
     /// The `count`-th working day after `day` (which itself does not count, working day or not).
     public func workingDays(_ count: Int, after day: CalendarDate) throws(CommandError) -> CalendarDate {
         var current = day
