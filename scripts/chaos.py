@@ -419,7 +419,8 @@ def main():
             time.sleep(1)
         for case in referred:
             for aid in aids.get(case, [])[:1]:
-                command("petition", "aid.decide", {"aid_id": aid["id"], "decision": "approved", "amount": 20000})
+                # On a stated day: the cap of a decision made today depends on the wage table's years.
+                command("petition", "aid.decide", {"aid_id": aid["id"], "decision": "approved", "amount": 20000, "now": "2026-05-01T00:00:00Z"})
 
         # Settled: the coordinator has nothing pending, reporting holds as many events as the logs,
         # no subscriber lags (cheap status calls; the logs are read once, after).

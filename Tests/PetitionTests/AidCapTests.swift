@@ -38,11 +38,18 @@ struct AidCapTests {
         #expect(try check(360_000, .minor) == false)
     }
 
-    @Test("No wage for the year before is unavailable, naming the year; a non-positive amount is invalid")
-    func missing() {
+    @Test("Until the year before is published, the year before that sets the cap; with neither, unavailable names the year; a non-positive amount is invalid")
+    func missing() throws {
         let cap = self.cap
-        #expect(throws: CommandError(.unavailable, "no average monthly wage is configured for 2029; add it to the aid wage table", details: ["year": 2029])) {
-            _ = try cap.cap(forDecisionIn: 2030)
+        #expect(try cap.cap(forDecisionIn: 2027) == (360_000, 2025), "2026's figure comes out in the spring of 2027")
+        let both = AidCap(wages: [2025: 10_000, 2026: 11_000])
+        #expect(try both.cap(forDecisionIn: 2027) == (396_000, 2026), "once it is configured, it sets the cap")
+        #expect(try both.cap(forDecisionIn: 2026) == (360_000, 2025), "a later figure never applies to an earlier decision")
+        #expect(throws: CommandError(
+            .unavailable, "no average monthly wage is configured for 2027 (nor 2026, until 2027's is published); add it to the aid wage table",
+            details: ["year": 2027])
+        ) {
+            _ = try cap.cap(forDecisionIn: 2028)
         }
         #expect(error(0)?.details["field"] == "amount")
         #expect(error(-5)?.code == .invalidArgument)

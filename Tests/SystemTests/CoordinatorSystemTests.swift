@@ -7,6 +7,10 @@ import Testing
 /// coordinator's delivery guarantees under failure.
 @Suite("System: the coordinator")
 struct CoordinatorSystemTests {
+    /// When the tests' aid decisions are made: a stated day, since the cap of a decision made today
+    /// depends on the wage table's years.
+    static let decidedAt = "2026-05-01T00:00:00Z"
+
 
     /// The four processes, the coordinator on `routes` (default: the shipped rules).
     static func withFlow(
@@ -79,7 +83,7 @@ struct CoordinatorSystemTests {
             let aidRecord = try await Runner(suite, service: "petition").ok("aid.get", ["aid_id": opened["id"]!])
             #expect(aidRecord["beneficiary_ref"] == .string(child))
 
-            try await Runner(suite, service: "petition").ok("aid.decide", ["aid_id": opened["id"]!, "decision": "approved", "amount": 50_000])
+            try await Runner(suite, service: "petition").ok("aid.decide", ["aid_id": opened["id"]!, "decision": "approved", "amount": 50_000, "now": .string(Self.decidedAt)])
             var recorded: JSONValue?
             try await waitFor {
                 recorded = try await Runner(suite).ok("case.get", ["case_id": .string(caseID)])

@@ -39,7 +39,7 @@ struct MultiHostSystemTests {
         try await waitFor(.seconds(60)) { try await CoordinatorSystemTests.aidBySource(suite).filter { cases.contains($0.key) }.count == cases.count }
         for (_, aids) in try await CoordinatorSystemTests.aidBySource(suite) where aids.first?["status"] == "review" {
             guard let id = aids.first?["id"] else { continue }
-            try await Runner(suite, service: "petition").ok("aid.decide", ["aid_id": id, "decision": "approved", "amount": 20_000])
+            try await Runner(suite, service: "petition").ok("aid.decide", ["aid_id": id, "decision": "approved", "amount": 20_000, "now": .string(CoordinatorSystemTests.decidedAt)])
         }
     }
 

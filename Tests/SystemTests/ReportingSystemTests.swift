@@ -312,7 +312,7 @@ struct ReportingSystemTests {
             try await waitFor { aid = try await CoordinatorSystemTests.aidBySource(suite)[caseID]?.first; return aid != nil }
             // The prosecutor decides once the coordinator has recorded the route as delivered.
             try await waitFor { (try await CoordinatorSystemTests.log(suite, "coordinator")).count == 1 }
-            try await Runner(suite, service: "petition").ok("aid.decide", ["aid_id": aid!["id"]!, "decision": "approved", "amount": 30_000])
+            try await Runner(suite, service: "petition").ok("aid.decide", ["aid_id": aid!["id"]!, "decision": "approved", "amount": 30_000, "now": .string(CoordinatorSystemTests.decidedAt)])
             try await waitFor { try await Runner(suite).ok("case.get", ["case_id": .string(caseID)])["aid_decision"] == "approved" }
             try await waitFor { (try await CoordinatorSystemTests.log(suite, "coordinator")).count == 2 }
             try await Self.caughtUp(suite, sources: ["children", "petition", "coordinator"])

@@ -80,7 +80,7 @@ struct ProgramMix: Sendable {
                 default:
                     CommandRequest(
                         id: requestID(label, i), command: "aid.decide",
-                        args: ["aid_id": aids[(i / 3) % max(1, aids.count)], "decision": "approved", "amount": 1000])
+                        args: ["aid_id": aids[(i / 3) % max(1, aids.count)], "decision": "approved", "amount": 1000, "now": "2026-05-01T00:00:00Z"])
                 }
             },
             ProgramMix(service: "enterprise", description: "card.collect (answer due), consultation.record") { label, i in

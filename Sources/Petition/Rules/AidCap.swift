@@ -29,18 +29,18 @@ public struct AidCap: Sendable {
         self.wages = wages
     }
 
-    /// The year whose wage sets the cap for a decision made in `decisionYear`: the year before.
-    public static func wageYear(forDecisionIn decisionYear: Int) -> Int { decisionYear - 1 }
-
-    /// The cap for a decision in `decisionYear`, or `unavailable` naming the missing year.
+    /// The cap for a decision in `decisionYear` and the year whose wage sets it: the year before.
+    /// A year's figure is published the following spring, so until it is configured the year before
+    /// that stands in (a decision in January 2027 uses 2025's, as the latest published); the year the
+    /// decision records says which. With neither configured, `unavailable` names the year before.
     public func cap(forDecisionIn decisionYear: Int) throws(CommandError) -> (amount: Double, wageYear: Int) {
-        let year = Self.wageYear(forDecisionIn: decisionYear)
-        guard let wage = wages[year] else {
+        let year = decisionYear - 1
+        guard let (used, wage) = [year, year - 1].lazy.compactMap({ year in self.wages[year].map { (year, $0) } }).first else {
             throw CommandError(
-                .unavailable, "no average monthly wage is configured for \(year); add it to the aid wage table",
+                .unavailable, "no average monthly wage is configured for \(year) (nor \(year - 1), until \(year)'s is published); add it to the aid wage table",
                 details: ["year": .int(Int64(year))])
         }
-        return (Double(Self.months) * wage, year)
+        return (Double(Self.months) * wage, used)
     }
 
     /// Checks `amount` against the cap: above it only for a minor with a serious injury or long-term
