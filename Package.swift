@@ -83,11 +83,7 @@ let package = Package(
         ),
         .target(
             name: "Lawyer",
-            dependencies: [
-                "BanshiKit", "SQLite",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
+            dependencies: ["BanshiKit", "SQLite"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

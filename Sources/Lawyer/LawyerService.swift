@@ -12,8 +12,8 @@ public enum LawyerService {
         let (calendar, days) = (settings.calendar, settings.fileReviewWorkingDays)
         return ServiceParts(
             commands: commands(settings),
-            services: [CalendarWatch(calendar: calendar, workingDays: days, logger: environment.logger)],
-            status: { ["calendar": CalendarWatch.status(calendar, workingDays: days, today: CalendarDate(Timestamp()))] })
+            services: [DailyWarning(logger: environment.logger) { CalendarOutlook.warning(calendar, workingDays: days, today: $0) }],
+            status: { ["calendar": CalendarOutlook.status(calendar, workingDays: days, today: CalendarDate(Timestamp()))] })
     }
 
     /// Every command of the service, in the order `help` lists them.

@@ -15,7 +15,11 @@ public enum PetitionService {
             services.append(
                 CommandTimer(["procuratorates.import", "guidelines.import"], every: nil, atStart: true, environment: environment, control: section.control))
         }
-        return ServiceParts(commands: commands(settings), services: services)
+        let cap = settings.aidCap
+        services.append(DailyWarning(logger: environment.logger) { AidWageOutlook.warning(cap, today: $0) })
+        return ServiceParts(
+            commands: commands(settings), services: services,
+            status: { ["aid_wages": AidWageOutlook.status(cap, today: CalendarDate(Timestamp()))] })
     }
 
     /// Every command of the service, in the order `help` lists them.

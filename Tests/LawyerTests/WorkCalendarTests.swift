@@ -53,17 +53,17 @@ struct WorkCalendarTests {
         let found = Self.shipped.firstUndated(3, from: Self.day("2026-12-02"), within: 60)
         #expect(found?.day == Self.day("2026-12-29") && found?.year == 2027)
         #expect(Self.shipped.firstUndated(3, from: Self.day("2026-12-28"), within: 0) == nil, "Monday 28: due Thursday 31")
-        #expect(CalendarWatch.warning(Self.shipped, workingDays: 3, today: Self.day("2026-10-29")) == nil, "61 days ahead: not yet")
-        #expect(CalendarWatch.warning(Self.shipped, workingDays: 3, today: Self.day("2026-12-02")) == """
+        #expect(CalendarOutlook.warning(Self.shipped, workingDays: 3, today: Self.day("2026-10-29")) == nil, "61 days ahead: not yet")
+        #expect(CalendarOutlook.warning(Self.shipped, workingDays: 3, today: Self.day("2026-12-02")) == """
             the working-day calendar config/calendar.toml has no 2027: file reviews will be refused (unavailable) from 2026-12-29; \
             add 2027's holidays and working weekends from the State Council's notice
             """)
         // A year under way that the calendar lacks: refused from today.
-        #expect(CalendarWatch.warning(Self.shipped, workingDays: 3, today: Self.day("2027-03-01"))?.contains("are refused (unavailable) from today") == true)
-        #expect(CalendarWatch.status(Self.shipped, workingDays: 3, today: Self.day("2026-12-02")) == [
+        #expect(CalendarOutlook.warning(Self.shipped, workingDays: 3, today: Self.day("2027-03-01"))?.contains("are refused (unavailable) from today") == true)
+        #expect(CalendarOutlook.status(Self.shipped, workingDays: 3, today: Self.day("2026-12-02")) == [
             "file": "config/calendar.toml", "years": [2025, 2026], "refused_from": "2026-12-29",
         ])
-        #expect(CalendarWatch.status(Self.shipped, workingDays: 3, today: Self.day("2025-01-01"))["refused_from"] == .null, "400 days ahead are dated")
+        #expect(CalendarOutlook.status(Self.shipped, workingDays: 3, today: Self.day("2025-01-01"))["refused_from"] == .null, "400 days ahead are dated")
     }
 
     @Test("A calendar day that is not a day, or a working weekend that is a weekday, stops the load naming the key")

@@ -1,5 +1,5 @@
 import BanshiKit
-import Petition
+@testable import Petition
 import Testing
 
 @Suite("Judicial aid: the 36-month cap and the minor's exception")
@@ -53,6 +53,24 @@ struct AidCapTests {
         }
         #expect(error(0)?.details["field"] == "amount")
         #expect(error(-5)?.code == .invalidArgument)
+    }
+
+    @Test("Ahead of a year with no wage to stand in: the first day approvals are refused is warned of within 60 days, and status shows it")
+    func yearAhead() throws {
+        let table = try AidCap(file: "config/aid-wages.toml")
+        // The shipped table ends at 2025: 2026's decisions use it, 2027's too (until 2026's is published), 2028's find none.
+        #expect(table.firstRefused(from: CalendarDate("2026-12-02")!, within: 60) == nil)
+        #expect(AidWageOutlook.warning(table, today: CalendarDate("2027-11-01")!) == nil, "61 days ahead: not yet")
+        #expect(AidWageOutlook.warning(table, today: CalendarDate("2027-11-02")!) == """
+            the aid wage table config/aid-wages.toml has no average monthly wage for 2027: aid approvals will be refused \
+            (unavailable) from 2028-01-01; add it as the provincial statistics bureau publishes it
+            """)
+        #expect(AidWageOutlook.warning(table, today: CalendarDate("2028-03-01")!)?.contains("are refused (unavailable) from today") == true)
+        #expect(AidWageOutlook.status(table, today: CalendarDate("2026-12-02")!) == [
+            "file": "config/aid-wages.toml", "years": [2021, 2022, 2023, 2024, 2025], "wage_year_today": 2025, "refused_from": "2028-01-01",
+        ])
+        #expect(AidWageOutlook.status(table, today: CalendarDate("2028-03-01")!)["wage_year_today"] == .null)
+        #expect(AidWageOutlook.status(table, today: CalendarDate("2025-06-01")!)["refused_from"] == .null, "400 days ahead have a wage")
     }
 
     @Test("The shipped wage table reads and covers last year")

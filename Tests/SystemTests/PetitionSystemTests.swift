@@ -18,6 +18,31 @@ struct PetitionSystemTests {
         """
     }
 
+    @Test("An aid wage table with no year to set this year's cap: the service warns at start naming the file and the year, status shows it, and an approval is refused as unavailable")
+    func aidWagesRunOut() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let thisYear = CalendarDate(Timestamp()).year
+        let wages = directory.file("aid-wages.toml")
+        try "[wages]\n\(thisYear - 3) = 9000\n".write(toFile: wages, atomically: true, encoding: .utf8)
+        let keys = Self.keys().replacingOccurrences(of: "\(TestRepository.path)/config/aid-wages.toml", with: wages)
+        try await TestSuite.with(services: ["petition"], serviceKeys: ["petition": keys]) { suite in
+            try await suite.start("bus")
+            try await suite.start("petition")
+            try await waitFor {
+                HardeningSystemTests.logged(suite, "petition", [
+                    "level=warning", "the aid wage table \(wages) has no average monthly wage for \(thisYear - 1)", "are refused (unavailable) from today",
+                ])
+            }
+            let run = Runner(suite, service: "petition")
+            let shown = try await run.ok("status")["aid_wages"]
+            #expect(shown?["file"] == .string(wages) && shown?["years"] == [.int(Int64(thisYear - 3))] && shown?["wage_year_today"] == .null)
+            let aid = try await run.ok("aid.apply", ["beneficiary_name": "某", "category": "veteran", "procuratorate_id": "nanhu", "situation": "困难"])["aid_id"]!
+            let refused = try await run.failure("aid.decide", ["aid_id": aid, "decision": "approved", "amount": 1_000])
+            #expect(refused?.code == .unavailable && refused?.message.contains("no average monthly wage is configured for \(thisYear - 1)") == true)
+        }
+    }
+
     /// Bus and petition, the starter guidelines and register imported at start.
     static func withPetition(_ body: (TestSuite, Runner) async throws -> Void) async throws {
         try await TestSuite.with(services: ["petition"], serviceKeys: ["petition": keys()]) { suite in

@@ -8,8 +8,13 @@ public struct AidCap: Sendable {
 
     /// Average monthly wage by year, in yuan (`config/aid-wages.toml`).
     public let wages: [Int: Double]
+    /// Where the wages were read from (`-` for a table made in code).
+    public let file: String
 
-    public init(wages: [Int: Double]) { self.wages = wages }
+    public init(wages: [Int: Double], file: String = "-") {
+        self.wages = wages
+        self.file = file
+    }
 
     /// Reads `[wages]` of a TOML file: `2025 = 9200` per year.
     public init(file: String) throws(ConfigError) {
@@ -26,7 +31,7 @@ public struct AidCap: Sendable {
             wages[year] = wage
         }
         guard !wages.isEmpty else { throw section.error(nil, "lists no year") }
-        self.wages = wages
+        self.init(wages: wages, file: file)
     }
 
     /// The cap for a decision in `decisionYear` and the year whose wage sets it: the year before.
@@ -41,6 +46,16 @@ public struct AidCap: Sendable {
                 details: ["year": .int(Int64(year))])
         }
         return (Double(Self.months) * wage, used)
+    }
+
+    /// The first day from `today` on, within `horizon` days, on which an approval finds no wage to set
+    /// its cap, with the year missing; `nil` when every day in the horizon has one.
+    public func firstRefused(from today: CalendarDate, within horizon: Int) -> (day: CalendarDate, year: Int)? {
+        let last = today.adding(days: max(0, horizon))
+        for year in today.year...last.year where (try? cap(forDecisionIn: year)) == nil {
+            return (year == today.year ? today : CalendarDate(year: year, month: 1, day: 1)!, year - 1)
+        }
+        return nil
     }
 
     /// Checks `amount` against the cap: above it only for a minor with a serious injury or long-term

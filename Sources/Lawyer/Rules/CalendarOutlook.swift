@@ -1,20 +1,14 @@
 import BanshiKit
-import Logging
-import ServiceLifecycle
 
 /// Keeps the operator ahead of the year end: the working-day calendar lists each year as the State
 /// Council publishes it, and a file review whose deadline falls in a year it lacks is refused
-/// (`unavailable`). At start and then once a day, a warning names the first day refused while that
-/// day is within `warningDays`; `status` always says where the calendar ends.
-struct CalendarWatch: Service {
+/// (`unavailable`). A warning names the first day refused while that day is within `warningDays`
+/// (the service logs it daily, `DailyWarning`); `status` always says where the calendar ends.
+enum CalendarOutlook {
     /// How far ahead a missing year is warned of.
     static let warningDays = 60
     /// How far ahead `status` looks.
     static let outlookDays = 400
-
-    let calendar: WorkCalendar
-    let workingDays: Int
-    let logger: Logger
 
     /// The warning for `today`, if one is due: the first request day refused, and the year to add.
     static func warning(_ calendar: WorkCalendar, workingDays: Int, today: CalendarDate) -> String? {
@@ -31,14 +25,5 @@ struct CalendarWatch: Service {
             "file": .string(calendar.file), "years": .array(calendar.yearsListed.map { .int(Int64($0)) }),
             "refused_from": refused.map { .string($0.day.description) } ?? .null,
         ]
-    }
-
-    func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            if let warning = Self.warning(calendar, workingDays: workingDays, today: CalendarDate(Timestamp())) {
-                logger.warning("\(warning)")
-            }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(86_400)) }
-        }
     }
 }

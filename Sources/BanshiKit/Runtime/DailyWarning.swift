@@ -1,0 +1,23 @@
+import Logging
+import ServiceLifecycle
+
+/// Logs a warning at start and then once a day, while `check` finds one for the day (China Standard
+/// Time): for data an operator must extend before a day comes, such as next year's working-day
+/// calendar or a year's average wage. `check` takes the day, so that what it says can be tested for
+/// any day.
+public struct DailyWarning: Service {
+    let logger: Logger
+    let check: @Sendable (CalendarDate) -> String?
+
+    public init(logger: Logger, _ check: @escaping @Sendable (CalendarDate) -> String?) {
+        self.logger = logger
+        self.check = check
+    }
+
+    public func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            if let warning = check(CalendarDate(Timestamp())) { logger.warning("\(warning)") }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(86_400)) }
+        }
+    }
+}
