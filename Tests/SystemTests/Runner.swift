@@ -34,3 +34,14 @@ struct Runner {
         try await reply(command, args).error
     }
 }
+
+extension Runner {
+    /// Starts the bus and this runner's service, waits until the service has logged a warning holding
+    /// every one of `parts` (a warning it gives at start), and returns the service's status.
+    func startWarned(_ parts: [String]) async throws -> JSONValue {
+        try await suite.start("bus")
+        try await suite.start(service)
+        try await waitFor { HardeningSystemTests.logged(suite, service, ["level=warning"] + parts) }
+        return try await ok("status")
+    }
+}
