@@ -6,6 +6,17 @@ import ServiceLifecycle
 /// calendar or a year's average wage. `check` takes the day, so that what it says can be tested for
 /// any day.
 public struct DailyWarning: Service {
+    /// How far ahead the day the data runs out is warned of.
+    public static let horizonDays = 60
+    /// How far ahead a service's `status` looks for that day.
+    public static let outlookDays = 400
+
+    /// How a warning says when refusals begin: "are refused (unavailable) from today", or "will be
+    /// refused (unavailable) from <day>".
+    public static func refusal(from day: CalendarDate, today: CalendarDate) -> String {
+        day == today ? "are refused (unavailable) from today" : "will be refused (unavailable) from \(day)"
+    }
+
     let logger: Logger
     let check: @Sendable (CalendarDate) -> String?
 

@@ -2,17 +2,13 @@ import BanshiKit
 
 /// Keeps the operator ahead of the aid wage table: an approval whose year before (and the year before
 /// that, standing in until it is published) has no average wage is refused (`unavailable`). A warning
-/// names the first day refused while that day is within `warningDays` (the service logs it daily,
-/// `DailyWarning`); `status` says which year's wage an approval made today uses.
+/// names the first day refused while that day is within `DailyWarning.horizonDays` (the service logs it
+/// daily); `status` says which year's wage an approval made today uses.
 enum AidWageOutlook {
-    /// How far ahead a missing year is warned of.
-    static let warningDays = 60
-
     /// The warning for `today`, if one is due: the first day approvals are refused, and the year to add.
     static func warning(_ cap: AidCap, today: CalendarDate) -> String? {
-        guard let (day, year) = cap.firstRefused(from: today, within: warningDays) else { return nil }
-        let when = day == today ? "are refused (unavailable) from today" : "will be refused (unavailable) from \(day)"
-        return "the aid wage table \(cap.file) has no average monthly wage for \(year): aid approvals \(when); add it as the provincial statistics bureau publishes it"
+        guard let (day, year) = cap.firstRefused(from: today, within: DailyWarning.horizonDays) else { return nil }
+        return "the aid wage table \(cap.file) has no average monthly wage for \(year): aid approvals \(DailyWarning.refusal(from: day, today: today)); add it as the provincial statistics bureau publishes it"
     }
 
     /// The table as `status` shows it: its file, the years it lists, the year whose wage sets the cap
@@ -22,7 +18,7 @@ enum AidWageOutlook {
         [
             "file": .string(cap.file), "years": .array(cap.wages.keys.sorted().map { .int(Int64($0)) }),
             "wage_year_today": (try? cap.cap(forDecisionIn: today.year)).map { .int(Int64($0.wageYear)) } ?? .null,
-            "refused_from": cap.firstRefused(from: today, within: 400).map { .string($0.day.description) } ?? .null,
+            "refused_from": cap.firstRefused(from: today, within: DailyWarning.outlookDays).map { .string($0.day.description) } ?? .null,
         ]
     }
 }
