@@ -151,16 +151,31 @@ public final class TestSuite: @unchecked Sendable {
 
     /// Starts `banshi-<service>` (a further bus: `banshi-bus --instance bus-b`) and waits until it
     /// answers `status`.
+    ///
+    /// A start-up that fails to bind is tried twice more, 200 ms apart. The suite's ports come from
+    /// `FreePort`, outside the kernel's ephemeral range, and yet a bus has found its port in use at
+    /// start while `ss`, a moment later, listed nothing on it: a holder that comes and goes, which
+    /// waiting outlasts. A port held for good fails all three.
     @discardableResult
     public func start(_ service: String, environment: [String: String] = [:]) async throws -> ServiceProcess {
         let further = furtherBuses[service] != nil
-        let process = try ServiceProcess(
-            further ? "banshi-bus" : "banshi-\(service)", arguments: ["--config", configPath] + (further ? ["--instance", service] : []),
-            logPath: directory.file("\(service).log"), environment: environment, namespace: namespaces[service])
-        processes[service] = process
-        try await waitUntilAnswering(service)
-        return process
+        for attempt in 1... {
+            let process = try ServiceProcess(
+                further ? "banshi-bus" : "banshi-\(service)", arguments: ["--config", configPath] + (further ? ["--instance", service] : []),
+                logPath: directory.file("\(service).log"), environment: environment, namespace: namespaces[service])
+            processes[service] = process
+            do {
+                try await waitUntilAnswering(service)
+                return process
+            } catch where attempt < 3 && process.log.contains(Self.bindCollision) {
+                try await Task.sleep(for: .milliseconds(200))
+            }
+        }
+        fatalError("unreachable: the loop returns or throws")
     }
+
+    /// How a service's log says that one of its endpoints could not be bound.
+    static let bindCollision = ") failed: Address already in use"
 
     /// Polls `status` until `service` answers, failing with its log if it exits or takes too long.
     /// The limit is generous (60 s): a service that exits fails at once, and with the whole suite on
@@ -184,7 +199,7 @@ public final class TestSuite: @unchecked Sendable {
     /// that port as `ss -tanp` lists it, with its process, so that a collision says with whom.
     /// Empty for any other log.
     public static func portHolders(after log: String) async -> String {
-        guard let failed = log.range(of: ") failed: Address already in use") else { return "" }
+        guard let failed = log.range(of: bindCollision) else { return "" }
         let port = String(log[..<failed.lowerBound].reversed().prefix { $0.isASCII && $0.isNumber }.reversed())
         guard !port.isEmpty, let (_, listing, _) = try? await runExternal("/usr/bin/ss", ["-tanp", "sport = :\(port)"], timeout: .seconds(10))
         else { return "" }

@@ -27,6 +27,43 @@ struct RuntimeSystemTests {
         #expect(usage.stderr.contains("usage: banshi-bus"))
     }
 
+    @Test("A port held a moment at start: the suite's start tries the service again and it comes up")
+    func bindCollisionRetried() async throws {
+        try await TestSuite.with(services: []) { suite in
+            let port = UInt16(suite.publishEndpoint.split(separator: ":").last!)!
+            let holder = try ListeningSocket(port: port)
+            let log = suite.directory.file("bus.log")
+            // Held until the bus has said it could not bind, then let go.
+            let released = Task {
+                while !((try? String(contentsOfFile: log, encoding: .utf8))?.contains("Address already in use") ?? false) {
+                    try await Task.sleep(for: .milliseconds(10))
+                }
+                holder.close()
+            }
+            try await suite.start("bus")
+            try await released.value
+            #expect(try await Runner(suite, service: "bus").ok("status")["pid"] != nil)
+        }
+    }
+
+    @Test("BANSHI_TEST_CLOCK_OFFSET_DAYS moves a debug build's clock by whole days, says so at start, and a value that is not a number of days stops start-up with exit 78")
+    func clockOffset() async throws {
+        try await TestSuite.with(services: ["loadgen"]) { suite in
+            try await suite.start("bus")
+            try await suite.start("loadgen", environment: [TestClockOffset.variable: "400"])
+            let started = try await Runner(suite, service: "loadgen").ok("status")["started_at"]?.stringValue.flatMap(Timestamp.parse)
+            // This run's own clock may be moved too (scripts/test-dates.sh).
+            let own = if case .days(let days) = TestClockOffset.setting { days } else { 0 }
+            let ahead = try #require(started).timeIntervalSince(Timestamp()) / 86_400
+            #expect(abs(ahead - Double(400 - own)) < 0.01, "\(ahead) days")
+            #expect(suite.processes["loadgen"]!.log.contains("CLOCK MOVED: \(TestClockOffset.variable) = 400"))
+
+            let bad = try suite.launch("banshi-loadgen", [], environment: [TestClockOffset.variable: "next year"])
+            #expect(await bad.waitForExit() == 78)
+            #expect(bad.log.contains("\(TestClockOffset.variable) must be a whole number of days") && bad.log.contains("value=\"next year\""), "\(bad.log)")
+        }
+    }
+
     @Test("An endpoint already in use, an unwritable data directory and a missing guidelines directory stop start-up with exit 78, naming the key")
     func endpointInUse() async throws {
         try await TestSuite.with(services: ["loadgen", "petition"], serviceKeys: ["petition": PetitionSystemTests.keys().replacingOccurrences(of: "\(TestRepository.path)/config/guidelines", with: "/nonexistent")]) { suite in
@@ -359,4 +396,28 @@ struct RuntimeSystemTests {
             #expect(none.stderr.contains("no `banshictl up` is running"))
         }
     }
+}
+
+/// A TCP socket listening on 127.0.0.1:`port`, to hold a port a service wants.
+private final class ListeningSocket: @unchecked Sendable {
+    private var fd: Int32
+
+    init(port: UInt16) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+        guard fd >= 0, bound, listen(fd, 1) == 0 else { throw TestSuiteError("cannot hold port \(port): errno \(errno)") }
+    }
+
+    func close() {
+        if fd >= 0 { _ = Glibc.close(fd) }
+        fd = -1
+    }
+
+    deinit { close() }
 }

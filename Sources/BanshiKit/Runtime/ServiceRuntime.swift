@@ -44,6 +44,7 @@ public enum ServiceRuntime {
         }
         LogfmtHandler.bootstrap(service: name, level: config.logLevel)
         let logger = Logger(label: name)
+        guard announceClock(logger) else { return configErrorStatus }
         DescriptorLimit.raise()
         do {
             try await serve(definition, instance: name, config: config, logger: logger)
@@ -59,6 +60,27 @@ public enum ServiceRuntime {
         } catch {
             logger.critical("service failed", metadata: ["error": "\(error)"])
             return 1
+        }
+    }
+
+    /// Says when the clock is not the system's (`TestClockOffset`), or when the variable that would move
+    /// it is set where it does nothing; false when its value is not a number of days.
+    private static func announceClock(_ logger: Logger) -> Bool {
+        switch (TestClockOffset.setting, TestClockOffset.honoured) {
+        case (.unset, _), (.days(0), _):
+            return true
+        case (.invalid(let raw), _):
+            logger.critical(
+                "\(TestClockOffset.variable) must be a whole number of days (at most 36500 either way)", metadata: ["value": "\(raw)"])
+            return false
+        case (.days(let days), true):
+            logger.warning(
+                "CLOCK MOVED: \(TestClockOffset.variable) = \(days). This debug build runs \(abs(days)) days \(days > 0 ? "ahead of" : "behind") the system's clock, to test a later day. Tests only.",
+                metadata: ["now": "\(Timestamp())"])
+            return true
+        case (.days, false):
+            logger.warning("\(TestClockOffset.variable) is set and ignored: a release build keeps the system's clock")
+            return true
         }
     }
 

@@ -17,14 +17,10 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public init(timeIntervalSince1970 seconds: Double) { timeIntervalSince1970 = seconds }
 
-    /// Now, by the system's real-time clock.
-    public init() {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        timeIntervalSince1970 = Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
-    }
+    /// Now, by the system's real-time clock (in a debug build, moved by `TestClockOffset`).
+    public init() { timeIntervalSince1970 = Double(WallClock.nanoseconds()) / 1e9 }
 
-    /// Now, by the system's real-time clock.
+    /// Now, as `init()` reads it.
     public static var now: Timestamp { Timestamp() }
 
     /// Long before anything Banshi records.

@@ -1,0 +1,41 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A debug build's clock moved by whole days, from `BANSHI_TEST_CLOCK_OFFSET_DAYS`: the services and the
+/// tests then run as they will on that later (or earlier) day, with everything else real.
+/// `scripts/test-dates.sh` runs the suite so, to find what a date in a test or in the shipped yearly data
+/// will break before the calendar gets there.
+///
+/// A release build has no such switch: its `Timestamp()` is the system's clock, and the variable, if set,
+/// only earns a warning at start.
+public enum TestClockOffset {
+    /// The variable's name.
+    public static let variable = "BANSHI_TEST_CLOCK_OFFSET_DAYS"
+
+    /// What the environment says: unset, a whole number of days, or text that is not one.
+    public enum Setting: Equatable, Sendable {
+        case unset
+        case days(Int)
+        case invalid(String)
+    }
+
+    public static let setting: Setting = {
+        guard let raw = getenv(variable).map({ String(cString: $0) }) else { return .unset }
+        guard let days = Int(raw), abs(days) <= 36_500 else { return .invalid(raw) }
+        return .days(days)
+    }()
+
+    /// Whether this build honours the variable.
+    #if DEBUG
+    public static let honoured = true
+    #else
+    public static let honoured = false
+    #endif
+
+    /// The seconds `Timestamp()` and `WallClock` add to the system's clock: 0 in a release build.
+    static let wholeSeconds: Int64 = {
+        guard honoured, case .days(let days) = setting else { return 0 }
+        return Int64(days) * 86_400
+    }()
+}
