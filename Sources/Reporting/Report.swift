@@ -80,15 +80,19 @@ struct Report {
         for indicator in ProgramIndicators.all where program == nil || indicator.program == program {
             let target = targets.values[indicator.id] ?? 0
             guard !indicator.ceiling, target > 0 else { continue }
-            var values: [JSONValue] = []
-            for month in months {
-                let (counted, met, _) = try FactStore.value(db, indicator, from: indicator.kind == .rate ? month.first : from, to: month.last)
-                let value: Double? = indicator.kind == .rate ? (counted == 0 ? nil : Double(met) / Double(counted)) : Double(counted)
-                values.append(value.map { .double((($0 / target) * 1000).rounded() / 1000) } ?? .null)
+            let values: [Double?] = switch indicator.kind {
+            case .count:
+                try FactStore.countByMonth(db, indicator, from: from, to: to, months: months.map(\.label)).map(Double.init)
+            case .rate:
+                try months.map { month in
+                    let (counted, met, _) = try FactStore.value(db, indicator, from: month.first, to: month.last)
+                    return counted == 0 ? nil : Double(met) / Double(counted)
+                }
             }
             lines.append([
                 "id": .string(indicator.id), "program": .string(indicator.program), "title": .string(indicator.title),
-                "kind": .string(indicator.kind.rawValue), "share_of_target": .array(values),
+                "kind": .string(indicator.kind.rawValue),
+                "share_of_target": .array(values.map { value in value.map { .double((($0 / target) * 1000).rounded() / 1000) } ?? .null }),
             ])
         }
         return ["unit": "month", "buckets": .array(months.map { .string($0.label) }), "indicators": .array(lines)]

@@ -147,6 +147,18 @@ struct ReportingSystemTests {
             #expect(spots.count == 5 && !spots.contains("nanhu") && spots.contains("city") && spots.contains("xicheng"), "\(spots)")
             let named = try await suite.banshictl(["report", "--program", "petition", "--from", "2026-01-01", "--to", "2026-12-31"])
             #expect(named.stdout.contains("petition.aid-no-blank-spots: not yet ") && named.stdout.contains("xicheng"))
+            // Month by month, as a share of the target: a cumulative count is the running total (the centre
+            // of 2025 from January on), a rate is that month's alone.
+            let series = try await Runner(suite, service: "reporting").ok("report", ["from": "2026-01-01", "to": "2026-12-31"])["events"]
+            #expect(series?["buckets"]?.arrayValue?.count == 12)
+            let lines = Dictionary(uniqueKeysWithValues: (series?["indicators"]?.arrayValue ?? []).map { ($0["id"]!.stringValue!, $0["share_of_target"]?.arrayValue ?? []) })
+            func shares(_ id: String, _ values: [Double?]) -> [JSONValue] {
+                let target = year2026[id]?["target"]?.doubleValue ?? .nan
+                return values.map { $0.map { .double((($0 / target) * 1000).rounded() / 1000) } ?? .null }
+            }
+            #expect(lines["children.interview-centres"] == shares("children.interview-centres", [1, 2, 2, 2, 2] + Array(repeating: 3, count: 7)))
+            #expect(lines["children.early-intervention"] == shares("children.early-intervention", [nil, nil, 0.75] + Array(repeating: nil, count: 9)))
+            #expect(lines["petition.procedural-reply-on-time"] == shares("petition.procedural-reply-on-time", [nil, nil, 0.5] + Array(repeating: nil, count: 9)))
             let year2025 = try await values(["from": "2025-01-01", "to": "2025-12-31"])
             #expect(year2025["children.interview-centres"]?["value"] == 1)
             #expect(year2025["petition.aid-no-blank-spots"]?["numerator"] == 1)
