@@ -26,16 +26,19 @@ public enum TestClockOffset {
         return .days(days)
     }()
 
-    /// Whether this build honours the variable.
     #if DEBUG
+    /// Whether this build honours the variable.
     public static let honoured = true
-    #else
-    public static let honoured = false
-    #endif
 
-    /// The seconds `Timestamp()` and `WallClock` add to the system's clock: 0 in a release build.
+    /// The seconds `Timestamp()` and `WallClock` add to the system's clock.
     static let wholeSeconds: Int64 = {
-        guard honoured, case .days(let days) = setting else { return 0 }
+        guard case .days(let days) = setting else { return 0 }
         return Int64(days) * 86_400
     }()
+    #else
+    public static let honoured = false
+
+    /// A constant in a release build: every reading of the clock is the system's, with no check.
+    static let wholeSeconds: Int64 = 0
+    #endif
 }
