@@ -27,6 +27,20 @@ struct CommandSpecTests {
         #expect(throws: CommandError.self) { try spec.check(["name": 7]) }
     }
 
+    @Test("Every required argument missing is named in one refusal, in the command's order; `field` is the first")
+    func allMissing() {
+        let register = CommandSpec(
+            "enterprise.register", "registers an enterprise",
+            arguments: [
+                ArgumentSpec("name", .string, required: true, "the name"), ArgumentSpec("industry", .string, "the industry"),
+                ArgumentSpec("address", .string, required: true, "the address"), ArgumentSpec("size", .string, required: true, "the size"),
+            ],
+            read: { _ in .null })
+        #expect(throws: CommandError(.invalidArgument, "arguments 'address', 'size' are required", field: "address")) {
+            try register.check(["name": "某", "size": .null])
+        }
+    }
+
     @Test("Text may hold line breaks, tabs and any other language, but no other control character, at any depth")
     func controlCharacters() throws {
         #expect(try spec.check(["name": "张三\n李四\t🙂\r"]).values.count == 1)

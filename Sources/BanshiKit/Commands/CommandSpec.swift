@@ -140,15 +140,22 @@ public struct CommandSpec: Sendable {
         var present = 0
         for spec in arguments {
             guard let value = args[spec.name], value != .null else {
-                if spec.required {
-                    throw CommandError(.invalidArgument, "argument '\(spec.name)' is required", field: spec.name)
-                }
+                if spec.required { throw missing(args) }
                 continue
             }
             present += 1
             try spec.check(value)
         }
         return Arguments(present == args.count ? args : args.filter { $0.value != .null })
+    }
+
+    /// Every required argument `args` lacks, named in one message (a caller filling them in one at a
+    /// time met them one at a time); `field` is the first, in the command's order.
+    private func missing(_ args: [String: JSONValue]) -> CommandError {
+        let names = arguments.filter { $0.required && (args[$0.name] ?? .null) == .null }.map(\.name)
+        let quoted = names.map { "'\($0)'" }.joined(separator: ", ")
+        return CommandError(
+            .invalidArgument, names.count == 1 ? "argument \(quoted) is required" : "arguments \(quoted) are required", field: names[0])
     }
 
     var helpValue: JSONValue {

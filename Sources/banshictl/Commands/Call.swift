@@ -72,7 +72,13 @@ struct Call: ParsableCommand {
         case .success(let result):
             if !json { print(prettyJSON(result)) }
         case .failure(let error):
-            if !json { ServiceCall.report(error, service: service, command: command) }
+            if !json {
+                ServiceCall.report(error, service: service, command: command)
+                // An argument refused: where to read what the command takes.
+                if error.code == .invalidArgument, error.details["field"] != nil, command != "help" {
+                    printError("banshictl: the arguments of \(command): banshictl call \(service) help command=\(command)")
+                }
+            }
             throw ExitCode(1)
         }
     }
