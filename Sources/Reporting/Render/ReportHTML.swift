@@ -152,8 +152,9 @@ enum ReportHTML {
                 let title = line["title"]?.stringValue ?? ""
                 let short = title.firstIndex(of: " ").map { String(title[..<$0]) } ?? title
                 let legendY = top + 4 + lineIndex * 18
-                svg += "<rect x=\"\(right + 16)\" y=\"\(legendY)\" width=\"12\" height=\"4\" fill=\"\(colour)\"/>"
-                svg += "<text x=\"\(right + 34)\" y=\"\(legendY + 6)\" fill=\"#0f172a\">\(escape(short))</text>"
+                // Clear of the last month's label, which is centred on `right`.
+                svg += "<rect x=\"\(right + 40)\" y=\"\(legendY)\" width=\"12\" height=\"4\" fill=\"\(colour)\"/>"
+                svg += "<text x=\"\(right + 58)\" y=\"\(legendY + 6)\" fill=\"#0f172a\">\(escape(short))</text>"
             }
         }
         if programs.isEmpty {
