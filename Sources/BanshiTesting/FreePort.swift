@@ -46,6 +46,11 @@ public enum FreePort {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         precondition(fd >= 0, "socket() failed")
         defer { close(fd) }
+        return bindLoopback(fd, port)
+    }
+
+    /// Binds the TCP socket `fd` to 127.0.0.1:`port`; whether it could.
+    fileprivate static func bindLoopback(_ fd: Int32, _ port: UInt16) -> Bool {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
@@ -54,4 +59,30 @@ public enum FreePort {
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
         }
     }
+}
+
+/// A TCP socket listening on 127.0.0.1:`port`, to hold a port a service wants (a test of a collision).
+public final class PortHolder: @unchecked Sendable {
+    private let fd: Int32
+    private let closed = Mutex(false)
+
+    public init(port: UInt16) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0, FreePort.bindLoopback(fd, port), listen(fd, 1) == 0 else {
+            let error = errno
+            if fd >= 0 { Glibc.close(fd) }
+            closed.withLock { $0 = true }
+            throw TestSuiteError("cannot hold port \(port): errno \(error)")
+        }
+    }
+
+    /// Lets the port go (once; also at deinit).
+    public func close() {
+        closed.withLock { closed in
+            if !closed { Glibc.close(fd) }
+            closed = true
+        }
+    }
+
+    deinit { close() }
 }

@@ -159,7 +159,8 @@ public final class TestSuite: @unchecked Sendable {
     @discardableResult
     public func start(_ service: String, environment: [String: String] = [:]) async throws -> ServiceProcess {
         let further = furtherBuses[service] != nil
-        for attempt in 1... {
+        var attempt = 1
+        while true {
             let process = try ServiceProcess(
                 further ? "banshi-bus" : "banshi-\(service)", arguments: ["--config", configPath] + (further ? ["--instance", service] : []),
                 logPath: directory.file("\(service).log"), environment: environment, namespace: namespaces[service])
@@ -168,10 +169,10 @@ public final class TestSuite: @unchecked Sendable {
                 try await waitUntilAnswering(service)
                 return process
             } catch where attempt < 3 && process.log.contains(Self.bindCollision) {
+                attempt += 1
                 try await Task.sleep(for: .milliseconds(200))
             }
         }
-        fatalError("unreachable: the loop returns or throws")
     }
 
     /// How a service's log says that one of its endpoints could not be bound.

@@ -31,7 +31,7 @@ struct RuntimeSystemTests {
     func bindCollisionRetried() async throws {
         try await TestSuite.with(services: []) { suite in
             let port = UInt16(suite.publishEndpoint.split(separator: ":").last!)!
-            let holder = try ListeningSocket(port: port)
+            let holder = try PortHolder(port: port)
             let log = suite.directory.file("bus.log")
             // Held until the bus has said it could not bind, then let go.
             let released = Task {
@@ -399,28 +399,4 @@ struct RuntimeSystemTests {
             #expect(none.stderr.contains("no `banshictl up` is running"))
         }
     }
-}
-
-/// A TCP socket listening on 127.0.0.1:`port`, to hold a port a service wants.
-private final class ListeningSocket: @unchecked Sendable {
-    private var fd: Int32
-
-    init(port: UInt16) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
-        guard fd >= 0, bound, listen(fd, 1) == 0 else { throw TestSuiteError("cannot hold port \(port): errno \(errno)") }
-    }
-
-    func close() {
-        if fd >= 0 { _ = Glibc.close(fd) }
-        fd = -1
-    }
-
-    deinit { close() }
 }

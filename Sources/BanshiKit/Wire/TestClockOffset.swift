@@ -28,7 +28,7 @@ public enum TestClockOffset {
 
     #if DEBUG
     /// Whether this build honours the variable.
-    public static let honoured = true
+    static let honoured = true
 
     /// The seconds `Timestamp()` and `WallClock` add to the system's clock.
     static let wholeSeconds: Int64 = {
@@ -36,7 +36,7 @@ public enum TestClockOffset {
         return Int64(days) * 86_400
     }()
     #else
-    public static let honoured = false
+    static let honoured = false
 
     /// A constant in a release build: every reading of the clock is the system's, with no check.
     static let wholeSeconds: Int64 = 0

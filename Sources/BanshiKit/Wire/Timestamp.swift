@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// A moment of wall-clock time: seconds since 1970-01-01 00:00 UTC.
 ///
 /// Banshi's services do without Foundation (each process that loads it maps some 9 MB more:

@@ -37,7 +37,7 @@ enum FactStore {
     /// The facts of one indicator that a range of days takes in: those of every period (`*`), then those
     /// dated `?...?`, as two searches of the primary key. Written as `period = '*' OR period BETWEEN …`
     /// the condition let SQLite search by the indicator alone and read every fact it ever had, whatever
-    /// the range: a report's twelve months each read the whole year (docs/benchmarks.md).
+    /// the range: each of a report's twelve months read them all (docs/benchmarks.md).
     /// `columns` are those read; the arguments are the indicator twice, then the first and last day.
     private static func facts(_ columns: String, countedOnly: Bool = false) -> String {
         let counted = countedOnly ? " AND counted = 1" : ""
