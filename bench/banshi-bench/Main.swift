@@ -18,6 +18,7 @@ struct BenchMain {
             case "--seconds": options.seconds = count(argument, arguments.popFirst())
             case "--history": options.history = count(argument, arguments.popFirst())
             case "--commands": options.commands = count(argument, arguments.popFirst())
+            case "--in-flight": options.inFlight = count(argument, arguments.popFirst())
             case "--json": options.json = true
             case "--only":
                 let names = (arguments.popFirst() ?? "").split(separator: ",").map(String.init)
@@ -27,11 +28,12 @@ struct BenchMain {
                 }
                 options.only = Set(names)
             case "--help", "-h":
-                print("usage: banshi-bench [--events N] [--seconds S] [--history N] [--commands N] [--only PHASE,...] [--json]")
-                print("  --events N   events in the durable end-to-end burst (default 1,000,000)")
-                print("  --seconds S  length of each steady-rate phase (default 10)")
-                print("  --history N  events in the programs' logs before reporting catches up on them (default 1,000,000)")
-                print("  --commands N commands sent to each program service in its maximum-rate run (default 20,000)")
+                print("usage: banshi-bench [--events N] [--seconds S] [--history N] [--commands N] [--in-flight N] [--only PHASE,...] [--json]")
+                print("  --events N     events in the durable end-to-end burst (default 1,000,000)")
+                print("  --seconds S    length of each steady-rate phase (default 10)")
+                print("  --history N    events in the programs' logs before reporting catches up on them (default 1,000,000)")
+                print("  --commands N   commands sent to each program service in its maximum-rate run (default 20,000)")
+                print("  --in-flight N  requests outstanding in that run (default 64, what the target is stated at)")
                 print("phases: \(Options.phases.joined(separator: ", ")) (default: all)")
                 return
             default:
@@ -68,6 +70,9 @@ struct Options {
     var history = 1_000_000
     /// Commands per program service in its maximum-rate run: larger runs measure larger tables.
     var commands = 20_000
+    /// Requests outstanding in each program service's maximum-rate run: the target is stated at 64, and
+    /// other values show how the rate depends on the size of the groups a service commits.
+    var inFlight = 64
     var json = false
     /// The phases to run; `nil` runs them all.
     var only: Set<String>?

@@ -44,7 +44,7 @@ enum ProgramBenchmarks {
         var maxPerService: Int { options.commands }
 
         /// The round trip at a steady 1,000 commands/s (200/s on each service), then each service's
-        /// maximum rate with 64 in flight and the CPU time it took per command.
+        /// maximum rate with `--in-flight` requests outstanding (64) and the CPU time it took per command.
         func commands(_ mixes: [ProgramMix], into report: inout Report) async throws {
             let steady = try await withThrowingTaskGroup(of: CommandLoad.Result.self) { group in
                 for mix in mixes {
@@ -69,7 +69,7 @@ enum ProgramBenchmarks {
                 let transactionsBefore = try await suite.call(mix.service, "status").get()["write_transactions"]?.intValue ?? 0
                 let before = PipelineBenchmarks.cpuSeconds(of: names, in: suite)
                 let flood = try await CommandLoad.drive(
-                    context: suite.context, endpoint: suite.control(mix.service), total: maxPerService, perSecond: nil, window: 64
+                    context: suite.context, endpoint: suite.control(mix.service), total: maxPerService, perSecond: nil, window: options.inFlight
                 ) { [steadyPerService] in mix.make("\(prefix)-max", $0 + steadyPerService) }
                 let after = PipelineBenchmarks.cpuSeconds(of: names, in: suite)
                 let perCommand = zip(before, after).map { ($1 - $0) / Double(maxPerService) * 1e6 }
@@ -78,7 +78,7 @@ enum ProgramBenchmarks {
                 let perTransaction = Double(maxPerService) / Double(max(1, transactions))
                 rates[mix.service] = .double(perSecond)
                 report.add(
-                    "program_commands_per_second_\(mix.service)", "program commands, 64 in flight: \(mix.service)", .double(perSecond),
+                    "program_commands_per_second_\(mix.service)", "program commands, \(options.inFlight) in flight: \(mix.service)", .double(perSecond),
                     display: display,
                     note: "\(mix.description); p99 \(PipelineBenchmarks.ms(CommandLoad.percentile(flood.latencies, 0.99))); \(String(format: "%.1f", perTransaction)) commands a transaction; CPU per command \(String(format: "%.0f µs service / %.0f µs bus", perCommand[0], perCommand[1])); \(failures(flood))")
                 let group = max(1, Int(perTransaction.rounded()))
@@ -87,7 +87,7 @@ enum ProgramBenchmarks {
                 report.add(
                     "program_commands_sqlite_per_second_\(mix.service)", "\(mix.service)'s commands, SQLite alone: their rows written again",
                     .double(replayRate), display: replayDisplay,
-                    note: "\(replay.commands.formatted()) commands, \(replay.rows.formatted()) rows, \(group) commands a transaction, each with its reply lookup; the run at 64 in flight reached \(String(format: "%.2f", perSecond / replayRate)) of it")
+                    note: "\(replay.commands.formatted()) commands, \(replay.rows.formatted()) rows, \(group) commands a transaction, each with its reply lookup; the run at \(options.inFlight) in flight reached \(String(format: "%.2f", perSecond / replayRate)) of it")
             }
             report.values["program_commands_per_second"] = .object(rates)
         }
