@@ -143,6 +143,12 @@ struct ChildrenSystemTests {
                 #expect(table.stdout.contains("BORN") && table.stdout.contains(Self.name) && !table.stdout.contains(Self.idNumber))
                 let listings = try await suite.banshictl(["records", "children"])
                 #expect(listings.stdout.contains("child.list") && listings.stdout.contains("case.list"))
+                // The listing read through `call` is JSON, and names the table command with the same filters.
+                let called = try await suite.banshictl(["call", "children", "child.list", "migrant_status=migrant", "--arg", "school_id=第一 小学", "limit=5"])
+                #expect(called.status == 0 && called.stdout.contains("\"columns\""), "\(called.stderr)")
+                #expect(called.stderr.contains(
+                    "banshictl: as a table: banshictl records children child.list --where migrant_status=migrant --limit 5 --where 'school_id=第一 小学'"),
+                    "\(called.stderr)")
 
                 let timeline = try await run.ok("child.timeline", ["child_id": child])["events"]?.arrayValue ?? []
                 #expect(timeline.map { $0["type"]?.stringValue ?? "" }.prefix(9) == [

@@ -15,7 +15,8 @@ struct Call: ParsableCommand {
             true, false, null, an array or object) is that JSON, and anything else a string. \
             `--arg key=@FILE` sends the file's text (a CSV of lab results to samples.import, say). \
             `banshictl call SERVICE help` lists a service's commands (`--arg command=NAME` for one, \
-            --json for the raw list).
+            --json for the raw list). A listing's JSON is followed, on stderr, by the `banshictl records` \
+            command that shows the same records as a table.
             Exit status: 0 on success, 1 when the service replied with an error, 4 when the service did \
             not answer, 64 on a usage error.
             """)
@@ -70,7 +71,11 @@ struct Call: ParsableCommand {
             // The Prometheus text as node_exporter reads it, not a JSON string.
             print(result["content"]?.stringValue ?? prettyJSON(result), terminator: "")
         case .success(let result):
-            if !json { print(prettyJSON(result)) }
+            if !json {
+                print(prettyJSON(result))
+                // A listing (it names its columns) reads better as a table.
+                if result["columns"]?.arrayValue != nil { printError("banshictl: as a table: \(tableCommand())") }
+            }
         case .failure(let error):
             if !json {
                 ServiceCall.report(error, service: service, command: command)
@@ -118,6 +123,24 @@ struct Call: ParsableCommand {
             throw ValidationError("--json-args must be a JSON object, e.g. '{\"after_seq\": 0}'")
         }
         return object
+    }
+
+    /// The `banshictl records` command that shows this listing, with the arguments given after the
+    /// command or with --arg as its filters (those of --json-args and files are left out).
+    func tableCommand() -> String {
+        var words = ["banshictl", "records", service, command]
+        for pair in pairs + args {
+            guard let (key, text) = try? Self.split(pair), !text.hasPrefix("@") else { continue }
+            words += key == "limit" || key == "offset" ? ["--\(key)", Self.shellWord(text)] : ["--where", Self.shellWord("\(key)=\(text)")]
+        }
+        return words.joined(separator: " ")
+    }
+
+    /// `text` as one word for a POSIX shell: as it is when nothing in it is special, else single-quoted.
+    static func shellWord(_ text: String) -> String {
+        let special = Set(" \t\n'\"\\$`!*?[](){}<>|&;#~")
+        guard text.isEmpty || text.contains(where: special.contains) else { return text }
+        return "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     private func parseArguments() throws -> [String: JSONValue] {
