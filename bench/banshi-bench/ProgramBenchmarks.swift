@@ -90,6 +90,8 @@ enum ProgramBenchmarks {
                     note: "\(replay.commands.formatted()) commands, \(replay.rows.formatted()) rows, \(group) commands a transaction, each with its reply lookup; the run at \(options.inFlight) in flight reached \(String(format: "%.2f", perSecond / replayRate)) of it")
             }
             report.values["program_commands_per_second"] = .object(rates)
+            // The rates' keys are the same at any --in-flight: the figure they were taken at goes beside them.
+            report.values["program_commands_in_flight"] = .int(Int64(options.inFlight))
         }
 
         /// Reporting over a history of `options.history` events: the five programs' logs filled with
