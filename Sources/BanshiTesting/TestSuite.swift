@@ -176,7 +176,7 @@ public final class TestSuite: @unchecked Sendable {
     }
 
     /// How a service's log says that one of its endpoints could not be bound.
-    static let bindCollision = ") failed: Address already in use"
+    public static let bindCollision = ") failed: Address already in use"
 
     /// Polls `status` until `service` answers, failing with its log if it exits or takes too long.
     /// The limit is generous (60 s): a service that exits fails at once, and with the whole suite on

@@ -35,7 +35,7 @@ struct RuntimeSystemTests {
             let log = suite.directory.file("bus.log")
             // Held until the bus has said it could not bind, then let go.
             let released = Task {
-                while !((try? String(contentsOfFile: log, encoding: .utf8))?.contains("Address already in use") ?? false) {
+                while !((try? String(contentsOfFile: log, encoding: .utf8))?.contains(TestSuite.bindCollision) ?? false) {
                     try await Task.sleep(for: .milliseconds(10))
                 }
                 holder.close()

@@ -12,7 +12,7 @@ enum CalendarOutlook {
     }
 
     /// The calendar as `status` shows it: its file, the years it lists, and the first request day it
-    /// cannot date (`null` when there is none within 400 days).
+    /// cannot date (`null` when there is none within `DailyWarning.outlookDays`).
     static func status(_ calendar: WorkCalendar, workingDays: Int, today: CalendarDate) -> JSONValue {
         let refused = calendar.firstUndated(workingDays, from: today, within: DailyWarning.outlookDays)
         return [

@@ -13,7 +13,7 @@ enum AidWageOutlook {
 
     /// The table as `status` shows it: its file, the years it lists, the year whose wage sets the cap
     /// of an approval made today (`null` when none does), and the first day approvals are refused
-    /// within 400 days (`null` when there is none).
+    /// within `DailyWarning.outlookDays` (`null` when there is none).
     static func status(_ cap: AidCap, today: CalendarDate) -> JSONValue {
         [
             "file": .string(cap.file), "years": .array(cap.wages.keys.sorted().map { .int(Int64($0)) }),
