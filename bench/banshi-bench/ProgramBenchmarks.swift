@@ -80,7 +80,7 @@ enum ProgramBenchmarks {
                 report.add(
                     "program_commands_per_second_\(mix.service)", "program commands, \(options.inFlight) in flight: \(mix.service)", .double(perSecond),
                     display: display,
-                    note: "\(mix.description); p99 \(PipelineBenchmarks.ms(CommandLoad.percentile(flood.latencies, 0.99))); \(String(format: "%.1f", perTransaction)) commands a transaction; CPU per command \(String(format: "%.0f µs service / %.0f µs bus", perCommand[0], perCommand[1])); \(failures(flood))")
+                    note: "\(mix.description); p99 \(PipelineBenchmarks.ms(CommandLoad.percentile(flood.latencies, 0.99))); \(String(format: "%.1f", perTransaction)) commands a transaction; CPU per command \(String(format: "%.0f µs service / %.0f µs bus / %.0f µs driver", perCommand[0], perCommand[1], flood.driverCPUSeconds / Double(maxPerService) * 1e6)); \(failures(flood))")
                 let group = max(1, Int(perTransaction.rounded()))
                 let replay = try CommandReplay.run(source: suite.databasePath(mix.service), perTransaction: group)
                 let (replayRate, replayDisplay) = rate(replay.commands, replay.elapsed)
