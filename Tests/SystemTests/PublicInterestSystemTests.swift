@@ -54,7 +54,12 @@ struct PublicInterestSystemTests {
 
                 // Administrative: consultation → suggestion (2 calendar months) → overdue → litigation → closed.
                 let admin = try await run.ok("case.open", ["lead_id": lakeSample["lead_id"]!, "kind": "administrative", "agency": "区水务局"])["case_id"]!
-                #expect(try await run.failure("case.litigate", ["case_id": admin])?.code == .conflict)
+                #expect(
+                    try await run.failure("case.litigate", ["case_id": admin])?.message
+                        == "litigation needs an administrative case at suggestion; this is an administrative case at consultation")
+                #expect(
+                    try await run.failure("case.sue", ["case_id": admin])?.message
+                        == "a civil suit needs a civil case at announcement; this is an administrative case at consultation")
                 #expect(try await run.ok("case.suggest", ["case_id": admin, "issued_on": "2026-04-10", "now": "2026-04-10T02:00:00Z"])["reply_due"] == "2026-06-10")
                 #expect(try await run.failure("case.litigate", ["case_id": admin, "now": "2026-06-10T02:00:00Z"])?.code == .conflict, "not before the reply is due")
                 #expect(try await run.ok("deadlines.scan", ["now": "2026-06-10T08:00:00Z"])["emitted"]?["suggestion"] == 0)
@@ -100,6 +105,24 @@ struct PublicInterestSystemTests {
             #expect(report.problems.isEmpty, "\(report.problems.joined(separator: "\n"))")
             let leads = try await suite.banshictl(["records", "public-interest", "lead.list"])
             #expect(leads.status == 0 && leads.stdout.contains("SEVERITY") && leads.stdout.contains("high"))
+
+            // The cases' listing has 16 columns, wider than a terminal: banshictl says how to choose some.
+            let cases = try await suite.banshictl(["records", "public-interest", "case.list"])
+            let header = cases.stdout.split(separator: "\n").first.map(String.init) ?? ""
+            let width = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init) ?? 100
+            #expect(cases.status == 0 && header.hasPrefix("CASE") && header.hasSuffix("OUTCOME"), "\(cases)")
+            #expect(
+                cases.stderr.contains(" columns wide, the terminal \(width): choose with --columns, e.g. --columns id,lead_id,kind,stage (its columns: id, lead_id,")
+                    == (header.count > width), "\(cases.stderr)")
+            // By name or by title, in any case, a title's space written as "-"; in the order given.
+            let chosen = try await suite.banshictl(["records", "public-interest", "case.list", "--columns", "stage,case,Reply-Due"])
+            #expect(chosen.status == 0 && chosen.stderr.isEmpty, "\(chosen)")
+            #expect(chosen.stdout.split(separator: "\n").first?.split(separator: " ") == ["STAGE", "CASE", "REPLY", "DUE"])
+            #expect(chosen.stdout.contains("closed") && chosen.stdout.contains("2026-06-10"), "\(chosen.stdout)")
+            let unknown = try await suite.banshictl(["records", "public-interest", "case.list", "--columns", "case,nope"])
+            #expect(unknown.status == 64 && unknown.stdout.isEmpty, "\(unknown)")
+            #expect(unknown.stderr.hasPrefix("banshictl: case.list has no column 'nope'; its columns: id (CASE), lead_id (LEAD), kind (KIND)"))
+            #expect(try await suite.banshictl(["records", "public-interest", "case.list", "--columns", ","]).status == 64)
         }
     }
 

@@ -22,7 +22,7 @@ enum CaseCommands {
     static func require(_ current: (kind: CaseKind, stage: CaseStage, row: Row), _ kind: CaseKind, _ stages: [CaseStage], step: String) throws(CommandError) {
         guard current.kind == kind, stages.contains(current.stage) else {
             throw CommandError(
-                .conflict, "\(step) needs \(kind == .administrative ? "an" : "a") \(kind.rawValue) case at \(stages.map(\.rawValue).joined(separator: " or ")); this is a \(current.kind.rawValue) case at \(current.stage.rawValue)",
+                .conflict, "\(step) needs \(kind.namedInText) at \(stages.map(\.rawValue).joined(separator: " or ")); this is \(current.kind.namedInText) at \(current.stage.rawValue)",
                 details: ["field": "case_id", "stage": .string(current.stage.rawValue)])
         }
     }

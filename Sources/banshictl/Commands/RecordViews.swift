@@ -31,12 +31,17 @@ func recordTable(_ items: [JSONValue]?, _ columns: [(String, String)], milliseco
 /// A listing's rows under the columns its reply names (`columns`: name and title, in order), so that
 /// the table is the service's declaration, not a copy of it here.
 func listingTable(_ result: JSONValue, _ member: String) -> String {
+    recordTable(result[member]?.arrayValue, listingColumns(result, member))
+}
+
+/// A listing's columns, (title, name), in the order its reply names them; the first row's keys when
+/// it names none.
+func listingColumns(_ result: JSONValue, _ member: String) -> [(String, String)] {
     let columns = (result["columns"]?.arrayValue ?? []).compactMap { column -> (String, String)? in
         guard let name = column["name"]?.stringValue else { return nil }
         return (column["title"]?.stringValue ?? name.uppercased(), name)
     }
-    let rows = result[member]?.arrayValue ?? []
-    return recordTable(rows, columns.isEmpty ? keyColumns(rows) : columns)
+    return columns.isEmpty ? keyColumns(result[member]?.arrayValue ?? []) : columns
 }
 
 /// A record with its UTC times to the second (`2026-11-30T11:48:38Z`), as people read them in a

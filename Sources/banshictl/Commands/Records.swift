@@ -1,5 +1,6 @@
 import ArgumentParser
 import BanshiKit
+import Foundation
 
 /// `banshictl records SERVICE [LISTING]`: any program's records as a table, from the listings the
 /// service declares. A new program needs no code here: its listings name their columns on the wire.
@@ -9,8 +10,8 @@ struct Records: ParsableCommand {
         discussion: """
             Without LISTING, prints the service's listings with their filters. Filters are given as \
             --where key=value (always text, so a digit-only value stays a string). Personal-data listings \
-            need an admin key. Exit status: 0, 1 when the service refused, 2 on a usage error, 4 when it did \
-            not answer.
+            need an admin key. Exit status: 0, 1 when the service refused, 64 on a usage error (with the \
+            usage of `records`), 4 when it did not answer.
             """)
 
     @OptionGroup var options: RecordOptions
@@ -22,6 +23,40 @@ struct Records: ParsableCommand {
     var filters: [String] = []
     @Option(help: "At most this many.") var limit: Int?
     @Option(help: "Skip this many first.") var offset: Int?
+    @Option(
+        help: ArgumentHelp(
+            "Only these columns, in this order: their names (as --where takes them) or their titles, in any case.",
+            valueName: "name,..."))
+    var columns: String?
+
+    /// Malformed options are usage errors, found before anything is sent.
+    func validate() throws {
+        for pair in filters { _ = try Self.filter(pair) }
+        if let columns, Self.names(columns).isEmpty {
+            throw ValidationError("--columns takes column names separated by commas, not '\(columns)'")
+        }
+    }
+
+    /// A `--where` filter's key and value.
+    private static func filter(_ pair: String) throws -> (String, String) {
+        guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
+            throw ValidationError("--where takes key=value, not '\(pair)'")
+        }
+        return (String(pair[..<equals]), String(pair[pair.index(after: equals)...]))
+    }
+
+    /// A usage error that only the service's answer shows (a listing or a column it does not have):
+    /// exit status 64 as for the others, without the usage of the root command that ArgumentParser
+    /// would print for an error thrown from `run`.
+    private static func usageFailure(_ message: String) throws -> Never {
+        printError("banshictl: \(message)\nSee 'banshictl records --help'.")
+        throw ExitCode(64)
+    }
+
+    /// The names `--columns` lists.
+    private static func names(_ list: String) -> [String] {
+        list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
 
     func run() throws {
         let call = ServiceCall(global: options.global, service: service)
@@ -40,17 +75,45 @@ struct Records: ParsableCommand {
         }
         guard let member = listings.first(where: { $0["name"]?.stringValue == listing })?["listing"]?.stringValue else {
             let known = listings.compactMap { $0["name"]?.stringValue }
-            throw ValidationError("\(service) has no listing '\(listing)'; its listings: \(known.isEmpty ? "none" : known.joined(separator: ", "))")
+            try Self.usageFailure("\(service) has no listing '\(listing)'; its listings: \(known.isEmpty ? "none" : known.joined(separator: ", "))")
         }
         var args: [String: JSONValue] = [:]
         for pair in filters {
-            guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
-                throw ValidationError("--where takes key=value, not '\(pair)'")
-            }
-            args[String(pair[..<equals])] = .string(String(pair[pair.index(after: equals)...]))
+            let (key, value) = try Self.filter(pair)
+            args[key] = .string(value)
         }
         if let limit { args["limit"] = .int(Int64(limit)) }
         if let offset { args["offset"] = .int(Int64(offset)) }
-        try options.show(service: service, listing, args) { listingTable($0, member) }
+        let result = try ServiceCall(global: options.global, service: service).result(listing, args)
+        if options.json {
+            print(prettyJSON(result))
+            return
+        }
+        let all = listingColumns(result, member)
+        // A listing that names no columns and found nothing has none to choose from.
+        let shown = try columns.map { all.isEmpty ? all : try chosen($0, from: all) } ?? all
+        let table = recordTable(result[member]?.arrayValue, shown)
+        print(table)
+        // A listing of many columns runs past the terminal and each row wraps: say how to choose.
+        let width = table.split(separator: "\n").map { String($0).displayWidth }.max() ?? 0
+        if columns == nil, width > Terminal.width {
+            printError(
+                "banshictl: the table is \(width) columns wide, the terminal \(Terminal.width): choose with --columns, e.g. "
+                    + "--columns \(all.prefix(4).map(\.1).joined(separator: ",")) (its columns: \(all.map(\.1).joined(separator: ", ")))")
+        }
+    }
+
+    /// The columns `list` names (comma-separated names or titles, any case; a title's spaces may be
+    /// written as `_` or `-`), in its order; a usage failure naming the listing's columns when one is
+    /// not among them.
+    private func chosen(_ list: String, from all: [(String, String)]) throws -> [(String, String)] {
+        func key(_ text: String) -> String { text.lowercased().replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_") }
+        return try Self.names(list).map { name in
+            guard let column = all.first(where: { key($0.1) == key(name) }) ?? all.first(where: { key($0.0) == key(name) }) else {
+                try Self.usageFailure(
+                    "\(listing ?? "the listing") has no column '\(name)'; its columns: \(all.map { "\($0.1) (\($0.0))" }.joined(separator: ", "))")
+            }
+            return column
+        }
     }
 }
