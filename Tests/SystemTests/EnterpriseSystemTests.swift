@@ -78,6 +78,9 @@ struct EnterpriseSystemTests {
         let program = try await run.ok("compliance.propose", ["enterprise_id": .string(code), "case_number": "苏检刑诉〔2019〕12号", "now": "2026-03-05T02:00:00Z"])["program_id"]!
         #expect(try await run.failure("compliance.assess", ["program_id": program, "passed": true, "assessment": "x"])?.code == .conflict)
         try await run.ok("compliance.accept", ["program_id": program, "now": "2026-03-06T02:00:00Z"])
+        #expect(
+            try await run.failure("compliance.supervise", ["program_id": program, "supervisor": "第三方监督评估组织", "starts_on": "2026-03-05", "ends_on": "2026-06-10"])?
+                .message == "starts_on 2026-03-05 is before the enterprise accepted the program (2026-03-06); supervision starts after it")
         try await run.ok("compliance.supervise", ["program_id": program, "supervisor": "第三方监督评估组织", "starts_on": "2026-03-10", "ends_on": "2026-06-10"])
         #expect(try await run.failure("compliance.decide", ["program_id": program, "decision": "non-prosecution"])?.code == .conflict)
         // The first enterprise's health check is due on 30 May: not overdue that day, overdue the next, once.
@@ -86,6 +89,10 @@ struct EnterpriseSystemTests {
         // Supervision ends on 10 June: announced on the 11th, once.
         #expect(try await run.ok("deadlines.scan", ["now": "2026-06-10T08:00:00Z"])["emitted"] == ["opinion_card": 0, "supervision": 0, "health_check": 0])
         #expect(try await run.ok("deadlines.scan", ["now": "2026-06-11T00:00:00Z"])["emitted"] == ["opinion_card": 0, "supervision": 1, "health_check": 0])
+        // A pass only once the supervision has run its course (its last day, 10 June, is still in it).
+        let early = try await run.failure("compliance.assess", ["program_id": program, "passed": true, "assessment": "x", "now": "2026-06-10T02:00:00Z"])
+        #expect(early?.code == .conflict && early?.details["supervision_ends"] == "2026-06-10", "\(String(describing: early))")
+        #expect(early?.message == "a program passes only once its supervision has run its course: it ends on 2026-06-10, so a pass is assessed from 2026-06-11, not on 2026-06-10")
         try await run.ok("compliance.assess", ["program_id": program, "passed": true, "assessment": "合规计划有效执行", "now": "2026-06-12T02:00:00Z"])
         #expect(try await run.ok("compliance.decide", ["program_id": program, "decision": "non-prosecution", "now": "2026-06-15T02:00:00Z"])["status"] == "decided")
         #expect(try await run.failure("compliance.decide", ["program_id": program, "decision": "prosecution"])?.code == .conflict)
@@ -93,7 +100,8 @@ struct EnterpriseSystemTests {
         let failed = try await run.ok("compliance.propose", ["enterprise_id": .string(other), "case_number": "苏检刑诉〔2020〕3号", "now": "2026-03-05T02:00:00Z"])["program_id"]!
         try await run.ok("compliance.accept", ["program_id": failed, "now": "2026-03-06T02:00:00Z"])
         try await run.ok("compliance.supervise", ["program_id": failed, "supervisor": "第三方", "starts_on": "2026-03-10", "ends_on": "2026-04-10"])
-        try await run.ok("compliance.assess", ["program_id": failed, "passed": false, "assessment": "未整改", "now": "2026-04-12T02:00:00Z"])
+        // A failure may end the supervision before its last day.
+        try await run.ok("compliance.assess", ["program_id": failed, "passed": false, "assessment": "未整改", "now": "2026-04-02T02:00:00Z"])
         #expect(try await run.failure("compliance.decide", ["program_id": failed, "decision": "lighter-sentencing-proposal"])?.code == .conflict)
         try await run.ok("compliance.decide", ["program_id": failed, "decision": "prosecution", "now": "2026-04-15T02:00:00Z"])
 

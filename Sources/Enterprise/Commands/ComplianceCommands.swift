@@ -43,6 +43,12 @@ enum ComplianceCommands {
         return ["program_id": .string(id), "status": .string(next.rawValue)]
     }
 
+    /// A day the program's record holds (`column` is one of its date columns), or nil when it has none
+    /// yet or there is no such program (`advance` then refuses the step for that).
+    static func recordedDay(_ db: Database, _ id: String, _ column: String) throws -> CalendarDate? {
+        try String.fetchOne(db, cached: "SELECT \(column) FROM compliance_program WHERE id = ?", arguments: [id]).flatMap(CalendarDate.init)
+    }
+
     static let accept = CommandSpec(
         "compliance.accept", "record that the enterprise accepted the program",
         arguments: [programArgument, ArgumentSpec("accepted_on", .date, "the day (default: today)")]
@@ -67,8 +73,14 @@ enum ComplianceCommands {
         guard ends <= starts.adding(years: 3) else {
             throw CommandError(.invalidArgument, "a supervision period of more than 3 years (\(starts) to \(ends)) is not plausible", field: "ends_on")
         }
+        let id = try arguments.string("program_id")
+        if let accepted = try recordedDay(events.db, id, "accepted_on"), starts < accepted {
+            throw CommandError(
+                .invalidArgument, "starts_on \(starts) is before the enterprise accepted the program (\(accepted)); supervision starts after it",
+                field: "starts_on")
+        }
         return try advance(
-            &events, try arguments.string("program_id"), .supervise,
+            &events, id, .supervise,
             set: ["supervisor": try arguments.text("supervisor"), "supervision_starts": starts.description, "supervision_ends": ends.description],
             event: "enterprise.compliance.supervised",
             data: ["supervision_starts": .string(starts.description), "supervision_ends": .string(ends.description)])
@@ -85,8 +97,17 @@ enum ComplianceCommands {
         let arguments = context.arguments
         let passed = arguments.bool("passed", default: false)
         let day = try context.pastDay("assessed_on")
+        let id = try arguments.string("program_id")
+        // The third party assesses a program once its supervision has run its course; a failure (the
+        // enterprise did not comply) may end it earlier. A program not yet supervised has no end
+        // here, and `advance` refuses it for its status.
+        if passed, let ends = try recordedDay(events.db, id, "supervision_ends"), day <= ends {
+            throw CommandError(
+                .conflict, "a program passes only once its supervision has run its course: it ends on \(ends), so a pass is assessed from \(ends.adding(days: 1)), not on \(day)",
+                details: ["field": "assessed_on", "supervision_ends": .string(ends.description)])
+        }
         return try advance(
-            &events, try arguments.string("program_id"), .assess, passed: passed,
+            &events, id, .assess, passed: passed,
             set: ["assessed_on": day.description, "assessment": try arguments.text("assessment")], event: "enterprise.compliance.assessed",
             data: ["passed": .bool(passed)])
     }
