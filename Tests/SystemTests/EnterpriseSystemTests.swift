@@ -94,6 +94,9 @@ struct EnterpriseSystemTests {
         #expect(early?.code == .conflict && early?.details["supervision_ends"] == "2026-06-10", "\(String(describing: early))")
         #expect(early?.message == "a program passes only once its supervision has run its course: it ends on 2026-06-10, so a pass is assessed from 2026-06-11, not on 2026-06-10")
         try await run.ok("compliance.assess", ["program_id": program, "passed": true, "assessment": "合规计划有效执行", "now": "2026-06-12T02:00:00Z"])
+        #expect(
+            try await run.failure("compliance.decide", ["program_id": program, "decision": "non-prosecution", "decided_on": "2026-06-11", "now": "2026-06-15T02:00:00Z"])?
+                .message == "decided_on 2026-06-11 is before the program was assessed (2026-06-12)")
         #expect(try await run.ok("compliance.decide", ["program_id": program, "decision": "non-prosecution", "now": "2026-06-15T02:00:00Z"])["status"] == "decided")
         #expect(try await run.failure("compliance.decide", ["program_id": program, "decision": "prosecution"])?.code == .conflict)
         // A failed assessment: no leniency, only prosecution.
@@ -116,6 +119,9 @@ struct EnterpriseSystemTests {
         #expect(try await run.failure("risk.flag", ["credit_code": .string(unknown), "source_service": "public-interest", "source_ref": "LD-1", "reason": "x"])?.code == .notFound)
         #expect(try await run.failure("risk.flag", ["credit_code": .string(other), "source_service": "public-interest", "source_ref": "刘某的名字", "reason": "x"])?.details["field"] == "source_ref")
         try await run.ok("risk-notice.issue", ["notice_id": flag["notice_id"]!, "measures": "建立食品安全管理制度", "now": "2026-06-13T02:00:00Z"])
+        #expect(
+            try await run.failure("risk-notice.respond", ["notice_id": flag["notice_id"]!, "response": "已整改", "responded_on": "2026-06-12", "now": "2026-06-20T02:00:00Z"])?
+                .details["field"] == "responded_on")
         try await run.ok("risk-notice.respond", ["notice_id": flag["notice_id"]!, "response": "已整改", "now": "2026-06-20T02:00:00Z"])
         #expect(try await run.failure("risk-notice.respond", ["notice_id": flag["notice_id"]!, "response": "again"])?.code == .conflict)
 

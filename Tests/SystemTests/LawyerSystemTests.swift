@@ -53,7 +53,10 @@ struct LawyerSystemTests {
                 let lawyer = try await Self.lawyer(run, licence: "13205200810123456", capacity: 2)
                 let firm = try await run.ok("firm.list")["firms"]!.arrayValue!.first!["id"]!
                 try await run.ok("visit.record", ["firm_id": firm, "procuratorate": "city", "notes": "听取律师意见"])
-                let opinion = try await run.ok("opinion.receive", ["lawyer_id": lawyer, "topic": "practice-rights", "content": "希望加快阅卷"])["opinion_id"]!
+                let opinion = try await run.ok("opinion.receive", ["lawyer_id": lawyer, "topic": "practice-rights", "content": "希望加快阅卷", "received_on": "2026-02-02"])["opinion_id"]!
+                #expect(
+                    try await run.failure("opinion.respond", ["opinion_id": opinion, "response": "x", "responded_by": "x", "responded_on": "2026-02-01"])?.message
+                        == "responded_on 2026-02-01 is before the opinion was received (2026-02-02)")
                 try await run.ok("opinion.respond", ["opinion_id": opinion, "response": "已推行互联网阅卷", "responded_by": "案管办"])
                 #expect(try await run.failure("lawyer.register", ["name": "x", "licence": "123", "firm_id": firm])?.details["field"] == "licence")
 

@@ -53,18 +53,25 @@ struct PublicInterestSystemTests {
                 #expect(try await run.failure("sample.water", ["site_id": canteen, "nh3n": 1, "tp": 1, "cod": 1])?.details["field"] == "site_id")
 
                 // Administrative: consultation → suggestion (2 calendar months) → overdue → litigation → closed.
-                let admin = try await run.ok("case.open", ["lead_id": lakeSample["lead_id"]!, "kind": "administrative", "agency": "区水务局"])["case_id"]!
+                let admin = try await run.ok("case.open", ["lead_id": lakeSample["lead_id"]!, "kind": "administrative", "agency": "区水务局", "now": "2026-04-05T02:00:00Z"])["case_id"]!
                 #expect(
                     try await run.failure("case.litigate", ["case_id": admin])?.message
                         == "litigation needs an administrative case at suggestion; this is an administrative case at consultation")
                 #expect(
                     try await run.failure("case.sue", ["case_id": admin])?.message
                         == "a civil suit needs a civil case at announcement; this is an administrative case at consultation")
+                // Each step is dated no earlier than the one it follows.
+                #expect(
+                    try await run.failure("case.suggest", ["case_id": admin, "issued_on": "2026-04-01", "now": "2026-04-10T02:00:00Z"])?.message
+                        == "issued_on 2026-04-01 is before the case was opened (2026-04-05)")
                 #expect(try await run.ok("case.suggest", ["case_id": admin, "issued_on": "2026-04-10", "now": "2026-04-10T02:00:00Z"])["reply_due"] == "2026-06-10")
                 #expect(try await run.failure("case.litigate", ["case_id": admin, "now": "2026-06-10T02:00:00Z"])?.code == .conflict, "not before the reply is due")
                 #expect(try await run.ok("deadlines.scan", ["now": "2026-06-10T08:00:00Z"])["emitted"]?["suggestion"] == 0)
                 #expect(try await run.ok("deadlines.scan", ["now": "2026-06-11T00:00:00Z"])["emitted"]?["suggestion"] == 1)
                 #expect(try await run.ok("deadlines.scan", ["now": "2026-06-12T00:00:00Z"])["emitted"]?["suggestion"] == 0)
+                #expect(
+                    try await run.failure("case.reply", ["case_id": admin, "acted": false, "replied_on": "2026-04-09", "now": "2026-06-15T02:00:00Z"])?.details["field"]
+                        == "replied_on")
                 try await run.ok("case.reply", ["case_id": admin, "acted": false, "replied_on": "2026-06-15", "now": "2026-06-15T02:00:00Z"])
                 try await run.ok("case.litigate", ["case_id": admin, "now": "2026-06-20T02:00:00Z"])
                 // A follow-up visit: the sample before and after, side by side.
@@ -74,7 +81,8 @@ struct PublicInterestSystemTests {
                 try await run.ok("case.close", ["case_id": admin, "outcome": "判决行政机关履职"])
 
                 // Civil: a 30-day announcement from 1 May ends on 30 May; the suit comes on 31 May, not before.
-                let civil = try await run.ok("case.open", ["lead_id": banned["lead_id"]!, "kind": "civil"])["case_id"]!
+                let civil = try await run.ok("case.open", ["lead_id": banned["lead_id"]!, "kind": "civil", "opened_on": "2026-04-20"])["case_id"]!
+                #expect(try await run.failure("case.announce", ["case_id": civil, "announced_on": "2026-04-19", "now": "2026-05-01T02:00:00Z"])?.details["field"] == "announced_on")
                 #expect(try await run.ok("case.announce", ["case_id": civil, "announced_on": "2026-05-01", "now": "2026-05-01T02:00:00Z"])["ends_on"] == "2026-05-30")
                 #expect(try await run.failure("case.sue", ["case_id": civil, "now": "2026-05-30T02:00:00Z"])?.code == .conflict)
                 #expect(try await run.ok("deadlines.scan", ["now": "2026-05-31T00:00:00Z"])["emitted"]?["announcement"] == 1)
@@ -288,7 +296,7 @@ struct PublicInterestSystemTests {
             let leads = try await run.ok("lead.list")["leads"]!.arrayValue!.compactMap { $0["id"] }
             var cases: [JSONValue] = []
             for lead in leads.prefix(2) {
-                let id = try await run.ok("case.open", ["lead_id": lead, "kind": "administrative", "agency": "市场监管局"])["case_id"]!
+                let id = try await run.ok("case.open", ["lead_id": lead, "kind": "administrative", "agency": "市场监管局", "now": "2026-05-05T02:00:00Z"])["case_id"]!
                 try await run.ok("case.suggest", ["case_id": id, "issued_on": "2026-05-10", "now": "2026-05-10T02:00:00Z"])
                 cases.append(id)
             }

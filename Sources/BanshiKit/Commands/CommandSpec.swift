@@ -175,6 +175,17 @@ extension CommandContext {
         try CalendarDate.past(arguments.optionalString(name), now: now, field: name)
     }
 
+    /// The same, and not before `earliest`: the day of the step it follows, which `step` names in the
+    /// refusal ("issued_on 2026-09-01 is before the case was opened (2026-12-02)"). No bound when
+    /// `earliest` is nil (the record has no such day).
+    public func pastDay(_ name: String, notBefore earliest: CalendarDate?, _ step: String) throws(CommandError) -> CalendarDate {
+        let day = try pastDay(name)
+        if let earliest, day < earliest {
+            throw CommandError(.invalidArgument, "\(name) \(day) is before \(step) (\(earliest))", field: name)
+        }
+        return day
+    }
+
     /// How far back a time that belongs to the domain may lie (`pastTime`).
     public static let domainTimeMaxAge: Double = 366 * 86_400
 

@@ -53,9 +53,10 @@ enum ComplianceCommands {
         "compliance.accept", "record that the enterprise accepted the program",
         arguments: [programArgument, ArgumentSpec("accepted_on", .date, "the day (default: today)")]
     ) { context, events in
-        let day = try context.pastDay("accepted_on")
+        let id = try context.arguments.string("program_id")
+        let day = try context.pastDay("accepted_on", notBefore: try recordedDay(events.db, id, "proposed_on"), "the program was proposed")
         return try advance(
-            &events, try context.arguments.string("program_id"), .accept, set: ["accepted_on": day.description], event: "enterprise.compliance.accepted")
+            &events, id, .accept, set: ["accepted_on": day.description], event: "enterprise.compliance.accepted")
     }
 
     static let supervise = CommandSpec(
@@ -96,8 +97,8 @@ enum ComplianceCommands {
     ) { context, events in
         let arguments = context.arguments
         let passed = arguments.bool("passed", default: false)
-        let day = try context.pastDay("assessed_on")
         let id = try arguments.string("program_id")
+        let day = try context.pastDay("assessed_on", notBefore: try recordedDay(events.db, id, "supervision_starts"), "the supervision started")
         // The third party assesses a program once its supervision has run its course; a failure (the
         // enterprise did not comply) may end it earlier. A program not yet supervised has no end
         // here, and `advance` refuses it for its status.
@@ -120,9 +121,10 @@ enum ComplianceCommands {
         ]
     ) { context, events in
         let decision: ComplianceDecision = try context.arguments.choice("decision")
-        let day = try context.pastDay("decided_on")
+        let id = try context.arguments.string("program_id")
+        let day = try context.pastDay("decided_on", notBefore: try recordedDay(events.db, id, "assessed_on"), "the program was assessed")
         return try advance(
-            &events, try context.arguments.string("program_id"), .decide, decision: decision,
+            &events, id, .decide, decision: decision,
             set: ["decision": decision.rawValue, "decided_on": day.description], event: "enterprise.compliance.decided",
             data: ["decision": .string(decision.rawValue)])
     }

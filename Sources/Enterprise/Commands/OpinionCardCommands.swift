@@ -52,11 +52,7 @@ enum OpinionCardCommands {
             events.db, cached: "SELECT enterprise_id, collected_on, answer_due, answered_on FROM opinion_card WHERE id = ?", arguments: [id])
         else { throw CommandError(.notFound, "no opinion card '\(id)'", field: "card_id") }
         guard (row[3] as String?) == nil else { throw CommandError(.conflict, "card \(id) was answered on \(row[3] as String)", field: "card_id") }
-        let answered = try context.pastDay("answered_on")
-        let collected = CalendarDate(row[1] as String)!
-        guard answered >= collected else {
-            throw CommandError(.invalidArgument, "answered_on \(answered) is before the card was collected (\(collected))", field: "answered_on")
-        }
+        let answered = try context.pastDay("answered_on", notBefore: CalendarDate(row[1] as String), "the card was collected")
         let onTime = Self.onTime(answered: answered, due: CalendarDate(row[2] as String)!)
         try events.db.execute(
             cached: "UPDATE opinion_card SET answered_on = ?, answered_by = ?, answer = ?, on_time = ? WHERE id = ?",

@@ -87,13 +87,13 @@ enum RiskCommands {
         ]
     ) { context, events in
         let id = try context.arguments.string("notice_id")
-        guard let row = try Row.fetchOne(events.db, cached: "SELECT enterprise_id, status FROM risk_notice WHERE id = ?", arguments: [id]) else {
+        guard let row = try Row.fetchOne(events.db, cached: "SELECT enterprise_id, status, issued_on FROM risk_notice WHERE id = ?", arguments: [id]) else {
             throw CommandError(.notFound, "no risk notice '\(id)'", field: "notice_id")
         }
         guard (row[1] as String) == "issued" else {
             throw CommandError(.conflict, "risk notice \(id) is \(row[1] as String); only an issued notice is answered", field: "notice_id")
         }
-        let day = try context.pastDay("responded_on")
+        let day = try context.pastDay("responded_on", notBefore: (row[2] as String?).flatMap(CalendarDate.init), "the notice was issued")
         try events.db.execute(
             cached: "UPDATE risk_notice SET status = 'responded', response = ?, responded_on = ? WHERE id = ?",
             arguments: [try context.arguments.text("response"), day.description, id])

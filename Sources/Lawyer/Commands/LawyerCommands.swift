@@ -93,10 +93,11 @@ enum LawyerCommands {
         ]
     ) { context, events in
         let id = try Support.existing(events.db, "opinion", context.arguments, field: "opinion_id", what: "opinion")
-        guard let topic = try String.fetchOne(events.db, cached: "SELECT topic FROM opinion WHERE id = ? AND response IS NULL", arguments: [id]) else {
+        guard let row = try Row.fetchOne(events.db, cached: "SELECT topic, received_on FROM opinion WHERE id = ? AND response IS NULL", arguments: [id]) else {
             throw CommandError(.conflict, "opinion \(id) has its response already", field: "opinion_id")
         }
-        let day = try context.pastDay("responded_on")
+        let topic: String = row[0]
+        let day = try context.pastDay("responded_on", notBefore: CalendarDate(row[1] as String), "the opinion was received")
         try events.db.execute(
             cached: "UPDATE opinion SET response = ?, responded_by = ?, responded_on = ? WHERE id = ?",
             arguments: [try context.arguments.text("response"), try context.arguments.text("responded_by"), day.description, id])

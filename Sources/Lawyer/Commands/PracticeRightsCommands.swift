@@ -56,8 +56,7 @@ enum PracticeRightsCommands {
         guard (row[0] as String) == "assigned" else {
             throw CommandError(.conflict, "complaint \(id) is \(row[0] as String); it is handled once assigned", field: "complaint_id")
         }
-        let day = try context.pastDay("handled_on")
-        guard day >= CalendarDate(row[2] as String)! else { throw CommandError(.invalidArgument, "handled_on \(day) is before the complaint was received", field: "handled_on") }
+        let day = try context.pastDay("handled_on", notBefore: CalendarDate(row[2] as String), "the complaint was received")
         let onTime = day <= CalendarDate(row[1] as String)!
         try events.db.execute(
             cached: "UPDATE complaint SET status = 'handled', outcome = ?, handled_on = ?, on_time = ? WHERE id = ?",
@@ -129,8 +128,7 @@ enum PracticeRightsCommands {
         guard (row[0] as String) == "requested" else {
             throw CommandError(.conflict, "file review \(id) is \(row[0] as String) already", field: "review_id")
         }
-        let day = try context.pastDay("arranged_on")
-        guard day >= CalendarDate(row[2] as String)! else { throw CommandError(.invalidArgument, "arranged_on \(day) is before the request", field: "arranged_on") }
+        let day = try context.pastDay("arranged_on", notBefore: CalendarDate(row[2] as String), "the review was requested")
         let onTime = day <= CalendarDate(row[1] as String)!
         try events.db.execute(cached: "UPDATE file_review SET status = 'arranged', arranged_on = ?, on_time = ? WHERE id = ?", arguments: [day.description, onTime, id])
         try events.emit(

@@ -18,6 +18,11 @@ enum CaseCommands {
         return (CaseKind(rawValue: row["kind"])!, CaseStage(rawValue: row["stage"])!, row)
     }
 
+    /// A day the case's row holds, nil when it has none.
+    static func recordedDay(_ row: Row, _ column: String) -> CalendarDate? {
+        (row[column] as String?).flatMap(CalendarDate.init)
+    }
+
     /// Refuses unless the case is of `kind` and at one of `stages`.
     static func require(_ current: (kind: CaseKind, stage: CaseStage, row: Row), _ kind: CaseKind, _ stages: [CaseStage], step: String) throws(CommandError) {
         guard current.kind == kind, stages.contains(current.stage) else {
@@ -38,6 +43,7 @@ enum CaseCommands {
         arguments: [
             ArgumentSpec("lead_id", .string, required: true, "the lead"), ArgumentSpec("kind", .string, required: true, choices: CaseKind.names, "which kind"),
             ArgumentSpec("agency", .string, "administrative: the agency responsible"),
+            ArgumentSpec("opened_on", .date, "the day (default: today)"),
         ]
     ) { context, events in
         let arguments = context.arguments
@@ -48,10 +54,11 @@ enum CaseCommands {
         guard status == "open" else { throw CommandError(.conflict, "lead \(lead) has a case already", field: "lead_id") }
         let kind: CaseKind = try arguments.choice("kind")
         if kind == .administrative, arguments.values["agency"] == nil { throw CommandError(.invalidArgument, "an administrative case names the agency", field: "agency") }
+        let opened = try context.pastDay("opened_on")
         let id = OpaqueID.make("PI")
         try events.db.execute(
             cached: "INSERT INTO case_file (id, lead_id, kind, stage, agency, opened_on) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [id, lead, kind.rawValue, kind == .administrative ? "consultation" : "announcement", arguments.optionalString("agency"), CalendarDate(context.now).description])
+            arguments: [id, lead, kind.rawValue, kind == .administrative ? "consultation" : "announcement", arguments.optionalString("agency"), opened.description])
         try events.db.execute(cached: "UPDATE lead SET status = 'case' WHERE id = ?", arguments: [lead])
         try emit(&events, "public-interest.case.opened", id, ["lead_id": .string(lead), "kind": .string(kind.rawValue)])
         return ["case_id": .string(id), "stage": .string(kind == .administrative ? "consultation" : "announcement")]
@@ -63,8 +70,9 @@ enum CaseCommands {
             arguments: [caseArgument, ArgumentSpec("urgent", .boolean, "urgent (default false)"), ArgumentSpec("issued_on", .date, "the day (default: today)")]
         ) { context, events in
             let id = try context.arguments.string("case_id")
-            try require(try stage(events.db, id), .administrative, [.consultation], step: "a suggestion")
-            let issued = try context.pastDay("issued_on")
+            let current = try stage(events.db, id)
+            try require(current, .administrative, [.consultation], step: "a suggestion")
+            let issued = try context.pastDay("issued_on", notBefore: recordedDay(current.row, "opened_on"), "the case was opened")
             let urgent = context.arguments.bool("urgent", default: false)
             let due = SuggestionDeadline.due(issuedOn: issued, urgent: urgent, months: settings.suggestionReplyMonths, urgentDays: settings.urgentReplyDays)
             try events.db.execute(
@@ -83,7 +91,7 @@ enum CaseCommands {
         let current = try stage(events.db, id)
         try require(current, .administrative, [.suggestion], step: "a reply")
         guard (current.row["replied_on"] as String?) == nil else { throw CommandError(.conflict, "the agency's reply is recorded already", field: "case_id") }
-        let day = try context.pastDay("replied_on")
+        let day = try context.pastDay("replied_on", notBefore: recordedDay(current.row, "suggestion_issued_on"), "the suggestion was issued")
         let acted = context.arguments.bool("acted", default: false)
         let due = CalendarDate(current.row["suggestion_due"] as String)!
         try events.db.execute(cached: "UPDATE case_file SET replied_on = ?, agency_acted = ? WHERE id = ?", arguments: [day.description, acted, id])
@@ -120,7 +128,7 @@ enum CaseCommands {
             let current = try stage(events.db, id)
             try require(current, .civil, [.announcement], step: "an announcement")
             guard (current.row["announced_on"] as String?) == nil else { throw CommandError(.conflict, "the announcement has begun already", field: "case_id") }
-            let day = try context.pastDay("announced_on")
+            let day = try context.pastDay("announced_on", notBefore: recordedDay(current.row, "opened_on"), "the case was opened")
             let ends = day.adding(days: settings.announcementDays - 1)
             try events.db.execute(cached: "UPDATE case_file SET announced_on = ?, announcement_ends = ? WHERE id = ?", arguments: [day.description, ends.description, id])
             try emit(&events, "public-interest.announcement.started", id, ["announced_on": .string(day.description), "ends_on": .string(ends.description)])
