@@ -357,6 +357,17 @@ struct ReportingSystemTests {
             #expect(wide.stdout.hasPrefix("TIME") && wide.stdout.contains("FLOW") && wide.stdout.contains(flow))
             let chosen = try await suite.banshictl(["history", "--columns", "seq,type", "--type", "children.abuse.referred"])
             #expect(chosen.stdout.hasPrefix("SEQ  EVENT\n"))
+
+            // A record's subject, as the events name it, traces every flow that touched the record:
+            // the case's registration, then the referral.
+            let subject = referral["subject"]!.stringValue!
+            let bySubject = try await suite.banshictl(["trace", subject])
+            #expect(bySubject.status == 0 && bySubject.stdout.hasPrefix("\(subject): 2 flows\n"), "\(bySubject)")
+            #expect(bySubject.stdout.contains(": 1 event across children in 0 ms") && bySubject.stdout.contains("flow \(flow): 6 events across"))
+            let json = try JSONValue.parse(Array(try await suite.banshictl(["trace", subject, "--json"]).stdout.utf8))
+            #expect(json["subject"]?.stringValue == subject && json["flows"]?.arrayValue?.last?["correlation_id"]?.stringValue == flow)
+            let neither = try await suite.banshictl(["trace", "VC-NOTHING"])
+            #expect(neither.status == 1 && neither.stderr.contains("nor is it a subject of any event"), "\(neither)")
         }
     }
 

@@ -4,21 +4,57 @@ import Foundation
 
 /// `banshictl trace CORRELATION_ID`: one flow across services, in order, with timings.
 struct Trace: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show one flow across services, in order, with timings (from banshi-reporting).")
+    static let configuration = CommandConfiguration(
+        abstract: "Show one flow across services, in order, with timings (from banshi-reporting).",
+        discussion: """
+            FLOW is a flow's correlationid, or a record's subject as the events name it (case/VC-…, \
+            aid/JA-…: the SUBJECT of `banshictl events tail` and `banshictl history`), which traces every \
+            flow that touched the record, oldest first. With --json, a flow's trace as reporting returns \
+            it; for a subject, {"subject", "flows": [trace, …]}.
+            """)
     @OptionGroup var options: RecordOptions
-    @Argument(help: "The flow's correlationid.") var correlationID: String
+    @Argument(help: "The flow's correlationid, or a record's subject (case/VC-…).") var flow: String
 
     func run() throws {
-        try options.show(service: "reporting", "trace", ["correlation_id": .string(correlationID)]) { result in
-            let steps = (result["steps"]?.arrayValue ?? []).map { step -> JSONValue in
-                guard case .object(var object) = step else { return step }
-                object["at"] = .string("+" + Self.readable(milliseconds: step["since_start_ms"]?.intValue ?? 0))
-                object["step"] = .string("+" + Self.readable(milliseconds: step["since_previous_ms"]?.intValue ?? 0))
-                return .object(object)
+        let call = ServiceCall(global: options.global, service: "reporting")
+        switch try call.reply("trace", ["correlation_id": .string(flow)]).outcome {
+        case .success(let trace):
+            print(options.json ? prettyJSON(trace) : Self.render(trace))
+        case .failure(let error) where error.code == .notFound:
+            // Not a flow: perhaps a record's subject, whose flows its events name.
+            let events = try call.result("history.query", ["subject": .string(flow), "limit": 10_000])["events"]?.arrayValue ?? []
+            var flows: [String] = []
+            for event in events {
+                if let id = event["correlation_id"]?.stringValue, !flows.contains(id) { flows.append(id) }
             }
-            return "flow \(correlationID): \(steps.count) events across \(result["services"]?.arrayValue?.compactMap(\.stringValue).joined(separator: ", ") ?? "") in \(Self.readable(milliseconds: result["duration_ms"]?.intValue ?? 0))\n\n"
-                + recordTable(steps, [("AT", "at"), ("STEP", "step"), ("SERVICE", "source"), ("SEQ", "seq"), ("EVENT", "type"), ("SUBJECT", "subject")])
+            guard !flows.isEmpty else {
+                ServiceCall.report(error, service: "reporting", command: "trace")
+                printError("banshictl: nor is it a subject of any event; a record's flows are traced by its subject, as the events name it (case/VC-…)")
+                throw ExitCode(1)
+            }
+            let traces = try flows.map { try call.result("trace", ["correlation_id": .string($0)]) }
+            if options.json {
+                print(prettyJSON(["subject": .string(flow), "flows": .array(traces)]))
+            } else {
+                print("\(flow): \(flows.count) flow\(flows.count == 1 ? "" : "s")\n\n" + traces.map(Self.render).joined(separator: "\n\n"))
+            }
+        case .failure(let error):
+            ServiceCall.report(error, service: "reporting", command: "trace")
+            throw ExitCode(1)
         }
+    }
+
+    /// One flow's trace for a person: a line with its extent, then its steps.
+    static func render(_ trace: JSONValue) -> String {
+        let steps = (trace["steps"]?.arrayValue ?? []).map { step -> JSONValue in
+            guard case .object(var object) = step else { return step }
+            object["at"] = .string("+" + readable(milliseconds: step["since_start_ms"]?.intValue ?? 0))
+            object["step"] = .string("+" + readable(milliseconds: step["since_previous_ms"]?.intValue ?? 0))
+            return .object(object)
+        }
+        let services = trace["services"]?.arrayValue?.compactMap(\.stringValue).joined(separator: ", ") ?? ""
+        return "flow \(trace["correlation_id"]?.stringValue ?? "?"): \(steps.count) event\(steps.count == 1 ? "" : "s") across \(services) in \(readable(milliseconds: trace["duration_ms"]?.intValue ?? 0))\n\n"
+            + recordTable(steps, [("AT", "at"), ("STEP", "step"), ("SERVICE", "source"), ("SEQ", "seq"), ("EVENT", "type"), ("SUBJECT", "subject")])
     }
 }
 
