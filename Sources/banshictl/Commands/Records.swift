@@ -10,8 +10,8 @@ struct Records: ParsableCommand {
         discussion: """
             Without LISTING, prints the service's listings with their filters. Filters are given as \
             --where key=value (always text, so a digit-only value stays a string). Personal-data listings \
-            need an admin key. Exit status: 0, 1 when the service refused, 64 on a usage error (with the \
-            usage of `records`), 4 when it did not answer.
+            need an admin key. Exit status: 0, 1 when the service refused, 64 on a usage error, 4 when it \
+            did not answer.
             """)
 
     @OptionGroup var options: RecordOptions
@@ -84,7 +84,7 @@ struct Records: ParsableCommand {
         }
         if let limit { args["limit"] = .int(Int64(limit)) }
         if let offset { args["offset"] = .int(Int64(offset)) }
-        let result = try ServiceCall(global: options.global, service: service).result(listing, args)
+        let result = try call.result(listing, args)
         if options.json {
             print(prettyJSON(result))
             return

@@ -2,7 +2,8 @@ import ArgumentParser
 import BanshiKit
 import Foundation
 
-/// `banshictl trace CORRELATION_ID`: one flow across services, in order, with timings.
+/// `banshictl trace CORRELATION_ID|SUBJECT`: one flow across services, in order, with timings; or
+/// each flow that touched a record.
 struct Trace: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show one flow across services, in order, with timings (from banshi-reporting).",
