@@ -275,6 +275,15 @@ struct ChildrenSystemTests {
             let timeline = try await suite.banshictl(["children", "timeline", child])
             #expect(timeline.stdout.contains("children.child.registered") && timeline.stdout.contains("children.victim-case.registered"))
 
+            // A table wider than the terminal names the `records` command that chooses its columns.
+            let victims = try await suite.banshictl(["children", "cases", "victim", "--child", child])
+            let widest = victims.stdout.split(separator: "\n").map(\.count).max() ?? 0
+            let width = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init) ?? 100
+            #expect(victims.status == 0 && victims.stdout.contains("neglect"), "\(victims)")
+            #expect(
+                victims.stderr.contains(
+                    "; to choose columns: banshictl records children case.list --where child_id=\(child) --where kind=victim --limit 100 --columns id,child_id,")
+                    == (widest > width), "\(victims.stderr)")
             let json = try await suite.banshictl(["children", "cases", "victim", "--child", child, "--json"])
             let cases = try JSONValue.parse(Array(json.stdout.utf8))["cases"]?.arrayValue
             #expect(cases?.first?["offence_type"] == "neglect")

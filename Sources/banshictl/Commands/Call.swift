@@ -128,19 +128,9 @@ struct Call: ParsableCommand {
     /// The `banshictl records` command that shows this listing, with the arguments given after the
     /// command or with --arg as its filters (those of --json-args and files are left out).
     func tableCommand() -> String {
-        var words = ["banshictl", "records", service, command]
-        for pair in pairs + args {
-            guard let (key, text) = try? Self.split(pair), !text.hasPrefix("@") else { continue }
-            words += key == "limit" || key == "offset" ? ["--\(key)", Self.shellWord(text)] : ["--where", Self.shellWord("\(key)=\(text)")]
-        }
-        return words.joined(separator: " ")
-    }
-
-    /// `text` as one word for a POSIX shell: as it is when nothing in it is special, else single-quoted.
-    static func shellWord(_ text: String) -> String {
-        let special = Set(" \t\n'\"\\$`!*?[](){}<>|&;#~")
-        guard text.isEmpty || text.contains(where: special.contains) else { return text }
-        return "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        recordsCommand(
+            service: service, listing: command,
+            (pairs + args).compactMap { pair in (try? Self.split(pair)).flatMap { $0.text.hasPrefix("@") ? nil : $0 } })
     }
 
     private func parseArguments() throws -> [String: JSONValue] {

@@ -9,11 +9,45 @@ struct RecordOptions: ParsableArguments {
     @Flag(name: .long, help: "Print the service's result as JSON instead of a table.")
     var json = false
 
-    /// Calls `command` on `service`, prints JSON when asked, else hands the result to `view`.
-    func show(service: String, _ command: String, _ args: [String: JSONValue], view: (JSONValue) -> String) throws {
+    /// Calls `command` on `service`, prints JSON when asked, else hands the result to `view`. A
+    /// listing's table wider than the terminal is followed, on stderr, by how to choose its columns
+    /// (unless `widthHint` is off: the caller chose them).
+    func show(
+        service: String, _ command: String, _ args: [String: JSONValue], widthHint: Bool = true, view: (JSONValue) throws -> String
+    ) throws {
         let result = try ServiceCall(global: global, service: service).result(command, args)
-        print(json ? prettyJSON(result) : view(result))
+        if json {
+            print(prettyJSON(result))
+            return
+        }
+        let text = try view(result)
+        print(text)
+        let names = (result["columns"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
+        let width = text.split(separator: "\n").map { String($0).displayWidth }.max() ?? 0
+        if widthHint, !names.isEmpty, width > Terminal.width {
+            printError(
+                "banshictl: the table is \(width) columns wide, the terminal \(Terminal.width); to choose columns: "
+                    + recordsCommand(service: service, listing: command, args.sorted { $0.key < $1.key }.map { ($0.key, $0.value.stringValue ?? $0.value.serialized()) })
+                    + " --columns \(names.prefix(4).joined(separator: ",")) (its columns: \(names.joined(separator: ", ")))")
+        }
     }
+}
+
+/// The `banshictl records` command that lists `listing` with `arguments` (key and text; `limit` and
+/// `offset` as options, the rest as `--where` filters, in the order given), each word quoted for a shell.
+func recordsCommand(service: String, listing: String, _ arguments: [(key: String, text: String)]) -> String {
+    var words = ["banshictl", "records", service, listing]
+    for (key, text) in arguments {
+        words += key == "limit" || key == "offset" ? ["--\(key)", shellWord(text)] : ["--where", shellWord("\(key)=\(text)")]
+    }
+    return words.joined(separator: " ")
+}
+
+/// `text` as one word for a POSIX shell: as it is when nothing in it is special, else single-quoted.
+func shellWord(_ text: String) -> String {
+    let special = Set(" \t\n'\"\\$`!*?[](){}<>|&;#~")
+    guard text.isEmpty || text.contains(where: special.contains) else { return text }
+    return "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }
 
 /// Rows of `items` under `columns` (header, key); "(none)" when there are none, never a bare header.

@@ -10,7 +10,9 @@ struct Records: ParsableCommand {
         discussion: """
             Without LISTING, prints the service's listings with their filters. Filters are given as \
             --where key=value (always text, so a digit-only value stays a string). Personal-data listings \
-            need an admin key. Exit status: 0, 1 when the service refused, 64 on a usage error, 4 when it \
+            need an admin key. A table wider than the terminal (or than $COLUMNS, else 100, when not on one) \
+            is followed, on stderr, by the command with --columns that chooses some; the `children` and \
+            `petition` listings do the same. Exit status: 0, 1 when the service refused, 64 on a usage error, 4 when it \
             did not answer.
             """)
 
@@ -84,22 +86,10 @@ struct Records: ParsableCommand {
         }
         if let limit { args["limit"] = .int(Int64(limit)) }
         if let offset { args["offset"] = .int(Int64(offset)) }
-        let result = try call.result(listing, args)
-        if options.json {
-            print(prettyJSON(result))
-            return
-        }
-        let all = listingColumns(result, member)
-        // A listing that names no columns and found nothing has none to choose from.
-        let shown = try columns.map { all.isEmpty ? all : try chosen($0, from: all) } ?? all
-        let table = recordTable(result[member]?.arrayValue, shown)
-        print(table)
-        // A listing of many columns runs past the terminal and each row wraps: say how to choose.
-        let width = table.split(separator: "\n").map { String($0).displayWidth }.max() ?? 0
-        if columns == nil, width > Terminal.width {
-            printError(
-                "banshictl: the table is \(width) columns wide, the terminal \(Terminal.width): choose with --columns, e.g. "
-                    + "--columns \(all.prefix(4).map(\.1).joined(separator: ",")) (its columns: \(all.map(\.1).joined(separator: ", ")))")
+        try options.show(service: service, listing, args, widthHint: columns == nil) { result in
+            let all = listingColumns(result, member)
+            // A listing that names no columns and found nothing has none to choose from.
+            return recordTable(result[member]?.arrayValue, try columns.map { all.isEmpty ? all : try chosen($0, from: all) } ?? all)
         }
     }
 
