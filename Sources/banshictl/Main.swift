@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `banshictl`: the admin's command line for a running Banshi suite.
 @main
@@ -16,6 +17,17 @@ struct Banshictl: AsyncParsableCommand {
     )
 
     static func main() async {
-        await main(GlobalOptions.movedAfterSubcommand(Array(CommandLine.arguments.dropFirst())))
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        // `help NAME` with a NAME that is no subcommand would print the general help and succeed: a
+        // service's name (`help lawyer`) is a likely slip for its commands, so say where they are.
+        if arguments.count >= 2, arguments[0] == "help", !arguments[1].hasPrefix("-"),
+            !configuration.subcommands.contains(where: { $0._commandName == arguments[1] })
+        {
+            printError(
+                "banshictl: no subcommand '\(arguments[1])' (see 'banshictl --help'); a service's own commands, with their arguments: "
+                    + "banshictl call \(shellWord(arguments[1])) help")
+            Foundation.exit(64)
+        }
+        await main(GlobalOptions.movedAfterSubcommand(arguments))
     }
 }

@@ -60,6 +60,10 @@ struct DeploySystemTests {
         let subcommands = (help.stdout.components(separatedBy: "SUBCOMMANDS:").last ?? "").split(separator: "\n")
             .filter { $0.hasPrefix("  ") && !$0.hasPrefix("   ") && !$0.hasPrefix("  See ") }.compactMap { $0.split(separator: " ").first.map(String.init) }
         #expect(subcommands.count > 15)
+        // `help` with a service's name, not a subcommand's, says where that service's commands are.
+        let slip = try await TestSuite.run("banshictl", ["help", "lawyer"])
+        #expect(slip.status == 64 && slip.stdout.isEmpty && slip.stderr.hasSuffix("banshictl call lawyer help\n"), "\(slip)")
+        #expect(try await TestSuite.run("banshictl", ["help", "trace"]).stdout.contains("USAGE: banshictl trace"))
         for subcommand in subcommands {
             #expect(page.contains(".It Em \(subcommand)\n"), "docs/man/banshictl.1 lacks \(subcommand): run scripts/man.sh")
         }
