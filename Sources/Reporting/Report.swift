@@ -33,8 +33,15 @@ struct Report {
         _ db: Database, from: CalendarDate, to: CalendarDate, program: String?, targets: Targets, now: Timestamp
     ) throws -> Report {
         var indicators: [JSONValue] = []
+        let months = months(from: from, to: to)
+        // A count's value is its running total at the range's end: the month-by-month reading gives
+        // both, so a count's facts are read once for the figure and its line.
+        var counts: [String: [Int64]] = [:]
+        for indicator in ProgramIndicators.all where (program == nil || indicator.program == program) && indicator.kind == .count {
+            counts[indicator.id] = try FactStore.countByMonth(db, indicator, from: from, to: to, months: months.map(\.label))
+        }
         for indicator in ProgramIndicators.all where program == nil || indicator.program == program {
-            let (counted, met, pending) = try FactStore.value(db, indicator, from: from, to: to)
+            let (counted, met, pending) = try counts[indicator.id].map { ($0.last ?? 0, $0.last ?? 0, 0) } ?? FactStore.value(db, indicator, from: from, to: to)
             let target = targets.values[indicator.id] ?? 0
             let value: Double? = indicator.kind == .rate ? (counted == 0 ? nil : Double(met) / Double(counted)) : Double(counted)
             let progress = value.map { value in
@@ -62,13 +69,11 @@ struct Report {
         }
         return Report(
             from: from, to: to, program: program, generatedAt: now, indicators: indicators,
-            series: try series(db, from: from, to: to, program: program, targets: targets), rebuilding: try rebuildState(db))
+            series: try series(db, months: months, counts: counts, program: program, targets: targets), rebuilding: try rebuildState(db))
     }
 
-    /// Each indicator month by month across the range, as a share of its target (1 is the target
-    /// reached): a rate is that month's rate, a count the running total from the range's start to the
-    /// month's end. `null` where a month has nothing counted. Ceilings (targets of 0) are left out.
-    static func series(_ db: Database, from: CalendarDate, to: CalendarDate, program: String?, targets: Targets) throws -> JSONValue {
+    /// The months of `from...to`, each with its first and last day in the range (`2026-03`).
+    static func months(from: CalendarDate, to: CalendarDate) -> [(label: String, first: CalendarDate, last: CalendarDate)] {
         var months: [(label: String, first: CalendarDate, last: CalendarDate)] = []
         var month = CalendarDate(year: from.year, month: from.month, day: 1)!
         while month <= to {
@@ -76,13 +81,24 @@ struct Report {
             months.append((String(month.description.prefix(7)), max(month, from), min(next.adding(days: -1), to)))
             month = next
         }
+        return months
+    }
+
+    /// Each indicator month by month across the range, as a share of its target (1 is the target
+    /// reached): a rate is that month's rate, a count the running total from the range's start to the
+    /// month's end (`counts`, read with the counts' values). `null` where a month has nothing counted.
+    /// Ceilings (targets of 0) are left out.
+    static func series(
+        _ db: Database, months: [(label: String, first: CalendarDate, last: CalendarDate)], counts: [String: [Int64]], program: String?,
+        targets: Targets
+    ) throws -> JSONValue {
         var lines: [JSONValue] = []
         for indicator in ProgramIndicators.all where program == nil || indicator.program == program {
             let target = targets.values[indicator.id] ?? 0
             guard !indicator.ceiling, target > 0 else { continue }
             let values: [Double?] = switch indicator.kind {
             case .count:
-                try FactStore.countByMonth(db, indicator, from: from, to: to, months: months.map(\.label)).map(Double.init)
+                (counts[indicator.id] ?? []).map(Double.init)
             case .rate:
                 try months.map { month in
                     let (counted, met, _) = try FactStore.value(db, indicator, from: month.first, to: month.last)
