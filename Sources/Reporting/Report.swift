@@ -37,10 +37,10 @@ struct Report {
         // A count's value is its running total at the range's end: the month-by-month reading gives
         // both, so a count's facts are read once for the figure and its line.
         var counts: [String: [Int64]] = [:]
-        for indicator in ProgramIndicators.all where (program == nil || indicator.program == program) && indicator.kind == .count {
-            counts[indicator.id] = try FactStore.countByMonth(db, indicator, from: from, to: to, months: months.map(\.label))
-        }
         for indicator in ProgramIndicators.all where program == nil || indicator.program == program {
+            if indicator.kind == .count {
+                counts[indicator.id] = try FactStore.countByMonth(db, indicator, from: from, to: to, months: months.map(\.label))
+            }
             let (counted, met, pending) = try counts[indicator.id].map { ($0.last ?? 0, $0.last ?? 0, 0) } ?? FactStore.value(db, indicator, from: from, to: to)
             let target = targets.values[indicator.id] ?? 0
             let value: Double? = indicator.kind == .rate ? (counted == 0 ? nil : Double(met) / Double(counted)) : Double(counted)

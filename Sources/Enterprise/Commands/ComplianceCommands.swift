@@ -43,10 +43,10 @@ enum ComplianceCommands {
         return ["program_id": .string(id), "status": .string(next.rawValue)]
     }
 
-    /// A day the program's record holds (`column` is one of its date columns), or nil when it has none
-    /// yet or there is no such program (`advance` then refuses the step for that).
-    static func recordedDay(_ db: Database, _ id: String, _ column: String) throws -> CalendarDate? {
-        try String.fetchOne(db, cached: "SELECT \(column) FROM compliance_program WHERE id = ?", arguments: [id]).flatMap(CalendarDate.init)
+    /// The program's record, whose days bound the next step's; nil when there is no such program
+    /// (`advance` then refuses the step for that).
+    static func record(_ db: Database, _ id: String) throws -> Row? {
+        try Row.fetchOne(db, cached: "SELECT * FROM compliance_program WHERE id = ?", arguments: [id])
     }
 
     static let accept = CommandSpec(
@@ -54,7 +54,7 @@ enum ComplianceCommands {
         arguments: [programArgument, ArgumentSpec("accepted_on", .date, "the day (default: today)")]
     ) { context, events in
         let id = try context.arguments.string("program_id")
-        let day = try context.pastDay("accepted_on", notBefore: try recordedDay(events.db, id, "proposed_on"), "the program was proposed")
+        let day = try context.pastDay("accepted_on", notBefore: try record(events.db, id)?.day("proposed_on"), "the program was proposed")
         return try advance(
             &events, id, .accept, set: ["accepted_on": day.description], event: "enterprise.compliance.accepted")
     }
@@ -75,7 +75,7 @@ enum ComplianceCommands {
             throw CommandError(.invalidArgument, "a supervision period of more than 3 years (\(starts) to \(ends)) is not plausible", field: "ends_on")
         }
         let id = try arguments.string("program_id")
-        if let accepted = try recordedDay(events.db, id, "accepted_on"), starts < accepted {
+        if let accepted = try record(events.db, id)?.day("accepted_on"), starts < accepted {
             throw CommandError(
                 .invalidArgument, "starts_on \(starts) is before the enterprise accepted the program (\(accepted)); supervision starts after it",
                 field: "starts_on")
@@ -98,11 +98,12 @@ enum ComplianceCommands {
         let arguments = context.arguments
         let passed = arguments.bool("passed", default: false)
         let id = try arguments.string("program_id")
-        let day = try context.pastDay("assessed_on", notBefore: try recordedDay(events.db, id, "supervision_starts"), "the supervision started")
+        let program = try record(events.db, id)
+        let day = try context.pastDay("assessed_on", notBefore: program?.day("supervision_starts"), "the supervision started")
         // The third party assesses a program once its supervision has run its course; a failure (the
         // enterprise did not comply) may end it earlier. A program not yet supervised has no end
         // here, and `advance` refuses it for its status.
-        if passed, let ends = try recordedDay(events.db, id, "supervision_ends"), day <= ends {
+        if passed, let ends = program?.day("supervision_ends"), day <= ends {
             throw CommandError(
                 .conflict, "a program passes only once its supervision has run its course: it ends on \(ends), so a pass is assessed from \(ends.adding(days: 1)), not on \(day)",
                 details: ["field": "assessed_on", "supervision_ends": .string(ends.description)])
@@ -122,7 +123,7 @@ enum ComplianceCommands {
     ) { context, events in
         let decision: ComplianceDecision = try context.arguments.choice("decision")
         let id = try context.arguments.string("program_id")
-        let day = try context.pastDay("decided_on", notBefore: try recordedDay(events.db, id, "assessed_on"), "the program was assessed")
+        let day = try context.pastDay("decided_on", notBefore: try record(events.db, id)?.day("assessed_on"), "the program was assessed")
         return try advance(
             &events, id, .decide, decision: decision,
             set: ["decision": decision.rawValue, "decided_on": day.description], event: "enterprise.compliance.decided",

@@ -93,7 +93,7 @@ enum RiskCommands {
         guard (row[1] as String) == "issued" else {
             throw CommandError(.conflict, "risk notice \(id) is \(row[1] as String); only an issued notice is answered", field: "notice_id")
         }
-        let day = try context.pastDay("responded_on", notBefore: (row[2] as String?).flatMap(CalendarDate.init), "the notice was issued")
+        let day = try context.pastDay("responded_on", notBefore: row.day("issued_on"), "the notice was issued")
         try events.db.execute(
             cached: "UPDATE risk_notice SET status = 'responded', response = ?, responded_on = ? WHERE id = ?",
             arguments: [try context.arguments.text("response"), day.description, id])

@@ -89,7 +89,7 @@ enum PetitionCommands {
             // The 3-month deadline is answered by the first process or result reply; after it, a progress
             // reply counts as the month's follow-up.
             let firstAnswer = (row["result_replied_at"] as String?) == nil
-            let due = firstAnswer ? resultDue : (row["follow_up_due"] as String?).flatMap(CalendarDate.init) ?? resultDue
+            let due = firstAnswer ? resultDue : row.day("follow_up_due") ?? resultDue
             onTime = !PetitionDeadlines.isOverdue(due, today: today)
             if kind == .result {
                 try events.db.execute(

@@ -18,11 +18,6 @@ enum CaseCommands {
         return (CaseKind(rawValue: row["kind"])!, CaseStage(rawValue: row["stage"])!, row)
     }
 
-    /// A day the case's row holds, nil when it has none.
-    static func recordedDay(_ row: Row, _ column: String) -> CalendarDate? {
-        (row[column] as String?).flatMap(CalendarDate.init)
-    }
-
     /// Refuses unless the case is of `kind` and at one of `stages`.
     static func require(_ current: (kind: CaseKind, stage: CaseStage, row: Row), _ kind: CaseKind, _ stages: [CaseStage], step: String) throws(CommandError) {
         guard current.kind == kind, stages.contains(current.stage) else {
@@ -72,7 +67,7 @@ enum CaseCommands {
             let id = try context.arguments.string("case_id")
             let current = try stage(events.db, id)
             try require(current, .administrative, [.consultation], step: "a suggestion")
-            let issued = try context.pastDay("issued_on", notBefore: recordedDay(current.row, "opened_on"), "the case was opened")
+            let issued = try context.pastDay("issued_on", notBefore: current.row.day("opened_on"), "the case was opened")
             let urgent = context.arguments.bool("urgent", default: false)
             let due = SuggestionDeadline.due(issuedOn: issued, urgent: urgent, months: settings.suggestionReplyMonths, urgentDays: settings.urgentReplyDays)
             try events.db.execute(
@@ -91,7 +86,7 @@ enum CaseCommands {
         let current = try stage(events.db, id)
         try require(current, .administrative, [.suggestion], step: "a reply")
         guard (current.row["replied_on"] as String?) == nil else { throw CommandError(.conflict, "the agency's reply is recorded already", field: "case_id") }
-        let day = try context.pastDay("replied_on", notBefore: recordedDay(current.row, "suggestion_issued_on"), "the suggestion was issued")
+        let day = try context.pastDay("replied_on", notBefore: current.row.day("suggestion_issued_on"), "the suggestion was issued")
         let acted = context.arguments.bool("acted", default: false)
         let due = CalendarDate(current.row["suggestion_due"] as String)!
         try events.db.execute(cached: "UPDATE case_file SET replied_on = ?, agency_acted = ? WHERE id = ?", arguments: [day.description, acted, id])
@@ -128,7 +123,7 @@ enum CaseCommands {
             let current = try stage(events.db, id)
             try require(current, .civil, [.announcement], step: "an announcement")
             guard (current.row["announced_on"] as String?) == nil else { throw CommandError(.conflict, "the announcement has begun already", field: "case_id") }
-            let day = try context.pastDay("announced_on", notBefore: recordedDay(current.row, "opened_on"), "the case was opened")
+            let day = try context.pastDay("announced_on", notBefore: current.row.day("opened_on"), "the case was opened")
             let ends = day.adding(days: settings.announcementDays - 1)
             try events.db.execute(cached: "UPDATE case_file SET announced_on = ?, announcement_ends = ? WHERE id = ?", arguments: [day.description, ends.description, id])
             try emit(&events, "public-interest.announcement.started", id, ["announced_on": .string(day.description), "ends_on": .string(ends.description)])
@@ -144,7 +139,7 @@ enum CaseCommands {
         let current = try stage(events.db, id)
         try require(current, .civil, [.announcement], step: "a civil suit")
         let today = CalendarDate(context.now)
-        guard let ends = (current.row["announcement_ends"] as String?).flatMap(CalendarDate.init), today > ends else {
+        guard let ends = current.row.day("announcement_ends"), today > ends else {
             throw CommandError(.conflict, "the public announcement has not run its course", details: ["field": "case_id", "stage": "announcement"])
         }
         try events.db.execute(cached: "UPDATE case_file SET stage = 'suit', litigated_on = ? WHERE id = ?", arguments: [today.description, id])

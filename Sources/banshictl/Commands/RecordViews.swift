@@ -24,9 +24,10 @@ struct RecordOptions: ParsableArguments {
         print(text)
         let names = (result["columns"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
         let width = text.split(separator: "\n").map { String($0).displayWidth }.max() ?? 0
-        if widthHint, !names.isEmpty, width > Terminal.width {
+        let terminal = Terminal.width
+        if widthHint, !names.isEmpty, width > terminal {
             printError(
-                "banshictl: the table is \(width) columns wide, the terminal \(Terminal.width); to choose columns: "
+                "banshictl: the table is \(width) columns wide, the terminal \(terminal); to choose columns: "
                     + recordsCommand(service: service, listing: command, args.sorted { $0.key < $1.key }.map { ($0.key, $0.value.stringValue ?? $0.value.serialized()) })
                     + " --columns \(names.prefix(4).joined(separator: ",")) (its columns: \(names.joined(separator: ", ")))")
         }
