@@ -366,8 +366,12 @@ struct ReportingSystemTests {
             #expect(bySubject.stdout.contains(": 1 event across children in 0 ms") && bySubject.stdout.contains("flow \(flow): 6 events across"))
             let json = try JSONValue.parse(Array(try await suite.banshictl(["trace", subject, "--json"]).stdout.utf8))
             #expect(json["subject"]?.stringValue == subject && json["flows"]?.arrayValue?.last?["correlation_id"]?.stringValue == flow)
+            // The record's id alone, as a person holds it, finds the same flows.
+            let recordID = String(subject.split(separator: "/").last!)
+            let byID = try await suite.banshictl(["trace", recordID])
+            #expect(byID.status == 0 && byID.stdout == bySubject.stdout, "\(byID)")
             let neither = try await suite.banshictl(["trace", "VC-NOTHING"])
-            #expect(neither.status == 1 && neither.stderr.contains("nor is it a subject of any event"), "\(neither)")
+            #expect(neither.status == 1 && neither.stderr.contains("nor is it a record any event names"), "\(neither)")
         }
     }
 

@@ -6,11 +6,12 @@ enum HistoryCommands {
     static let all = [query, trace]
 
     static let query = CommandSpec(
-        "history.query", "events from the history, filtered by source, type prefix, subject, correlation and time range",
+        "history.query", "events from the history, filtered by source, type prefix, subject or record, correlation and time range",
         arguments: [
             ArgumentSpec("source", .string, "only this service's events"),
             ArgumentSpec("type", .string, "only types starting with this (children.abuse. or children.abuse.referred)"),
             ArgumentSpec("subject", .string, "only this subject (case/VC-…)"),
+            ArgumentSpec("record", .string, "only events about this record, whatever its kind: the subject <kind>/<record> (VC-… finds case/VC-…)"),
             ArgumentSpec("correlation_id", .string, "only this flow"),
             ArgumentSpec("from", .time, "at or after this time"),
             ArgumentSpec("to", .time, "before this time"),
@@ -24,8 +25,8 @@ enum HistoryCommands {
         let events = try await context.read { db in
             try History.query(
                 db, source: arguments.optionalString("source"), typePrefix: arguments.optionalString("type"),
-                subject: arguments.optionalString("subject"), correlation: arguments.optionalString("correlation_id"), from: from, to: to,
-                limit: limit)
+                subject: arguments.optionalString("subject"), record: arguments.optionalString("record"),
+                correlation: arguments.optionalString("correlation_id"), from: from, to: to, limit: limit)
         }
         return ["events": .array(events)]
     }

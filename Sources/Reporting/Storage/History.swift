@@ -28,15 +28,26 @@ enum History {
         }
     }
 
-    /// Events matching every filter given, in time order (then source, seq).
+    /// The kinds of record the programs' events name as subjects (`case` of `case/{case_id}`).
+    static let subjectKinds: [String] = Array(
+        Set(ProgramIndicators.programs.flatMap { $0.catalog.events.compactMap { $0.subject.split(separator: "/").first.map(String.init) } })
+    ).sorted()
+
+    /// Events matching every filter given, in time order (then source, seq). `record` is a record's id
+    /// whatever its kind: the events whose subject is `<kind>/<record>` for a kind in `subjectKinds`.
     static func query(
-        _ db: Database, source: String?, typePrefix: String?, subject: String?, correlation: String?, from: String?, to: String?,
-        limit: Int
+        _ db: Database, source: String?, typePrefix: String?, subject: String?, record: String? = nil, correlation: String?,
+        from: String?, to: String?, limit: Int
     ) throws -> [JSONValue] {
         // Only the filters given go into the statement, so that SQLite picks the index that serves
         // them (a flow's few events by `history_correlation`, not a walk of the whole history by time).
         var conditions: [String] = []
         var arguments: [(any DatabaseValueConvertible)?] = []
+        if let record {
+            // One search of `history_subject` for each kind.
+            conditions.append("subject IN (\(Array(repeating: "?", count: subjectKinds.count).joined(separator: ", ")))")
+            arguments += subjectKinds.map { "\($0)/\(record)" }
+        }
         for (condition, value) in [
             ("source = ?", source), ("substr(type, 1, length(?)) = ?", typePrefix), ("subject = ?", subject),
             ("correlation_id = ?", correlation), ("time >= ?", from), ("time < ?", to),

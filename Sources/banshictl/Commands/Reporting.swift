@@ -8,13 +8,13 @@ struct Trace: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show one flow across services, in order, with timings (from banshi-reporting).",
         discussion: """
-            FLOW is a flow's correlationid, or a record's subject as the events name it (case/VC-…, \
-            aid/JA-…: the SUBJECT of `banshictl events tail` and `banshictl history`), which traces every \
-            flow that touched the record, oldest first. With --json, a flow's trace as reporting returns \
-            it; for a subject, {"subject", "flows": [trace, …]}.
+            FLOW is a flow's correlationid, or a record: its subject as the events name it (case/VC-…, \
+            aid/JA-…: the SUBJECT of `banshictl events tail` and `banshictl history`) or its id alone \
+            (VC-…), which traces every flow that touched the record, oldest first. With --json, a flow's \
+            trace as reporting returns it; for a record, {"subject", "flows": [trace, …]}.
             """)
     @OptionGroup var options: RecordOptions
-    @Argument(help: "The flow's correlationid, or a record's subject (case/VC-…).") var flow: String
+    @Argument(help: "The flow's correlationid, or a record's subject (case/VC-…) or id (VC-…).") var flow: String
 
     func run() throws {
         let call = ServiceCall(global: options.global, service: "reporting")
@@ -22,22 +22,27 @@ struct Trace: ParsableCommand {
         case .success(let trace):
             print(options.json ? prettyJSON(trace) : Self.render(trace))
         case .failure(let error) where error.code == .notFound:
-            // Not a flow: perhaps a record's subject, whose flows its events name.
-            let events = try call.result("history.query", ["subject": .string(flow), "limit": 10_000])["events"]?.arrayValue ?? []
+            // Not a flow: perhaps a record, by its subject or by its id alone, whose flows its events name.
+            let filter = flow.contains("/") ? "subject" : "record"
+            let events = try call.result("history.query", [filter: .string(flow), "limit": 10_000])["events"]?.arrayValue ?? []
             var flows: [String] = []
+            var subjects: [String] = []
             for event in events {
                 if let id = event["correlation_id"]?.stringValue, !flows.contains(id) { flows.append(id) }
+                if let subject = event["subject"]?.stringValue, !subjects.contains(subject) { subjects.append(subject) }
             }
+            // Named as the events name it, when they name one subject (an id alone names case/VC-…).
+            let record = subjects.count == 1 ? subjects[0] : flow
             guard !flows.isEmpty else {
                 ServiceCall.report(error, service: "reporting", command: "trace")
-                printError("banshictl: nor is it a subject of any event; a record's flows are traced by its subject, as the events name it (case/VC-…)")
+                printError("banshictl: nor is it a record any event names (by its subject, case/VC-…, or its id, VC-…)")
                 throw ExitCode(1)
             }
             let traces = try flows.map { try call.result("trace", ["correlation_id": .string($0)]) }
             if options.json {
-                print(prettyJSON(["subject": .string(flow), "flows": .array(traces)]))
+                print(prettyJSON(["subject": .string(record), "flows": .array(traces)]))
             } else {
-                print("\(flow): \(flows.count) flow\(flows.count == 1 ? "" : "s")\n\n" + traces.map(Self.render).joined(separator: "\n\n"))
+                print("\(record): \(flows.count) flow\(flows.count == 1 ? "" : "s")\n\n" + traces.map(Self.render).joined(separator: "\n\n"))
             }
         case .failure(let error):
             ServiceCall.report(error, service: "reporting", command: "trace")
@@ -183,7 +188,8 @@ struct HistoryQuery: ParsableCommand {
     @OptionGroup var options: RecordOptions
     @Option(help: "Only this service's events.") var source: String?
     @Option(help: "Only types starting with this.") var type: String?
-    @Option(help: "Only this subject.") var subject: String?
+    @Option(help: "Only this subject (case/VC-…).") var subject: String?
+    @Option(help: "Only events about this record, whatever its kind (VC-… finds case/VC-…).") var record: String?
     @Option(help: "Only this flow.") var correlation: String?
     @Option(help: "At or after this RFC 3339 time.") var from: String?
     @Option(help: "Before this RFC 3339 time.") var to: String?
@@ -209,7 +215,7 @@ struct HistoryQuery: ParsableCommand {
 
     func run() throws {
         var args: [String: JSONValue] = ["limit": .int(Int64(limit))]
-        for (key, value) in [("source", source), ("type", type), ("subject", subject), ("correlation_id", correlation), ("from", from), ("to", to)] {
+        for (key, value) in [("source", source), ("type", type), ("subject", subject), ("record", record), ("correlation_id", correlation), ("from", from), ("to", to)] {
             if let value { args[key] = .string(value) }
         }
         let chosen = columns.map { $0.split(separator: ",").map(String.init) } ?? (wide ? Self.columns.map(\.name) : Self.narrow)
