@@ -357,6 +357,11 @@ struct ReportingSystemTests {
             #expect(wide.stdout.hasPrefix("TIME") && wide.stdout.contains("FLOW") && wide.stdout.contains(flow))
             let chosen = try await suite.banshictl(["history", "--columns", "seq,type", "--type", "children.abuse.referred"])
             #expect(chosen.stdout.hasPrefix("SEQ  EVENT\n"))
+            // Chosen as `records` chooses: by name or title, in any case.
+            let byTitle = try await suite.banshictl(["history", "--columns", "Event,FLOW", "--type", "children.abuse.referred"])
+            #expect(byTitle.stdout.hasPrefix("EVENT") && byTitle.stdout.contains(flow), "\(byTitle)")
+            let unknown = try await suite.banshictl(["history", "--columns", "seq,nope"])
+            #expect(unknown.status == 64 && unknown.stderr.contains("no column 'nope'; choose from time (TIME)"), "\(unknown)")
 
             // A record's subject, as the events name it, traces every flow that touched the record:
             // the case's registration, then the referral.

@@ -34,6 +34,31 @@ struct RecordOptions: ParsableArguments {
     }
 }
 
+/// The names a `--columns` list gives, comma-separated; none when it gives none.
+func columnNames(_ list: String) -> [String] {
+    list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+}
+
+/// A name in a `--columns` list that is no column's.
+struct UnknownColumn: Error {
+    let name: String
+}
+
+/// The columns a `--columns` list chooses from `all`, in the list's order: each by its name or its
+/// title, in any case (a title's spaces may be written `_` or `-`, as in `answer_due` for ANSWER DUE).
+/// `banshictl records` and `banshictl history` read their lists so.
+func chooseColumns<Column>(
+    _ list: String, from all: [Column], name: (Column) -> String, title: (Column) -> String
+) throws(UnknownColumn) -> [Column] {
+    func key(_ text: String) -> String { text.lowercased().replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_") }
+    return try columnNames(list).map { wanted throws(UnknownColumn) in
+        guard let column = all.first(where: { key(name($0)) == key(wanted) }) ?? all.first(where: { key(title($0)) == key(wanted) }) else {
+            throw UnknownColumn(name: wanted)
+        }
+        return column
+    }
+}
+
 /// The `banshictl records` command that lists `listing` with `arguments` (key and text; `limit` and
 /// `offset` as options, the rest as `--where` filters, in the order given), each word quoted for a shell.
 func recordsCommand(service: String, listing: String, _ arguments: [(key: String, text: String)]) -> String {

@@ -34,7 +34,7 @@ struct Records: ParsableCommand {
     /// Malformed options are usage errors, found before anything is sent.
     func validate() throws {
         for pair in filters { _ = try Self.filter(pair) }
-        if let columns, Self.names(columns).isEmpty {
+        if let columns, columnNames(columns).isEmpty {
             throw ValidationError("--columns takes column names separated by commas, not '\(columns)'")
         }
     }
@@ -53,11 +53,6 @@ struct Records: ParsableCommand {
     private static func usageFailure(_ message: String) throws -> Never {
         printError("banshictl: \(message)\nSee 'banshictl records --help'.")
         throw ExitCode(64)
-    }
-
-    /// The names `--columns` lists.
-    private static func names(_ list: String) -> [String] {
-        list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
     func run() throws {
@@ -93,17 +88,14 @@ struct Records: ParsableCommand {
         }
     }
 
-    /// The columns `list` names (comma-separated names or titles, any case; a title's spaces may be
-    /// written as `_` or `-`), in its order; a usage failure naming the listing's columns when one is
-    /// not among them.
+    /// The columns `list` chooses (`chooseColumns`); a usage failure naming the listing's columns
+    /// when one is not among them.
     private func chosen(_ list: String, from all: [(String, String)]) throws -> [(String, String)] {
-        func key(_ text: String) -> String { text.lowercased().replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_") }
-        return try Self.names(list).map { name in
-            guard let column = all.first(where: { key($0.1) == key(name) }) ?? all.first(where: { key($0.0) == key(name) }) else {
-                try Self.usageFailure(
-                    "\(listing ?? "the listing") has no column '\(name)'; its columns: \(all.map { "\($0.1) (\($0.0))" }.joined(separator: ", "))")
-            }
-            return column
+        do {
+            return try chooseColumns(list, from: all, name: \.1, title: \.0)
+        } catch {
+            try Self.usageFailure(
+                "\(listing ?? "the listing") has no column '\(error.name)'; its columns: \(all.map { "\($0.1) (\($0.0))" }.joined(separator: ", "))")
         }
     }
 }

@@ -194,7 +194,10 @@ struct HistoryQuery: ParsableCommand {
     @Option(help: "At or after this RFC 3339 time.") var from: String?
     @Option(help: "Before this RFC 3339 time.") var to: String?
     @Option(help: "At most this many (1 to 10000).") var limit: Int = 100
-    @Option(help: "The columns, comma-separated, from: \(Self.columns.map(\.name).joined(separator: ",")) (default: \(Self.narrow.joined(separator: ","))).")
+    @Option(
+        help: ArgumentHelp(
+            "Only these columns, in this order, by name or title in any case: \(Self.columns.map { "\($0.name) (\($0.title))" }.joined(separator: ", ")) (default: \(Self.narrow.joined(separator: ","))).",
+            valueName: "name,..."))
     var columns: String?
     @Flag(help: "Every column, the full time and flow id.") var wide = false
 
@@ -206,10 +209,17 @@ struct HistoryQuery: ParsableCommand {
     /// What fits a terminal of 100 columns: the time to the second, no flow id.
     static let narrow = ["time", "source", "seq", "type", "subject"]
 
-    func validate() throws {
-        let known = Set(Self.columns.map(\.name))
-        if let unknown = columns?.split(separator: ",").map(String.init).first(where: { !known.contains($0) }) {
-            throw ValidationError("--columns: no column '\(unknown)'; choose from \(Self.columns.map(\.name).joined(separator: ", "))")
+    func validate() throws { _ = try shown() }
+
+    /// The columns shown: those `--columns` chooses, else every one with `--wide`, else `narrow`.
+    private func shown() throws -> [(name: String, title: String, member: String)] {
+        guard let columns else { return wide ? Self.columns : Self.columns.filter { Self.narrow.contains($0.name) } }
+        guard !columnNames(columns).isEmpty else { throw ValidationError("--columns takes column names separated by commas, not '\(columns)'") }
+        do {
+            return try chooseColumns(columns, from: Self.columns, name: \.name, title: \.title)
+        } catch {
+            throw ValidationError(
+                "--columns: no column '\(error.name)'; choose from \(Self.columns.map { "\($0.name) (\($0.title))" }.joined(separator: ", "))")
         }
     }
 
@@ -218,8 +228,7 @@ struct HistoryQuery: ParsableCommand {
         for (key, value) in [("source", source), ("type", type), ("subject", subject), ("record", record), ("correlation_id", correlation), ("from", from), ("to", to)] {
             if let value { args[key] = .string(value) }
         }
-        let chosen = columns.map { $0.split(separator: ",").map(String.init) } ?? (wide ? Self.columns.map(\.name) : Self.narrow)
-        let shown = chosen.compactMap { name in Self.columns.first { $0.name == name } }
+        let shown = try shown()
         try options.show(service: "reporting", "history.query", args) { result in
             let events = (result["events"]?.arrayValue ?? []).map { event -> JSONValue in
                 guard !wide, case .object(var object) = event else { return event }
