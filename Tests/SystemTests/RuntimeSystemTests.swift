@@ -209,9 +209,12 @@ struct RuntimeSystemTests {
             let failed = try await suite.banshictl(["call", "loadgen", "emit", "--arg", "count=many"])
             #expect(failed.status == 1)
             #expect(failed.stderr.contains("invalid_argument"))
-            #expect(failed.stderr.contains("the arguments of emit: banshictl call loadgen help command=emit"), "\(failed.stderr)")
+            #expect(failed.stderr.contains("the arguments of emit: banshictl call loadgen help emit"), "\(failed.stderr)")
             let help = try await suite.banshictl(["call", "loadgen", "help", "command=emit"])
             #expect(help.status == 0 && help.stdout.contains("count"), "the hint's command works: \(help.stdout)")
+            // `help NAME`, as a person asks, is `help command=NAME`.
+            let asked = try await suite.banshictl(["call", "loadgen", "help", "emit"])
+            #expect(asked.status == 0 && asked.stdout == help.stdout, "\(asked)")
             // key=value after the command is the same as --arg; a bare word is a usage error that shows the form.
             let bare = try await suite.banshictl(["call", "loadgen", "emit", "count=3", "subject=case/2"])
             #expect(bare.status == 0, "\(bare.stderr)")

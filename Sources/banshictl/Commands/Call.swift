@@ -14,7 +14,7 @@ struct Call: ParsableCommand {
             (--arg contact=13900000000 stays a string); otherwise a value that reads as JSON (a number, \
             true, false, null, an array or object) is that JSON, and anything else a string. \
             `--arg key=@FILE` sends the file's text (a CSV of lab results to samples.import, say). \
-            `banshictl call SERVICE help` lists a service's commands (`--arg command=NAME` for one, \
+            `banshictl call SERVICE help` lists a service's commands (`help NAME` for one, \
             --json for the raw list). A listing's JSON is followed, on stderr, by the `banshictl records` \
             command that shows the same records as a table.
             Exit status: 0 on success, 1 when the service replied with an error, 4 when the service did \
@@ -44,10 +44,17 @@ struct Call: ParsableCommand {
     @Flag(name: .long, help: "Print the whole reply as compact JSON.")
     var json = false
 
+    /// The arguments as key=value, those after the command and then the `--arg`s. `help NAME` is read
+    /// as `help command=NAME`, the way a person asks for one command's help.
+    private var keyValues: [String] {
+        let given = command == "help" && pairs.count == 1 && !pairs[0].contains("=") ? ["command=\(pairs[0])"] : pairs
+        return given + args
+    }
+
     /// A malformed argument is a usage error, shown with this command's usage.
     func validate() throws {
         _ = try jsonObject()
-        for pair in pairs + args { _ = try Self.split(pair) }
+        for pair in keyValues { _ = try Self.split(pair) }
     }
 
     /// An argument's key and value text.
@@ -81,7 +88,7 @@ struct Call: ParsableCommand {
                 ServiceCall.report(error, service: service, command: command)
                 // An argument refused: where to read what the command takes.
                 if error.code == .invalidArgument, error.details["field"] != nil, command != "help" {
-                    printError("banshictl: the arguments of \(command): banshictl call \(service) help command=\(command)")
+                    printError("banshictl: the arguments of \(command): banshictl call \(service) help \(command)")
                 }
             }
             throw ExitCode(1)
@@ -103,7 +110,7 @@ struct Call: ParsableCommand {
     /// a text argument (string, date, time) of the command, put back as the text given; the service's
     /// `help` says which arguments are text.
     private func typed(_ arguments: [String: JSONValue], call: ServiceCall) throws -> [String: JSONValue] {
-        let given = Dictionary((pairs + args).compactMap { try? Self.split($0) }, uniquingKeysWith: { _, last in last })
+        let given = Dictionary((keyValues).compactMap { try? Self.split($0) }, uniquingKeysWith: { _, last in last })
         let retyped = given.filter { key, _ in arguments[key]?.stringValue == nil }
         guard !retyped.isEmpty, command != "help" else { return arguments }
         let help = try call.result("help")["commands"]?.arrayValue ?? []
@@ -130,12 +137,12 @@ struct Call: ParsableCommand {
     func tableCommand() -> String {
         recordsCommand(
             service: service, listing: command,
-            (pairs + args).compactMap { pair in (try? Self.split(pair)).flatMap { $0.text.hasPrefix("@") ? nil : $0 } })
+            (keyValues).compactMap { pair in (try? Self.split(pair)).flatMap { $0.text.hasPrefix("@") ? nil : $0 } })
     }
 
     private func parseArguments() throws -> [String: JSONValue] {
         var result = try jsonObject()
-        for pair in pairs + args {
+        for pair in keyValues {
             let (key, text) = try Self.split(pair)
             if text.hasPrefix("@") {
                 result[key] = .string(try Self.fileText(String(text.dropFirst()), for: key))

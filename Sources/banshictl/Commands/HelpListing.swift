@@ -41,7 +41,7 @@ enum HelpListing {
             }
         }
         var header = "\(service): \(commands.count) command\(commands.count == 1 ? "" : "s")"
-        if commands.count > 1 { header += " (banshictl call \(service) help --arg command=NAME for one; --json for the raw list)" }
+        if commands.count > 1 { header += " (banshictl call \(service) help NAME for one; --json for the raw list)" }
         var footer: [String] = []
         if takesNow { footer = [""] + "Commands that act at a time also take `now` (a time), where the config's allow_now permits it.".wrapped(width: width) }
         return (header.wrapped(width: width) + [""] + lines + footer).joined(separator: "\n")
