@@ -110,7 +110,7 @@ struct Call: ParsableCommand {
     /// a text argument (string, date, time) of the command, put back as the text given; the service's
     /// `help` says which arguments are text.
     private func typed(_ arguments: [String: JSONValue], call: ServiceCall) throws -> [String: JSONValue] {
-        let given = Dictionary((keyValues).compactMap { try? Self.split($0) }, uniquingKeysWith: { _, last in last })
+        let given = Dictionary(keyValues.compactMap { try? Self.split($0) }, uniquingKeysWith: { _, last in last })
         let retyped = given.filter { key, _ in arguments[key]?.stringValue == nil }
         guard !retyped.isEmpty, command != "help" else { return arguments }
         let help = try call.result("help")["commands"]?.arrayValue ?? []
@@ -137,7 +137,7 @@ struct Call: ParsableCommand {
     func tableCommand() -> String {
         recordsCommand(
             service: service, listing: command,
-            (keyValues).compactMap { pair in (try? Self.split(pair)).flatMap { $0.text.hasPrefix("@") ? nil : $0 } })
+            keyValues.compactMap { pair in (try? Self.split(pair)).flatMap { $0.text.hasPrefix("@") ? nil : $0 } })
     }
 
     private func parseArguments() throws -> [String: JSONValue] {

@@ -42,12 +42,37 @@ struct Trace: ParsableCommand {
             if options.json {
                 print(prettyJSON(["subject": .string(record), "flows": .array(traces)]))
             } else {
-                print("\(record): \(flows.count) flow\(flows.count == 1 ? "" : "s")\n\n" + traces.map(Self.render).joined(separator: "\n\n"))
+                print("\(record): \(flows.count) flow\(flows.count == 1 ? "" : "s")\n\n" + Self.render(flows: traces))
             }
         case .failure(let error):
             ServiceCall.report(error, service: "reporting", command: "trace")
             throw ExitCode(1)
         }
+    }
+
+    /// A record's flows for a person, oldest first: each flow of several events as `render` shows
+    /// it, and each run of flows of one event (a registration, a step recorded) as one table, a row
+    /// each, so that a record with many steps stays a short page.
+    static func render(flows traces: [JSONValue]) -> String {
+        var parts: [String] = []
+        var single: [JSONValue] = []
+        func flush() {
+            guard !single.isEmpty else { return }
+            parts.append(
+                "\(single.count == 1 ? "1 event, a flow of its own" : "\(single.count) events, each a flow of its own"):\n"
+                    + recordTable(single, [("TIME", "time"), ("SERVICE", "source"), ("SEQ", "seq"), ("EVENT", "type"), ("SUBJECT", "subject")]))
+            single = []
+        }
+        for trace in traces {
+            if let steps = trace["steps"]?.arrayValue, steps.count == 1 {
+                single.append(steps[0])
+            } else {
+                flush()
+                parts.append(render(trace))
+            }
+        }
+        flush()
+        return parts.joined(separator: "\n\n")
     }
 
     /// One flow's trace for a person: a line with its extent, then its steps.
