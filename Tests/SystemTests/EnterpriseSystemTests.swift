@@ -77,6 +77,15 @@ struct EnterpriseSystemTests {
         // Compliance to leniency: every step in order; a step out of order is a conflict.
         let program = try await run.ok("compliance.propose", ["enterprise_id": .string(code), "case_number": "苏检刑诉〔2019〕12号", "now": "2026-03-05T02:00:00Z"])["program_id"]!
         #expect(try await run.failure("compliance.assess", ["program_id": program, "passed": true, "assessment": "x"])?.code == .conflict)
+        // A step on a program that does not exist names it, whichever step it is.
+        for (step, arguments) in [
+            ("compliance.accept", [:]), ("compliance.assess", ["passed": true, "assessment": "x"] as [String: JSONValue]),
+            ("compliance.decide", ["decision": "prosecution"]),
+            ("compliance.supervise", ["supervisor": "组", "starts_on": "2026-03-05", "ends_on": "2026-06-10"]),
+        ] {
+            let missing = try await run.failure(step, arguments.merging(["program_id": "CP-NONE"]) { _, new in new })
+            #expect(missing?.code == .notFound && missing?.message == "no compliance program 'CP-NONE'", "\(step): \(String(describing: missing))")
+        }
         try await run.ok("compliance.accept", ["program_id": program, "now": "2026-03-06T02:00:00Z"])
         #expect(
             try await run.failure("compliance.supervise", ["program_id": program, "supervisor": "第三方监督评估组织", "starts_on": "2026-03-05", "ends_on": "2026-06-10"])?

@@ -26,12 +26,13 @@ enum ComplianceCommands {
         return ["program_id": .string(id), "status": "proposed"]
     }
 
-    /// Moves program `id` by `step`, writing `set` (column = value) with the new status, and announces it.
+    /// Moves program `id`, whose record the step has read (`record`), by `step`, writing `set`
+    /// (column = value) with the new status, and announces it.
     static func advance(
-        _ events: inout EventAppender, _ id: String, _ step: ComplianceProgram.Step, passed: Bool = false, decision: ComplianceDecision? = nil,
-        set: [String: (any DatabaseValueConvertible)?], event: String, data extra: [String: JSONValue] = [:]
+        _ events: inout EventAppender, _ id: String, _ program: Row?, _ step: ComplianceProgram.Step, passed: Bool = false,
+        decision: ComplianceDecision? = nil, set: [String: (any DatabaseValueConvertible)?], event: String, data extra: [String: JSONValue] = [:]
     ) throws -> JSONValue {
-        let (status, enterprise) = try Lookup.program(events.db, id)
+        let (status, enterprise) = try Lookup.program(program, id)
         let next = try ComplianceProgram.next(after: step, from: status, passed: passed, decision: decision)
         let columns = set.keys.sorted()
         try events.db.execute(
@@ -54,9 +55,10 @@ enum ComplianceCommands {
         arguments: [programArgument, ArgumentSpec("accepted_on", .date, "the day (default: today)")]
     ) { context, events in
         let id = try context.arguments.string("program_id")
-        let day = try context.pastDay("accepted_on", notBefore: try record(events.db, id)?.day("proposed_on"), "the program was proposed")
+        let program = try record(events.db, id)
+        let day = try context.pastDay("accepted_on", notBefore: program?.day("proposed_on"), "the program was proposed")
         return try advance(
-            &events, id, .accept, set: ["accepted_on": day.description], event: "enterprise.compliance.accepted")
+            &events, id, program, .accept, set: ["accepted_on": day.description], event: "enterprise.compliance.accepted")
     }
 
     static let supervise = CommandSpec(
@@ -75,13 +77,14 @@ enum ComplianceCommands {
             throw CommandError(.invalidArgument, "a supervision period of more than 3 years (\(starts) to \(ends)) is not plausible", field: "ends_on")
         }
         let id = try arguments.string("program_id")
-        if let accepted = try record(events.db, id)?.day("accepted_on"), starts < accepted {
+        let program = try record(events.db, id)
+        if let accepted = program?.day("accepted_on"), starts < accepted {
             throw CommandError(
                 .invalidArgument, "starts_on \(starts) is before the enterprise accepted the program (\(accepted)); supervision starts after it",
                 field: "starts_on")
         }
         return try advance(
-            &events, id, .supervise,
+            &events, id, program, .supervise,
             set: ["supervisor": try arguments.text("supervisor"), "supervision_starts": starts.description, "supervision_ends": ends.description],
             event: "enterprise.compliance.supervised",
             data: ["supervision_starts": .string(starts.description), "supervision_ends": .string(ends.description)])
@@ -109,7 +112,7 @@ enum ComplianceCommands {
                 details: ["field": "assessed_on", "supervision_ends": .string(ends.description)])
         }
         return try advance(
-            &events, id, .assess, passed: passed,
+            &events, id, program, .assess, passed: passed,
             set: ["assessed_on": day.description, "assessment": try arguments.text("assessment")], event: "enterprise.compliance.assessed",
             data: ["passed": .bool(passed)])
     }
@@ -123,9 +126,10 @@ enum ComplianceCommands {
     ) { context, events in
         let decision: ComplianceDecision = try context.arguments.choice("decision")
         let id = try context.arguments.string("program_id")
-        let day = try context.pastDay("decided_on", notBefore: try record(events.db, id)?.day("assessed_on"), "the program was assessed")
+        let program = try record(events.db, id)
+        let day = try context.pastDay("decided_on", notBefore: program?.day("assessed_on"), "the program was assessed")
         return try advance(
-            &events, id, .decide, decision: decision,
+            &events, id, program, .decide, decision: decision,
             set: ["decision": decision.rawValue, "decided_on": day.description], event: "enterprise.compliance.decided",
             data: ["decision": .string(decision.rawValue)])
     }

@@ -13,13 +13,12 @@ enum Lookup {
         return code
     }
 
-    /// The current status of compliance program `id`, with its enterprise.
-    static func program(_ db: Database, _ id: String) throws -> (status: ComplianceProgram.Status, enterprise: String) {
-        guard let row = try Row.fetchOne(db, cached: "SELECT status, enterprise_id FROM compliance_program WHERE id = ?", arguments: [id]),
-            let status = ComplianceProgram.Status(rawValue: row[0])
-        else {
+    /// The current status of compliance program `id`, with its enterprise, from its record as `row`
+    /// read it (`nil`: there is no such program).
+    static func program(_ row: Row?, _ id: String) throws -> (status: ComplianceProgram.Status, enterprise: String) {
+        guard let row, let status = ComplianceProgram.Status(rawValue: row["status"]) else {
             throw CommandError(.notFound, "no compliance program '\(id)'", field: "program_id")
         }
-        return (status, row[1])
+        return (status, row["enterprise_id"])
     }
 }
