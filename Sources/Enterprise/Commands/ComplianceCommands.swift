@@ -26,8 +26,8 @@ enum ComplianceCommands {
         return ["program_id": .string(id), "status": "proposed"]
     }
 
-    /// Moves program `id`, whose record the step has read (`record`), by `step`, writing `set`
-    /// (column = value) with the new status, and announces it.
+    /// Moves program `id` by `step`, writing `set` (column = value) with the new status, and announces
+    /// it. `program` is its record as the step read it (`record`), `nil` when there is none.
     static func advance(
         _ events: inout EventAppender, _ id: String, _ program: Row?, _ step: ComplianceProgram.Step, passed: Bool = false,
         decision: ComplianceDecision? = nil, set: [String: (any DatabaseValueConvertible)?], event: String, data extra: [String: JSONValue] = [:]
