@@ -39,9 +39,15 @@ func columnNames(_ list: String) -> [String] {
     list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
 }
 
-/// A name in a `--columns` list that is no column's.
+/// A name in a `--columns` list that is no column's, with the columns to choose from (`columnChoices`).
 struct UnknownColumn: Error {
     let name: String
+    let choices: String
+}
+
+/// The columns a `--columns` list may name, as help and errors list them: `name (TITLE), …`.
+func columnChoices<Column>(_ all: [Column], name: (Column) -> String, title: (Column) -> String) -> String {
+    all.map { "\(name($0)) (\(title($0)))" }.joined(separator: ", ")
 }
 
 /// The columns a `--columns` list chooses from `all`, in the list's order: each by its name or its
@@ -53,7 +59,7 @@ func chooseColumns<Column>(
     func key(_ text: String) -> String { text.lowercased().replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_") }
     return try columnNames(list).map { wanted throws(UnknownColumn) in
         guard let column = all.first(where: { key(name($0)) == key(wanted) }) ?? all.first(where: { key(title($0)) == key(wanted) }) else {
-            throw UnknownColumn(name: wanted)
+            throw UnknownColumn(name: wanted, choices: columnChoices(all, name: name, title: title))
         }
         return column
     }

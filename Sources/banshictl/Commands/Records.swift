@@ -95,7 +95,7 @@ struct Records: ParsableCommand {
             return try chooseColumns(list, from: all, name: \.1, title: \.0)
         } catch {
             try Self.usageFailure(
-                "\(listing ?? "the listing") has no column '\(error.name)'; its columns: \(all.map { "\($0.1) (\($0.0))" }.joined(separator: ", "))")
+                "\(listing ?? "the listing") has no column '\(error.name)'; its columns: \(error.choices)")
         }
     }
 }

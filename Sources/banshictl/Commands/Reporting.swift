@@ -221,7 +221,7 @@ struct HistoryQuery: ParsableCommand {
     @Option(help: "At most this many (1 to 10000).") var limit: Int = 100
     @Option(
         help: ArgumentHelp(
-            "Only these columns, in this order, by name or title in any case: \(Self.columns.map { "\($0.name) (\($0.title))" }.joined(separator: ", ")) (default: \(Self.narrow.joined(separator: ","))).",
+            "Only these columns, in this order, by name or title in any case: \(columnChoices(Self.columns, name: \.name, title: \.title)) (default: \(Self.narrow.joined(separator: ","))).",
             valueName: "name,..."))
     var columns: String?
     @Flag(help: "Every column, the full time and flow id.") var wide = false
@@ -244,7 +244,7 @@ struct HistoryQuery: ParsableCommand {
             return try chooseColumns(columns, from: Self.columns, name: \.name, title: \.title)
         } catch {
             throw ValidationError(
-                "--columns: no column '\(error.name)'; choose from \(Self.columns.map { "\($0.name) (\($0.title))" }.joined(separator: ", "))")
+                "--columns: no column '\(error.name)'; choose from \(error.choices)")
         }
     }
 
