@@ -142,6 +142,37 @@ struct WireContractTests {
         #expect(text == #"{"f":1.5,"list":[true,null],"n":9007199254740993,"text":"第一\n\"引号\"\u0001"}"#)
         #expect(try JSONValue.parse(Array(text.utf8)) == value)
     }
+
+    @Test("Pretty JSON indents by two, sorts keys, writes empty collections on one line and lays out stored fragments")
+    func prettyJSON() throws {
+        let value: JSONValue = [
+            "name": "清水河", "n": 9_007_199_254_740_993, "f": 0.1, "empty": [], "none": [:],
+            "list": [true, nil, ["b": 1, "a": "x\ny"]], "stored": .fragment(#"{"z":[],"y":2}"#), "broken": .fragment("{not json"),
+        ]
+        #expect(value.prettyPrinted() == #"""
+            {
+              "broken": {not json,
+              "empty": [],
+              "f": 0.1,
+              "list": [
+                true,
+                null,
+                {
+                  "a": "x\ny",
+                  "b": 1
+                }
+              ],
+              "n": 9007199254740993,
+              "name": "清水河",
+              "none": {},
+              "stored": {
+                "y": 2,
+                "z": []
+              }
+            }
+            """#)
+        #expect(try JSONValue.parse(Array(JSONValue.object(value.objectValue!.filter { $0.key != "broken" }).prettyPrinted().utf8))["stored"]?["y"] == 2)
+    }
 }
 
 @Suite("RFC 3339 times")

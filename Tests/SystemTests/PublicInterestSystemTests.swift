@@ -154,7 +154,7 @@ struct PublicInterestSystemTests {
             try good.joined(separator: "\r\n").write(toFile: file, atomically: true, encoding: .utf8)
             let imported = try await suite.banshictl(["call", "public-interest", "samples.import", "--arg", "csv=@\(file)"])
             #expect(imported.status == 0, "\(imported.stderr)\(imported.stdout)")
-            #expect(imported.stdout.contains("\"imported\" : 2") && imported.stdout.contains("\"failed\" : 1"))
+            #expect(imported.stdout.contains("\"imported\": 2") && imported.stdout.contains("\"failed\": 1"))
             #expect(imported.stderr.contains("sending lab.csv"))
         }
     }

@@ -72,9 +72,5 @@ func printLine(_ text: String) {
 
 /// Pretty JSON for people, sorted keys so that output is stable.
 func prettyJSON(_ value: JSONValue) -> String {
-    guard let data = value.serialized().data(using: .utf8),
-        let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
-        let pretty = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes])
-    else { return value.serialized() }
-    return String(decoding: pretty, as: UTF8.self)
+    value.prettyPrinted()
 }
