@@ -217,7 +217,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LawyerTests",
-            dependencies: ["Lawyer", "BanshiKit", "BanshiTesting"],
+            dependencies: ["Lawyer", "BanshiKit", "BanshiTesting", "SQLite"],
             exclude: ["Snapshots"],
             swiftSettings: swiftSettings
         ),

@@ -111,7 +111,15 @@ struct LawyerSystemTests {
                 #expect(lateResolution?.details["field"] == "resolutions[0]")
                 #expect(lateResolution?.message.hasPrefix("resolutions[0].deadline is a day") == true)
                 let milestone = try await run.ok("milestone.add", ["task_id": tasks[0], "title": "选址", "due_on": "2026-03-20", "now": "2026-03-01T02:00:00Z"])["milestone_id"]!
+                // No step is dated before its record began: the milestone's day, the meeting's for its tasks.
+                let early = try await run.failure("milestone.done", ["milestone_id": milestone, "done_on": "2026-02-28", "now": "2026-03-19T02:00:00Z"])
+                #expect(early?.code == .invalidArgument && early?.details["field"] == "done_on")
+                #expect(early?.message == "done_on 2026-02-28 is before the milestone was added (2026-03-01)")
                 try await run.ok("milestone.done", ["milestone_id": milestone, "now": "2026-03-19T02:00:00Z"])
+                let beforeMeeting = try await run.failure(
+                    "task.follow-up", ["task_id": tasks[0], "note": "x", "noted_on": "2026-02-27", "now": "2026-03-19T02:00:00Z"])
+                #expect(beforeMeeting?.message == "noted_on 2026-02-27 is before the task was created (2026-03-01)")
+                #expect(try await run.failure("task.done", ["task_id": tasks[0], "done_on": "2026-02-27", "now": "2026-03-19T02:00:00Z"])?.details["field"] == "done_on")
                 try await run.ok("milestone.add", ["task_id": tasks[1], "title": "测试", "due_on": "2026-03-15", "now": "2026-03-01T02:00:00Z"])
                 // A milestone due on 15 March: not overdue that day, overdue the next, once.
                 #expect(try await run.ok("deadlines.scan", ["now": "2026-03-15T08:00:00Z"])["emitted"]?["milestone"] == 0)

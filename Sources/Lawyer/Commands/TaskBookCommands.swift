@@ -42,17 +42,18 @@ enum TaskBookCommands {
             self.deadline = deadline
         }
 
-        /// Writes the task and announces it; returns its id.
-        func insert(_ events: inout EventAppender, meeting: String?, settings: LawyerSettings) throws -> String {
+        /// Writes the task and announces it; returns its id. `createdOn`: the day it exists from (its
+        /// meeting's day, or today), before which none of its steps may be dated.
+        func insert(_ events: inout EventAppender, meeting: String?, createdOn: CalendarDate, settings: LawyerSettings) throws -> String {
             let id = OpaqueID.make("TK")
             try events.db.execute(
                 cached: """
-                    INSERT INTO task (id, meeting_id, item, department, deadline, measure, status, escalate_on, escalate_to, escalate_every_days)
-                    VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)
+                    INSERT INTO task (id, meeting_id, item, department, deadline, measure, status, escalate_on, escalate_to, escalate_every_days, created_on)
+                    VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?)
                     """,
                 arguments: [
                     id, meeting, item, department, deadline.description, measure, deadline.description, settings.escalateTo,
-                    settings.escalationIntervalDays,
+                    settings.escalationIntervalDays, createdOn.description,
                 ])
             var data: [String: JSONValue] = ["task_id": .string(id), "deadline": .string(deadline.description)]
             if let meeting { data["meeting_id"] = .string(meeting) }
@@ -87,7 +88,7 @@ enum TaskBookCommands {
                 "lawyer.meeting.held", subject: "meeting/\(id)",
                 data: ["meeting_id": .string(id), "held_on": .string(day.description), "resolutions": .int(Int64(resolutions.count))])
             var tasks: [JSONValue] = []
-            for resolution in resolutions { tasks.append(.string(try resolution.insert(&events, meeting: id, settings: settings))) }
+            for resolution in resolutions { tasks.append(.string(try resolution.insert(&events, meeting: id, createdOn: day, settings: settings))) }
             return ["meeting_id": .string(id), "tasks": .array(tasks)]
         }
     }
@@ -101,16 +102,27 @@ enum TaskBookCommands {
             ]
         ) { context, events in
             let input = try TaskInput(context.arguments.values.filter { $0.key != "now" }, context: context, within: nil)
-            return ["task_id": .string(try input.insert(&events, meeting: nil, settings: settings))]
+            return ["task_id": .string(try input.insert(&events, meeting: nil, createdOn: CalendarDate(context.now), settings: settings))]
         }
     }
 
-    /// The task in `task_id`, which must be open or in progress.
-    static func openTask(_ db: Database, _ arguments: Arguments) throws -> (id: String, status: String) {
-        let id = try Support.existing(db, "task", arguments, field: "task_id", what: "task")
-        let status = try String.fetchOne(db, cached: "SELECT status FROM task WHERE id = ?", arguments: [id])!
-        guard status == "open" || status == "in-progress" else { throw CommandError(.conflict, "task \(id) is \(status)", field: "task_id") }
-        return (id, status)
+    /// The task in `task_id`, which must be open or in progress, with the day it was created (nil for
+    /// a task older than that column whose creation the log does not hold).
+    static func openTask(_ db: Database, _ arguments: Arguments) throws -> (id: String, createdOn: CalendarDate?) {
+        let task = try existingTask(db, arguments)
+        guard task.status == "open" || task.status == "in-progress" else {
+            throw CommandError(.conflict, "task \(task.id) is \(task.status)", field: "task_id")
+        }
+        return (task.id, task.createdOn)
+    }
+
+    /// The task in `task_id`: its status and the day it was created.
+    static func existingTask(_ db: Database, _ arguments: Arguments) throws -> (id: String, status: String, createdOn: CalendarDate?) {
+        let id = try arguments.string("task_id")
+        guard let row = try Row.fetchOne(db, cached: "SELECT status, created_on FROM task WHERE id = ?", arguments: [id]) else {
+            throw CommandError(.notFound, "no task '\(id)'", field: "task_id")
+        }
+        return (id, row[0], (row[1] as String?).flatMap(CalendarDate.init))
     }
 
     static let milestone = CommandSpec(
@@ -124,7 +136,8 @@ enum TaskBookCommands {
         let due = try Support.futureDay(context, "due_on")
         let id = OpaqueID.make("MS")
         try events.db.execute(
-            cached: "INSERT INTO milestone (id, task_id, title, due_on) VALUES (?, ?, ?, ?)", arguments: [id, task, try context.arguments.text("title"), due.description])
+            cached: "INSERT INTO milestone (id, task_id, title, due_on, added_on) VALUES (?, ?, ?, ?, ?)",
+            arguments: [id, task, try context.arguments.text("title"), due.description, CalendarDate(context.now).description])
         try events.emit("lawyer.milestone.added", subject: "task/\(task)", data: ["milestone_id": .string(id), "task_id": .string(task), "due_on": .string(due.description)])
         return ["milestone_id": .string(id)]
     }
@@ -134,10 +147,10 @@ enum TaskBookCommands {
         arguments: [ArgumentSpec("milestone_id", .string, required: true, "the milestone"), ArgumentSpec("done_on", .date, "the day (default: today)")]
     ) { context, events in
         let id = try Support.existing(events.db, "milestone", context.arguments, field: "milestone_id", what: "milestone")
-        guard let row = try Row.fetchOne(events.db, cached: "SELECT task_id, due_on FROM milestone WHERE id = ? AND done_on IS NULL", arguments: [id]) else {
+        guard let row = try Row.fetchOne(events.db, cached: "SELECT task_id, due_on, added_on FROM milestone WHERE id = ? AND done_on IS NULL", arguments: [id]) else {
             throw CommandError(.conflict, "milestone \(id) is done already", field: "milestone_id")
         }
-        let day = try context.pastDay("done_on")
+        let day = try context.pastDay("done_on", notBefore: (row[2] as String?).flatMap(CalendarDate.init), "the milestone was added")
         try events.db.execute(cached: "UPDATE milestone SET done_on = ? WHERE id = ?", arguments: [day.description, id])
         let task: String = row[0]
         try events.emit(
@@ -153,8 +166,8 @@ enum TaskBookCommands {
             ArgumentSpec("noted_on", .date, "the day (default: today)"),
         ]
     ) { context, events in
-        let (task, _) = try openTask(events.db, context.arguments)
-        let day = try context.pastDay("noted_on")
+        let (task, createdOn) = try openTask(events.db, context.arguments)
+        let day = try context.pastDay("noted_on", notBefore: createdOn, "the task was created")
         try events.db.execute(cached: "INSERT INTO follow_up (task_id, note, noted_on) VALUES (?, ?, ?)", arguments: [task, try context.arguments.text("note"), day.description])
         try events.db.execute(cached: "UPDATE task SET last_follow_up = max(coalesce(last_follow_up, ''), ?) WHERE id = ?", arguments: [day.description, task])
         try events.emit("lawyer.task.followed-up", subject: "task/\(task)", data: ["task_id": .string(task), "noted_on": .string(day.description)])
@@ -163,13 +176,12 @@ enum TaskBookCommands {
 
     /// Moves a task to `status`; `reason` for a drop.
     static func move(_ context: CommandContext, _ events: inout EventAppender, to status: TaskStatus, from allowed: Set<String>) throws -> JSONValue {
-        let id = try Support.existing(events.db, "task", context.arguments, field: "task_id", what: "task")
-        let current = try String.fetchOne(events.db, cached: "SELECT status FROM task WHERE id = ?", arguments: [id])!
+        let (id, current, createdOn) = try existingTask(events.db, context.arguments)
         guard allowed.contains(current) else {
             throw CommandError(.conflict, "task \(id) is \(current); it cannot become \(status.rawValue)", details: ["field": "task_id", "status": .string(current)])
         }
         let reason = status == .dropped ? try context.arguments.text("reason") : nil
-        let done = status == .done ? try context.pastDay("done_on").description : nil
+        let done = status == .done ? try context.pastDay("done_on", notBefore: createdOn, "the task was created").description : nil
         try events.db.execute(
             cached: "UPDATE task SET status = ?, drop_reason = coalesce(?, drop_reason), done_on = coalesce(?, done_on) WHERE id = ?",
             arguments: [status.rawValue, reason, done, id])

@@ -129,5 +129,28 @@ enum LawyerSchema {
                 CREATE INDEX duty_assignment_open ON duty_assignment(lawyer_id) WHERE closed_at IS NULL;
                 """)
         }
+        // The day each task and milestone came into being, so that a step on it (done, followed up)
+        // cannot be dated before it. A meeting's tasks exist from the meeting's day; the others, and
+        // the milestones, from the day (China Standard Time) of the event that announced them. A row
+        // the log has no event for keeps NULL: its steps are bounded by today only, as before.
+        migrator.registerMigration("lawyer-v2") { db in
+            try db.execute(sql: """
+                ALTER TABLE task ADD COLUMN created_on TEXT;
+                ALTER TABLE milestone ADD COLUMN added_on TEXT;
+                CREATE TEMP TABLE announced (type TEXT, record TEXT, day TEXT, PRIMARY KEY (record, type)) WITHOUT ROWID;
+                INSERT INTO announced
+                    SELECT json_extract(envelope, '$.type'),
+                           coalesce(json_extract(envelope, '$.data.milestone_id'), json_extract(envelope, '$.data.task_id')),
+                           min(date(json_extract(envelope, '$.time'), '+8 hours'))
+                    FROM event_log
+                    WHERE json_extract(envelope, '$.type') IN ('lawyer.task.created', 'lawyer.milestone.added')
+                    GROUP BY 1, 2;
+                UPDATE task SET created_on = coalesce(
+                    (SELECT held_on FROM meeting WHERE meeting.id = task.meeting_id),
+                    (SELECT day FROM announced WHERE type = 'lawyer.task.created' AND record = task.id));
+                UPDATE milestone SET added_on = (SELECT day FROM announced WHERE type = 'lawyer.milestone.added' AND record = milestone.id);
+                DROP TABLE announced;
+                """)
+        }
     }
 }

@@ -28,10 +28,11 @@ enum LawyerViews {
     static let task = RecordView("task", [
         .init("id", title: "TASK"), .init("department"), .init("item"), .init("deadline"), .init("status"), .init("measure"),
         .init("last_follow_up", title: "FOLLOWED UP"), .init("escalations", .integer, title: "ESC."), .init("meeting_id", title: "MEETING"),
-        .init("drop_reason"), .init("done_on", title: "DONE"),
+        .init("drop_reason"), .init("created_on", title: "CREATED"), .init("done_on", title: "DONE"),
     ])
     static let milestone = RecordView("milestone", [
-        .init("id", title: "MILESTONE"), .init("task_id", title: "TASK"), .init("title"), .init("due_on", title: "DUE"), .init("done_on", title: "DONE"),
+        .init("id", title: "MILESTONE"), .init("task_id", title: "TASK"), .init("title"), .init("due_on", title: "DUE"), .init("added_on", title: "ADDED"),
+        .init("done_on", title: "DONE"),
     ])
     static let followUp = RecordView("follow_up", [.init("noted_on", title: "ON"), .init("note")])
     static let meeting = RecordView("meeting", [.init("id", title: "MEETING"), .init("held_on", title: "ON"), .init("parties"), .init("summary")])

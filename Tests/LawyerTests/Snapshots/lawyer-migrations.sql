@@ -110,3 +110,30 @@ CREATE TABLE task (
     escalations INTEGER NOT NULL DEFAULT 0,
     CHECK (status <> 'dropped' OR drop_reason IS NOT NULL)
 ) STRICT;
+-- lawyer-v2
+CREATE TABLE milestone (
+    id TEXT PRIMARY KEY,
+    task_id TEXT NOT NULL REFERENCES task(id),
+    title TEXT NOT NULL,
+    due_on TEXT NOT NULL,
+    done_on TEXT,
+    overdue_emitted INTEGER NOT NULL DEFAULT 0
+, added_on TEXT) STRICT;
+CREATE TABLE task (
+    id TEXT PRIMARY KEY,
+    meeting_id TEXT REFERENCES meeting(id),
+    item TEXT NOT NULL CHECK (length(item) > 0),
+    department TEXT NOT NULL,
+    deadline TEXT NOT NULL,
+    measure TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('open', 'in-progress', 'done', 'dropped')),
+    drop_reason TEXT,
+    done_on TEXT,
+    last_follow_up TEXT,
+    escalate_on TEXT NOT NULL,
+    escalated_for TEXT,
+    escalate_to TEXT NOT NULL,
+    escalate_every_days INTEGER NOT NULL CHECK (escalate_every_days BETWEEN 1 AND 365),
+    escalations INTEGER NOT NULL DEFAULT 0, created_on TEXT,
+    CHECK (status <> 'dropped' OR drop_reason IS NOT NULL)
+) STRICT;
