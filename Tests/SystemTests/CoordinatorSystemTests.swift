@@ -195,6 +195,13 @@ struct CoordinatorSystemTests {
             let deliveries = try await Runner(suite, service: "coordinator").ok("delivery.list", ["rule_id": "abuse-referral-opens-aid", "limit": 1000])
             #expect(deliveries["deliveries"]?.arrayValue?.count == 30)
             #expect(deliveries["deliveries"]?.arrayValue?.allSatisfy { $0["status"] == "delivered" } == true)
+            // The same listing as a table for an admin, a flow's routes by its id.
+            let flow = deliveries["deliveries"]?.arrayValue?.first?["correlation_id"]?.stringValue ?? ""
+            let table = try await suite.banshictl([
+                "records", "coordinator", "delivery.list", "--where", "correlation_id=\(flow)", "--columns", "status,target,command,attempts",
+            ])
+            #expect(table.status == 0, "\(table.stderr)")
+            #expect(table.stdout.split(separator: "\n").map { $0.split(separator: " ") } == [["STATUS", "TARGET", "COMMAND", "ATTEMPTS"], ["delivered", "petition", "aid.open", "1"]])
         }
     }
 

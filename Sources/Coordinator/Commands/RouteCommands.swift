@@ -79,28 +79,24 @@ enum RouteCommands {
         }
     }
 
-    static let deliveries = CommandSpec(
-        "delivery.list", "routing decisions and where their deliveries stand, newest first",
-        arguments: [
-            ArgumentSpec("rule_id", .string, "only this rule's"),
-            ArgumentSpec("status", .string, choices: ["pending", "delivered", "dead"], "only in this status"),
-            ArgumentSpec("correlation_id", .string, "only this flow's"),
-            PageLimit.records.argument,
-        ]
-    ) { context in
-        let arguments = context.arguments
-        let limit = try PageLimit.records.value(arguments)
-        return [
-            "deliveries": try await context.rows(
-                """
-                SELECT id, rule_id, event_type, source, seq, correlation_id, target, command, args, status, attempts, last_error,
-                       decided_at, settled_at FROM delivery
-                WHERE (?1 IS NULL OR rule_id = ?1) AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR correlation_id = ?3)
-                ORDER BY decided_at DESC, id LIMIT ?4
-                """,
-                [arguments.optionalString("rule_id"), arguments.optionalString("status"), arguments.optionalString("correlation_id"), limit])
-        ]
-    }
+    /// A delivery as it goes on the wire: the routing decision (rule, event, target, command and its
+    /// arguments as JSON text) and where it stands.
+    static let delivery = RecordView("delivery", [
+        .init("id", title: "DELIVERY"), .init("status"), .init("target"), .init("command"), .init("attempts", .integer),
+        .init("decided_at", title: "DECIDED"), .init("settled_at", title: "SETTLED"), .init("last_error", title: "LAST ERROR"),
+        .init("rule_id", title: "RULE"), .init("event_type", title: "EVENT"), .init("source"), .init("seq", .integer),
+        .init("correlation_id", title: "FLOW"), .init("args"),
+    ])
+
+    /// `banshictl records coordinator delivery.list` shows it as a table.
+    static let deliveries = Listing(
+        "delivery.list", "routing decisions and where their deliveries stand, newest first", member: "deliveries", view: delivery,
+        filters: [
+            .init("rule_id", "only this rule's"), .init("status", choices: ["pending", "delivered", "dead"], "only in this status"),
+            .init("correlation_id", "only this flow's"),
+        ],
+        order: "decided_at DESC, id"
+    ).spec
 
     static let dlqList = CommandSpec(
         "dlq.list", "the dead-letter list: routes that failed for good, with their last error",
