@@ -145,7 +145,7 @@ let package = Package(
         .target(
             name: "Reporting",
             dependencies: [
-                "BanshiKit", "Enterprise", "Lawyer", "Children", "Petition", "PublicInterest", "SQLite",
+                "BanshiKit", "Enterprise", "Lawyer", "Children", "Petition", "PublicInterest", "Coordinator", "SQLite",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -377,6 +377,11 @@ struct ReportingSystemTests {
             let recordID = String(subject.split(separator: "/").last!)
             let byID = try await suite.banshictl(["trace", recordID])
             #expect(byID.status == 0 && byID.stdout == bySubject.stdout, "\(byID)")
+            // So does a delivery's id, as the coordinator's listings show it: the flow it routed.
+            let delivery = try await Runner(suite, service: "coordinator").ok("delivery.list", ["rule_id": "abuse-referral-opens-aid"])
+            let deliveryID = try #require(delivery["deliveries"]?.arrayValue?.first?["id"]?.stringValue)
+            let byDelivery = try await suite.banshictl(["trace", deliveryID])
+            #expect(byDelivery.status == 0 && byDelivery.stdout.contains("flow \(flow): 6 events across"), "\(byDelivery)")
             let neither = try await suite.banshictl(["trace", "VC-NOTHING"])
             #expect(neither.status == 1 && neither.stderr.contains("nor is it a record any event names"), "\(neither)")
         }

@@ -1,4 +1,5 @@
 import BanshiKit
+import Coordinator
 import SQLite
 
 /// The event history: appended by the durable subscriber, read by queries, traces and reports.
@@ -28,9 +29,12 @@ enum History {
         }
     }
 
-    /// The kinds of record the programs' events name as subjects (`case` of `case/{case_id}`).
+    /// The kinds of record the programs' and the coordinator's events name as subjects (`case` of
+    /// `case/{case_id}`, `delivery` of `delivery/{delivery_id}`).
     static let subjectKinds: [String] = Array(
-        Set(ProgramIndicators.programs.flatMap { $0.catalog.events.compactMap { $0.subject.split(separator: "/").first.map(String.init) } })
+        Set((ProgramIndicators.programs.map(\.catalog) + [CoordinatorEvents.catalog]).flatMap { catalog in
+            catalog.events.compactMap { event in event.subject.firstIndex(of: "/").map { String(event.subject[..<$0]) } }
+        })
     ).sorted()
 
     /// Events matching every filter given, in time order (then source, seq). `record` is a record's id

@@ -10,7 +10,8 @@ struct Trace: ParsableCommand {
         discussion: """
             FLOW is a flow's correlationid, or a record: its subject as the events name it (case/VC-…, \
             aid/JA-…: the SUBJECT of `banshictl events tail` and `banshictl history`) or its id alone \
-            (VC-…), which traces every flow that touched the record, oldest first. With --json, a flow's \
+            (VC-…, or a coordinator delivery's RULE/EVENT-ID), which traces every flow that touched the \
+            record, oldest first. With --json, a flow's \
             trace as reporting returns it; for a record, {"subject", "flows": [trace, …]}.
             """)
     @OptionGroup var options: RecordOptions
@@ -23,8 +24,11 @@ struct Trace: ParsableCommand {
             print(options.json ? prettyJSON(trace) : Self.render(trace))
         case .failure(let error) where error.code == .notFound:
             // Not a flow: perhaps a record, by its subject or by its id alone, whose flows its events name.
-            let filter = flow.contains("/") ? "subject" : "record"
-            let events = try call.result("history.query", [filter: .string(flow), "limit": 10_000])["events"]?.arrayValue ?? []
+            // An id may hold a slash too (a delivery's is <rule>/<event id>): then it is tried as both.
+            var events: [JSONValue] = []
+            for filter in flow.contains("/") ? ["subject", "record"] : ["record"] where events.isEmpty {
+                events = try call.result("history.query", [filter: .string(flow), "limit": 10_000])["events"]?.arrayValue ?? []
+            }
             var flows: [String] = []
             var subjects: [String] = []
             for event in events {
