@@ -18,23 +18,29 @@ public struct DatabaseMigrator: Sendable {
         registered.append((identifier, migrate))
     }
 
-    /// Applies every migration the database has not had.
-    public func migrate(_ writer: some DatabaseWriter) throws {
-        guard let last = registered.last else { return }
-        try migrate(writer, upTo: last.identifier)
+    /// Applies every migration the database has not had; returns their names, in the order applied.
+    @discardableResult
+    public func migrate(_ writer: some DatabaseWriter) throws -> [String] {
+        guard let last = registered.last else { return [] }
+        return try migrate(writer, upTo: last.identifier)
     }
 
-    /// Applies the migrations the database has not had, up to and including `target`.
-    public func migrate(_ writer: some DatabaseWriter, upTo target: String) throws {
+    /// Applies the migrations the database has not had, up to and including `target`; returns their
+    /// names, in the order applied.
+    @discardableResult
+    public func migrate(_ writer: some DatabaseWriter, upTo target: String) throws -> [String] {
         guard let end = registered.firstIndex(where: { $0.identifier == target }) else {
             preconditionFailure("no migration named \(target)")
         }
-        try writer.writeWithoutTransaction { db in
+        return try writer.writeWithoutTransaction { db in
             try db.execute(sql: "CREATE TABLE IF NOT EXISTS grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
             let applied = Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
+            var ran: [String] = []
             for migration in registered[...end] where !applied.contains(migration.identifier) {
                 try run(migration.identifier, migration.migrate, db)
+                ran.append(migration.identifier)
             }
+            return ran
         }
     }
 

@@ -1,9 +1,8 @@
+import BanshiKit
 import BanshiTesting
 import Lawyer
 import SQLite
 import Testing
-
-@testable import BanshiKit
 
 /// lawyer-v2 dates the tasks and milestones stored before it, so that their steps are bounded too.
 @Suite("Lawyer migrations")

@@ -2,6 +2,7 @@ import BanshiKit
 import BanshiTesting
 import Foundation
 import Lawyer
+import SQLite
 import Testing
 
 /// The real `banshi-lawyer` over ZeroMQ: the program's whole drive and conformance, rule 2 both ways
@@ -37,6 +38,34 @@ struct LawyerSystemTests {
             let lawyer = try await Self.lawyer(run, licence: "13205200810000009")
             let refused = try await run.failure("file-review.request", ["lawyer_id": lawyer, "case_number": "x"])
             #expect(refused?.code == .unavailable && refused?.message.contains("has no \(today.year)") == true)
+        }
+    }
+
+    @Test("A database an older release left is migrated at start and the log says so (before, which migrations; after, how long): lawyer-v2 dates the tasks already stored")
+    func upgrade() async throws {
+        try await TestSuite.with(services: ["lawyer"], serviceKeys: ["lawyer": Self.lawyerKeys]) { suite in
+            // The file as the release before lawyer-v2 left it: a meeting and its task.
+            try FileManager.default.createDirectory(
+                atPath: suite.stateDirectory("lawyer"), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            let queue = try DatabaseQueue(path: suite.databasePath("lawyer"))
+            try ServiceDatabase.migrator(LawyerService.definition.migrations).migrate(queue, upTo: "lawyer-v1")
+            try await queue.write { db in
+                try db.execute(sql: "INSERT INTO meeting (id, held_on, parties, summary) VALUES ('JM-OLD', '2026-02-20', '司法局', 'x')")
+                try db.execute(
+                    sql: """
+                        INSERT INTO task (id, meeting_id, item, department, deadline, measure, status, escalate_on, escalate_to, escalate_every_days)
+                        VALUES ('TK-OLD', 'JM-OLD', 'x', 'x', '2030-06-30', 'x', 'open', '2030-06-30', 'x', 7)
+                        """)
+            }
+            try queue.close()
+            try await suite.start("bus")
+            try await suite.start("lawyer")
+            try await waitFor { HardeningSystemTests.logged(suite, "lawyer", ["level=notice", "database migrating", "migrations=lawyer-v2"]) }
+            try await waitFor { HardeningSystemTests.logged(suite, "lawyer", ["level=notice", "database migrated", "migrations=lawyer-v2", "seconds="]) }
+            let tasks = try await Runner(suite, service: "lawyer").ok("task.list")["tasks"]?.arrayValue ?? []
+            #expect(tasks.map { $0["created_on"] } == ["2026-02-20"])
+            let early = try await Runner(suite, service: "lawyer").failure("task.done", ["task_id": "TK-OLD", "done_on": "2026-02-19"])
+            #expect(early?.message == "done_on 2026-02-19 is before the task was created (2026-02-20)")
         }
     }
 

@@ -132,12 +132,28 @@ public enum ServiceRuntime {
             }
             // A service that writes a database keeps freed memory for its next transaction.
             AllocatorTuning.apply()
+            let opening = ContinuousClock.now
+            let opened: ServiceDatabase
             do {
-                database = try ServiceDatabase(path: path, pageSize: definition.pageSize, migrations: definition.migrations)
+                opened = try ServiceDatabase(path: path, pageSize: definition.pageSize, migrations: definition.migrations) { pending in
+                    logger.notice("database migrating", metadata: ["path": "\(path)", "migrations": "\(pending.joined(separator: ","))"])
+                }
             } catch let error as DatabaseError where error.resultCode == .SQLITE_CANTOPEN || error.resultCode == .SQLITE_READONLY || error.resultCode == .SQLITE_PERM {
                 throw ConfigError(key: "suite.data_dir", "cannot open \(path): \(error.message ?? "\(error)")", file: config.file)
             }
-            logger.info("database open", metadata: ["path": "\(path)"])
+            database = opened
+            if opened.created {
+                logger.info("database created", metadata: ["path": "\(path)", "migrations": "\(opened.migrated.count)"])
+            } else if !opened.migrated.isEmpty {
+                logger.notice(
+                    "database migrated",
+                    metadata: [
+                        "path": "\(path)", "migrations": "\(opened.migrated.joined(separator: ","))",
+                        "seconds": "\(DecimalText.fixed((ContinuousClock.now - opening).timeInterval, digits: 2))",
+                    ])
+            } else {
+                logger.info("database open", metadata: ["path": "\(path)"])
+            }
         } else {
             database = nil
         }

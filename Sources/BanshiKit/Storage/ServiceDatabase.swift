@@ -22,10 +22,21 @@ public final class ServiceDatabase: Sendable {
     /// The page cache of each connection, in pages.
     static let cachePages = 2048
 
+    /// Whether this open made the file.
+    public let created: Bool
+    /// The migrations this open applied, in order: every one for a new file, the new ones after an
+    /// upgrade, none otherwise.
+    public let migrated: [String]
+
     /// Opens (creating if needed) `path` and migrates it. `migrations` registers the service's own.
     /// `pageSize`: the page size a new file is made with (nil: SQLite's 4 KiB); a file that exists
-    /// keeps its own, and the checkpointer counts the log in it.
-    public init(path: String, pageSize: Int? = nil, migrations: @Sendable (inout DatabaseMigrator) -> Void = { _ in }) throws {
+    /// keeps its own, and the checkpointer counts the log in it. `willMigrate` is told the migrations
+    /// a file that existed is about to have, before they run (one may copy a table: an operator sees
+    /// why the start takes a while).
+    public init(
+        path: String, pageSize: Int? = nil, migrations: @Sendable (inout DatabaseMigrator) -> Void = { _ in },
+        willMigrate: ([String]) -> Void = { _ in }
+    ) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         configuration.pageSize = pageSize
@@ -47,10 +58,16 @@ public final class ServiceDatabase: Sendable {
         // Created 0600 before SQLite opens it; SQLite gives the -wal and -shm files the same mode.
         let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
         if descriptor >= 0 { Glibc.close(descriptor) }
+        created = descriptor >= 0
         writer = try DatabasePool(path: path, configuration: configuration)
         self.path = path
         let migrator = Self.migrator(migrations)
-        try migrator.migrate(writer)
+        if !created {
+            let applied = Set(try writer.read { db in try migrator.appliedMigrations(db) })
+            let pending = migrator.migrations.filter { !applied.contains($0) }
+            if !pending.isEmpty { willMigrate(pending) }
+        }
+        migrated = try migrator.migrate(writer)
         // CHECK lists as comparisons: SQLite builds a temporary B-tree for each IN list it checks.
         try writer.write { db in try CheckLists.rewrite(db) }
         // From here on the log is copied back by a thread of its own rather than inside a commit.
@@ -66,8 +83,9 @@ public final class ServiceDatabase: Sendable {
         checkpointer.stop()
     }
 
-    /// The kit's migrations (event log, replies, cursors, audit log, timelines) followed by the service's.
-    static func migrator(_ migrations: (inout DatabaseMigrator) -> Void) -> DatabaseMigrator {
+    /// The kit's migrations (event log, replies, cursors, audit log, timelines) followed by the
+    /// service's: what a test runs part of to make a database as an older release left it.
+    public static func migrator(_ migrations: (inout DatabaseMigrator) -> Void) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         EventLog.registerMigrations(&migrator)
         CommandReplyStore.registerMigrations(&migrator)
