@@ -202,6 +202,11 @@ struct CoordinatorSystemTests {
             ])
             #expect(table.status == 0, "\(table.stderr)")
             #expect(table.stdout.split(separator: "\n").map { $0.split(separator: " ") } == [["STATUS", "TARGET", "COMMAND", "ATTEMPTS"], ["delivered", "petition", "aid.open", "1"]])
+            // Every column at once: the routed arguments are cut to a line's worth, the ids stay whole.
+            let overview = try await suite.banshictl(["records", "coordinator", "delivery.list", "--where", "correlation_id=\(flow)"])
+            let row = overview.stdout.split(separator: "\n").last.map(String.init) ?? ""
+            #expect(row.hasPrefix("abuse-referral-opens-aid/\(flow)  delivered") && row.hasSuffix("…"), "\(overview)")
+            #expect(overview.stderr.contains("values longer than 48 columns are cut (…) in args; --columns id,args or --json shows them whole"))
         }
     }
 

@@ -94,6 +94,23 @@ func recordTable(_ items: [JSONValue]?, _ columns: [(String, String)], milliseco
     return table.render()
 }
 
+/// `rows` with every text value wider than `width` terminal columns cut to that width, ending in
+/// `…`, and the names of the members cut. Ids (`id`, `*_id`) stay whole: they are what a person
+/// copies into the next command.
+func cutLongValues(_ rows: [JSONValue], to width: Int) -> (rows: [JSONValue], cut: Set<String>) {
+    var cut: Set<String> = []
+    let rows = rows.map { row -> JSONValue in
+        guard case .object(var object) = row else { return row }
+        for (key, value) in object where key != "id" && !key.hasSuffix("_id") {
+            guard let text = value.stringValue, text.displayWidth > width else { continue }
+            object[key] = .string(text.prefix(columns: width - 1) + "…")
+            cut.insert(key)
+        }
+        return .object(object)
+    }
+    return (rows, cut)
+}
+
 /// A listing's rows under the columns its reply names (`columns`: name and title, in order), so that
 /// the table is the service's declaration, not a copy of it here.
 func listingTable(_ result: JSONValue, _ member: String) -> String {

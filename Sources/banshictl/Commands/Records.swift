@@ -12,7 +12,8 @@ struct Records: ParsableCommand {
             --where key=value (always text, so a digit-only value stays a string). Personal-data listings \
             need an admin key. A table wider than the terminal (or than $COLUMNS, else 100, when not on one) \
             is followed, on stderr, by the command with --columns that chooses some; the `children` and \
-            `petition` listings do the same. Exit status: 0, 1 when the service refused, 64 on a usage error, 4 when it \
+            `petition` listings do the same. With every column, a text longer than 48 columns is cut \
+            (…), ids never; --columns or --json shows it whole. Exit status: 0, 1 when the service refused, 64 on a usage error, 4 when it \
             did not answer.
             """)
 
@@ -81,12 +82,33 @@ struct Records: ParsableCommand {
         }
         if let limit { args["limit"] = .int(Int64(limit)) }
         if let offset { args["offset"] = .int(Int64(offset)) }
+        // The columns whose values were cut, in the table's order, and the table's first column.
+        var cut: [String] = []
+        var first = ""
         try options.show(service: service, listing, args, widthHint: columns == nil) { result in
             let all = listingColumns(result, member)
             // A listing that names no columns and found nothing has none to choose from.
-            return recordTable(result[member]?.arrayValue, try columns.map { all.isEmpty ? all : try chosen($0, from: all) } ?? all)
+            let shown = try columns.map { all.isEmpty ? all : try chosen($0, from: all) } ?? all
+            // Every column at once is an overview: a long text (a summary, a routed command's
+            // arguments) is cut to a line's worth. Chosen columns show whole.
+            var rows = result[member]?.arrayValue
+            if columns == nil, let whole = rows {
+                let (short, names) = cutLongValues(whole, to: Self.overviewCellWidth)
+                rows = short
+                cut = shown.map(\.1).filter(names.contains)
+                first = shown.first?.1 ?? ""
+            }
+            return recordTable(rows, shown)
+        }
+        if let long = cut.first {
+            printError(
+                "banshictl: values longer than \(Self.overviewCellWidth) columns are cut (…) in \(cut.joined(separator: ", ")); "
+                    + "--columns \(long == first ? long : "\(first),\(long)") or --json shows them whole")
         }
     }
+
+    /// How wide a value may be in a table of every column.
+    static let overviewCellWidth = 48
 
     /// The columns `list` chooses (`chooseColumns`); a usage failure naming the listing's columns
     /// when one is not among them.
