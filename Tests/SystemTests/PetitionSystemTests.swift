@@ -59,6 +59,21 @@ struct PetitionSystemTests {
         try await run.ok("guideline.search", ["query": .string(query)])["hits"]?.arrayValue ?? []
     }
 
+    @Test("A command's help on an 80-column terminal breaks a long list of choices between names, never inside one")
+    func choicesWrap() async throws {
+        try await Self.withPetition { suite, _ in
+            let help = try await TestSuite.runExternal(
+                "/usr/bin/env",
+                ["COLUMNS=80", "\(ServiceProcess.executableDirectory)/banshictl", "call", "petition", "help", "petition.receive", "--config", suite.configPath])
+            let lines = help.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            let first = try #require(lines.firstIndex { $0.hasPrefix("[complaint|") }, "\(help)")
+            let last = try #require(lines[first...].firstIndex { $0.hasSuffix("]") })
+            #expect(last > first && lines[first..<last].allSatisfy { $0.hasSuffix("|") }, "\(lines[first...last])")
+            #expect(lines[first...last].joined() == "[complaint|criminal-appeal|civil-administrative-appeal|state-compensation|judicial-aid|legal-consultation|case-progress]")
+            #expect(help.stdout.split(separator: "\n").allSatisfy { $0.count <= 80 })
+        }
+    }
+
     @Test("Search on real Chinese text: 刑事合规, 司法救助, 国家赔偿, a two-character and a one-character query, ranked and highlighted")
     func search() async throws {
         try await Self.withPetition { _, run in

@@ -48,7 +48,8 @@ enum Terminal {
 
 extension String {
     /// The text in lines of at most `width` terminal columns, broken at spaces; a word longer than a
-    /// line (a run of Chinese, a path) is broken where the line ends. At least 30 columns a line.
+    /// line is broken after its last `|` that fits (a list of choices, `[a|b|c]`, breaks between
+    /// names), else where the line ends (a run of Chinese, a path). At least 30 columns a line.
     func wrapped(width: Int) -> [String] {
         let width = Swift.max(width, 30)
         guard displayWidth > width else { return [self] }
@@ -63,7 +64,8 @@ extension String {
             }
             if !current.isEmpty { lines.append(current) }
             while wordWidth > width {
-                let head = word.prefix(columns: width)
+                var head = word.prefix(columns: width)
+                if let bar = head.lastIndex(of: "|"), String(head[..<bar]).displayWidth >= width / 3 { head = String(head[...bar]) }
                 lines.append(head)
                 word = String(word.dropFirst(head.count))
                 wordWidth = word.displayWidth
