@@ -12,8 +12,8 @@ public enum LawyerService {
         let (calendar, days) = (settings.calendar, settings.fileReviewWorkingDays)
         return ServiceParts(
             commands: commands(settings),
-            services: [DailyWarning(logger: environment.logger) { CalendarOutlook.warning(calendar, workingDays: days, today: $0) }],
-            status: { ["calendar": CalendarOutlook.status(calendar, workingDays: days, today: CalendarDate(Timestamp()))] })
+            status: { ["calendar": CalendarOutlook.status(calendar, workingDays: days, today: CalendarDate(Timestamp()))] },
+            warnings: [{ CalendarOutlook.warning(calendar, workingDays: days, today: $0) }])
     }
 
     /// Every command of the service, in the order `help` lists them.

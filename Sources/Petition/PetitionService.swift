@@ -16,10 +16,10 @@ public enum PetitionService {
                 CommandTimer(["procuratorates.import", "guidelines.import"], every: nil, atStart: true, environment: environment, control: section.control))
         }
         let cap = settings.aidCap
-        services.append(DailyWarning(logger: environment.logger) { AidWageOutlook.warning(cap, today: $0) })
         return ServiceParts(
             commands: commands(settings), services: services,
-            status: { ["aid_wages": AidWageOutlook.status(cap, today: CalendarDate(Timestamp()))] })
+            status: { ["aid_wages": AidWageOutlook.status(cap, today: CalendarDate(Timestamp()))] },
+            warnings: [{ AidWageOutlook.warning(cap, today: $0) }])
     }
 
     /// Every command of the service, in the order `help` lists them.

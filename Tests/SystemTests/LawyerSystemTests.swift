@@ -31,7 +31,13 @@ struct LawyerSystemTests {
         try "[years.\(lastYear)]\nholidays = [\"\(lastYear)-01-01\"]\n".write(toFile: calendar, atomically: true, encoding: .utf8)
         try await TestSuite.with(services: ["lawyer"], serviceKeys: ["lawyer": "scan_interval_ms = 0\ncalendar_file = \"\(calendar)\""]) { suite in
             let run = Runner(suite, service: "lawyer")
-            let shown = try await run.startWarned(["the working-day calendar \(calendar) has no \(today.year)", "are refused (unavailable) from today"])["calendar"]
+            let status = try await run.startWarned(["the working-day calendar \(calendar) has no \(today.year)", "are refused (unavailable) from today"])
+            let shown = status["calendar"]
+            // The same warning in `status`, and under banshictl status's tables, for an operator who reads no log.
+            let warning = "the working-day calendar \(calendar) has no \(today.year): file reviews are refused (unavailable) from today"
+            #expect(status["warnings"]?.arrayValue?.first?.stringValue?.hasPrefix(warning) == true, "\(status["warnings"] ?? .null)")
+            let printed = try await suite.banshictl(["status"])
+            #expect(printed.stdout.replacingOccurrences(of: "\n    ", with: " ").contains("lawyer: WARNING: \(warning)"), "\(printed.stdout)")
             #expect(shown?["file"] == .string(calendar) && shown?["years"] == [.int(Int64(lastYear))])
             // (Midnight in Beijing may pass between the two readings.)
             #expect([today.description, today.adding(days: 1).description].contains(shown?["refused_from"]?.stringValue ?? ""), "\(shown ?? .null)")

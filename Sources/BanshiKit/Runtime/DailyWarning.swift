@@ -4,7 +4,7 @@ import ServiceLifecycle
 /// Logs a warning at start and then once a day, while `check` finds one for the day (China Standard
 /// Time): for data an operator must extend before a day comes, such as next year's working-day
 /// calendar or a year's average wage. `check` takes the day, so that what it says can be tested for
-/// any day.
+/// any day. The runtime runs one for each of a service's `ServiceParts.warnings`.
 public struct DailyWarning: Service {
     /// How far ahead the day the data runs out is warned of.
     public static let horizonDays = 60

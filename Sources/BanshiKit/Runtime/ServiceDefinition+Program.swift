@@ -41,7 +41,7 @@ extension ServiceDefinition {
             }
             return ServiceParts(
                 commands: parts.commands + [Deadline.scan(deadlines, summary: scanSummary)], services: services, status: parts.status,
-                startup: parts.startup)
+                warnings: parts.warnings, startup: parts.startup)
         }
     }
 }

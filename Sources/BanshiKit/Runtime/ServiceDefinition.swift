@@ -70,15 +70,26 @@ public struct ServiceParts: Sendable {
     public let status: @Sendable () async -> [String: JSONValue]
     /// Runs before the service reports ready (binding its own sockets, say); a throw stops start-up.
     public let startup: @Sendable () async throws -> Void
+    /// What an operator must act on before a day comes (next year's calendar, say): each check gives
+    /// the warning for a day, or `nil`. The runtime logs each at start and daily (`DailyWarning`), and
+    /// `status` lists today's as `warnings`, which `banshictl status` prints.
+    public let warnings: [@Sendable (CalendarDate) -> String?]
 
     public init(
         commands: [CommandSpec] = [], services: [any Service] = [],
         status: @escaping @Sendable () async -> [String: JSONValue] = { [:] },
+        warnings: [@Sendable (CalendarDate) -> String?] = [],
         startup: @escaping @Sendable () async throws -> Void = {}
     ) {
         self.commands = commands
         self.services = services
         self.status = status
+        self.warnings = warnings
         self.startup = startup
+    }
+
+    /// The warnings for `day`, in order.
+    func warnings(on day: CalendarDate) -> [String] {
+        warnings.compactMap { $0(day) }
     }
 }

@@ -188,6 +188,7 @@ public enum ServiceRuntime {
             extra: {
                 (await parts.status()).merging(loop.requestFigures) { own, _ in own }
                     .merging(dispatcherBox.dispatcher?.metrics.statusValue ?? [:]) { own, _ in own }
+                    .merging(["warnings": .array(parts.warnings(on: CalendarDate(Timestamp())).map(JSONValue.string))]) { own, _ in own }
             })
         let dispatcher = CommandDispatcher(
             service: definition.name, commands: commands, catalog: definition.events, keys: keys?.store, database: database, loop: loop,
@@ -208,6 +209,7 @@ public enum ServiceRuntime {
             .init(service: CommandService(dispatcher: dispatcher, loop: loop, notifier: notifier, logger: logger))
         ]
         services += parts.services.map { .init(service: $0) }
+        services += parts.warnings.map { .init(service: DailyWarning(logger: logger, $0)) }
         if database != nil, config.runtime.replyRetentionDays != nil {
             services.append(.init(service: CommandTimer(["replies.prune"], every: .seconds(3600), atStart: true, environment: environment, control: control)))
         }

@@ -8,7 +8,11 @@ import ZeroMQ
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show every configured service: up or down, version, pid, uptime, last seq, endpoints.",
-        discussion: "Exits 0 when every service answers, 3 when any is down.")
+        discussion: """
+            Below the tables: each service's warnings (data an operator must extend before a day comes, \
+            such as next year's working-day calendar), integrity alarms and buses down. Exits 0 when every \
+            service answers, 3 when any is down.
+            """)
 
     @OptionGroup var global: GlobalOptions
 
@@ -57,6 +61,10 @@ struct Status: ParsableCommand {
                             notes.append("\(answer.service): REFUSED \(refused) events published in another service's name (the bus log names the keys)")
                         }
                     }
+                    // Data an operator must extend before a day comes (next year's calendar, say).
+                    for warning in result["warnings"]?.arrayValue?.compactMap(\.stringValue) ?? [] {
+                        notes.append("\(answer.service): WARNING: \(warning)")
+                    }
                     for (source, entry) in (result["subscriptions"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
                         guard let alarms = entry["integrity_alarms"]?.intValue, alarms > 0 else { continue }
                         notes.append(
@@ -82,7 +90,11 @@ struct Status: ParsableCommand {
             }
             let lag = lagTable(answers)
             if !lag.rows.isEmpty { print("\n" + lag.render()) }
-            if !notes.isEmpty { print("\n" + notes.joined(separator: "\n")) }
+            // Each note wrapped to the terminal, its continuation lines indented.
+            let lines = notes.flatMap { note in
+                note.wrapped(width: Terminal.width - 4).enumerated().map { $0.offset == 0 ? $0.element : "    " + $0.element }
+            }
+            if !lines.isEmpty { print("\n" + lines.joined(separator: "\n")) }
         }
         if answers.contains(where: { if case .failure = $0.outcome { true } else { false } }) {
             throw ExitCode(3)
