@@ -6,7 +6,7 @@ import ServiceLifecycle
 /// Prometheus text-format metrics, named as Prometheus asks (`_total` for counters, `_seconds`,
 /// `_ratio`), a value and its target under the same labels:
 ///
-/// - per service, from its `status` (`ServiceProbe`): `banshi_up`, `banshi_commands_total` by command
+/// - per service, from its `status` (`ServiceProbe`): `banshi_up`, `banshi_warnings`, `banshi_commands_total` by command
 ///   and outcome, the `banshi_command_duration_seconds` histogram, `banshi_events_appended_total`,
 ///   `banshi_last_seq`, `banshi_subscriber_lag` and `banshi_subscriber_integrity_alarms_total` per
 ///   source, and the coordinator's `banshi_coordinator_deliveries_pending` and
@@ -39,6 +39,8 @@ enum Metrics {
         let up = services.compactMap { name, status in status.map { (name, $0) } }
         text.family("banshi_up", "gauge", "Whether the service answered status (1) or not (0).",
             services.map { sample("banshi_up", [("service", $0.name)], $0.status == nil ? "0" : "1") })
+        text.family("banshi_warnings", "gauge", "Data the service needs extended before a day comes (next year's calendar, say); its status and log say what.",
+            up.map { sample("banshi_warnings", [("service", $0.0)], "\($0.1["warnings"]?.arrayValue?.count ?? 0)") })
         text.family("banshi_commands_total", "counter", "Commands answered, by command and outcome (ok or the error code); - is a name the service does not have.",
             up.flatMap { service, status in
                 (status["commands"]?.objectValue ?? [:]).sorted { $0.key < $1.key }.flatMap { command, outcomes in

@@ -36,6 +36,7 @@ struct LawyerSystemTests {
             // The same warning in `status`, and under banshictl status's tables, for an operator who reads no log.
             let warning = "the working-day calendar \(calendar) has no \(today.year): file reviews are refused (unavailable) from today"
             #expect(status["warnings"]?.arrayValue?.first?.stringValue?.hasPrefix(warning) == true, "\(status["warnings"] ?? .null)")
+            #expect(HardeningSystemTests.logged(suite, "lawyer", ["level=info", "database created", "migrations="]), "a new file says so")
             let printed = try await suite.banshictl(["status"])
             #expect(printed.stdout.replacingOccurrences(of: "\n    ", with: " ").contains("lawyer: WARNING: \(warning)"), "\(printed.stdout)")
             #expect(shown?["file"] == .string(calendar) && shown?["years"] == [.int(Int64(lastYear))])

@@ -216,6 +216,7 @@ struct ReportingSystemTests {
             #expect(text.hasPrefix("# HELP banshi_up "), "the text itself, not JSON")
             for line in [
                 "banshi_up{service=\"bus\"} 1", "banshi_up{service=\"children\"} 1", "banshi_up{service=\"reporting\"} 1",
+                "# TYPE banshi_warnings gauge", "banshi_warnings{service=\"children\"} 0",
                 "banshi_commands_total{service=\"children\",command=\"child.register\",outcome=\"ok\"} 1",
                 "banshi_commands_total{service=\"children\",command=\"child.register\",outcome=\"invalid_argument\"} 1",
                 "banshi_commands_total{service=\"children\",command=\"-\",outcome=\"unknown_command\"} 1",
