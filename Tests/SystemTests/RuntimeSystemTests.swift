@@ -190,8 +190,9 @@ struct RuntimeSystemTests {
             // How to wait for the answer without running the command twice: the same request id again.
             #expect(result.stderr.contains("send it again with") && result.stderr.contains("--id "), "\(result.stderr)")
             let unknown = try await suite.banshictl(["call", "nosuch", "status"])
-            #expect(unknown.status != 0)
-            #expect(unknown.stderr.contains("no service 'nosuch'"))
+            #expect(unknown.status == 64)
+            #expect(unknown.stderr.contains("no service 'nosuch'") && unknown.stderr.contains("configured: bus, "), "\(unknown.stderr)")
+            #expect(!unknown.stderr.contains("Usage: banshictl <subcommand>"), "not the root command's usage: \(unknown.stderr)")
         }
     }
 

@@ -80,9 +80,7 @@ struct Events: ParsableCommand {
             var printed = 0
             var shown: [String: Int64] = [:]
             if let since, let point = Self.point(since) {
-                guard let endpoint = config.controlEndpoint(of: point.service) else {
-                    throw ValidationError("--since: no service '\(point.service)' in \(config.file)")
-                }
+                let endpoint = try controlEndpoint(of: point.service, in: config, option: "--since")
                 let client = try ControlClient(context: Context(), service: point.service, endpoint: endpoint, timeout: timeout)
                 var last = point.seq
                 try Events.page(client, service: point.service, after: point.seq, limit: nil) { event in
@@ -205,9 +203,7 @@ struct Events: ParsableCommand {
         func run() throws {
             let config = try global.loadConfig()
             let (service, seq) = point
-            guard let endpoint = config.controlEndpoint(of: service) else {
-                throw ValidationError("no service '\(service)' in \(config.file)")
-            }
+            let endpoint = try controlEndpoint(of: service, in: config)
             let client = try ControlClient(context: Context(), service: service, endpoint: endpoint, timeout: global.replyTimeout(config))
             let width = Events.lineWidth()
             try Events.page(client, service: service, after: seq, limit: limit) { event in

@@ -3,6 +3,19 @@ import BanshiKit
 import Foundation
 import ZeroMQ
 
+/// The control endpoint of `service`; a usage error (exit 64) naming the services configured when it
+/// is none of them. Said here rather than thrown as a `ValidationError` from `run`, for which
+/// ArgumentParser would print the root command's usage.
+func controlEndpoint(of service: String, in config: SuiteConfig, option: String? = nil) throws -> String {
+    guard let endpoint = config.controlEndpoint(of: service) else {
+        printError(
+            "banshictl: \(option.map { "\($0): " } ?? "")no service '\(service)' in \(config.file); configured: "
+                + (["bus"] + config.services.map(\.name)).joined(separator: ", "))
+        throw ExitCode(64)
+    }
+    return endpoint
+}
+
 /// One command to one service, as every banshictl subcommand sends it.
 struct ServiceCall {
     let global: GlobalOptions
@@ -12,10 +25,7 @@ struct ServiceCall {
     /// when no answer came, how to wait for it without running the command twice (`banshictl call`).
     func reply(_ command: String, _ args: [String: JSONValue] = [:], id: String? = nil, resend: Bool = false) throws -> CommandReply {
         let config = try global.loadConfig()
-        guard let endpoint = config.controlEndpoint(of: service) else {
-            throw ValidationError(
-                "no service '\(service)' in \(config.file); configured: \((["bus"] + config.services.map(\.name)).joined(separator: ", "))")
-        }
+        let endpoint = try controlEndpoint(of: service, in: config)
         let request = CommandRequest(id: id ?? EventID.next(), command: command, args: args)
         do {
             let client = try ControlClient(context: Context(), service: service, endpoint: endpoint, timeout: global.replyTimeout(config))
