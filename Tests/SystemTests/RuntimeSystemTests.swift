@@ -193,6 +193,10 @@ struct RuntimeSystemTests {
             #expect(unknown.status == 64)
             #expect(unknown.stderr.contains("no service 'nosuch'") && unknown.stderr.contains("configured: bus, "), "\(unknown.stderr)")
             #expect(!unknown.stderr.contains("Usage: banshictl <subcommand>"), "not the root command's usage: \(unknown.stderr)")
+            // A configuration that does not load is said the same way: the file and why, exit 64.
+            let missing = try await TestSuite.run("banshictl", ["status", "--config", "/nonexistent/banshi.toml"])
+            #expect(missing.status == 64 && missing.stderr.hasPrefix("banshictl: config error in /nonexistent/banshi.toml"), "\(missing)")
+            #expect(!missing.stderr.contains("Usage:"), "\(missing.stderr)")
         }
     }
 
@@ -337,6 +341,35 @@ struct RuntimeSystemTests {
             #expect(log.contains("bus stopped (exit status 0)"))
             let down = try await suite.banshictl(["status", "--timeout", "300"])
             #expect(down.status == 3)
+        }
+    }
+
+    @Test("SIGTERM while banshictl up waits for a service to answer is the operator's stop: what started stops, exit 0, no 'did not come up'")
+    func upStoppedWhileStarting() async throws {
+        try await TestSuite.with(services: ["loadgen"]) { suite in
+            let bin = suite.directory.file("bin")
+            try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+            try FileManager.default.createSymbolicLink(atPath: "\(bin)/banshi-bus", withDestinationPath: "\(ServiceProcess.executableDirectory)/banshi-bus")
+            // A "service" that runs and never answers, and ends cleanly on SIGTERM. It takes SIGTERM
+            // back as up's own services do: up ignores and blocks it for itself, and a child inherits both.
+            let silent = "\(bin)/banshi-loadgen"
+            try """
+                #!/usr/bin/env python3
+                import signal, sys, time
+                signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM])
+                print('listening', flush=True)
+                time.sleep(60)
+
+                """
+                .write(toFile: silent, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: silent)
+            let up = try suite.launch("banshictl", ["up", "--bin", bin])
+            try await waitFor { up.log.contains("started loadgen (pid") && up.log.contains("listening") }
+            up.signal(SIGTERM)
+            #expect(await up.waitForExit() == 0, "\(up.log)")
+            #expect(up.log.contains("stopping before every service was up, as asked"), "\(up.log)")
+            #expect(!up.log.contains("did not come up"), "\(up.log)")
         }
     }
 

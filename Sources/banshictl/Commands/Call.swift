@@ -99,7 +99,7 @@ struct Call: ParsableCommand {
     /// the whole file is in, so that is the progress there is to show).
     static func fileText(_ path: String, for key: String) throws -> String {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw ValidationError("--arg \(key)=@\(path): cannot read the file as UTF-8 text")
+            throw usageError("--arg \(key)=@\(path): cannot read the file as UTF-8 text")
         }
         let lines = text.split(whereSeparator: \.isNewline).count
         printError("banshictl: sending \((path as NSString).lastPathComponent) (\(lines) lines, \(data.count) bytes) as \(key)…")

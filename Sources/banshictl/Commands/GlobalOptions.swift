@@ -13,13 +13,13 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "With CURVE on: the key to act as, <keys_dir>/NAME.key (default: admin, or $BANSHI_KEY).")
     var key: String = ProcessInfo.processInfo.environment["BANSHI_KEY"] ?? "admin"
 
-    /// The configuration, or a validation error that names the file and key. With CURVE on, it also
-    /// makes `--key` the identity every connection of this process uses.
+    /// The configuration, or a usage error (exit 64) that names the file and key. With CURVE on, it
+    /// also makes `--key` the identity every connection of this process uses.
     func loadConfig() throws -> SuiteConfig {
         do {
             return try Self.load(config, key: key)
         } catch {
-            throw ValidationError("\(error)")
+            throw usageError("\(error)")
         }
     }
 
@@ -58,6 +58,15 @@ struct CLIFailure: Error, CustomStringConvertible {
     let message: String
     var code: Int32 = 1
     var description: String { message }
+}
+
+/// A usage error found while a command runs (a configuration that does not load, a service it does
+/// not name, a file that cannot be read or written): said on stderr as `banshictl: <message>`, exit 64.
+/// A `ValidationError` thrown from `run` would have ArgumentParser print the root command's usage
+/// under it, which is no help; `validate` still throws those, with the subcommand's usage.
+func usageError(_ message: String) -> ExitCode {
+    printError("banshictl: \(message)")
+    return ExitCode(64)
 }
 
 /// Writes `text` and a newline to stderr.

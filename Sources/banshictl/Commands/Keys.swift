@@ -20,16 +20,16 @@ struct Keys: ParsableCommand {
         do {
             return try SuiteConfig.load(file: global.config).security.keysDirectory
         } catch {
-            throw ValidationError("\(error)")
+            throw usageError("\(error)")
         }
     }
 
     /// Writes a fresh pair for `name` and allows it with `role`; returns its public key.
     static func generate(_ name: String, role: Role, directory: String, force: Bool) throws -> String {
-        guard Topic.isValidPart(name) else { throw ValidationError("a key name is lower-case letters, digits and '-', not '\(name)'") }
+        guard Topic.isValidPart(name) else { throw usageError("a key name is lower-case letters, digits and '-', not '\(name)'") }
         let secretFile = (directory as NSString).appendingPathComponent("\(name).key")
         if FileManager.default.fileExists(atPath: secretFile), !force {
-            throw ValidationError("\(secretFile) exists; --force replaces it (the old key stops working)")
+            throw usageError("\(secretFile) exists; --force replaces it (the old key stops working)")
         }
         let pair = try CurveKeyPair.generate()
         try KeyFiles.writePair(pair, name: name, directory: directory)
@@ -46,7 +46,7 @@ struct Keys: ParsableCommand {
 
         func run() throws {
             guard let role = Role(rawValue: role) else {
-                throw ValidationError("--role is one of \(Role.allCases.map(\.rawValue).joined(separator: ", ")), not '\(self.role)'")
+                throw usageError("--role is one of \(Role.allCases.map(\.rawValue).joined(separator: ", ")), not '\(self.role)'")
             }
             let directory = try Keys.directory(global)
             let publicKey = try Keys.generate(name, role: role, directory: directory, force: force)
@@ -77,7 +77,7 @@ struct Keys: ParsableCommand {
         func run() throws {
             let directory = try Keys.directory(global)
             let ring = try KeyRing.load(directory: directory)
-            guard ring.entry(named: name) != nil else { throw ValidationError("no key '\(name)' in \(ring.allowListPath)") }
+            guard ring.entry(named: name) != nil else { throw usageError("no key '\(name)' in \(ring.allowListPath)") }
             try KeyRing(directory: directory, entries: ring.entries.filter { $0.name != name }).save()
             print("revoked \(name)")
         }
@@ -91,7 +91,7 @@ struct Keys: ParsableCommand {
 
         func run() throws {
             let config: SuiteConfig
-            do { config = try SuiteConfig.load(file: global.config) } catch { throw ValidationError("\(error)") }
+            do { config = try SuiteConfig.load(file: global.config) } catch { throw usageError("\(error)") }
             let directory = keysDir ?? config.security.keysDirectory
             let wanted = [("bus", Role.service)] + config.services.map { ($0.name, Role.service) } + [("admin", .admin)]
             for (name, role) in wanted where !FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent("\(name).key")) {

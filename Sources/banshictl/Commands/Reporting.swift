@@ -138,7 +138,7 @@ struct ReportCommand: ParsableCommand {
             do {
                 try text.write(toFile: output, atomically: true, encoding: .utf8)
             } catch {
-                throw ValidationError("cannot write \(output): \(error.localizedDescription)")
+                throw usageError("cannot write \(output): \(error.localizedDescription)")
             }
             printError("banshictl: wrote \(output)")
         } else {

@@ -3,15 +3,13 @@ import BanshiKit
 import Foundation
 import ZeroMQ
 
-/// The control endpoint of `service`; a usage error (exit 64) naming the services configured when it
-/// is none of them. Said here rather than thrown as a `ValidationError` from `run`, for which
-/// ArgumentParser would print the root command's usage.
+/// The control endpoint of `service`; a usage error naming the services configured when it is none
+/// of them.
 func controlEndpoint(of service: String, in config: SuiteConfig, option: String? = nil) throws -> String {
     guard let endpoint = config.controlEndpoint(of: service) else {
-        printError(
-            "banshictl: \(option.map { "\($0): " } ?? "")no service '\(service)' in \(config.file); configured: "
+        throw usageError(
+            "\(option.map { "\($0): " } ?? "")no service '\(service)' in \(config.file); configured: "
                 + (["bus"] + config.services.map(\.name)).joined(separator: ", "))
-        throw ExitCode(64)
     }
     return endpoint
 }

@@ -204,14 +204,18 @@ final class Supervisor: Sendable {
         let context = try Context()
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {
-            if state.withLock({ $0.stopping || $0.services[service]?.gaveUp == true }) {
-                throw CLIFailure(message: "\(service) did not come up")
-            }
+            let (stopping, gaveUp) = state.withLock { ($0.stopping, $0.services[service]?.gaveUp == true) }
+            if stopping { throw Interrupted() }
+            if gaveUp { throw CLIFailure(message: "\(service) did not come up") }
             let client = try ControlClient(context: context, service: service, endpoint: endpoint, timeout: .milliseconds(300))
             if (try? client.call("status").get()) != nil { return }
         }
         throw CLIFailure(message: "\(service) did not answer at \(endpoint) within \(limit)")
     }
+
+    /// A stop signal (Ctrl-C, SIGTERM) came while the suite was starting: the operator's stop, not a
+    /// service failing to come up.
+    struct Interrupted: Error {}
 
     /// Waits for a stop signal, or for every service to have ended for good, then stops what runs.
     /// Returns whether every service ran and stopped cleanly.
@@ -228,8 +232,11 @@ final class Supervisor: Sendable {
             }
         }
         stopAll()
-        return state.withLock { $0.failures.isEmpty }
+        return stoppedCleanly
     }
+
+    /// Whether every service ran and stopped cleanly so far.
+    var stoppedCleanly: Bool { state.withLock { $0.failures.isEmpty } }
 
     /// SIGTERM in reverse start order, each waited for; SIGKILL after the grace.
     func stopAll() {

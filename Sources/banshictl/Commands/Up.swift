@@ -67,6 +67,13 @@ struct Up: ParsableCommand {
             for name in services where !supervisor.isStopping {
                 try supervisor.waitUntilAnswering(service: name, endpoint: config.controlEndpoint(of: name) ?? "", within: .seconds(30))
             }
+        } catch is Supervisor.Interrupted {
+            // Stopped as asked before every service was up: what was started stops as it would after.
+            Supervisor.say("stopping before every service was up, as asked")
+            supervisor.stopAll()
+            UpControl.removeEndpoint(config)
+            if !supervisor.stoppedCleanly { throw ExitCode(1) }
+            return
         } catch {
             Supervisor.say("\(error); stopping what was started")
             supervisor.stopAll()
