@@ -48,12 +48,10 @@ struct Records: ParsableCommand {
         return (String(pair[..<equals]), String(pair[pair.index(after: equals)...]))
     }
 
-    /// A usage error that only the service's answer shows (a listing or a column it does not have):
-    /// exit status 64 as for the others, without the usage of the root command that ArgumentParser
-    /// would print for an error thrown from `run`.
+    /// A usage error that only the service's answer shows (a listing or a column it does not have),
+    /// with where the help is.
     private static func usageFailure(_ message: String) throws -> Never {
-        printError("banshictl: \(message)\nSee 'banshictl records --help'.")
-        throw ExitCode(64)
+        throw usageError("\(message)\nSee 'banshictl records --help'.")
     }
 
     func run() throws {
