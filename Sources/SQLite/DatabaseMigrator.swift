@@ -19,28 +19,27 @@ public struct DatabaseMigrator: Sendable {
     }
 
     /// Applies every migration the database has not had; returns their names, in the order applied.
+    /// `beforeRunning` is told them first, when there are any.
     @discardableResult
-    public func migrate(_ writer: some DatabaseWriter) throws -> [String] {
+    public func migrate(_ writer: some DatabaseWriter, beforeRunning: ([String]) -> Void = { _ in }) throws -> [String] {
         guard let last = registered.last else { return [] }
-        return try migrate(writer, upTo: last.identifier)
+        return try migrate(writer, upTo: last.identifier, beforeRunning: beforeRunning)
     }
 
     /// Applies the migrations the database has not had, up to and including `target`; returns their
-    /// names, in the order applied.
+    /// names, in the order applied. `beforeRunning` is told them first, when there are any.
     @discardableResult
-    public func migrate(_ writer: some DatabaseWriter, upTo target: String) throws -> [String] {
+    public func migrate(_ writer: some DatabaseWriter, upTo target: String, beforeRunning: ([String]) -> Void = { _ in }) throws -> [String] {
         guard let end = registered.firstIndex(where: { $0.identifier == target }) else {
             preconditionFailure("no migration named \(target)")
         }
         return try writer.writeWithoutTransaction { db in
             try db.execute(sql: "CREATE TABLE IF NOT EXISTS grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
             let applied = Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
-            var ran: [String] = []
-            for migration in registered[...end] where !applied.contains(migration.identifier) {
-                try run(migration.identifier, migration.migrate, db)
-                ran.append(migration.identifier)
-            }
-            return ran
+            let pending = registered[...end].filter { !applied.contains($0.identifier) }
+            if !pending.isEmpty { beforeRunning(pending.map(\.identifier)) }
+            for migration in pending { try run(migration.identifier, migration.migrate, db) }
+            return pending.map(\.identifier)
         }
     }
 

@@ -58,16 +58,12 @@ public final class ServiceDatabase: Sendable {
         // Created 0600 before SQLite opens it; SQLite gives the -wal and -shm files the same mode.
         let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
         if descriptor >= 0 { Glibc.close(descriptor) }
-        created = descriptor >= 0
+        let created = descriptor >= 0
+        self.created = created
         writer = try DatabasePool(path: path, configuration: configuration)
         self.path = path
         let migrator = Self.migrator(migrations)
-        if !created {
-            let applied = Set(try writer.read { db in try migrator.appliedMigrations(db) })
-            let pending = migrator.migrations.filter { !applied.contains($0) }
-            if !pending.isEmpty { willMigrate(pending) }
-        }
-        migrated = try migrator.migrate(writer)
+        migrated = try migrator.migrate(writer) { pending in if !created { willMigrate(pending) } }
         // CHECK lists as comparisons: SQLite builds a temporary B-tree for each IN list it checks.
         try writer.write { db in try CheckLists.rewrite(db) }
         // From here on the log is copied back by a thread of its own rather than inside a commit.
