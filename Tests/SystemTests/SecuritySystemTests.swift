@@ -78,13 +78,15 @@ struct SecuritySystemTests {
             let refused = try await loadgen.failure("emit", ["count": 1])
             #expect(refused?.code == .unauthorized)
             #expect(refused?.message.contains("operator") == true)
+            // The role is checked before the arguments: wrong ones are refused (and audited) the same.
+            #expect(try await loadgen.failure("emit", ["count": "many", "colour": "red"])?.code == .unauthorized)
             #expect(try await loadgen.ok("status")["last_seq"] == 2)
 
             suite.identity = try suite.identity(named: "admin")
             let entries = try await loadgen.ok("audit.list", ["command": "emit"])["entries"]?.arrayValue ?? []
-            #expect(entries.map { $0["result"] } == ["unauthorized", "ok"])
-            #expect(entries.map { $0["key"] } == ["operator", "admin"])
-            #expect(entries.map { $0["role"] } == ["operator", "admin"])
+            #expect(entries.map { $0["result"] } == ["unauthorized", "unauthorized", "ok"])
+            #expect(entries.map { $0["key"] } == ["operator", "operator", "admin"])
+            #expect(entries.map { $0["role"] } == ["operator", "operator", "admin"])
             #expect(entries.last?["request_id"] == "admin-emit")
             #expect(entries.last?["fingerprint"]?.stringValue == KeyRing.fingerprint(try suite.identity(named: "admin").keyPair.publicKey))
             #expect(entries.last?["args_sha256"]?.stringValue == SHA256.hex(Array(#"{"count":2}"#.utf8)))

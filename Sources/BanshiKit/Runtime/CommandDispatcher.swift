@@ -301,6 +301,27 @@ final class CommandDispatcher: Sendable {
                     .unknownCommand, "\(service) has no command '\(request.command)'; 'help' lists them",
                     details: ["command": .string(request.command)])
             }
+            if spec.mutates, database == nil {
+                throw CommandError(.internal, "\(service) keeps no database, so it has no state-changing commands")
+            }
+            // The role before the arguments: a caller who may not run the command learns nothing from
+            // how its arguments are checked, and its attempt is refused (and audited) whatever they are.
+            let allowed = caller.role?.mayRun(mutating: spec.mutates, confidential: spec.confidential) ?? false
+            // A confidential read (personal data, a copy of the database) is audited, refused or not;
+            // so is every write, which goes through the write path even when refused.
+            let audit = (spec.mutates || spec.confidential) && database != nil ? AuditLog.digest(request) : nil
+            guard allowed else {
+                let refusal = CommandError(
+                    .unauthorized, "key '\(caller.key)' (\(caller.role?.rawValue ?? "no role")) may not run '\(request.command)'",
+                    details: ["role": caller.role.map { .string($0.rawValue) } ?? .null])
+                guard let audit else { throw refusal }
+                // Its arguments unchecked: the refusal is all that runs.
+                let context = CommandContext(
+                    request: request, arguments: Arguments([:]), now: Timestamp(), logger: logger, database: database, caller: caller)
+                return spec.mutates
+                    ? .write(context, { _, _ in throw refusal }, refusal: refusal, digest: audit)
+                    : .read(context, { _ in throw refusal }, audit: audit)
+            }
             if !allowNow, request.args["now"] != nil, request.args["now"] != .null {
                 throw CommandError(
                     .invalidArgument, "'now' moves deadline logic in tests and development only ([runtime] allow_now = true); here the service's clock decides",
@@ -310,31 +331,13 @@ final class CommandDispatcher: Sendable {
             let context = CommandContext(
                 request: request, arguments: arguments, now: arguments.optionalTime("now") ?? Timestamp(), logger: logger,
                 database: database, caller: caller)
-            let allowed = caller.role?.mayRun(mutating: spec.mutates, confidential: spec.confidential) ?? false
-            let refusal = CommandError(
-                .unauthorized, "key '\(caller.key)' (\(caller.role?.rawValue ?? "no role")) may not run '\(request.command)'",
-                details: ["role": caller.role.map { .string($0.rawValue) } ?? .null])
             switch spec.body {
             case .read(let body):
-                // A confidential read (personal data, a copy of the database) is audited, refused or not.
-                let audit = spec.confidential && database != nil ? AuditLog.digest(request) : nil
-                guard allowed else {
-                    guard let audit else { throw refusal }
-                    return .read(context, { _ in throw refusal }, audit: audit)
-                }
                 return .read(context, body, audit: audit, aside: spec.runsAside)
             case .write(let body):
-                guard database != nil else {
-                    throw CommandError(.internal, "\(service) keeps no database, so it has no state-changing commands")
-                }
-                // A refused write still goes through the write path, so that the audit log records it.
-                return .write(context, body, refusal: allowed ? nil : refusal, digest: AuditLog.digest(request))
+                return .write(context, body, refusal: nil, digest: audit ?? AuditLog.digest(request))
             case .preparedWrite(let prepare, let write):
-                guard database != nil else {
-                    throw CommandError(.internal, "\(service) keeps no database, so it has no state-changing commands")
-                }
-                guard allowed else { return .write(context, { _, _ in throw refusal }, refusal: refusal, digest: AuditLog.digest(request)) }
-                return .preparedWrite(context, prepare: prepare, write: write, digest: AuditLog.digest(request))
+                return .preparedWrite(context, prepare: prepare, write: write, digest: audit ?? AuditLog.digest(request))
             }
         } catch {
             return .answered(CommandReply(id: request.id, outcome: .failure(replyError(error, request: request))), command: request.command)
