@@ -36,10 +36,19 @@ public struct MonitorEvent: Sendable, Equatable {
 }
 
 extension Socket {
-    /// Starts reporting this socket's events on a PAIR socket bound at `endpoint` (an `inproc://`
-    /// name) and returns that PAIR socket, connected, for the same thread to read with `nextEvent`.
-    public func monitor(at endpoint: String) throws(ZeroMQError) -> Socket {
-        try zmqCall("zmq_socket_monitor(\(endpoint))") { zmq_socket_monitor(handle, endpoint, ZMQ_EVENT_ALL) }
+    /// Starts reporting this socket's events (`handshakesOnly`: those of its handshakes alone) on a PAIR
+    /// socket bound at `endpoint` (an `inproc://` name) and returns that PAIR socket, connected, for the
+    /// same thread to read with `nextEvent`.
+    ///
+    /// Read it: libzmq blocks the thread that reports an event (its I/O thread, for connections) while
+    /// a thousand are queued unread, and every socket of the context with it.
+    public func monitor(at endpoint: String, handshakesOnly: Bool = false) throws(ZeroMQError) -> Socket {
+        let events =
+            handshakesOnly
+            ? ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL
+                | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL
+            : ZMQ_EVENT_ALL
+        try zmqCall("zmq_socket_monitor(\(endpoint))") { zmq_socket_monitor(handle, endpoint, events) }
         let pair = try Socket(context, .pair)
         try pair.connect(endpoint)
         return pair

@@ -48,6 +48,32 @@ struct SecuritySystemTests {
             let admitted = try await Self.attempt(suite, endpoint: suite.control("loadgen"), server: "loadgen", as: try suite.identity(named: "admin"))
             #expect(admitted.replied)
 
+            // banshictl says that a service refused its key, not that the service is down; it says so
+            // from the handshake, not after a timeout (here a minute, which would end in "did not answer").
+            let statusBySubscriber = try await suite.banshictl(["status", "--key", "subscriber", "--timeout", "60000"])
+            #expect(statusBySubscriber.status == 3)
+            #expect(statusBySubscriber.stdout.contains("loadgen at \(suite.control("loadgen")) refused key 'subscriber' at the handshake"))
+            #expect(statusBySubscriber.stdout.split(separator: "\n").contains { $0.hasPrefix("loadgen") && $0.contains(" refused ") })
+            #expect(!statusBySubscriber.stdout.contains("down"), "\(statusBySubscriber.stdout)")
+            let callByIntruder = try await suite.banshictl(["call", "loadgen", "status", "--key", "intruder", "--timeout", "60000"])
+            #expect(callByIntruder.status == 4)
+            #expect(callByIntruder.stderr.contains("refused key 'intruder'"), "\(callByIntruder.stderr)")
+            #expect(!callByIntruder.stderr.contains("send it again"))
+            // A config with CURVE off, against services that run it: the handshake fails, and banshictl
+            // says where to look rather than that the service did not answer.
+            let plainConfig = suite.configPath + ".curve-off.toml"
+            try String(contentsOfFile: suite.configPath, encoding: .utf8).replacing("curve = true", with: "curve = false")
+                .write(toFile: plainConfig, atomically: true, encoding: .utf8)
+            let plain = try await TestSuite.run("banshictl", ["call", "loadgen", "status", "--config", plainConfig, "--timeout", "500"])
+            #expect(plain.status == 4)
+            #expect(plain.stderr.contains("the handshake with loadgen at \(suite.control("loadgen")) failed"), "\(plain.stderr)")
+            #expect(plain.stderr.contains("CURVE is off here"))
+            // A key with no file: the error names the file and the command that makes it.
+            let keyless = try await suite.banshictl(["status", "--key", "nobody"])
+            #expect(keyless.status == 64)
+            #expect(keyless.stderr.contains("nobody.key") && keyless.stderr.contains("no key pair 'nobody'"), "\(keyless.stderr)")
+            #expect(keyless.stderr.contains("`banshictl keys generate nobody --role ROLE`"))
+
             let listener = try EventSubscriber(context: suite.context, endpoint: suite.subscribeEndpoint, prefixes: ["loadgen.sample."], identity: subscriber)
             // The eavesdropper's own monitor shows the bus refusing it: what follows is no timing window.
             let eavesdropper = try Socket(suite.context, .sub)

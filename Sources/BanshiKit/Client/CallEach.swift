@@ -12,8 +12,9 @@ public struct ServiceAnswer: Sendable {
 extension ControlClient {
     /// Sends `command` to every target at once, each on a thread of its own, so that the whole call
     /// takes one timeout at most however many services are down. Answers come in `targets`' order.
+    /// `watchHandshakes`: as for `init`.
     public static func callEach(
-        _ targets: [(name: String, endpoint: String)], command: String, timeout: Duration, context: Context
+        _ targets: [(name: String, endpoint: String)], command: String, timeout: Duration, context: Context, watchHandshakes: Bool = false
     ) -> [ServiceAnswer] {
         let answers = Mutex<[Int: ServiceAnswer]>([:])
         let group = DispatchGroup()
@@ -22,7 +23,7 @@ extension ControlClient {
             startThread(named: "banshi-call") {
                 let outcome: Result<JSONValue, any Error>
                 do {
-                    let client = try ControlClient(context: context, service: service, endpoint: endpoint, timeout: timeout)
+                    let client = try ControlClient(context: context, service: service, endpoint: endpoint, timeout: timeout, watchHandshakes: watchHandshakes)
                     outcome = .success(try client.call(command).get())
                 } catch {
                     outcome = .failure(error)

@@ -1,3 +1,4 @@
+import Synchronization
 import ZeroMQ
 
 /// Why a call to a control socket produced no reply.
@@ -8,6 +9,12 @@ public enum ControlClientError: Error, Sendable, CustomStringConvertible {
     case malformedReply(service: String, endpoint: String)
     /// The socket itself failed.
     case transport(service: String, endpoint: String, ZeroMQError)
+    /// The service refused this client's key at the CURVE handshake: revoked, not on its allow-list,
+    /// or of a role that may not use control sockets (`subscriber`).
+    case refused(service: String, endpoint: String, key: String)
+    /// The handshake failed for another reason, and nothing answered within the timeout: CURVE on at one
+    /// end only, or the service's public key (`serverKey`, the file) is not the one it runs with.
+    case handshakeFailed(service: String, endpoint: String, after: Duration, serverKey: String?)
 
     public var description: String {
         switch self {
@@ -17,6 +24,15 @@ public enum ControlClientError: Error, Sendable, CustomStringConvertible {
             "\(service) at \(endpoint) sent a reply that is not a well-formed command reply"
         case .transport(let service, let endpoint, let error):
             "\(service) at \(endpoint): \(error)"
+        case .refused(let service, let endpoint, let key):
+            "\(service) at \(endpoint) refused key '\(key)' at the handshake: it is revoked, not on the allow-list, "
+                + "or of a role that may not send commands (subscriber)"
+        case .handshakeFailed(let service, let endpoint, let after, let serverKey?):
+            "the CURVE handshake with \(service) at \(endpoint) failed, and nothing answered within \(after.readable): "
+                + "is CURVE on at both ends ([security] curve), and is \(serverKey) the key it runs with?"
+        case .handshakeFailed(let service, let endpoint, let after, nil):
+            "the handshake with \(service) at \(endpoint) failed, and nothing answered within \(after.readable): "
+                + "CURVE is off here ([security] curve = false); is it on at the service?"
         }
     }
 }
@@ -31,11 +47,27 @@ public final class ControlClient {
     public let endpoint: String
     public let timeout: Duration
     private let socket: Socket
+    /// The socket's handshakes, when watched: a refused key or a failed handshake told from a service
+    /// that is down.
+    private let monitor: Socket?
+    /// With CURVE on: this client's key and the file of the service's public key, which its errors name.
+    private let identity: (key: String, serverKey: String)?
+    /// Whether a handshake failed other than by a refusal (and none succeeded since).
+    private var handshakeFailed = false
+
+    /// Distinguishes the monitors' `inproc://` names within a process.
+    private static let monitors = Atomic<Int>(0)
 
     /// Connects to `service` at `endpoint`, as `identity` when CURVE is on (by default, the process's own).
+    ///
+    /// `watchHandshakes`: tell a refused key or a failed handshake from a service that is down, for a
+    /// client that is used at once, by a person (banshictl's). The handshakes are watched through a
+    /// socket monitor, which only a client that keeps calling reads: one left idle while its
+    /// connection is refused again and again would fill the monitor's queue, and libzmq then blocks
+    /// every socket of the context. So a service's long-lived clients do without.
     public init(
         context: Context, service: String, endpoint: String, timeout: Duration = .seconds(3),
-        identity: CurveIdentity? = TransportSecurity.current
+        identity: CurveIdentity? = TransportSecurity.current, watchHandshakes: Bool = false
     ) throws {
         self.service = service
         self.endpoint = endpoint
@@ -43,6 +75,11 @@ public final class ControlClient {
         socket = try Socket(context, .dealer)
         try socket.setLinger(.zero)
         try identity?.secureClient(socket, peer: service)
+        self.identity = identity.map { ($0.name, Path.join($0.keysDirectory, "\(CurveIdentity.keyName(of: service)).pub")) }
+        monitor =
+            watchHandshakes
+            ? try socket.monitor(at: "inproc://banshi-control-client-\(Self.monitors.add(1, ordering: .relaxed).newValue)", handshakesOnly: true)
+            : nil
         try socket.connect(endpoint)
     }
 
@@ -118,22 +155,43 @@ public final class ControlClient {
         matching id: String?, until deadline: ContinuousClock.Instant, limit: Duration
     ) throws(ControlClientError) -> [UInt8] {
         let poller = Poller()
-        poller.add(socket)
+        let replies = poller.add(socket)
+        let handshakes = monitor.map { poller.add($0) }
         while true {
             let remaining = deadline - ContinuousClock.now
-            guard remaining > .zero else { throw .timeout(service: service, endpoint: endpoint, after: limit) }
-            let parts: [[UInt8]]
+            guard remaining > .zero else {
+                if handshakeFailed { throw .handshakeFailed(service: service, endpoint: endpoint, after: limit, serverKey: identity?.serverKey) }
+                throw .timeout(service: service, endpoint: endpoint, after: limit)
+            }
+            let received: [[UInt8]]?
+            var refused: String?
             do {
-                guard try poller.poll(timeout: remaining) > 0,
-                    let received = try socket.receiveMultipart(dontWait: true)
-                else { continue }
-                parts = received
+                guard try poller.poll(timeout: remaining) > 0 else { continue }
+                if let handshakes, poller.isReadable(handshakes) { refused = try refusedKey() }
+                received = poller.isReadable(replies) ? try socket.receiveMultipart(dontWait: true) : nil
             } catch {
                 throw .transport(service: service, endpoint: endpoint, error)
             }
+            if let refused { throw .refused(service: service, endpoint: endpoint, key: refused) }
+            guard let parts = received else { continue }
             guard let body = parts.last else { continue }
             if let id, let replyID = CommandReply.peekID(body), replyID != id { continue }
             return body
         }
+    }
+
+    /// Reads the monitor's events; returns the key's name when the service refused it, which ends the
+    /// call at once (it would refuse it again at every reconnection). Another failed handshake is said
+    /// if nothing answers in time.
+    private func refusedKey() throws(ZeroMQError) -> String? {
+        while let event = try monitor?.nextEvent(dontWait: true) {
+            switch event.kind {
+            case .handshakeFailedAuth: return identity?.key ?? "(none: CURVE is off here)"
+            case .handshakeFailedProtocol, .handshakeFailedNoDetail: handshakeFailed = true
+            case .handshakeSucceeded: handshakeFailed = false
+            default: break
+            }
+        }
+        return nil
     }
 }

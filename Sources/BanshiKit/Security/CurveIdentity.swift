@@ -36,7 +36,11 @@ public struct CurveIdentity: Sendable {
             if FileSystem.exists(candidate) { path = candidate }
         }
         guard FileSystem.exists(path) else {
-            throw ConfigError(key: "security.keys_dir", "has no \(name).key: run `banshictl keys generate \(name) --role ...`", file: path)
+            throw ConfigError(
+                key: "security.keys_dir",
+                "no key pair '\(name)' (curve = true): `banshictl keys init` creates the bus's, every service's and admin's; "
+                    + "`banshictl keys generate \(name) --role ROLE` any other",
+                file: path)
         }
         return CurveIdentity(name: name, keyPair: try KeyFiles.readPair(path: path), keysDirectory: settings.keysDirectory)
     }

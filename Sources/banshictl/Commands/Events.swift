@@ -81,7 +81,7 @@ struct Events: ParsableCommand {
             var shown: [String: Int64] = [:]
             if let since, let point = Self.point(since) {
                 let endpoint = try controlEndpoint(of: point.service, in: config, option: "--since")
-                let client = try ControlClient(context: Context(), service: point.service, endpoint: endpoint, timeout: timeout)
+                let client = try ControlClient(context: Context(), service: point.service, endpoint: endpoint, timeout: timeout, watchHandshakes: true)
                 var last = point.seq
                 try Events.page(client, service: point.service, after: point.seq, limit: nil) { event in
                     last = event["seq"]?.intValue ?? last
@@ -204,7 +204,8 @@ struct Events: ParsableCommand {
             let config = try global.loadConfig()
             let (service, seq) = point
             let endpoint = try controlEndpoint(of: service, in: config)
-            let client = try ControlClient(context: Context(), service: service, endpoint: endpoint, timeout: global.replyTimeout(config))
+            let client = try ControlClient(
+                context: Context(), service: service, endpoint: endpoint, timeout: global.replyTimeout(config), watchHandshakes: true)
             let width = Events.lineWidth()
             try Events.page(client, service: service, after: seq, limit: limit) { event in
                 if json {

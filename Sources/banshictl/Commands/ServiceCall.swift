@@ -26,7 +26,7 @@ struct ServiceCall {
         let endpoint = try controlEndpoint(of: service, in: config)
         let request = CommandRequest(id: id ?? EventID.next(), command: command, args: args)
         do {
-            let client = try ControlClient(context: Context(), service: service, endpoint: endpoint, timeout: global.replyTimeout(config))
+            let client = try ControlClient(context: Context(), service: service, endpoint: endpoint, timeout: global.replyTimeout(config), watchHandshakes: true)
             return try client.call(request)
         } catch {
             printError("banshictl: \(error)")

@@ -11,7 +11,8 @@ struct Status: ParsableCommand {
         discussion: """
             Below the tables: each service's warnings (data an operator must extend before a day comes, \
             such as next year's working-day calendar), integrity alarms and buses down. Exits 0 when every \
-            service answers, 3 when any is down.
+            service answers, 3 when any is down or refuses the key (STATE `refused`: revoked, not on its \
+            allow-list, or a subscriber's).
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -22,7 +23,7 @@ struct Status: ParsableCommand {
     func run() throws {
         let config = try global.loadConfig()
         let buses = Set(config.buses.map(\.name))
-        let answers = ControlClient.callEach(config.controlEndpoints, command: "status", timeout: global.replyTimeout(config), context: try Context())
+        let answers = ControlClient.callEach(config.controlEndpoints, command: "status", timeout: global.replyTimeout(config), context: try Context(), watchHandshakes: true)
         if json {
             let entries: [JSONValue] = answers.map { answer in
                 switch answer.outcome {
@@ -33,7 +34,10 @@ struct Status: ParsableCommand {
                     members["control"] = .string(answer.endpoint)
                     return .object(members)
                 case .failure(let error):
-                    return ["service": .string(answer.service), "state": "down", "control": .string(answer.endpoint), "error": .string("\(error)")]
+                    return [
+                        "service": .string(answer.service), "state": .string(Self.state(error)), "control": .string(answer.endpoint),
+                        "error": .string("\(error)"),
+                    ]
                 }
             }
             print(prettyJSON(["services": .array(entries)]))
@@ -71,14 +75,14 @@ struct Status: ParsableCommand {
                             "\(answer.service): INTEGRITY ALARM: \(alarms) forged event(s) claiming \(source); last: \(entry["last_alarm"]?.stringValue ?? "?")")
                     }
                 case .failure(let error):
-                    table.add([answer.service, "down", "-", "-", "-", "-", answer.endpoint])
+                    table.add([answer.service, Self.state(error), "-", "-", "-", "-", answer.endpoint])
                     notes.append("\(answer.service): \(error)")
                 }
             }
             print(table.render())
             let busesDown = answers.filter { answer in
-                guard buses.contains(answer.service), case .failure = answer.outcome else { return false }
-                return true
+                guard buses.contains(answer.service), case .failure(let error) = answer.outcome else { return false }
+                return Self.state(error) == "down"
             }
             if buses.count > 1, !busesDown.isEmpty {
                 let up = buses.count - busesDown.count
@@ -99,6 +103,12 @@ struct Status: ParsableCommand {
         if answers.contains(where: { if case .failure = $0.outcome { true } else { false } }) {
             throw ExitCode(3)
         }
+    }
+
+    /// A service that gave no answer: `refused` when it turned the key away at the handshake (it is up),
+    /// else `down`.
+    static func state(_ error: any Error) -> String {
+        if case ControlClientError.refused = error { "refused" } else { "down" }
     }
 
     /// One row per subscriber and source: how far it has applied, how far the source's log reaches.

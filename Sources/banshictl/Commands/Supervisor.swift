@@ -203,13 +203,22 @@ final class Supervisor: Sendable {
     func waitUntilAnswering(service: String, endpoint: String, within limit: Duration) throws {
         let context = try Context()
         let deadline = ContinuousClock.now + limit
+        // What stood in the way last: a handshake that fails says more than "did not answer".
+        var lastFailure: ControlClientError?
         while ContinuousClock.now < deadline {
             let (stopping, gaveUp) = state.withLock { ($0.stopping, $0.services[service]?.gaveUp == true) }
             if stopping { throw Interrupted() }
             if gaveUp { throw CLIFailure(message: "\(service) did not come up") }
-            let client = try ControlClient(context: context, service: service, endpoint: endpoint, timeout: .milliseconds(300))
-            if (try? client.call("status").get()) != nil { return }
+            let client = try ControlClient(context: context, service: service, endpoint: endpoint, timeout: .milliseconds(300), watchHandshakes: true)
+            do {
+                if case .success = try client.call("status").outcome { return }
+            } catch {
+                // A refused key stays refused: no use waiting.
+                if case .refused = error { throw CLIFailure(message: "\(error)") }
+                lastFailure = error
+            }
         }
+        if let lastFailure, case .handshakeFailed = lastFailure { throw CLIFailure(message: "\(lastFailure)") }
         throw CLIFailure(message: "\(service) did not answer at \(endpoint) within \(limit)")
     }
 
