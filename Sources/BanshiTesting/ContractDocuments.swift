@@ -17,6 +17,19 @@ public enum ContractDocuments {
             ])
     }
 
+    /// What a service restored from a backup logs for each seq it had published after the backup
+    /// (`RestoredLog`): in its log, never published live.
+    public static func lost(of service: String) -> EventSpec {
+        EventSpec(
+            RestoredLog.lostType(of: service),
+            "The service was restored from a backup: the event it had published under this seq is lost from its log (followers that applied it keep it).",
+            subject: "(none)",
+            fields: [
+                FieldSpec("first_lost", .integer, "the first seq the restore lost"),
+                FieldSpec("last_lost", .integer, "the last seq the restore lost; the service's next event follows it"),
+            ])
+    }
+
     /// `schemas/<service>/<type>.json` → the schema's text.
     public static func schemaFiles(_ catalogs: [EventCatalog]) -> [(path: String, text: String)] {
         catalogs.flatMap { catalog in
@@ -30,11 +43,11 @@ public enum ContractDocuments {
         var operations: [String: JSONValue] = [:]
         var messages: [String: JSONValue] = [:]
         for catalog in catalogs {
-            for spec in catalog.events + [heartbeat(of: catalog.service)] {
+            let kitEvents = [heartbeat(of: catalog.service), lost(of: catalog.service)]
+            for spec in catalog.events + kitEvents {
                 let id = spec.type.replacingOccurrences(of: ".", with: "_")
-                let isHeartbeat = spec.type == Heartbeat.topic(of: catalog.service)
                 let data: JSONValue =
-                    isHeartbeat
+                    kitEvents.contains(where: { $0.type == spec.type })
                     ? spec.jsonSchema.removingSchemaIdentity : ["$ref": .string("./schemas/\(catalog.service)/\(spec.type).json")]
                 messages[id] = [
                     "name": .string(spec.type),

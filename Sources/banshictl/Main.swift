@@ -13,7 +13,7 @@ struct Banshictl: AsyncParsableCommand {
             is named with its endpoint, and banshictl exits non-zero; it never hangs.
             """,
         version: "0.1.0",
-        subcommands: [Status.self, Services.self, Call.self, Events.self, Records.self, ChildrenRecords.self, PetitionRecords.self, Routes.self, DeadLetters.self, Trace.self, ReportCommand.self, Rebuild.self, HistoryQuery.self, Backup.self, Keys.self, Audit.self, Up.self, StopService.self, StartService.self, RestartService.self, ProcessList.self]
+        subcommands: [Status.self, Services.self, Call.self, Events.self, Records.self, ChildrenRecords.self, PetitionRecords.self, Routes.self, DeadLetters.self, Trace.self, ReportCommand.self, Rebuild.self, HistoryQuery.self, Backup.self, Restore.self, Keys.self, Audit.self, Up.self, StopService.self, StartService.self, RestartService.self, ProcessList.self]
     )
 
     static func main() async {

@@ -131,11 +131,12 @@ struct DeploySystemTests {
             let refused = try await suite.banshictl(["backup", "loadgen", "first.sqlite"])
             #expect(refused.status == 1 && refused.stderr.contains("conflict"))
 
-            // Restore as docs/operations.md says: stop, replace the file (and drop the WAL), start.
+            // Restore as docs/operations.md says: stop, `banshictl restore`, start. Nothing follows
+            // loadgen here, so the log goes on from the backup's end.
             await suite.processes["loadgen"]?.stop()
-            let database = suite.databasePath("loadgen")
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
-            try FileManager.default.copyItem(atPath: result["destination"]!.stringValue!, toPath: database)
+            let restore = try await suite.banshictl(["restore", "loadgen", "first.sqlite", "--timeout", "1000"])
+            #expect(restore.status == 0, "\(restore.stderr)")
+            #expect(restore.stdout.contains("no service follows loadgen: nothing published after the backup; its next event is seq \(backedUp + 1)"))
             try await suite.start("loadgen")
             #expect(try await loadgen.ok("status")["last_seq"]?.intValue == backedUp)
             var seqs: [Int64] = []
@@ -149,6 +150,67 @@ struct DeploySystemTests {
             }
             #expect(seqs == Array(1...backedUp))
             #expect(try await loadgen.ok("emit", ["count": 1])["last_seq"]?.intValue == backedUp + 1)
+        }
+    }
+}
+
+extension DeploySystemTests {
+    @Test("banshictl restore: the log resumes after the last seq the followers saw; the seqs lost are logged as such; no alarm, nothing passed over")
+    func restoreResumesAfterFollowers() async throws {
+        try await TestSuite.with(
+            services: ["loadgen", "loadsink"], runtime: "heartbeat_interval_ms = 100", serviceKeys: ["loadsink": "follow = [\"loadgen\"]"]
+        ) { suite in
+            try await suite.start("bus")
+            try await suite.start("loadgen")
+            try await suite.start("loadsink")
+            let loadgen = Runner(suite, service: "loadgen")
+            let probe = DeliveryProbe(suite)
+            try await loadgen.ok("emit", ["count": 10])
+            #expect(try await suite.banshictl(["backup", "loadgen", "b.sqlite"]).status == 0)
+            try await loadgen.ok("emit", ["count": 5])
+            try await probe.waitForApplied(15)
+            let before = try await probe.applied()
+
+            let running = try await suite.banshictl(["restore", "loadgen", "b.sqlite", "--timeout", "1000"])
+            #expect(running.status == 1 && running.stderr.contains("loadgen is running"), "\(running.stderr)")
+            await suite.processes["loadgen"]?.stop()
+            let database = suite.databasePath("loadgen")
+            let original = try Data(contentsOf: URL(fileURLWithPath: database))
+            let junk = suite.databasePath("loadgen") + ".junk"
+            try "not a database".write(toFile: junk, atomically: true, encoding: .utf8)
+            let refused = try await suite.banshictl(["restore", "loadgen", junk, "--timeout", "1000"])
+            #expect(refused.status == 1 && refused.stderr.contains("nothing was changed"), "\(refused.stderr)")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: database)) == original, "a refused restore changed the database")
+
+            let restored = try await suite.banshictl(["restore", "loadgen", "b.sqlite", "--timeout", "1000"])
+            #expect(restored.status == 0, "\(restored.stderr)")
+            #expect(restored.stdout.contains("its log ends at seq 10"), "\(restored.stdout)")
+            #expect(restored.stdout.contains("its followers had seen seq 15 (loadsink 15): seqs 11–15 (5 events) are lost from loadgen"))
+            #expect(restored.stdout.contains("its next event is seq 16"))
+            let replaced = try #require(restored.stdout.split(separator: "\n").first { $0.hasPrefix("the database it replaced: ") })
+            #expect(FileManager.default.fileExists(atPath: String(replaced.dropFirst("the database it replaced: ".count))))
+
+            try await suite.start("loadgen")
+            #expect(try await loadgen.ok("status")["last_seq"] == 15)
+            #expect(suite.processes["loadgen"]?.log.contains("database restored") == true)
+            #expect(try await loadgen.ok("emit", ["count": 1])["last_seq"] == 16)
+            try await probe.waitForApplied(16)
+            let after = try await probe.applied()
+            #expect(after.map(\.seq) == Array(1...16), "each seq applied once, the new event included")
+            #expect(Array(after.prefix(15)) == before, "what the sink applied before the restore stands")
+            let sink = try await suite.call("loadsink", "status").get()
+            #expect(sink["subscriptions"]?["loadgen"]?["integrity_alarms"] == 0)
+            let logged = try await loadgen.ok("events.since", ["after_seq": 10, "limit": 100])["events"]?.arrayValue ?? []
+            #expect(logged.compactMap { $0["seq"]?.intValue } == Array(11...16))
+            #expect(logged.prefix(5).allSatisfy { $0["type"] == "loadgen.log.lost" && $0["data"]?["last_lost"] == 15 })
+            #expect(!FileManager.default.fileExists(atPath: RestoredLog.markerPath(of: database)), "the marker is gone once applied")
+
+            // A marker that is not a seq stops the start, naming the file; the database is untouched.
+            await suite.processes["loadgen"]?.stop()
+            try "sixteen\n".write(toFile: RestoredLog.markerPath(of: database), atomically: true, encoding: .utf8)
+            let start = try await TestSuite.run("banshi-loadgen", ["--config", suite.configPath])
+            #expect(start.status == 78)
+            #expect((start.stdout + start.stderr).contains("\(RestoredLog.markerPath(of: database)): holds 'sixteen', not a seq"), "\(start.stdout)\(start.stderr)")
         }
     }
 }

@@ -154,6 +154,12 @@ public enum ServiceRuntime {
             } else {
                 logger.info("database open", metadata: ["path": "\(path)"])
             }
+            // Put back from a backup by `banshictl restore`: the seqs given out since are marked lost.
+            if let lost = try RestoredLog.resume(opened, service: definition.name, at: Timestamp()) {
+                logger.notice(
+                    "database restored: the seqs published after the backup are logged as lost",
+                    metadata: ["first_lost": "\(lost.lowerBound)", "last_lost": "\(lost.upperBound)", "next_seq": "\(lost.upperBound + 1)"])
+            }
         } else {
             database = nil
         }
