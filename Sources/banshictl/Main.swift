@@ -28,6 +28,19 @@ struct Banshictl: AsyncParsableCommand {
                     + "banshictl call \(shellWord(arguments[1])) help")
             Foundation.exit(64)
         }
-        await main(GlobalOptions.movedAfterSubcommand(arguments))
+        do {
+            var command = try parseAsRoot(GlobalOptions.movedAfterSubcommand(arguments))
+            if var command = command as? AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch let failure as CLIFailure {
+            // Said as every other error of a running command is: `banshictl: …`, not ArgumentParser's `Error: …`.
+            printError("banshictl: \(failure.message)")
+            Foundation.exit(failure.code)
+        } catch {
+            exit(withError: error)
+        }
     }
 }

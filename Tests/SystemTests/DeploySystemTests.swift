@@ -136,7 +136,9 @@ struct DeploySystemTests {
             await suite.processes["loadgen"]?.stop()
             let restore = try await suite.banshictl(["restore", "loadgen", "first.sqlite", "--timeout", "1000"])
             #expect(restore.status == 0, "\(restore.stderr)")
-            #expect(restore.stdout.contains("no service follows loadgen: nothing published after the backup; its next event is seq \(backedUp + 1)"))
+            #expect(
+                restore.stdout.replacing("\n    ", with: " ").contains(
+                    "no service follows loadgen: nothing published after the backup; its next event is seq \(backedUp + 1)"))
             try await suite.start("loadgen")
             #expect(try await loadgen.ok("status")["last_seq"]?.intValue == backedUp)
             var seqs: [Int64] = []
@@ -184,10 +186,12 @@ extension DeploySystemTests {
 
             let restored = try await suite.banshictl(["restore", "loadgen", "b.sqlite", "--timeout", "1000"])
             #expect(restored.status == 0, "\(restored.stderr)")
-            #expect(restored.stdout.contains("its log ends at seq 10"), "\(restored.stdout)")
-            #expect(restored.stdout.contains("its followers had seen seq 15 (loadsink 15): seqs 11–15 (5 events) are lost from loadgen"))
-            #expect(restored.stdout.contains("its next event is seq 16"))
-            let replaced = try #require(restored.stdout.split(separator: "\n").first { $0.hasPrefix("the database it replaced: ") })
+            // Each paragraph on one line again (they are wrapped to the terminal).
+            let said = restored.stdout.replacing("\n    ", with: " ")
+            #expect(said.contains("its log ends at seq 10"), "\(restored.stdout)")
+            #expect(said.contains("its followers had seen seq 15 (loadsink 15): seqs 11–15 (5 events) are lost from loadgen"))
+            #expect(said.contains("its next event is seq 16"))
+            let replaced = try #require(said.split(separator: "\n").first { $0.hasPrefix("the database it replaced: ") })
             #expect(FileManager.default.fileExists(atPath: String(replaced.dropFirst("the database it replaced: ".count))))
 
             try await suite.start("loadgen")

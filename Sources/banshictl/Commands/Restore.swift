@@ -63,7 +63,7 @@ struct Restore: ParsableCommand {
             print(prettyJSON(.object(result)))
             return
         }
-        print("restored \(service) from \(path): its log ends at seq \(restored.backupLastSeq)")
+        print("restored \(service) from \(path): its log ends at seq \(restored.backupLastSeq)".paragraph)
         let source =
             resumeAfter != nil
             ? "--resume-after \(followers.resumeAfter)"
@@ -73,12 +73,12 @@ struct Restore: ParsableCommand {
                     + followers.seen.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
         if let lost = restored.lost {
             let count = lost.count == 1 ? "seq \(lost.lowerBound) is" : "seqs \(lost.lowerBound)–\(lost.upperBound) (\(lost.count) events) are"
-            print("\(source): \(count) lost from \(service); it logs them as lost when it starts, and its next event is seq \(lost.upperBound + 1)")
+            print("\(source): \(count) lost from \(service); it logs them as lost when it starts, and its next event is seq \(lost.upperBound + 1)".paragraph)
         } else {
-            print("\(source): nothing published after the backup; its next event is seq \(restored.backupLastSeq + 1)")
+            print("\(source): nothing published after the backup; its next event is seq \(restored.backupLastSeq + 1)".paragraph)
         }
-        if let replaced = restored.replaced { print("the database it replaced: \(replaced)") }
-        print("next: start it (systemctl start banshi@\(service); under `up`: banshictl start \(service))")
+        if let replaced = restored.replaced { print("the database it replaced: \(replaced)".paragraph) }
+        print("next: start it (systemctl start banshi@\(service); under `up`: banshictl start \(service))".paragraph)
     }
 
     /// How far the suite saw the service's log: `--resume-after`, or the furthest seq any follower

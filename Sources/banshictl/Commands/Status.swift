@@ -95,10 +95,7 @@ struct Status: ParsableCommand {
             let lag = lagTable(answers)
             if !lag.rows.isEmpty { print("\n" + lag.render()) }
             // Each note wrapped to the terminal, its continuation lines indented.
-            let lines = notes.flatMap { note in
-                note.wrapped(width: Terminal.width - 4).enumerated().map { $0.offset == 0 ? $0.element : "    " + $0.element }
-            }
-            if !lines.isEmpty { print("\n" + lines.joined(separator: "\n")) }
+            if !notes.isEmpty { print("\n" + notes.map(\.paragraph).joined(separator: "\n")) }
         }
         if answers.contains(where: { if case .failure = $0.outcome { true } else { false } }) {
             throw ExitCode(3)

@@ -47,6 +47,12 @@ enum Terminal {
 }
 
 extension String {
+    /// The text as a paragraph for the terminal: wrapped to its width, each line after the first
+    /// indented by four columns.
+    var paragraph: String {
+        wrapped(width: Terminal.width - 4).enumerated().map { $0.offset == 0 ? $0.element : "    " + $0.element }.joined(separator: "\n")
+    }
+
     /// The text in lines of at most `width` terminal columns, broken at spaces; a word longer than a
     /// line is broken after its last `|` that fits (a list of choices, `[a|b|c]`, breaks between
     /// names), else where the line ends (a run of Chinese, a path). At least 30 columns a line.
