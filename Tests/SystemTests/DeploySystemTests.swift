@@ -138,7 +138,7 @@ struct DeploySystemTests {
             #expect(restore.status == 0, "\(restore.stderr)")
             #expect(
                 restore.stdout.replacing("\n    ", with: " ").contains(
-                    "no service follows loadgen: nothing published after the backup; its next event is seq \(backedUp + 1)"))
+                    "no service follows loadgen: nothing to mark lost; its next event is seq \(backedUp + 1)"))
             try await suite.start("loadgen")
             #expect(try await loadgen.ok("status")["last_seq"]?.intValue == backedUp)
             var seqs: [Int64] = []
@@ -215,6 +215,18 @@ extension DeploySystemTests {
             let start = try await TestSuite.run("banshi-loadgen", ["--config", suite.configPath])
             #expect(start.status == 78)
             #expect((start.stdout + start.stderr).contains("\(RestoredLog.markerPath(of: database)): holds 'sixteen', not a seq"), "\(start.stdout)\(start.stderr)")
+            try FileManager.default.removeItem(atPath: RestoredLog.markerPath(of: database))
+
+            // No backup at all (the database lost): the service starts empty, after every seq seen.
+            #expect(try await suite.banshictl(["restore", "loadgen"]).status == 64)
+            let empty = try await suite.banshictl(["restore", "loadgen", "--empty", "--timeout", "1000"])
+            #expect(empty.status == 0, "\(empty.stderr)")
+            #expect(empty.stdout.replacing("\n    ", with: " ").contains("seqs 1–16 (16 events) are lost from loadgen"), "\(empty.stdout)")
+            try await suite.start("loadgen")
+            #expect(try await loadgen.ok("emit", ["count": 1])["last_seq"] == 17)
+            try await probe.waitForApplied(17)
+            #expect(try await probe.applied().map(\.seq) == Array(1...17))
+            #expect(try await suite.call("loadsink", "status").get()["subscriptions"]?["loadgen"]?["integrity_alarms"] == 0)
         }
     }
 }

@@ -55,7 +55,7 @@ public enum ServiceRuntime {
             return configErrorStatus
         } catch let error as DatabaseError where definition.usesDatabase && UnusableDatabase.covers(error) {
             let path = config.databasePath(of: definition.name)
-            logger.critical("service failed", metadata: ["error": "\(UnusableDatabase(path: path, reason: error.message ?? "\(error)"))"])
+            logger.critical("service failed", metadata: ["error": "\(UnusableDatabase(service: definition.name, path: path, reason: error.message ?? "\(error)"))"])
             return 1
         } catch {
             logger.critical("service failed", metadata: ["error": "\(error)"])
@@ -298,6 +298,7 @@ struct WatchdogService: Service {
 /// The service's database file is there but is not a database SQLite can use (overwritten, cut short,
 /// corrupted), found as the service starts: the operator is told which file and how to go on.
 struct UnusableDatabase: CustomStringConvertible {
+    let service: String
     let path: String
     let reason: String
 
@@ -305,7 +306,8 @@ struct UnusableDatabase: CustomStringConvertible {
     static func covers(_ error: DatabaseError) -> Bool { error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT }
 
     var description: String {
-        "\(path) is not a usable SQLite database (\(reason)). Restore the last backup in its place (and delete "
-            + "its -wal and -shm files), or move it aside to start with an empty database"
+        "\(path) is not a usable SQLite database (\(reason)). Restore the last backup in its place "
+            + "(`banshictl restore \(service) BACKUP`), or start the service empty (`banshictl restore \(service) --empty`): "
+            + "either keeps this file aside, and numbers the service's next events after those its followers saw"
     }
 }

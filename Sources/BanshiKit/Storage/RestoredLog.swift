@@ -24,7 +24,7 @@ public enum RestoredLog {
 
     /// What a restore did.
     public struct Restored: Sendable {
-        /// The last seq of the backup's log.
+        /// The last seq of the backup's log (0 for a service started empty).
         public let backupLastSeq: Int64
         /// The seqs the service will log as lost when it starts (none when the followers had seen no
         /// further than the backup).
@@ -40,24 +40,26 @@ public enum RestoredLog {
 
     /// Puts `backup` in place of `database`, whose service must be stopped: copied with SQLite's backup
     /// API to `<database>.restoring` (0600), checked (`integrity_check`, and an event log of `service`'s
-    /// own), then renamed into place. The database it replaces is kept, with its write-ahead log, as
-    /// `<database>.replaced-<time>`. When `resumeAfter` is past the backup's last seq, the marker is
-    /// written before the copy takes the database's name, so that no start can see the one without the
-    /// other.
-    public static func restore(backup: String, database: String, service: String, resumeAfter: Int64, at now: Timestamp) throws -> Restored {
-        guard FileSystem.exists(backup) else { throw Refusal(description: "\(backup) does not exist") }
+    /// own), then renamed into place. Without a backup, the service starts with an empty database. The
+    /// database it replaces is kept, with its write-ahead log, as `<database>.replaced-<time>`. When
+    /// `resumeAfter` is past the backup's last seq, the marker is written before the copy takes the
+    /// database's name, so that no start can see the one without the other.
+    public static func restore(backup: String?, database: String, service: String, resumeAfter: Int64, at now: Timestamp) throws -> Restored {
         let restoring = database + ".restoring"
-        try? FileSystem.remove(restoring)
-        // Created 0600 before SQLite opens it: the copy holds personal data.
-        let descriptor = open(restoring, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw SystemError("create", restoring) }
-        close(descriptor)
-        let lastSeq: Int64
-        do {
-            lastSeq = try copy(backup, to: restoring, service: service)
-        } catch {
+        var lastSeq: Int64 = 0
+        if let backup {
+            guard FileSystem.exists(backup) else { throw Refusal(description: "\(backup) does not exist") }
             try? FileSystem.remove(restoring)
-            throw error
+            // Created 0600 before SQLite opens it: the copy holds personal data.
+            let descriptor = open(restoring, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else { throw SystemError("create", restoring) }
+            close(descriptor)
+            do {
+                lastSeq = try copy(backup, to: restoring, service: service)
+            } catch {
+                try? FileSystem.remove(restoring)
+                throw error
+            }
         }
         let lost = resumeAfter > lastSeq ? (lastSeq + 1)...resumeAfter : nil
         let marker = markerPath(of: database)
@@ -75,7 +77,7 @@ public enum RestoredLog {
             replaced = aside
         }
         try? FileSystem.remove(database + "-shm")
-        guard rename(restoring, database) == 0 else { throw SystemError("rename \(restoring) to", database) }
+        if backup != nil, rename(restoring, database) != 0 { throw SystemError("rename \(restoring) to", database) }
         return Restored(backupLastSeq: lastSeq, lost: lost, replaced: replaced)
     }
 

@@ -15,15 +15,23 @@ struct Restore: ParsableCommand {
             gone. The events SERVICE published after the backup are lost from it; at its next start it logs \
             a SERVICE.log.lost event for each of their seqs, so that its new events get seqs no follower has \
             applied (without this, each follower would raise an integrity alarm and pass over them). The \
-            database it replaces is kept beside it as SERVICE.sqlite.replaced-<time>. Give --resume-after \
-            when a follower is down, or a downstream system saw further.
+            database it replaces is kept beside it as SERVICE.sqlite.replaced-<time>. With --empty and no \
+            backup (the database lost or damaged, no backup to hand), the service starts empty the same way. \
+            Give --resume-after when a follower is down, or a downstream system saw further.
             """)
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The service whose database to replace.", completion: Completions.services) var service: String
-    @Argument(help: "The backup file; a bare name is in <data_dir>/<service>/backups/.") var backup: String
+    @Argument(help: "The backup file; a bare name is in <data_dir>/<service>/backups/.") var backup: String?
+    @Flag(help: "No backup: start the service with an empty database (its old one damaged or lost).") var empty = false
     @Option(help: "The last seq the suite saw from the service (default: the furthest its followers report).")
     var resumeAfter: Int64?
     @Flag(help: "Print the result as JSON.") var json = false
+
+    func validate() throws {
+        guard (backup == nil) != (empty == false) else {
+            throw ValidationError(empty ? "give a backup or --empty, not both" : "give the backup file to restore, or --empty to start the service empty")
+        }
+    }
 
     func run() throws {
         let config = try global.loadConfig()
@@ -42,7 +50,7 @@ struct Restore: ParsableCommand {
             // Down, as it must be.
         }
         let followers = try resumePoint(config, timeout: timeout)
-        let path = backup.contains("/") ? backup : Path.join(Path.join(config.stateDirectory(of: service), "backups"), backup)
+        let path = backup.map { $0.contains("/") ? $0 : Path.join(Path.join(config.stateDirectory(of: service), "backups"), $0) }
         let database = config.databasePath(of: service)
         let restored: RestoredLog.Restored
         do {
@@ -53,7 +61,7 @@ struct Restore: ParsableCommand {
         }
         if json {
             var result: [String: JSONValue] = [
-                "service": .string(service), "backup": .string(path), "database": .string(database),
+                "service": .string(service), "backup": path.map { .string($0) } ?? .null, "database": .string(database),
                 "backup_last_seq": .int(restored.backupLastSeq), "resume_after": .int(max(followers.resumeAfter, restored.backupLastSeq)),
                 "followers": .object(followers.seen.mapValues { .int($0) }),
                 "lost": restored.lost.map { ["first": .int($0.lowerBound), "last": .int($0.upperBound)] } ?? .null,
@@ -63,7 +71,11 @@ struct Restore: ParsableCommand {
             print(prettyJSON(.object(result)))
             return
         }
-        print("restored \(service) from \(path): its log ends at seq \(restored.backupLastSeq)".paragraph)
+        if let path {
+            print("restored \(service) from \(path): its log ends at seq \(restored.backupLastSeq)".paragraph)
+        } else {
+            print("\(service) starts with an empty database".paragraph)
+        }
         let source =
             resumeAfter != nil
             ? "--resume-after \(followers.resumeAfter)"
@@ -75,7 +87,7 @@ struct Restore: ParsableCommand {
             let count = lost.count == 1 ? "seq \(lost.lowerBound) is" : "seqs \(lost.lowerBound)–\(lost.upperBound) (\(lost.count) events) are"
             print("\(source): \(count) lost from \(service); it logs them as lost when it starts, and its next event is seq \(lost.upperBound + 1)".paragraph)
         } else {
-            print("\(source): nothing published after the backup; its next event is seq \(restored.backupLastSeq + 1)".paragraph)
+            print("\(source): nothing to mark lost; its next event is seq \(restored.backupLastSeq + 1)".paragraph)
         }
         if let replaced = restored.replaced { print("the database it replaced: \(replaced)".paragraph) }
         print("next: start it (systemctl start banshi@\(service); under `up`: banshictl start \(service))".paragraph)
