@@ -385,6 +385,37 @@ struct RuntimeSystemTests {
         }
     }
 
+    @Test("banshictl up: a start on request while a restart waits out its back-off supersedes it: one process, tracked")
+    func upStartWhileRestarting() async throws {
+        try await TestSuite.with { suite in
+            let up = try suite.launch("banshictl", ["up"])
+            try await waitFor { up.log.contains("up | ready: bus (publish ") }
+            // A database that is not one: every restart fails, with a longer back-off each time.
+            #expect(try await suite.banshictl(["stop", "loadgen"]).status == 0)
+            let database = suite.databasePath("loadgen")
+            for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
+            try "not a database".write(toFile: database, atomically: true, encoding: .utf8)
+            #expect(try await suite.banshictl(["start", "loadgen"]).status == 0)
+            try await waitFor(.seconds(20)) { up.log.contains("loadgen exited unexpectedly (exit status 1); restarting it in 4.0 seconds") }
+            #expect(try await suite.banshictl(["ps"]).stdout.split(separator: "\n").contains { $0.hasPrefix("loadgen") && $0.contains("restarting") })
+            // Mended, and started by hand while the restart still waits.
+            try FileManager.default.removeItem(atPath: database)
+            let started = try await suite.banshictl(["start", "loadgen"])
+            let pid = try #require(started.stdout.split(separator: "(pid ").last.flatMap { Int32($0.prefix { $0.isNumber }) }, "\(started.stdout)")
+            try await waitFor { (try? await suite.call("loadgen", "status", timeout: .milliseconds(300)).get())?["pid"]?.intValue == Int64(pid) }
+            // Past the back-off the restart would have started a second process in its place.
+            try await Task.sleep(for: .seconds(5))
+            #expect(try await suite.call("loadgen", "status").get()["pid"]?.intValue == Int64(pid))
+            let ps = try await suite.banshictl(["ps"])
+            #expect(ps.stdout.split(separator: "\n").contains { $0.hasPrefix("loadgen") && $0.contains(" running ") && $0.contains(" \(pid) ") }, "\(ps.stdout)")
+            #expect(up.log.components(separatedBy: "started loadgen (pid").count - 1 == 5, "at the start, twice by hand, twice after a back-off: \(up.log)")
+            up.signal(SIGTERM)
+            #expect(await up.waitForExit() == 0)
+            #expect(kill(pid, 0) != 0, "the process up started by hand was stopped with the suite")
+            if kill(pid, 0) == 0 { kill(pid, SIGKILL) }  // an orphan, were it left: the test stops what it started
+        }
+    }
+
     @Test("banshictl up says ready once every service answers, restarts a service that dies (logged, after a back-off) and gives up after --max-restarts; stop, start, restart and ps act on the running up")
     func upRestarts() async throws {
         try await TestSuite.with { suite in

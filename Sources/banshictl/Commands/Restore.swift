@@ -49,6 +49,11 @@ struct Restore: ParsableCommand {
         } catch ControlClientError.timeout {
             // Down, as it must be.
         }
+        // Under `up`, a service that failed (a damaged database) is restarted again and again: it must
+        // be stopped there, so that no restart opens the file while it is replaced.
+        if let state = try UpControl.state(of: service, config: config), state == "running" || state == "restarting" {
+            throw CLIFailure(message: "`banshictl up` is \(state) \(service): stop it first (banshictl stop \(service)), so that up leaves it stopped")
+        }
         let followers = try resumePoint(config, timeout: timeout)
         let path = backup.map { $0.contains("/") ? $0 : Path.join(Path.join(config.stateDirectory(of: service), "backups"), $0) }
         let database = config.databasePath(of: service)

@@ -100,6 +100,9 @@ final class Supervisor: Sendable {
             state.services[name, default: Managed()].process = process
             state.services[name]?.wanted = true
             state.services[name]?.gaveUp = false
+            // A start on request supersedes a restart still waiting out its back-off: that one would
+            // start a second process and lose this one, which would then run on untracked.
+            state.services[name]?.restartPending = false
         }
         Supervisor.say("started \(name) (pid \(process.processIdentifier))")
     }
@@ -155,7 +158,7 @@ final class Supervisor: Sendable {
         let go = state.withLock { state -> Bool in
             guard let managed = state.services[name], managed.restartPending else { return false }
             state.services[name]?.restartPending = false
-            return managed.wanted && !state.stopping
+            return managed.wanted && !state.stopping && managed.process?.isRunning != true
         }
         guard go else { return }
         do {

@@ -86,6 +86,16 @@ enum UpControl {
         }
     }
 
+    /// The state a running `up` gives `service` (`running`, `restarting`, `given up`, `stopped`); nil
+    /// when no `up` runs this suite, or it runs no such service.
+    static func state(of service: String, config: SuiteConfig) throws -> String? {
+        guard mayAnswer(endpoint(config)), let answer = try ask("ps", config: config, within: .seconds(1)), answer.hasPrefix("ok ") else {
+            return nil
+        }
+        guard let row = answer.split(separator: "\n").first(where: { $0.hasPrefix(service + " ") }) else { return nil }
+        return ["running", "restarting", "given up", "stopped"].first { row.contains(" \($0) ") }
+    }
+
     /// The running `up`'s answer to `text`, or nil when none came within `limit`.
     private static func ask(_ text: String, config: SuiteConfig, within limit: Duration) throws -> String? {
         let socket = try Socket(Context(), .req)
