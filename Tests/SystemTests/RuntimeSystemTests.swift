@@ -396,19 +396,23 @@ struct RuntimeSystemTests {
             for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
             try "not a database".write(toFile: database, atomically: true, encoding: .utf8)
             #expect(try await suite.banshictl(["start", "loadgen"]).status == 0)
-            try await waitFor(.seconds(20)) { up.log.contains("loadgen exited unexpectedly (exit status 1); restarting it in 4.0 seconds") }
+            // The fourth back-off, 8 s: time enough for what follows on a slow machine.
+            try await waitFor(.seconds(30)) { up.log.contains("loadgen exited unexpectedly (exit status 1); restarting it in 8.0 seconds") }
             #expect(try await suite.banshictl(["ps"]).stdout.split(separator: "\n").contains { $0.hasPrefix("loadgen") && $0.contains("restarting") })
+            // Nor may a restore replace its database now: a restart would open the file meanwhile.
+            let restore = try await suite.banshictl(["restore", "loadgen", "--empty", "--timeout", "500"])
+            #expect(restore.status == 1 && restore.stderr.contains("`banshictl up` is restarting loadgen: stop it first"), "\(restore.stderr)")
             // Mended, and started by hand while the restart still waits.
             try FileManager.default.removeItem(atPath: database)
             let started = try await suite.banshictl(["start", "loadgen"])
             let pid = try #require(started.stdout.split(separator: "(pid ").last.flatMap { Int32($0.prefix { $0.isNumber }) }, "\(started.stdout)")
             try await waitFor { (try? await suite.call("loadgen", "status", timeout: .milliseconds(300)).get())?["pid"]?.intValue == Int64(pid) }
             // Past the back-off the restart would have started a second process in its place.
-            try await Task.sleep(for: .seconds(5))
+            try await Task.sleep(for: .seconds(9))
             #expect(try await suite.call("loadgen", "status").get()["pid"]?.intValue == Int64(pid))
             let ps = try await suite.banshictl(["ps"])
             #expect(ps.stdout.split(separator: "\n").contains { $0.hasPrefix("loadgen") && $0.contains(" running ") && $0.contains(" \(pid) ") }, "\(ps.stdout)")
-            #expect(up.log.components(separatedBy: "started loadgen (pid").count - 1 == 5, "at the start, twice by hand, twice after a back-off: \(up.log)")
+            #expect(up.log.components(separatedBy: "started loadgen (pid").count - 1 == 6, "at the start, twice by hand, three times after a back-off: \(up.log)")
             up.signal(SIGTERM)
             #expect(await up.waitForExit() == 0)
             #expect(kill(pid, 0) != 0, "the process up started by hand was stopped with the suite")

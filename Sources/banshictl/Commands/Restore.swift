@@ -48,6 +48,8 @@ struct Restore: ParsableCommand {
                     + "(systemctl stop banshi@\(service); under `up`: banshictl stop \(service))")
         } catch ControlClientError.timeout {
             // Down, as it must be.
+        } catch let error as ControlClientError {
+            throw CLIFailure(message: "cannot tell whether \(service) is running: \(error)")
         }
         // Under `up`, a service that failed (a damaged database) is restarted again and again: it must
         // be stopped there, so that no restart opens the file while it is replaced.
@@ -63,6 +65,8 @@ struct Restore: ParsableCommand {
                 backup: path, database: database, service: service, resumeAfter: followers.resumeAfter, at: Timestamp())
         } catch let refusal as RestoredLog.Refusal {
             throw CLIFailure(message: "nothing was changed: \(refusal)")
+        } catch {
+            throw CLIFailure(message: "the restore failed: \(error)")
         }
         if json {
             var result: [String: JSONValue] = [
