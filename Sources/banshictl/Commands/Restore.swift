@@ -94,7 +94,7 @@ struct Restore: ParsableCommand {
                     + followers.seen.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
         if let lost = restored.lost {
             let count = lost.count == 1 ? "seq \(lost.lowerBound) is" : "seqs \(lost.lowerBound)–\(lost.upperBound) (\(lost.count) events) are"
-            print("\(source): \(count) lost from \(service); it logs them as lost when it starts, and its next event is seq \(lost.upperBound + 1)".paragraph)
+            print("\(source): \(count) lost from \(service); it logs \(lost.count == 1 ? "it" : "them") as lost when it starts, and its next event is seq \(lost.upperBound + 1)".paragraph)
         } else {
             print("\(source): nothing to mark lost; its next event is seq \(restored.backupLastSeq + 1)".paragraph)
         }

@@ -80,6 +80,17 @@ struct Status: ParsableCommand {
                 }
             }
             print(table.render())
+            // A key every service refused is one note, not one per service.
+            let refusals = answers.compactMap { answer -> String? in
+                guard case .failure(ControlClientError.refused(_, _, let key)) = answer.outcome else { return nil }
+                return key
+            }
+            if refusals.count == answers.count, let key = refusals.first, refusals.allSatisfy({ $0 == key }) {
+                notes = [
+                    "every service refused key '\(key)' at the handshake: it is revoked, not on the allow-list, "
+                        + "or of a role that may not send commands (subscriber); `banshictl keys list` shows the keys and roles"
+                ]
+            }
             let busesDown = answers.filter { answer in
                 guard buses.contains(answer.service), case .failure(let error) = answer.outcome else { return false }
                 return Self.state(error) == "down"
