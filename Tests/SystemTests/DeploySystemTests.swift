@@ -184,8 +184,22 @@ extension DeploySystemTests {
             #expect(refused.status == 1 && refused.stderr.contains("nothing was changed"), "\(refused.stderr)")
             #expect(try Data(contentsOf: URL(fileURLWithPath: database)) == original, "a refused restore changed the database")
 
+            // Run as root, as under systemd: the files it makes go to the owner of the service's
+            // directory (there, the service's own user), here made another user's for the purpose.
+            // (The tests that need root run as root; elsewhere this part has nothing to show.)
+            let directory = (database as NSString).deletingLastPathComponent
+            let nobody: uid_t = 65534
+            let asRoot = getuid() == 0
+            if asRoot { #expect(chown(directory, nobody, gid_t(nobody)) == 0) }
             let restored = try await suite.banshictl(["restore", "loadgen", "b.sqlite", "--timeout", "1000"])
             #expect(restored.status == 0, "\(restored.stderr)")
+            if asRoot {
+                for file in [database, RestoredLog.markerPath(of: database)] {
+                    let owner = (try FileManager.default.attributesOfItem(atPath: file)[.ownerAccountID] as? NSNumber)?.uint32Value
+                    #expect(owner == nobody, "\(file) belongs to \(owner.map(String.init) ?? "?")")
+                }
+                #expect(chown(directory, 0, 0) == 0)
+            }
             // Each paragraph on one line again (they are wrapped to the terminal).
             let said = restored.stdout.replacing("\n    ", with: " ")
             #expect(said.contains("its log ends at seq 10"), "\(restored.stdout)")

@@ -39,13 +39,17 @@ public enum RestoredLog {
     }
 
     /// Puts `backup` in place of `database`, whose service must be stopped: copied with SQLite's backup
-    /// API to `<database>.restoring` (0600), checked (`integrity_check`, and an event log of `service`'s
+    /// API to `<database>.restoring` (0600, given to the owner of the database's directory), checked (`integrity_check`, and an event log of `service`'s
     /// own), then renamed into place. Without a backup, the service starts with an empty database. The
     /// database it replaces is kept, with its write-ahead log, as `<database>.replaced-<time>`. When
     /// `resumeAfter` is past the backup's last seq, the marker is written before the copy takes the
     /// database's name, so that no start can see the one without the other.
     public static func restore(backup: String?, database: String, service: String, resumeAfter: Int64, at now: Timestamp) throws -> Restored {
         let restoring = database + ".restoring"
+        // The files it makes belong to whoever owns the service's directory: an operator runs this as
+        // root, and the service (under systemd, its own user) must be able to open them.
+        let directory = Path.parent(of: database)
+        let owner = geteuid() == 0 ? FileSystem.owner(of: directory.isEmpty ? "." : directory) : nil
         var lastSeq: Int64 = 0
         if let backup {
             guard FileSystem.exists(backup) else { throw Refusal(description: "\(backup) does not exist") }
@@ -55,6 +59,7 @@ public enum RestoredLog {
             guard descriptor >= 0 else { throw SystemError("create", restoring) }
             close(descriptor)
             do {
+                if let owner { try FileSystem.setOwner(restoring, to: owner) }
                 lastSeq = try copy(backup, to: restoring, service: service)
             } catch {
                 try? FileSystem.remove(restoring)
@@ -65,6 +70,7 @@ public enum RestoredLog {
         let marker = markerPath(of: database)
         if let lost {
             try AtomicFile.write("\(lost.upperBound)\n", to: marker, mode: 0o600)
+            if let owner { try FileSystem.setOwner(marker, to: owner) }
         } else {
             try? FileSystem.remove(marker)
         }

@@ -19,6 +19,14 @@ public enum FileSystem {
         status(path).map { Timestamp(timeIntervalSince1970: Double($0.st_mtim.tv_sec) + Double($0.st_mtim.tv_nsec) / 1e9) }
     }
 
+    /// The user and group that own `path`, or `nil` if it cannot be read.
+    public static func owner(of path: String) -> (user: uid_t, group: gid_t)? { status(path).map { ($0.st_uid, $0.st_gid) } }
+
+    /// Gives `path` to `owner` (a process running as root puts a file where a service's user must own it).
+    public static func setOwner(_ path: String, to owner: (user: uid_t, group: gid_t)) throws(SystemError) {
+        guard chown(path, owner.user, owner.group) == 0 else { throw SystemError("change the owner of", path) }
+    }
+
     private static func status(_ path: String) -> stat? {
         var info = stat()
         return stat(path, &info) == 0 ? info : nil

@@ -9,8 +9,8 @@ struct Restore: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Put a backup in place of a stopped service's database; its log resumes after the last seq its followers saw.",
         discussion: """
-            Run it on the service's host as the user that owns its data (under systemd: banshi), with the \
-            service stopped (systemctl stop banshi@SERVICE; under `up`: banshictl stop SERVICE) and the rest \
+            Run it on the service's host (under systemd as root: the files it makes go to the owner of the \
+            service's state directory), with the service stopped (systemctl stop banshi@SERVICE; under `up`: banshictl stop SERVICE) and the rest \
             of the suite running: the services that follow SERVICE say in their status how far its log had \
             gone. The events SERVICE published after the backup are lost from it; at its next start it logs \
             a SERVICE.log.lost event for each of their seqs, so that its new events get seqs no follower has \
