@@ -45,10 +45,37 @@ import zmq
 REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+HANDED_OUT = set()
+
+
+def port_candidates():
+    """The soak's own thousand ports, below the kernel's ephemeral range, which neither the test
+    process nor a nested benchmark picks from (FreePort in BanshiTesting): a port the kernel handed
+    out to a probe could be taken by an outgoing connection's local port before the service bound it
+    (seen: the bus's `Address already in use` on the bridge address), and a port another picker also
+    chose could be taken while a killed service is down."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as file:
+            low, high = (int(word) for word in file.read().split())
+    except (OSError, ValueError):
+        low, high = 32768, 60999
+    last = low - 1 if low - 12000 >= 1024 else 65535
+    return (last - 1999, last - 1000)
+
+
 def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    first, last = port_candidates()
+    while True:
+        port = random.SystemRandom().randint(first, last)
+        if port in HANDED_OUT:
+            continue
+        HANDED_OUT.add(port)
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        return port
 
 
 def write_config(directory, addresses=None):

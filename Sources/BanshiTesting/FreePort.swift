@@ -31,14 +31,15 @@ public enum FreePort {
     public static let nestedRunVariable = "BANSHI_NESTED_PORTS"
 
     /// The ports below the ephemeral range (32768–60999 by default: 20768–32767), or above it when it
-    /// starts too low to leave room; the last 1,000 of them for a nested run alone.
+    /// starts too low to leave room; the last 1,000 of them for a nested run alone, and the 1,000 before
+    /// those for the chaos soak (`scripts/chaos.py`, which a test runs beside the others).
     static let candidates: ClosedRange<UInt16> = {
         let text = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8)) ?? ""
         let bounds = text.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
         let (low, high) = bounds.count == 2 ? (bounds[0], bounds[1]) : (32768, 60999)
-        let all = low - 12000 >= 1024 ? (low - 12000)...(low - 1) : min(high + 1, 65535 - 2000)...65535
+        let all = low - 12000 >= 1024 ? (low - 12000)...(low - 1) : min(high + 1, 65535 - 3000)...65535
         let nested = ProcessInfo.processInfo.environment[nestedRunVariable] != nil
-        return nested ? UInt16(all.upperBound - 999)...UInt16(all.upperBound) : UInt16(all.lowerBound)...UInt16(all.upperBound - 1000)
+        return nested ? UInt16(all.upperBound - 999)...UInt16(all.upperBound) : UInt16(all.lowerBound)...UInt16(all.upperBound - 2000)
     }()
 
     /// Whether `port` can be bound on 127.0.0.1 now.
