@@ -64,27 +64,16 @@ enum DatabaseBackup {
     static func copy(_ database: ServiceDatabase, to destination: String) throws -> JSONValue {
         let started = ContinuousClock.now
         let partial = destination + ".partial"
-        try? FileSystem.remove(partial)
-        // Created 0600 before SQLite opens it, so that the copy is never readable by others, not even
-        // for an instant; SQLite gives its journal the same mode.
-        let descriptor = open(partial, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            throw CommandError(
-                .invalidArgument, "cannot create \(partial): \(String(cString: strerror(errno)))", field: "destination")
-        }
-        close(descriptor)
         let pages: Int
         let integrity: String
         let lastSeq: Int64
         do {
-            let copy = try DatabaseQueue(path: partial)
-            pages = try database.writer.backup(to: copy)
-            (integrity, lastSeq) = try copy.read { db in
+            (pages, (integrity, lastSeq)) = try copy(database.writer, intoNew: partial) { db in
                 (try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "?", try EventLog.lastSeq(db))
             }
-            try copy.close()
+        } catch let error as SystemError {
+            throw CommandError(.invalidArgument, "\(error)", field: "destination")
         } catch {
-            try? FileSystem.remove(partial)
             throw CommandError(.unavailable, "the backup to \(destination) failed: \(error)")
         }
         guard integrity == "ok" else {
@@ -101,5 +90,29 @@ enum DatabaseBackup {
             "destination": .string(destination), "bytes": .int(size ?? 0), "pages": .int(Int64(pages)),
             "integrity": .string(integrity), "last_seq": .int(lastSeq), "seconds": .double((seconds * 1000).rounded() / 1000),
         ]
+    }
+
+    /// Copies `source` whole (SQLite's backup API, from one read snapshot) into `path`, a file made
+    /// here 0600 before SQLite opens it, so that the copy is never readable by others, not even for an
+    /// instant (SQLite gives its journal the same mode); returns the pages copied and what `check`
+    /// reads from the copy. Throws `SystemError` when the file cannot be made; on a later failure,
+    /// `check`'s included, the file is removed. `backup` and `banshictl restore` both copy so.
+    static func copy<T>(
+        _ source: some DatabaseWriter, intoNew path: String, check: (Database) throws -> T
+    ) throws -> (pages: Int, checked: T) {
+        try? FileSystem.remove(path)
+        let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw SystemError("create", path) }
+        close(descriptor)
+        do {
+            let copy = try DatabaseQueue(path: path)
+            let pages = try source.backup(to: copy)
+            let checked = try copy.read(check)
+            try copy.close()
+            return (pages, checked)
+        } catch {
+            try? FileSystem.remove(path)
+            throw error
+        }
     }
 }

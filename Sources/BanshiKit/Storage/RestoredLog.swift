@@ -53,14 +53,9 @@ public enum RestoredLog {
         var lastSeq: Int64 = 0
         if let backup {
             guard FileSystem.exists(backup) else { throw Refusal(description: "\(backup) does not exist") }
-            try? FileSystem.remove(restoring)
-            // Created 0600 before SQLite opens it: the copy holds personal data.
-            let descriptor = open(restoring, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
-            guard descriptor >= 0 else { throw SystemError("create", restoring) }
-            close(descriptor)
+            lastSeq = try copy(backup, to: restoring, service: service)
             do {
                 if let owner { try FileSystem.setOwner(restoring, to: owner) }
-                lastSeq = try copy(backup, to: restoring, service: service)
             } catch {
                 try? FileSystem.remove(restoring)
                 throw error
@@ -87,7 +82,8 @@ public enum RestoredLog {
         return Restored(backupLastSeq: lastSeq, lost: lost, replaced: replaced)
     }
 
-    /// Copies `backup` into the empty file `destination` and checks the copy; returns its log's last seq.
+    /// Copies `backup` into the new file `destination` (0600, as a backup is made) and checks the
+    /// copy; returns its log's last seq. On a failure the copy is gone.
     private static func copy(_ backup: String, to destination: String, service: String) throws -> Int64 {
         let source: DatabaseQueue
         do {
@@ -95,17 +91,21 @@ public enum RestoredLog {
         } catch {
             throw Refusal(description: "\(backup) is not a usable SQLite database: \(error)")
         }
-        let copy = try DatabaseQueue(path: destination)
-        defer {
-            try? copy.close()
-            try? source.close()
-        }
+        defer { try? source.close() }
         do {
-            _ = try source.backup(to: copy)
+            return try DatabaseBackup.copy(source, intoNew: destination, check: check(backup: backup, service: service)).checked
+        } catch let error as Refusal {
+            throw error
+        } catch let error as SystemError {
+            throw error
         } catch {
             throw Refusal(description: "\(backup) could not be read as a SQLite database: \(error)")
         }
-        return try copy.read { db in
+    }
+
+    /// What a copy of `backup` must be to take `service`'s place; gives its log's last seq.
+    private static func check(backup: String, service: String) -> (Database) throws -> Int64 {
+        { db in
             let integrity = try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "?"
             guard integrity == "ok" else { throw Refusal(description: "\(backup) failed its integrity check: \(integrity)") }
             guard try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'event_log'") == 1 else {

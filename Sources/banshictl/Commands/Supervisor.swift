@@ -22,6 +22,11 @@ final class Supervisor: Sendable {
         var restarts: [ContinuousClock.Instant] = []
         var restartPending = false
         var gaveUp = false
+
+        /// As `ps` shows it: `running`, `restarting` (waiting out a back-off), `given up` or `stopped`.
+        var state: String {
+            process?.isRunning == true ? "running" : restartPending ? "restarting" : gaveUp ? "given up" : "stopped"
+        }
     }
 
     struct State {
@@ -322,11 +327,15 @@ final class Supervisor: Sendable {
             for name in state.order {
                 guard let managed = state.services[name] else { continue }
                 let running = managed.process?.isRunning == true
-                let status = running ? "running" : managed.restartPending ? "restarting" : managed.gaveUp ? "given up" : "stopped"
-                table.add([name, status, running ? "\(managed.process!.processIdentifier)" : "-", "\(managed.restarts.count)"])
+                table.add([name, managed.state, running ? "\(managed.process!.processIdentifier)" : "-", "\(managed.restarts.count)"])
             }
             return table.render()
         }
+    }
+
+    /// The state of `name` (`running`, `restarting`, `given up`, `stopped`); nil when up runs no such service.
+    func state(of name: String) -> String? {
+        state.withLock { $0.services[name]?.state }
     }
 
     private func requireKnown(_ name: String) throws {

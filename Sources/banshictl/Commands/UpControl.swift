@@ -53,6 +53,7 @@ enum UpControl {
         do {
             switch (words.first, words.count) {
             case ("ps", 1): return "ok " + supervisor.listing()
+            case ("state", 2): return supervisor.state(of: words[1]).map { "ok " + $0 } ?? "error up runs no service '\(words[1])'"
             case ("stop", 2): return "ok " + (try supervisor.stop(words[1]))
             case ("start", 2): return "ok " + (try supervisor.startAgain(words[1]))
             case ("restart", 2): return "ok " + (try supervisor.restart(words[1]))
@@ -89,11 +90,10 @@ enum UpControl {
     /// The state a running `up` gives `service` (`running`, `restarting`, `given up`, `stopped`); nil
     /// when no `up` runs this suite, or it runs no such service.
     static func state(of service: String, config: SuiteConfig) throws -> String? {
-        guard mayAnswer(endpoint(config)), let answer = try ask("ps", config: config, within: .seconds(1)), answer.hasPrefix("ok ") else {
-            return nil
-        }
-        guard let row = answer.split(separator: "\n").first(where: { $0.hasPrefix(service + " ") }) else { return nil }
-        return ["running", "restarting", "given up", "stopped"].first { row.contains(" \($0) ") }
+        guard mayAnswer(endpoint(config)), let answer = try ask("state \(service)", config: config, within: .seconds(1)),
+            answer.hasPrefix("ok ")
+        else { return nil }
+        return String(answer.dropFirst(3))
     }
 
     /// The running `up`'s answer to `text`, or nil when none came within `limit`.
