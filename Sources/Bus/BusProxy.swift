@@ -78,8 +78,8 @@ public final class BusProxy: Sendable {
             try backend.setSendHighWaterMark(highWaterMark)
             frontendEvents = try frontend.monitor(at: "inproc://bus-frontend-monitor")
             backendEvents = try backend.monitor(at: "inproc://bus-backend-monitor")
-            try frontend.bind(publishEndpoint)
-            try backend.bind(subscribeEndpoint)
+            try frontend.bind(publishEndpoint, monitoredBy: frontendEvents)
+            try backend.bind(subscribeEndpoint, monitoredBy: backendEvents)
         } catch {
             started(.failure(error))
             return

@@ -4,7 +4,7 @@ import CZeroMQ
 public struct MonitorEvent: Sendable, Equatable {
     /// The kinds of event Banshi looks at; anything else is `.other`.
     public enum Kind: Sendable, Equatable {
-        case connected, accepted, disconnected, closed, listening
+        case connected, accepted, disconnected, closed, listening, bindFailed
         case handshakeSucceeded, handshakeFailedAuth, handshakeFailedProtocol, handshakeFailedNoDetail
         case other(UInt16)
     }
@@ -26,6 +26,7 @@ public struct MonitorEvent: Sendable, Equatable {
         case ZMQ_EVENT_DISCONNECTED: kind = .disconnected
         case ZMQ_EVENT_CLOSED: kind = .closed
         case ZMQ_EVENT_LISTENING: kind = .listening
+        case ZMQ_EVENT_BIND_FAILED: kind = .bindFailed
         case ZMQ_EVENT_HANDSHAKE_SUCCEEDED: kind = .handshakeSucceeded
         case ZMQ_EVENT_HANDSHAKE_FAILED_AUTH: kind = .handshakeFailedAuth
         case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL: kind = .handshakeFailedProtocol
@@ -52,6 +53,27 @@ extension Socket {
         let pair = try Socket(context, .pair)
         try pair.connect(endpoint)
         return pair
+    }
+
+    /// Binds to `endpoint`, like `bind`, on a socket whose events `events` (from `monitor(at:)`) reports.
+    ///
+    /// A failed bind throws the errno libzmq reports on the monitor (`ZMQ_EVENT_BIND_FAILED`), taken at
+    /// the failure. The errno `zmq_bind` returns with can be another: libzmq sends that report on the
+    /// monitor before it returns, and a send that finds the monitor's command mailbox empty sets
+    /// `EAGAIN` (libzmq 4.3.4, when more than a millisecond passes between its two reports of the
+    /// failure). A bind refused for a port in use then read "Resource temporarily unavailable".
+    public func bind(_ endpoint: String, monitoredBy events: Socket) throws(ZeroMQError) {
+        do {
+            try bind(endpoint)
+        } catch {
+            // The reports were queued before zmq_bind returned; nothing else is reported before a bind.
+            while let parts = try? events.receiveMultipart(dontWait: true) {
+                if let event = MonitorEvent(parts: parts), event.kind == .bindFailed {
+                    throw ZeroMQError(errno: Int32(bitPattern: event.value), operation: error.operation)
+                }
+            }
+            throw error
+        }
     }
 
     /// Reads one event from a monitor PAIR socket; `nil` when `dontWait` is set and none is queued.

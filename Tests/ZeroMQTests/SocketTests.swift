@@ -122,6 +122,24 @@ struct SocketTests {
         #expect(inUse?.description.contains("Address already in use") == true)
     }
 
+    @Test("A monitored bind that fails throws the errno its monitor reports, and the event is read")
+    func monitoredBindFails() throws {
+        let (holder, endpoint) = try tcp()
+        _ = holder
+        let taken = try Socket(context, .router)
+        let events = try taken.monitor(at: inproc())
+        let inUse = #expect(throws: ZeroMQError.self) { try taken.bind(endpoint, monitoredBy: events) }
+        #expect(inUse?.errno == EADDRINUSE)
+        #expect(inUse?.operation == "zmq_bind(\(endpoint))")
+        // The bind-failed report was taken to name the errno; what stays is none of it.
+        while let event = try events.nextEvent(dontWait: true) { #expect(event.kind != .bindFailed) }
+        // A bind that succeeds reports listening and leaves the report to the socket's reader.
+        let free = try Socket(context, .router)
+        let freeEvents = try free.monitor(at: inproc())
+        try free.bind("tcp://127.0.0.1:*", monitoredBy: freeEvents)
+        #expect(try freeEvents.nextEvent(dontWait: true)?.kind == .listening)
+    }
+
     @Test("A receive on a shut-down context fails as terminated")
     func terminated() throws {
         let context = try Context()

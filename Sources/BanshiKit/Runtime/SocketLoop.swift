@@ -158,7 +158,7 @@ public final class SocketLoop: Sendable {
             try TransportSecurity.current?.secureServer(router, domain: .control)
             if let keys { peers = PeerConnections(store: keys, socketName: "control", logger: logger) }
             routerEvents = try router.monitor(at: "inproc://control-monitor-\(EventID.next())")
-            try router.bind(controlEndpoint)
+            try router.bind(controlEndpoint, monitoredBy: routerEvents)
             if !publishEndpoints.isEmpty {
                 let socket = try Socket(context, .pub)
                 try TransportSecurity.current?.secureClient(socket, peer: "bus")
