@@ -182,7 +182,7 @@ struct ReportingSystemTests {
             for (id, indicator) in year2026 { #expect(again[id]?["value"] == indicator["value"], "\(id)") }
 
             let table = try await suite.banshictl(["report", "--from", "2026-01-01", "--to", "2026-12-31"])
-            #expect(table.stdout.contains("children.early-intervention") && table.stdout.contains("75.0% (3/4)"))
+            #expect(table.stdout.contains("children.early-intervention") && table.stdout.contains("75.0 % (3/4)"))
             let csv = try await suite.banshictl(["report", "--format", "csv", "--to", "2026-12-31"])
             let rows = csv.stdout.split(separator: "\r\n")
             #expect(rows.first?.hasPrefix("program,indicator,title,kind,value,target,progress,status") == true)

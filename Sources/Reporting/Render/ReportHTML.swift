@@ -96,12 +96,12 @@ enum ReportHTML {
             guard let value = indicator["value"]?.doubleValue else {
                 svg += "<text x=\"\(left)\" y=\"\(y + 19)\" fill=\"#64748b\">\(escape(indicator["status_label"]?.stringValue ?? status))"
                 if let pending = indicator["pending"]?.intValue, pending > 0 { svg += escape(" · \(pending) open, deadline not passed") }
-                svg += " · target \(escape(shownTarget(indicator)))</text>"
+                svg += " · target \(escape(IndicatorText.target(indicator)))</text>"
                 continue
             }
             let scale = indicator["kind"] == "rate" ? 1 : max(target, value, 1) * 1.15
             func x(_ amount: Double) -> Int { left + Int(Double(barWidth) * min(amount / scale, 1)) }
-            svg += "<rect x=\"\(left)\" y=\"\(y + 4)\" width=\"\(x(target) - left)\" height=\"20\" rx=\"4\" fill=\"#e2e8f0\"><title>target \(escape(shownTarget(indicator)))</title></rect>"
+            svg += "<rect x=\"\(left)\" y=\"\(y + 4)\" width=\"\(x(target) - left)\" height=\"20\" rx=\"4\" fill=\"#e2e8f0\"><title>target \(escape(IndicatorText.target(indicator)))</title></rect>"
             svg += "<rect class=\"bar\" x=\"\(left)\" y=\"\(y + 8)\" width=\"\(max(x(value) - left, 2))\" height=\"12\" rx=\"3\" fill=\"\(colour)\"/>"
             svg += "<line x1=\"\(x(target))\" y1=\"\(y)\" x2=\"\(x(target))\" y2=\"\(y + 28)\" stroke=\"#0f172a\" stroke-width=\"2\"/>"
             svg += "<text x=\"\(left + barWidth + 12)\" y=\"\(y + 19)\" fill=\"#0f172a\" font-weight=\"600\">\(escape(shown(indicator)))</text>"
@@ -177,17 +177,11 @@ enum ReportHTML {
         String(Timestamp.format(date.addingTimeInterval(8 * 3600)).prefix(16)).replacing("T", with: " ") + " CST"
     }
 
-    /// "100.0 %", "14"; "≤ 0" for a ceiling.
-    static func shownTarget(_ indicator: JSONValue) -> String {
-        let target = indicator["kind"] == "rate" ? percent(indicator["target"]?.doubleValue) : number(indicator["target"]?.doubleValue)
-        return indicator["ceiling"] == true ? "≤ \(target)" : target
-    }
-
     static func table(_ indicators: [JSONValue]) -> String {
         var html = "<table><thead><tr><th>Indicator</th><th>Program</th><th>Value</th><th>Target</th><th>Status</th></tr></thead><tbody>"
         for indicator in indicators {
             let status = indicator["status"]?.stringValue ?? ""
-            let target = shownTarget(indicator)
+            let target = IndicatorText.target(indicator)
             var explanation = indicator["explanation"]?.stringValue ?? ""
             if let unmet = indicator["unmet"]?.arrayValue {
                 explanation += unmet.isEmpty ? ". None left out." : ". Not yet: " + unmet.compactMap(\.stringValue).joined(separator: ", ") + "."
@@ -199,20 +193,12 @@ enum ReportHTML {
         return html + "</tbody></table>"
     }
 
-    /// "75.0 % (3/4)" for a rate (", 2 pending" when cases are open), "4 / 14" for a count, "1 / ≤ 0"
-    /// for a ceiling.
+    /// The value as the table shows it: a rate's as `IndicatorText` writes it, a count's beside its
+    /// target ("4 / 14", "1 / ≤ 0").
     static func shown(_ indicator: JSONValue) -> String {
-        if indicator["kind"] == "rate" {
-            let pending = indicator["pending"]?.intValue ?? 0
-            let open = pending > 0 ? ", \(pending) pending" : ""
-            guard let value = indicator["value"]?.doubleValue else { return pending > 0 ? "\(pending) pending" : "no data" }
-            return "\(percent(value)) (\(indicator["numerator"]?.intValue ?? 0)/\(indicator["denominator"]?.intValue ?? 0)\(open))"
-        }
-        return "\(number(indicator["value"]?.doubleValue)) / \(shownTarget(indicator))"
+        indicator["kind"] == "rate" ? IndicatorText.value(indicator) : "\(IndicatorText.value(indicator)) / \(IndicatorText.target(indicator))"
     }
 
-    static func percent(_ value: Double?) -> String { value.map { DecimalText.fixed($0 * 100, digits: 1) + " %" } ?? "-" }
-    static func number(_ value: Double?) -> String { value.map { $0 == $0.rounded() ? String(Int64($0)) : DecimalText.fixed($0, digits: 2) } ?? "-" }
     static func format(_ value: Double) -> String { DecimalText.fixed(value, digits: 1) }
 
     /// 1, 2, 5 × 10ⁿ at or above `value`, for a readable axis.

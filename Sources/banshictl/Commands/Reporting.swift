@@ -149,15 +149,8 @@ struct ReportCommand: ParsableCommand {
     static func table(_ report: JSONValue) -> String {
         let rows = (report["indicators"]?.arrayValue ?? []).map { indicator -> JSONValue in
             guard case .object(var object) = indicator else { return indicator }
-            let rate = indicator["kind"] == "rate"
-            func shown(_ value: Double?) -> String {
-                guard let value else { return "-" }
-                return rate ? String(format: "%.1f%%", value * 100) : String(Int64(value))
-            }
-            let pending = indicator["pending"]?.intValue ?? 0
-            let open = pending > 0 ? ", \(pending) pending" : ""
-            object["shown"] = .string(shown(indicator["value"]?.doubleValue) + (rate ? " (\(indicator["numerator"]?.intValue ?? 0)/\(indicator["denominator"]?.intValue ?? 0)\(open))" : ""))
-            object["goal"] = .string((indicator["ceiling"] == true ? "≤ " : "") + shown(indicator["target"]?.doubleValue))
+            object["shown"] = .string(IndicatorText.value(indicator))
+            object["goal"] = .string(IndicatorText.target(indicator))
             return .object(object)
         }
         var text = "\(cell(report["from"])) to \(cell(report["to"]))\n\n"
