@@ -195,6 +195,9 @@ struct CoordinatorSystemTests {
             let deliveries = try await Runner(suite, service: "coordinator").ok("delivery.list", ["rule_id": "abuse-referral-opens-aid", "limit": 1000])
             #expect(deliveries["deliveries"]?.arrayValue?.count == 30)
             #expect(deliveries["deliveries"]?.arrayValue?.allSatisfy { $0["status"] == "delivered" } == true)
+            // The routed arguments are an object on the wire, as the command at the target got them.
+            let routed = deliveries["deliveries"]?.arrayValue?.first?["args"]
+            #expect(routed?["source_ref"]?.stringValue?.isEmpty == false, "\(String(describing: routed))")
             // The same listing as a table for an admin, a flow's routes by its id.
             let flow = deliveries["deliveries"]?.arrayValue?.first?["correlation_id"]?.stringValue ?? ""
             let table = try await suite.banshictl([

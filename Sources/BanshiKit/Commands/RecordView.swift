@@ -14,6 +14,8 @@ public struct RecordView: Sendable {
         case text, integer, number
         /// Stored 0/1, sent as `true`/`false`.
         case boolean
+        /// Stored as JSON text (a command's arguments), sent as the JSON value it holds.
+        case json
     }
 
     /// One column that goes on the wire.
@@ -63,6 +65,7 @@ public struct RecordView: Sendable {
             case (.int64(let number), .number): object[column.name] = .double(Double(number))
             case (.int64(let number), _): object[column.name] = .int(number)
             case (.double(let number), _): object[column.name] = .double(number)
+            case (.string(let text), .json): object[column.name] = (try? JSONValue.parse(Array(text.utf8))) ?? .string(text)
             case (.string(let text), _): object[column.name] = .string(text)
             case (.blob(let bytes), _): object[column.name] = .string(Base64.encode(bytes))
             }

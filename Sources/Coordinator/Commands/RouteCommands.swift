@@ -80,12 +80,12 @@ enum RouteCommands {
     }
 
     /// A delivery as it goes on the wire: the routing decision (rule, event, target, command and its
-    /// arguments as JSON text) and where it stands.
+    /// arguments, an object) and where it stands.
     static let delivery = RecordView("delivery", [
         .init("id", title: "DELIVERY"), .init("status"), .init("target"), .init("command"), .init("attempts", .integer),
         .init("decided_at", title: "DECIDED"), .init("settled_at", title: "SETTLED"), .init("last_error", title: "LAST ERROR"),
         .init("rule_id", title: "RULE"), .init("event_type", title: "EVENT"), .init("source"), .init("seq", .integer),
-        .init("correlation_id", title: "FLOW"), .init("args"),
+        .init("correlation_id", title: "FLOW"), .init("args", .json),
     ])
 
     /// `banshictl records coordinator delivery.list` shows it as a table.

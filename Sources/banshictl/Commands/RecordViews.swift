@@ -94,15 +94,16 @@ func recordTable(_ items: [JSONValue]?, _ columns: [(String, String)], milliseco
     return table.render()
 }
 
-/// `rows` with every text value wider than `width` terminal columns cut to that width, ending in
-/// `…`, and the names of the members cut. Ids (`id`, `*_id`) stay whole: they are what a person
-/// copies into the next command.
+/// `rows` with every value wider than `width` terminal columns as its cell shows it (text bare, an
+/// object or a list as compact JSON) cut to that width, ending in `…`, and the names of the members
+/// cut. Ids (`id`, `*_id`) stay whole: they are what a person copies into the next command.
 func cutLongValues(_ rows: [JSONValue], to width: Int) -> (rows: [JSONValue], cut: Set<String>) {
     var cut: Set<String> = []
     let rows = rows.map { row -> JSONValue in
         guard case .object(var object) = row else { return row }
         for (key, value) in object where key != "id" && !key.hasSuffix("_id") {
-            guard let text = value.stringValue, text.displayWidth > width else { continue }
+            let text = cell(value)
+            guard text.displayWidth > width else { continue }
             object[key] = .string(text.prefix(columns: width - 1) + "…")
             cut.insert(key)
         }
