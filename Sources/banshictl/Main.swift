@@ -30,7 +30,7 @@ struct Banshictl: AsyncParsableCommand {
         }
         do {
             var command = try parseAsRoot(GlobalOptions.movedAfterSubcommand(arguments))
-            if var command = command as? AsyncParsableCommand {
+            if var command = command as? any AsyncParsableCommand {
                 try await command.run()
             } else {
                 try command.run()

@@ -226,7 +226,10 @@ final class Supervisor: Sendable {
                 lastFailure = error
             }
         }
-        if let lastFailure, case .handshakeFailed = lastFailure { throw CLIFailure(message: "\(lastFailure)") }
+        // Each probe waits 300 ms; what the operator waited for is the whole limit.
+        if case .handshakeFailed(let service, let endpoint, _, let serverKey)? = lastFailure {
+            throw CLIFailure(message: "\(ControlClientError.handshakeFailed(service: service, endpoint: endpoint, after: limit, serverKey: serverKey))")
+        }
         throw CLIFailure(message: "\(service) did not answer at \(endpoint) within \(limit)")
     }
 
