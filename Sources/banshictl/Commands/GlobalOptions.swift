@@ -69,8 +69,10 @@ func usageError(_ message: String) -> ExitCode {
     return ExitCode(64)
 }
 
-/// Writes `text` and a newline to stderr.
+/// Writes `text` and a newline to stderr, after what `print` buffered for stdout: where both go to one
+/// pipe (`2>&1`, a log), a note comes after the table it is about, not before it.
 func printError(_ text: String) {
+    fflush(nil)  // every output stream: stdout is a C global Swift 6 will not touch from here
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
 
