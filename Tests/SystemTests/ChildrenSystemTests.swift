@@ -282,7 +282,7 @@ struct ChildrenSystemTests {
             #expect(victims.status == 0 && victims.stdout.contains("neglect"), "\(victims)")
             #expect(
                 victims.stderr.contains(
-                    "; to choose columns: banshictl records children case.list --where child_id=\(child) --where kind=victim --limit 100 --columns id,child_id,")
+                    "; to choose columns:\n    banshictl records children case.list --where child_id=\(child) --where kind=victim --limit 100 --columns id,child_id,")
                     == (widest > width), "\(victims.stderr)")
             let json = try await suite.banshictl(["children", "cases", "victim", "--child", child, "--json"])
             let cases = try JSONValue.parse(Array(json.stdout.utf8))["cases"]?.arrayValue

@@ -120,7 +120,7 @@ struct PublicInterestSystemTests {
             let width = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init) ?? 100
             #expect(cases.status == 0 && header.hasPrefix("CASE") && header.hasSuffix("OUTCOME"), "\(cases)")
             #expect(
-                cases.stderr.contains(" columns wide, the terminal \(width); to choose columns: banshictl records public-interest case.list --columns id,lead_id,kind,stage (its columns: id, lead_id,")
+                cases.stderr.contains(" columns wide, the terminal \(width); to choose columns:\n    banshictl records public-interest case.list --columns id,lead_id,kind,stage\n    (its columns: id, lead_id,")
                     == (header.count > width), "\(cases.stderr)")
             // By name or by title, in any case, a title's space written as "-"; in the order given.
             let chosen = try await suite.banshictl(["records", "public-interest", "case.list", "--columns", "stage,case,Reply-Due"])

@@ -26,10 +26,12 @@ struct RecordOptions: ParsableArguments {
         let width = text.split(separator: "\n").map { String($0).displayWidth }.max() ?? 0
         let terminal = Terminal.width
         if widthHint, !names.isEmpty, width > terminal {
+            // The command on a line of its own, to copy whole; the rest wrapped to the terminal.
+            printError("banshictl: the table is \(width) columns wide, the terminal \(terminal); to choose columns:")
             printError(
-                "banshictl: the table is \(width) columns wide, the terminal \(terminal); to choose columns: "
-                    + recordsCommand(service: service, listing: command, args.sorted { $0.key < $1.key }.map { ($0.key, $0.value.stringValue ?? $0.value.serialized()) })
-                    + " --columns \(names.prefix(4).joined(separator: ",")) (its columns: \(names.joined(separator: ", ")))")
+                "    " + recordsCommand(service: service, listing: command, args.sorted { $0.key < $1.key }.map { ($0.key, $0.value.stringValue ?? $0.value.serialized()) })
+                    + " --columns \(names.prefix(4).joined(separator: ","))")
+            printError("(its columns: \(names.joined(separator: ", ")))".wrapped(width: terminal - 4).map { "    " + $0 }.joined(separator: "\n"))
         }
     }
 }
