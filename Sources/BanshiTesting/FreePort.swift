@@ -43,8 +43,14 @@ public enum FreePort {
     }()
 
     /// Whether `port` can be bound on 127.0.0.1 now.
+    ///
+    /// The probe is close-on-exec. Foundation's `Process` closes in the child only the descriptors open
+    /// when it looked, so a probe opened by another thread in that instant went on, still bound, in
+    /// whatever the test started then (a service, `banshictl`), for that process's life: the port's own
+    /// service then found it "in use" while `ss` listed nothing (a bound socket that does not listen is
+    /// in no table `ss` reads). Seen as a bus that failed three starts on a port no one listed.
     private static func isFree(_ port: UInt16) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         precondition(fd >= 0, "socket() failed")
         defer { close(fd) }
         return bindLoopback(fd, port)
@@ -68,7 +74,7 @@ public final class PortHolder: @unchecked Sendable {
     private let closed = Mutex(false)
 
     public init(port: UInt16) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0, FreePort.bindLoopback(fd, port), listen(fd, 1) == 0 else {
             let error = errno
             if fd >= 0 { Glibc.close(fd) }

@@ -153,9 +153,9 @@ public final class TestSuite: @unchecked Sendable {
     /// answers `status`.
     ///
     /// A start-up that fails to bind is tried twice more, 200 ms apart. The suite's ports come from
-    /// `FreePort`, outside the kernel's ephemeral range, and yet a bus has found its port in use at
-    /// start while `ss`, a moment later, listed nothing on it: a holder that comes and goes, which
-    /// waiting outlasts. A port held for good fails all three.
+    /// `FreePort`, outside the kernel's ephemeral range, probed with a close-on-exec socket (its note
+    /// says what a probe inherited by a process the test started did); a port held for good fails all
+    /// three, and the error lists who holds it.
     @discardableResult
     public func start(_ service: String, environment: [String: String] = [:]) async throws -> ServiceProcess {
         let further = furtherBuses[service] != nil

@@ -1,4 +1,5 @@
 import Glibc
+import CZeroMQ
 
 /// A thread-safe doorbell for a socket loop: any thread may `ring`, and the loop polls `fileDescriptor`.
 ///
@@ -12,11 +13,8 @@ public final class Wakeup: Sendable {
 
     public init() throws(ZeroMQError) {
         var ends: [Int32] = [0, 0]
-        guard pipe(&ends) == 0 else { throw ZeroMQError(errno: errno, operation: "pipe") }
-        for end in ends {
-            _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
-            _ = fcntl(end, F_SETFD, FD_CLOEXEC)
-        }
+        // Close-on-exec from the start: a process spawned by another thread meanwhile inherits neither end.
+        guard pipe2(&ends, O_NONBLOCK | O_CLOEXEC) == 0 else { throw ZeroMQError(errno: errno, operation: "pipe2") }
         fileDescriptor = ends[0]
         writeEnd = ends[1]
     }

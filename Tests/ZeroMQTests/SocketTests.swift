@@ -98,6 +98,9 @@ struct SocketTests {
         let poller = Poller()
         let socketIndex = poller.add(pull)
         let wakeIndex = poller.add(fileDescriptor: wakeup.fileDescriptor)
+        // Non-blocking, and close-on-exec from the start: no process spawned beside it inherits it.
+        #expect(fcntl(wakeup.fileDescriptor, F_GETFD) & FD_CLOEXEC != 0)
+        #expect(fcntl(wakeup.fileDescriptor, F_GETFL) & O_NONBLOCK != 0)
         wakeup.ring()
         #expect(try poller.poll(timeout: .seconds(5)) == 1)
         #expect(poller.isReadable(wakeIndex) && !poller.isReadable(socketIndex))

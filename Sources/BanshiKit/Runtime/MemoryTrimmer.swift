@@ -68,7 +68,7 @@ public struct MemoryTrimmer {
     /// where it cannot be read.
     public static func residentMegabytes(of pid: Int32? = nil) -> Int {
         // /proc files report a size of 0, so read them with read(2) rather than Foundation's file APIs.
-        let descriptor = open("/proc/\(pid.map(String.init) ?? "self")/statm", O_RDONLY)
+        let descriptor = open("/proc/\(pid.map(String.init) ?? "self")/statm", O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return 0 }
         defer { close(descriptor) }
         var buffer = [UInt8](repeating: 0, count: 128)

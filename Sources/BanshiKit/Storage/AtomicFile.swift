@@ -11,7 +11,7 @@ public enum AtomicFile {
         if !directory.isEmpty { try FileSystem.createDirectory(directory) }
         let temporary = path + ".tmp"
         // Created with the final mode, so a secret is never readable by others, not even for a moment.
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, mode)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
         guard descriptor >= 0 else { throw SystemError("create", temporary) }
         _ = fchmod(descriptor, mode)
         let bytes = Array(text.utf8)
