@@ -230,7 +230,7 @@ final class Supervisor: Sendable {
         if case .handshakeFailed(let service, let endpoint, _, let serverKey)? = lastFailure {
             throw CLIFailure(message: "\(ControlClientError.handshakeFailed(service: service, endpoint: endpoint, after: limit, serverKey: serverKey))")
         }
-        throw CLIFailure(message: "\(service) did not answer at \(endpoint) within \(limit)")
+        throw CLIFailure(message: "\(service) did not answer at \(endpoint) within \(limit.readable)")
     }
 
     /// A stop signal (Ctrl-C, SIGTERM) came while the suite was starting: the operator's stop, not a

@@ -76,7 +76,7 @@ enum UpControl {
         // Stopping a service may take its whole shutdown grace.
         let limit = global.replyTimeout(config) + config.runtime.shutdownGrace + .seconds(5)
         guard let answer = try ask(text, config: config, within: limit) else {
-            printError("banshictl: `banshictl up` did not answer at \(endpoint) within \(limit)")
+            printError("banshictl: `banshictl up` did not answer at \(endpoint) within \(limit.readable)")
             throw ExitCode(4)
         }
         if answer.hasPrefix("ok ") {
