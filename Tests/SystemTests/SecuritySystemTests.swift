@@ -120,6 +120,16 @@ struct SecuritySystemTests {
             let table = try await suite.banshictl(["audit", "loadgen"])
             #expect(table.status == 0, "\(table.stderr)\(table.stdout)")
             #expect(table.stdout.contains("operator") && table.stdout.contains("unauthorized"))
+            // The service's own timer (replies.prune at start, under its own key) is machinery: left out,
+            // and said so; --all and --by show it.
+            let own = try await loadgen.ok("audit.list", ["key": "loadgen"])["entries"]?.arrayValue ?? []
+            #expect(own.contains { $0["command"] == "replies.prune" }, "\(own)")
+            #expect(!table.stdout.contains("replies.prune"), "\(table.stdout)")
+            #expect(table.stderr.contains("loadgen's own commands (key 'loadgen': its timers) are left out; --all shows them"))
+            let all = try await suite.banshictl(["audit", "loadgen", "--all"])
+            #expect(all.status == 0 && all.stdout.contains("replies.prune") && all.stdout.contains("operator") && all.stderr.isEmpty, "\(all)")
+            let byOwn = try await suite.banshictl(["audit", "loadgen", "--by", "loadgen"])
+            #expect(byOwn.stdout.contains("replies.prune") && !byOwn.stdout.contains("operator"), "\(byOwn)")
             let asOperator = try await suite.banshictl(["call", "loadgen", "emit", "--key", "operator"])
             #expect(asOperator.status == 1 && asOperator.stderr.contains("unauthorized"))
         }

@@ -4,7 +4,8 @@ import SQLite
 /// command, a SHA-256 digest of its arguments (not the arguments: they may hold a child's name), and
 /// the result. Written in the command's own transaction, so that what happened and its record agree.
 /// The table has no index besides its rowid: every command pays for the insert, while the filters of
-/// `audit.list` (newest first, by key or command) are an occasional admin's scan from the end.
+/// `audit.list` (newest first, by key or command, or all but one key's) are an occasional admin's scan
+/// from the end.
 public enum AuditLog {
     static func registerMigrations(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("kit-audit-v1") { db in
@@ -47,6 +48,7 @@ public enum AuditLog {
             arguments: [
                 ArgumentSpec("key", .string, "only this key's commands"),
                 ArgumentSpec("command", .string, "only this command"),
+                ArgumentSpec("except_key", .string, "leave out this key's commands (the service's own: its timers' deadline scans and pruning)"),
                 PageLimit.entries.argument,
             ]
         ) { context in
@@ -56,9 +58,10 @@ public enum AuditLog {
                 "entries": try await context.rows(
                     """
                     SELECT at, request_id, key, fingerprint, role, command, args_sha256, result FROM audit_log
-                    WHERE (?1 IS NULL OR key = ?1) AND (?2 IS NULL OR command = ?2) ORDER BY n DESC LIMIT ?3
+                    WHERE (?1 IS NULL OR key = ?1) AND (?2 IS NULL OR command = ?2) AND (?4 IS NULL OR key <> ?4)
+                    ORDER BY n DESC LIMIT ?3
                     """,
-                    [arguments.optionalString("key"), arguments.optionalString("command"), limit])
+                    [arguments.optionalString("key"), arguments.optionalString("command"), limit, arguments.optionalString("except_key")])
             ]
         }
     }

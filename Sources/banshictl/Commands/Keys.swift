@@ -110,16 +110,24 @@ struct Audit: ParsableCommand {
     @Option(name: .customLong("by"), help: "Only the commands of the key with this name.") var key: String?
     @Option(help: "Only this command.") var command: String?
     @Option(help: "At most this many (1 to 10000).") var limit: Int = 100
+    @Flag(help: "Also the service's own commands (its timers' deadline scans and reply pruning, a few a minute), left out unless --by names its key.")
+    var all = false
 
     func run() throws {
         var args: [String: JSONValue] = ["limit": .int(Int64(limit))]
         if let key { args["key"] = .string(key) }
         if let command { args["command"] = .string(command) }
+        // A service's timers run their commands under its own key (with CURVE on): machinery, not who
+        // changed what. The coordinator's routed commands come under the coordinator's key and stay.
+        // Without CURVE every caller is '-', the timers too: nothing tells them apart.
+        let ownLeftOut = try !all && key == nil && options.global.loadConfig().security.curve
+        if ownLeftOut { args["except_key"] = .string(service) }
         try options.show(service: service, "audit.list", args) { result in
             recordTable(result["entries"]?.arrayValue, [
                 ("TIME", "at"), ("KEY", "key"), ("FINGERPRINT", "fingerprint"), ("ROLE", "role"), ("COMMAND", "command"),
                 ("RESULT", "result"), ("ARGS SHA-256", "args_sha256"),
             ])
         }
+        if ownLeftOut, !options.json { printError("banshictl: \(service)'s own commands (key '\(service)': its timers) are left out; --all shows them") }
     }
 }
