@@ -21,6 +21,8 @@ let package = Package(
         .executable(name: "banshi-reporting", targets: ["banshi-reporting"]),
         .executable(name: "banshi-loadgen", targets: ["banshi-loadgen"]),
         .executable(name: "banshi-loadsink", targets: ["banshi-loadsink"]),
+        // A test's LD_PRELOAD library (Sources/SlowPoll), built beside the executables.
+        .library(name: "BanshiSlowPoll", type: .dynamic, targets: ["SlowPoll"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -44,6 +46,10 @@ let package = Package(
         .target(
             name: "SQLiteWALBuffer",
             dependencies: ["CSQLite"]
+        ),
+        .target(
+            name: "SlowPoll",
+            linkerSettings: [.linkedLibrary("dl")]
         ),
         .target(
             name: "SQLite",
