@@ -16,6 +16,9 @@ public enum ControlClientError: Error, Sendable, CustomStringConvertible {
     /// end only, or the service's public key (`serverKey`, the file) is not the one it runs with.
     case handshakeFailed(service: String, endpoint: String, after: Duration, serverKey: String?)
 
+    /// Why a service refuses a key at the handshake.
+    public static let refusalReasons = "it is revoked, not on the allow-list, or of a role that may not send commands (subscriber)"
+
     public var description: String {
         switch self {
         case .timeout(let service, let endpoint, let after):
@@ -25,8 +28,7 @@ public enum ControlClientError: Error, Sendable, CustomStringConvertible {
         case .transport(let service, let endpoint, let error):
             "\(service) at \(endpoint): \(error)"
         case .refused(let service, let endpoint, let key):
-            "\(service) at \(endpoint) refused key '\(key)' at the handshake: it is revoked, not on the allow-list, "
-                + "or of a role that may not send commands (subscriber)"
+            "\(service) at \(endpoint) refused key '\(key)' at the handshake: \(Self.refusalReasons)"
         case .handshakeFailed(let service, let endpoint, let after, let serverKey?):
             "the CURVE handshake with \(service) at \(endpoint) failed, and nothing answered within \(after.readable): "
                 + "is CURVE on at both ends ([security] curve), and is \(serverKey) the key it runs with?"
@@ -167,7 +169,7 @@ public final class ControlClient {
             var refused: String?
             do {
                 guard try poller.poll(timeout: remaining) > 0 else { continue }
-                if let handshakes, poller.isReadable(handshakes) { refused = try refusedKey() }
+                if let handshakes, poller.isReadable(handshakes) { refused = try readHandshakes() }
                 received = poller.isReadable(replies) ? try socket.receiveMultipart(dontWait: true) : nil
             } catch {
                 throw .transport(service: service, endpoint: endpoint, error)
@@ -181,9 +183,9 @@ public final class ControlClient {
     }
 
     /// Reads the monitor's events; returns the key's name when the service refused it, which ends the
-    /// call at once (it would refuse it again at every reconnection). Another failed handshake is said
-    /// if nothing answers in time.
-    private func refusedKey() throws(ZeroMQError) -> String? {
+    /// call at once (it would refuse it again at every reconnection). Another failed handshake is noted
+    /// (`handshakeFailed`), to be said if nothing answers in time.
+    private func readHandshakes() throws(ZeroMQError) -> String? {
         while let event = try monitor?.nextEvent(dontWait: true) {
             switch event.kind {
             case .handshakeFailedAuth: return identity?.key ?? "(none: CURVE is off here)"

@@ -334,10 +334,11 @@ final class CommandDispatcher: Sendable {
             switch spec.body {
             case .read(let body):
                 return .read(context, body, audit: audit, aside: spec.runsAside)
+            // A write always has its digest: it needs the database, checked above.
             case .write(let body):
-                return .write(context, body, refusal: nil, digest: audit ?? AuditLog.digest(request))
+                return .write(context, body, refusal: nil, digest: audit!)
             case .preparedWrite(let prepare, let write):
-                return .preparedWrite(context, prepare: prepare, write: write, digest: audit ?? AuditLog.digest(request))
+                return .preparedWrite(context, prepare: prepare, write: write, digest: audit!)
             }
         } catch {
             return .answered(CommandReply(id: request.id, outcome: .failure(replyError(error, request: request))), command: request.command)

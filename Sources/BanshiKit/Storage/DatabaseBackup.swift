@@ -93,17 +93,14 @@ enum DatabaseBackup {
     }
 
     /// Copies `source` whole (SQLite's backup API, from one read snapshot) into `path`, a file made
-    /// here 0600 before SQLite opens it, so that the copy is never readable by others, not even for an
-    /// instant (SQLite gives its journal the same mode); returns the pages copied and what `check`
+    /// here 0600 (`FileSystem.createNew`); returns the pages copied and what `check`
     /// reads from the copy. Throws `SystemError` when the file cannot be made; on a later failure,
     /// `check`'s included, the file is removed. `backup` and `banshictl restore` both copy so.
     static func copy<T>(
         _ source: some DatabaseWriter, intoNew path: String, check: (Database) throws -> T
     ) throws -> (pages: Int, checked: T) {
         try? FileSystem.remove(path)
-        let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw SystemError("create", path) }
-        close(descriptor)
+        guard FileSystem.createNew(path, mode: 0o600) else { throw SystemError("create", path) }
         do {
             let copy = try DatabaseQueue(path: path)
             let pages = try source.backup(to: copy)

@@ -55,10 +55,7 @@ public final class ServiceDatabase: Sendable {
             // The state directory holds personal data: its owner's alone, whatever the umask.
             try FileSystem.createDirectory(directory, mode: 0o700)
         }
-        // Created 0600 before SQLite opens it; SQLite gives the -wal and -shm files the same mode.
-        let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
-        if descriptor >= 0 { Glibc.close(descriptor) }
-        let created = descriptor >= 0
+        let created = FileSystem.createNew(path, mode: 0o600)
         self.created = created
         writer = try DatabasePool(path: path, configuration: configuration)
         self.path = path

@@ -19,6 +19,16 @@ public enum FileSystem {
         status(path).map { Timestamp(timeIntervalSince1970: Double($0.st_mtim.tv_sec) + Double($0.st_mtim.tv_nsec) / 1e9) }
     }
 
+    /// Creates `path` empty with `mode`, unless something is there already; whether it made it. A
+    /// database is made so, 0600 before SQLite opens it, so that it is never readable by others, not
+    /// even for an instant (SQLite gives its -wal and -shm files the same mode).
+    public static func createNew(_ path: String, mode: mode_t) -> Bool {
+        let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, mode)
+        guard descriptor >= 0 else { return false }
+        close(descriptor)
+        return true
+    }
+
     /// The user and group that own `path`, or `nil` if it cannot be read.
     public static func owner(of path: String) -> (user: uid_t, group: gid_t)? { status(path).map { ($0.st_uid, $0.st_gid) } }
 

@@ -87,8 +87,8 @@ struct Status: ParsableCommand {
             }
             if refusals.count == answers.count, let key = refusals.first, refusals.allSatisfy({ $0 == key }) {
                 notes = [
-                    "every service refused key '\(key)' at the handshake: it is revoked, not on the allow-list, "
-                        + "or of a role that may not send commands (subscriber); `banshictl keys list` shows the keys and roles"
+                    "every service refused key '\(key)' at the handshake: \(ControlClientError.refusalReasons); "
+                        + "`banshictl keys list` shows the keys and roles"
                 ]
             }
             let busesDown = answers.filter { answer in
