@@ -53,7 +53,7 @@ struct Restore: ParsableCommand {
         }
         // Under `up`, a service that failed (a damaged database) is restarted again and again: it must
         // be stopped there, so that no restart opens the file while it is replaced.
-        if let state = try UpControl.state(of: service, config: config), state == "running" || state == "restarting" {
+        if let state = try UpControl.state(of: service, config: config), ["running", "starting", "restarting"].contains(state) {
             throw CLIFailure(message: "`banshictl up` is \(state) \(service): stop it first (banshictl stop \(service)), so that up leaves it stopped")
         }
         let followers = try resumePoint(config, timeout: timeout)

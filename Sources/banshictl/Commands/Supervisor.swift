@@ -22,10 +22,14 @@ final class Supervisor: Sendable {
         var restarts: [ContinuousClock.Instant] = []
         var restartPending = false
         var gaveUp = false
+        /// A start is under way (its process made, not yet running): no other may begin.
+        var starting = false
 
-        /// As `ps` shows it: `running`, `restarting` (waiting out a back-off), `given up` or `stopped`.
+        /// As `ps` shows it: `running`, `starting`, `restarting` (waiting out a back-off), `given up` or
+        /// `stopped`.
         var state: String {
-            process?.isRunning == true ? "running" : restartPending ? "restarting" : gaveUp ? "given up" : "stopped"
+            process?.isRunning == true
+                ? "running" : starting ? "starting" : restartPending ? "restarting" : gaveUp ? "given up" : "stopped"
         }
     }
 
@@ -87,7 +91,13 @@ final class Supervisor: Sendable {
     var names: [String] { state.withLock { $0.order } }
 
     /// Starts `name`'s executable (again); a further bus (`bus-b`) is `banshi-bus --instance bus-b`.
-    func start(_ name: String) throws {
+    /// Returns the process, or nil when one of `name` runs or another start of it is under way.
+    ///
+    /// One start at a time: the service is claimed under the lock before its process is made. Two
+    /// starts at once (one asked for as a restart's back-off ran out) each started a process, and the
+    /// one whose record the other overwrote ran on untracked, outliving `up`.
+    @discardableResult
+    func start(_ name: String) throws -> Process? {
         let process = Process()
         let further = SuiteConfig.isFurtherBus(name)
         process.executableURL = URL(fileURLWithPath: "\(directory)/banshi-\(further ? "bus" : name)")
@@ -98,18 +108,42 @@ final class Supervisor: Sendable {
         process.standardError = stderr
         process.standardInput = FileHandle.nullDevice
         process.terminationHandler = { [self] finished in exited(name, finished) }
-        for pipe in [stdout, stderr] { relay(pipe.fileHandleForReading, name: name) }
-        try process.run()
-        state.withLock { state in
-            if state.services[name] == nil { state.order.append(name) }
-            state.services[name, default: Managed()].process = process
+        let claimed = state.withLock { state -> Bool in
+            if state.services[name] == nil {
+                state.order.append(name)
+                state.services[name] = Managed()
+            }
+            guard !state.stopping, let managed = state.services[name], !managed.starting, managed.process?.isRunning != true else {
+                return false
+            }
+            // Recorded before it runs, so that an exit at once is known as this process's.
+            state.services[name]?.process = process
+            state.services[name]?.starting = true
             state.services[name]?.wanted = true
             state.services[name]?.gaveUp = false
-            // A start on request supersedes a restart still waiting out its back-off: that one would
-            // start a second process and lose this one, which would then run on untracked.
+            // A start supersedes a restart still waiting out its back-off.
             state.services[name]?.restartPending = false
+            return true
         }
+        guard claimed else { return nil }
+        for pipe in [stdout, stderr] { relay(pipe.fileHandleForReading, name: name) }
+        do {
+            try process.run()
+        } catch {
+            state.withLock { state in
+                state.services[name]?.starting = false
+                state.services[name]?.process = nil
+            }
+            throw error
+        }
+        let stopping = state.withLock { state in
+            state.services[name]?.starting = false
+            return state.stopping
+        }
+        // The whole suite began to stop while this one started: it stops too.
+        if stopping { kill(process.processIdentifier, SIGTERM) }
         Supervisor.say("started \(name) (pid \(process.processIdentifier))")
+        return process
     }
 
     /// What to do about a process that ended.
@@ -163,7 +197,7 @@ final class Supervisor: Sendable {
         let go = state.withLock { state -> Bool in
             guard let managed = state.services[name], managed.restartPending else { return false }
             state.services[name]?.restartPending = false
-            return managed.wanted && !state.stopping && managed.process?.isRunning != true
+            return managed.wanted && !state.stopping
         }
         guard go else { return }
         do {
@@ -311,16 +345,16 @@ final class Supervisor: Sendable {
             return "\(name) is already running (pid \(process.processIdentifier))"
         }
         state.withLock { $0.services[name]?.restarts = [] }
-        try start(name)
-        return "started \(name) (pid \(state.withLock { $0.services[name]?.process?.processIdentifier ?? 0 }))"
+        guard let process = try start(name) else { return "\(name) is being started already" }
+        return "started \(name) (pid \(process.processIdentifier))"
     }
 
     /// Stops `name` and starts it again.
     func restart(_ name: String) throws -> String {
         _ = try stop(name)
         state.withLock { $0.services[name]?.restarts = [] }
-        try start(name)
-        return "restarted \(name) (pid \(state.withLock { $0.services[name]?.process?.processIdentifier ?? 0 }))"
+        guard let process = try start(name) else { return "\(name) is being started already" }
+        return "restarted \(name) (pid \(process.processIdentifier))"
     }
 
     /// One line per service: name, state, pid, restarts within the window.
@@ -336,7 +370,7 @@ final class Supervisor: Sendable {
         }
     }
 
-    /// The state of `name` (`running`, `restarting`, `given up`, `stopped`); nil when up runs no such service.
+    /// The state of `name` (as `Managed.state`); nil when up runs no such service.
     func state(of name: String) -> String? {
         state.withLock { $0.services[name]?.state }
     }

@@ -87,7 +87,7 @@ enum UpControl {
         }
     }
 
-    /// The state a running `up` gives `service` (`running`, `restarting`, `given up`, `stopped`); nil
+    /// The state a running `up` gives `service` (`running`, `starting`, `restarting`, `given up`, `stopped`); nil
     /// when no `up` runs this suite, or it runs no such service.
     static func state(of service: String, config: SuiteConfig) throws -> String? {
         guard mayAnswer(endpoint(config)), let answer = try ask("state \(service)", config: config, within: .seconds(1)),
