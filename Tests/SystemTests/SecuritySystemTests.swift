@@ -202,6 +202,53 @@ struct SecuritySystemTests {
         }
     }
 
+    @Test("A service holding a wrong server key says so, not 'did not answer': the coordinator's delivery and its catch-up name the key file; put right, the routes go through")
+    func wrongServerKeyExplained() async throws {
+        try await TestSuite.with(
+            services: ["children", "petition", "coordinator"],
+            serviceKeys: [
+                "children": "scan_interval_ms = 0", "petition": PetitionSystemTests.keys(),
+                "coordinator": "follow = [\"children\", \"petition\"]\nroutes_file = \"\(TestRepository.path)/config/routes.toml\"",
+            ],
+            curve: true
+        ) { suite in
+            for service in ["bus", "children", "petition", "coordinator"] { try await suite.start(service) }
+            let keys = try #require(suite.keysDirectory)
+            let petitionKey = "\(keys)/petition.pub", childrenKey = "\(keys)/children.pub"
+            let (petition, children) = (try String(contentsOfFile: petitionKey, encoding: .utf8), try String(contentsOfFile: childrenKey, encoding: .utf8))
+            let coordinator = Runner(suite, service: "coordinator")
+
+            // Petition's public key as the coordinator reads it is another's: its handshake fails.
+            try children.write(toFile: petitionKey, atomically: true, encoding: .utf8)
+            let (_, first) = try await CoordinatorSystemTests.referral(suite)
+            var lastError = ""
+            try await waitFor {
+                let pending = try await coordinator.ok("delivery.list", ["status": "pending"])["deliveries"]?.arrayValue ?? []
+                lastError = pending.first?["last_error"]?.stringValue ?? ""
+                return !lastError.isEmpty
+            }
+            #expect(lastError.contains("the CURVE handshake with petition at \(suite.control("petition")) failed"), "\(lastError)")
+            #expect(lastError.contains("is \(petitionKey) the key it runs with?"), "\(lastError)")
+            #expect(HardeningSystemTests.logged(suite, "coordinator", ["delivery failed; will retry", "the CURVE handshake with petition"]))
+            try petition.write(toFile: petitionKey, atomically: true, encoding: .utf8)
+            try await waitFor { try await CoordinatorSystemTests.aidBySource(suite)[first]?.count == 1 }
+
+            // Children's, as the coordinator reads it when it starts again: its catch-up says why it fails.
+            await suite.processes["coordinator"]!.stop()
+            let (_, second) = try await CoordinatorSystemTests.referral(suite)
+            try petition.write(toFile: childrenKey, atomically: true, encoding: .utf8)
+            try await suite.start("coordinator")
+            try await waitFor {
+                lastError = try await coordinator.ok("status")["subscriptions"]?["children"]?["last_error"]?.stringValue ?? ""
+                return !lastError.isEmpty
+            }
+            #expect(lastError.contains("the CURVE handshake with children at \(suite.control("children")) failed"), "\(lastError)")
+            #expect(lastError.contains("is \(childrenKey) the key it runs with?"), "\(lastError)")
+            try children.write(toFile: childrenKey, atomically: true, encoding: .utf8)
+            try await waitFor { try await CoordinatorSystemTests.aidBySource(suite)[second]?.count == 1 }
+        }
+    }
+
     @Test("A child's personal data is for admin keys only: an operator reads the timeline of ids, not the record")
     func confidentialReads() async throws {
         try await TestSuite.with(services: ["children"], serviceKeys: ["children": "scan_interval_ms = 0"], curve: true) { suite in

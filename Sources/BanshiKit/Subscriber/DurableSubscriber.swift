@@ -542,8 +542,10 @@ public final class DurableSubscriber: Sendable {
             let backoff = min((session.backoff[source] ?? .milliseconds(500)) * 2, .seconds(30))
             session.backoff[source] = backoff
             session.retryAt[source] = ContinuousClock.now + backoff
-            state.withLock { $0.progress[source, default: SourceProgress()].lastError = "\(error)" }
-            logger.warning("catch-up failed; will retry", metadata: ["source": "\(source)", "error": "\(error)"])
+            // A refused key or a wrong server key looks like a timeout to this client: the check says which.
+            let reason = "\((error as? ControlClientError)?.explained(context: context) ?? error)"
+            state.withLock { $0.progress[source, default: SourceProgress()].lastError = reason }
+            logger.warning("catch-up failed; will retry", metadata: ["source": "\(source)", "error": "\(reason)"])
         }
     }
 }

@@ -171,9 +171,12 @@ final class DeliveryLane: Sendable {
             let client = try connections.target ?? ControlClient(context: settings.context, service: name, endpoint: endpoint, timeout: settings.timeout)
             connections.target = client
             replies = try client.callAll(requests)
-            if replies.count < requests.count { failure = "\(ControlClientError.timeout(service: name, endpoint: endpoint, after: settings.timeout))" }
+            if replies.count < requests.count {
+                // A refused key or a wrong server key looks like a timeout here: the check says which.
+                failure = "\(ControlClientError.timeout(service: name, endpoint: endpoint, after: settings.timeout).explained(context: settings.context))"
+            }
         } catch {
-            failure = "\(error)"
+            failure = "\((error as? ControlClientError)?.explained(context: settings.context) ?? error)"
         }
         // A timeout or a socket error: the target may be down. A fresh socket next time, so that
         // nothing queued for the old connection is sent twice in a burst.
