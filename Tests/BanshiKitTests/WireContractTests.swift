@@ -281,6 +281,19 @@ struct EventIDTests {
             #expect(UUID(uuidString: id) != nil)
         }
     }
+
+    @Test("An id gives back the millisecond it was made in; text that is no version 7 UUID gives none")
+    func millisecond() {
+        let before = WallClock.nanoseconds() / 1_000_000
+        let id = EventID.next()
+        let after = WallClock.nanoseconds() / 1_000_000
+        let millis = EventID.milliseconds(of: id)
+        #expect(millis.map { (before...after).contains($0) } == true, "\(id): \(String(describing: millis)) not in \(before)...\(after)")
+        #expect(EventID.milliseconds(of: "019ace3f-2b9c-7e1d-8a4f-6b9a1c2e5d7f") == 0x019a_ce3f_2b9c)
+        for other in ["", "VC-01KB", "019ace3f-2b9c-4e1d-8a4f-6b9a1c2e5d7f", "019ace3f2b9c-7e1d-8a4f-6b9a1c2e5d7f0", "019ace3g-2b9c-7e1d-8a4f-6b9a1c2e5d7f"] {
+            #expect(EventID.milliseconds(of: other) == nil, "\(other)")
+        }
+    }
 }
 
 @Suite("Opaque ids")

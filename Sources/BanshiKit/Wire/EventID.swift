@@ -55,6 +55,19 @@ public enum EventID {
         }
     }
 
+    /// The Unix time in milliseconds that an id made by `next()` begins with; nil for text that is no
+    /// version 7 UUID.
+    public static func milliseconds(of id: String) -> Int64? {
+        let hex = Array(id.utf8)
+        guard hex.count == 36, [8, 13, 18, 23].allSatisfy({ hex[$0] == UInt8(ascii: "-") }), hex[14] == UInt8(ascii: "7") else { return nil }
+        var millis: Int64 = 0
+        for byte in hex[0..<8] + hex[9..<13] {
+            guard let digit = Int64(String(UnicodeScalar(byte)), radix: 16) else { return nil }
+            millis = millis << 4 | digit
+        }
+        return millis
+    }
+
     private static let hexDigits: StaticString = "0123456789abcdef"
 
     private static func splitMix(_ state: inout UInt64) -> UInt64 {

@@ -6,9 +6,11 @@ enum HistoryCommands {
     static let all = [query, trace]
 
     static let query = CommandSpec(
-        "history.query", "events from the history, filtered by source, type prefix, subject or record, correlation and time range",
+        "history.query", "events from the history, filtered by source (and seq), event id, type prefix, subject or record, correlation and time range",
         arguments: [
             ArgumentSpec("source", .string, "only this service's events"),
+            ArgumentSpec("seq", .integer, "only the event at this position in the source's log (with source: children and 42 are children:42)"),
+            ArgumentSpec("id", .string, "only the event with this id (its envelope's id)"),
             ArgumentSpec("type", .string, "only types starting with this (children.abuse. or children.abuse.referred)"),
             ArgumentSpec("subject", .string, "only this subject (case/VC-…)"),
             ArgumentSpec("record", .string, "only events about this record, whatever its kind: the subject <kind>/<record> (VC-… finds case/VC-…)"),
@@ -22,9 +24,13 @@ enum HistoryCommands {
         let limit = Int(try PageLimit.entries.value(arguments))
         let from = arguments.optionalTime("from").map(Timestamp.format)
         let to = arguments.optionalTime("to").map(Timestamp.format)
+        let seq = arguments.values["seq"] == nil ? nil : try arguments.int("seq", default: 1, in: 1...Int64.max)
+        if seq != nil, arguments.optionalString("source") == nil {
+            throw CommandError(.invalidArgument, "seq is a position in one service's log: name the service with source", field: "source")
+        }
         let events = try await context.read { db in
             try History.query(
-                db, source: arguments.optionalString("source"), typePrefix: arguments.optionalString("type"),
+                db, source: arguments.optionalString("source"), seq: seq, id: arguments.optionalString("id"), typePrefix: arguments.optionalString("type"),
                 subject: arguments.optionalString("subject"), record: arguments.optionalString("record"),
                 correlation: arguments.optionalString("correlation_id"), from: from, to: to, limit: limit)
         }

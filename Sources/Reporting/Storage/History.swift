@@ -39,9 +39,13 @@ enum History {
 
     /// Events matching every filter given, in time order (then source, seq). `record` is a record's id
     /// whatever its kind: the events whose subject is `<kind>/<record>` for a kind in `subjectKinds`.
+    ///
+    /// `seq` is a position in `source`'s log (by `UNIQUE (source, seq)`). `id` is an event's id: the
+    /// history keeps no index on it, so it is looked for within a minute either side of the time the
+    /// id begins with (`EventID`; an event's time is taken in the same transaction), by `history_time`.
     static func query(
-        _ db: Database, source: String?, typePrefix: String?, subject: String?, record: String? = nil, correlation: String?,
-        from: String?, to: String?, limit: Int
+        _ db: Database, source: String?, seq: Int64? = nil, id: String? = nil, typePrefix: String?, subject: String?, record: String? = nil,
+        correlation: String?, from: String?, to: String?, limit: Int
     ) throws -> [JSONValue] {
         // Only the filters given go into the statement, so that SQLite picks the index that serves
         // them (a flow's few events by `history_correlation`, not a walk of the whole history by time).
@@ -51,6 +55,15 @@ enum History {
             // One search of `history_subject` for each kind.
             conditions.append("subject IN (\(Array(repeating: "?", count: subjectKinds.count).joined(separator: ", ")))")
             arguments += subjectKinds.map { "\($0)/\(record)" }
+        }
+        if let seq {
+            conditions.append("seq = ?")
+            arguments.append(seq)
+        }
+        if let id {
+            guard let millis = EventID.milliseconds(of: id) else { return [] }
+            conditions += ["id = ?", "time >= ?", "time < ?"]
+            arguments += [id] + [millis - 60_000, millis + 60_000].map { Timestamp.format(Timestamp(timeIntervalSince1970: Double($0) / 1000)) }
         }
         for (condition, value) in [
             ("source = ?", source), ("substr(type, 1, length(?)) = ?", typePrefix), ("subject = ?", subject),

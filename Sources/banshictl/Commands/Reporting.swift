@@ -8,14 +8,16 @@ struct Trace: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show one flow across services, in order, with timings (from banshi-reporting).",
         discussion: """
-            FLOW is a flow's correlationid, or a record: its subject as the events name it (case/VC-…, \
-            aid/JA-…: the SUBJECT of `banshictl events tail` and `banshictl history`) or its id alone \
-            (VC-…, or a coordinator delivery's RULE/EVENT-ID), which traces every flow that touched the \
-            record, oldest first. With --json, a flow's \
-            trace as reporting returns it; for a record, {"subject", "flows": [trace, …]}.
+            FLOW is a flow's correlationid; or one event, as SERVICE:SEQ (children:42, the SERVICE and \
+            SEQ of `banshictl events tail` and `banshictl history`) or by its id, which traces the flow \
+            it is a step of; or a record: its subject as the events name it (case/VC-…, aid/JA-…: the \
+            SUBJECT of `events tail` and `history`) or its id alone (VC-…, or a coordinator delivery's \
+            RULE/EVENT-ID), which traces every flow that touched the record, oldest first. With --json, \
+            a flow's trace as reporting returns it; for a record, {"subject", "flows": [trace, …]}.
             """)
     @OptionGroup var options: RecordOptions
-    @Argument(help: "The flow's correlationid, or a record's subject (case/VC-…) or id (VC-…).") var flow: String
+    @Argument(help: "The flow's correlationid, an event (children:42, or its id), or a record's subject (case/VC-…) or id (VC-…).")
+    var flow: String
 
     func run() throws {
         let call = ServiceCall(global: options.global, service: "reporting")
@@ -23,6 +25,26 @@ struct Trace: ParsableCommand {
         case .success(let trace):
             print(options.json ? prettyJSON(trace) : Self.render(trace))
         case .failure(let error) where error.code == .notFound:
+            if let event = Self.event(flow) {
+                // One event: the flow it is a step of.
+                guard let found = try call.result("history.query", event.merging(["limit": 1]) { $1 })["events"]?.arrayValue?.first,
+                    let correlation = found["correlation_id"]?.stringValue
+                else {
+                    printError("banshictl: no event \(flow) in the history (reporting keeps every event it has applied: banshictl status reporting shows how far)")
+                    throw ExitCode(1)
+                }
+                let trace = try call.result("trace", ["correlation_id": .string(correlation)])
+                if options.json {
+                    print(prettyJSON(trace))
+                } else {
+                    let step = (trace["steps"]?.arrayValue ?? []).firstIndex {
+                        $0["source"] == found["source"] && $0["seq"] == found["seq"]
+                    }
+                    let steps = trace["steps"]?.arrayValue?.count ?? 0
+                    print("\(flow) (\(cell(found["type"]))) is step \(step.map { "\($0 + 1)" } ?? "?") of \(steps) of its flow\n\n" + Self.render(trace))
+                }
+                return
+            }
             // Not a flow: perhaps a record, by its subject or by its id alone, whose flows its events name.
             // An id may hold a slash too (a delivery's is <rule>/<event id>): then it is tried as both.
             var events: [JSONValue] = []
@@ -52,6 +74,14 @@ struct Trace: ParsableCommand {
             ServiceCall.report(error, service: "reporting", command: "trace")
             throw ExitCode(1)
         }
+    }
+
+    /// The `history.query` filter for one event named as SERVICE:SEQ or by its id; nil for anything else.
+    static func event(_ text: String) -> [String: JSONValue]? {
+        if let match = text.wholeMatch(of: /([a-z][a-z0-9-]*):([0-9]{1,18})/), let seq = Int64(match.2) {
+            return ["source": .string(String(match.1)), "seq": .int(seq)]
+        }
+        return EventID.milliseconds(of: text) == nil ? nil : ["id": .string(text)]
     }
 
     /// A record's flows for a person, oldest first: each flow of several events as `render` shows
