@@ -188,6 +188,8 @@ struct HardeningSystemTests {
             try await waitFor { (try await suite.call("bus", "status").get())["subscribers"]?.intValue ?? 0 >= 1 }
             #expect(try await suite.banshictl(["keys", "revoke", "loadgen"]).status == 0)
             try await waitFor { Self.logged(suite, "bus", ["connection cut: key revoked", "key=loadgen"]) }
+            // The publisher says so itself: nothing else would tell its operator.
+            try await waitFor { Self.logged(suite, "loadgen", ["level=warning", "bus handshake refused", "socket=publisher", "key=loadgen"]) }
             let forwarded = try await suite.call("bus", "status").get()["messages_forwarded"]
             try await Runner(suite, service: "loadgen").ok("emit", ["count": 3])
             try await waitFor { (try await suite.call("loadgen", "status").get())["events_published"] == 4 }

@@ -249,6 +249,38 @@ struct SecuritySystemTests {
         }
     }
 
+    @Test("A service whose handshake with the bus fails says so in its log, as publisher and as subscriber, naming the bus.pub to check; put right, its events flow")
+    func busHandshakeExplained() async throws {
+        try await TestSuite.with(services: ["loadgen", "loadsink"], serviceKeys: DurableDeliverySystemTests.sinkKeys, curve: true) { suite in
+            try await suite.start("bus")
+            let keys = try #require(suite.keysDirectory)
+            let busKey = "\(keys)/bus.pub"
+            let right = try String(contentsOfFile: busKey, encoding: .utf8)
+            try String(contentsOfFile: "\(keys)/loadgen.pub", encoding: .utf8).write(toFile: busKey, atomically: true, encoding: .utf8)
+            try await suite.start("loadgen")
+            try await suite.start("loadsink")
+            try right.write(toFile: busKey, atomically: true, encoding: .utf8)
+            for (service, socket) in [("loadgen", "publisher"), ("loadsink", "subscriber")] {
+                try await waitFor {
+                    HardeningSystemTests.logged(
+                        suite, service, ["level=warning", "bus handshake failed", "socket=\(socket)", "is \(busKey) the key it runs with?"])
+                }
+            }
+            // At most one warning a minute while libzmq keeps trying (every 100 ms).
+            try await Task.sleep(for: .seconds(1))
+            #expect(suite.processes["loadgen"]!.log.components(separatedBy: "bus handshake failed").count == 2)
+
+            // Started again, they read the right key: no warning, and the events flow.
+            for service in ["loadgen", "loadsink"] {
+                await suite.processes[service]!.stop()
+                try await suite.start(service)
+            }
+            try await Runner(suite, service: "loadgen").ok("emit", ["count": 3])
+            try await waitFor { (try await suite.call("loadsink", "status").get())["subscriptions"]?["loadgen"]?["applied_seq"] == 3 }
+            for service in ["loadgen", "loadsink"] { #expect(!HardeningSystemTests.logged(suite, service, ["bus handshake"])) }
+        }
+    }
+
     @Test("A child's personal data is for admin keys only: an operator reads the timeline of ids, not the record")
     func confidentialReads() async throws {
         try await TestSuite.with(services: ["children"], serviceKeys: ["children": "scan_interval_ms = 0"], curve: true) { suite in

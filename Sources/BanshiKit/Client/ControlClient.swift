@@ -77,7 +77,7 @@ public final class ControlClient {
         socket = try Socket(context, .dealer)
         try socket.setLinger(.zero)
         try identity?.secureClient(socket, peer: service)
-        self.identity = identity.map { ($0.name, Path.join($0.keysDirectory, "\(CurveIdentity.keyName(of: service)).pub")) }
+        self.identity = identity.map { ($0.name, $0.publicKeyPath(of: service)) }
         monitor =
             watchHandshakes
             ? try socket.monitor(at: "inproc://banshi-control-client-\(Self.monitors.add(1, ordering: .relaxed).newValue)", handshakesOnly: true)

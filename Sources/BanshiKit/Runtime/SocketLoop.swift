@@ -151,6 +151,7 @@ public final class SocketLoop: Sendable {
         var cap = ConnectionCap(limit: maxConnections, socketName: "control", logger: logger)
         var trimmer = MemoryTrimmer(logger: logger)
         let routerEvents: Socket
+        var busHandshakes: BusHandshakes?
         do {
             router = try Socket(context, .router)
             try router.setLinger(.seconds(1))
@@ -164,6 +165,9 @@ public final class SocketLoop: Sendable {
                 try TransportSecurity.current?.secureClient(socket, peer: "bus")
                 try socket.setLinger(.seconds(2))
                 try socket.setSendHighWaterMark(100_000)
+                busHandshakes = try BusHandshakes(
+                    socket, socketName: "publisher", consequence: "none of this service's events or heartbeats reaches the bus, and its subscribers see it fall silent",
+                    logger: logger)
                 for endpoint in publishEndpoints { try socket.connect(endpoint) }
                 publisher = socket
             } else {
@@ -180,6 +184,7 @@ public final class SocketLoop: Sendable {
         let routerIndex = poller.add(router)
         let wakeIndex = poller.add(fileDescriptor: wakeup.fileDescriptor)
         let eventsIndex = poller.add(routerEvents)
+        let busHandshakesIndex = busHandshakes.map { poller.add($0.monitor) }
         var nextHeartbeat = ContinuousClock.now
         var intakeOpen = true
         defer { if intakeOpen { intake.end() } }
@@ -220,6 +225,7 @@ public final class SocketLoop: Sendable {
                     peers?.forget(event)
                 }
             }
+            if let busHandshakesIndex, poller.isReadable(busHandshakesIndex) { busHandshakes?.drain() }
             trimmer.trimIfSettled()
             peers?.cutRevoked()
             if poller.isReadable(routerIndex) {

@@ -47,7 +47,12 @@ public struct CurveIdentity: Sendable {
 
     /// The public key of `peer` (`<keys_dir>/<peer>.pub`).
     public func serverKey(of peer: String) throws(ConfigError) -> String {
-        try KeyFiles.readPublic(path: Path.join(keysDirectory, "\(Self.keyName(of: peer)).pub"))
+        try KeyFiles.readPublic(path: publicKeyPath(of: peer))
+    }
+
+    /// The file `serverKey(of:)` reads: what an error about a failed handshake tells the operator to check.
+    public func publicKeyPath(of peer: String) -> String {
+        Path.join(keysDirectory, "\(Self.keyName(of: peer)).pub")
     }
 
     /// The key a peer speaks with: its own name's, except that every bus (`bus`, `bus-b`, …) is the

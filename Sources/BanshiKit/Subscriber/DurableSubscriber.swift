@@ -133,6 +133,7 @@ public final class DurableSubscriber: Sendable {
     private func run(started: @Sendable (Result<Void, any Error>) -> Void) {
         let socket: Socket
         var cursors: [String: Int64]
+        let busHandshakes: BusHandshakes
         do {
             socket = try Socket(context, .sub)
             try socket.setLinger(.zero)
@@ -140,6 +141,8 @@ public final class DurableSubscriber: Sendable {
             try socket.setReceiveHighWaterMark(receiveHighWaterMark)
             for prefix in prefixes { try socket.subscribe(prefix) }
             for name in sources.keys { try socket.subscribe(Heartbeat.topic(of: name)) }
+            busHandshakes = try BusHandshakes(
+                socket, socketName: "subscriber", consequence: "no event or heartbeat comes from the bus", logger: logger)
             for endpoint in busEndpoints { try socket.connect(endpoint) }
             cursors = try database.writer.read { try SubscriberCursor.all($0) }
         } catch {
@@ -154,7 +157,7 @@ public final class DurableSubscriber: Sendable {
         }
         started(.success(()))
         var clients: [String: ControlClient] = [:]
-        var session = Session(cursors: cursors)
+        var session = Session(cursors: cursors, busHandshakes: busHandshakes)
 
         // Clone pattern: subscribed already (live events queue in libzmq), now catch up from the logs.
         // A source that does not answer its first page within a second is left to the sweep (which
@@ -164,12 +167,14 @@ public final class DurableSubscriber: Sendable {
             fill(name, through: nil, firstAnswer: min(requestTimeout, Self.firstAnswer), session: &session, clients: &clients)
         }
         let poller = Poller()
-        poller.add(socket)
+        let events = poller.add(socket)
+        let handshakes = poller.add(busHandshakes.monitor)
         var nextSweep = ContinuousClock.now + .seconds(1)
         while !isStopping {
             do {
                 if try poller.poll(timeout: .milliseconds(100)) > 0 {
-                    try receiveBatch(from: socket, session: &session, clients: &clients)
+                    if poller.isReadable(handshakes) { session.busHandshakes.drain() }
+                    if poller.isReadable(events) { try receiveBatch(from: socket, session: &session, clients: &clients) }
                 }
             } catch {
                 logger.error("subscriber socket failed", metadata: ["error": "\(error)"])
@@ -223,6 +228,9 @@ public final class DurableSubscriber: Sendable {
         var recent: [String: RecentIDs] = [:]
         /// The topic frame of the message being read, reused.
         var topic: [UInt8] = []
+        /// The subscriber's handshakes with the bus, read in the loop and between the pages of a
+        /// catch-up, which can run for minutes.
+        var busHandshakes: BusHandshakes
 
         /// Queues `event` of `source` to be applied.
         mutating func append(_ event: consuming ReceivedEvent, source: String) {
@@ -508,6 +516,7 @@ public final class DurableSubscriber: Sendable {
             var wait = firstAnswer
             while let current = inFlight, !isStopping {
                 var page = try SincePage.decode(client.receive(matching: current.id, within: wait))
+                session.busHandshakes.drain()
                 wait = nil
                 let after = session.cursor(source)
                 let lastInPage = page.events.last?.envelope.seq ?? after

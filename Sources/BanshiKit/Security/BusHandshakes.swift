@@ -1,0 +1,69 @@
+import Logging
+import ZeroMQ
+
+/// Says in the log when a service's connection to the bus fails its handshake, which nothing else
+/// would: libzmq reconnects on its own, so a service whose key the bus refuses, or that holds a
+/// `bus.pub` the bus does not run with, goes on serving commands while none of its events reaches
+/// the bus, and its subscribers only see it fall silent.
+///
+/// It reads the handshakes of one socket (a publisher's or a subscriber's connections) through a
+/// socket monitor. Its owner drains it from a loop that never waits long (libzmq blocks the context
+/// while a thousand reports lie unread). A failure is a warning, the first at once and then at most
+/// one a minute while they go on (libzmq tries again every 100 ms), with how many it stands for;
+/// a handshake that succeeds after failures is a notice.
+struct BusHandshakes {
+    /// The PAIR socket the reports come on, for the owner's poller.
+    let monitor: Socket
+    private let socketName: String
+    /// What a failure costs, for the warning: what does not get through.
+    private let consequence: String
+    private let identity: CurveIdentity?
+    private let logger: Logger
+    private var throttle = WarningThrottle(every: .seconds(60))
+    /// The endpoints whose last handshake failed.
+    private var failing: Set<String> = []
+
+    /// Watches `socket`'s handshakes; call before it connects, so that the first one is seen.
+    init(
+        _ socket: Socket, socketName: String, consequence: String, identity: CurveIdentity? = TransportSecurity.current, logger: Logger
+    ) throws(ZeroMQError) {
+        monitor = try socket.monitor(at: "inproc://bus-handshakes-\(socketName)-\(EventID.next())", handshakesOnly: true)
+        self.socketName = socketName
+        self.consequence = consequence
+        self.identity = identity
+        self.logger = logger
+    }
+
+    /// Reads every report queued and logs what it says.
+    mutating func drain() {
+        while let event = try? monitor.nextEvent(dontWait: true) { observe(event) }
+    }
+
+    private mutating func observe(_ event: MonitorEvent) {
+        let metadata: Logger.Metadata = ["socket": "\(socketName)", "endpoint": "\(event.endpoint)"]
+        switch event.kind {
+        case .handshakeSucceeded:
+            if failing.remove(event.endpoint) != nil { logger.notice("bus handshake succeeded after failures", metadata: metadata) }
+        case .handshakeFailedAuth, .handshakeFailedProtocol, .handshakeFailedNoDetail:
+            failing.insert(event.endpoint)
+            guard let failures = throttle.occurred() else { return }
+            var details = metadata
+            details["failures_since_last_warning"] = "\(failures)"
+            if event.kind == .handshakeFailedAuth {
+                details["key"] = "\(identity?.name ?? "-")"
+                logger.warning(
+                    "bus handshake refused: the bus refused this service's key (revoked, not on the allow-list, or of a role the bus does not admit); \(consequence)",
+                    metadata: details)
+            } else {
+                details["check"] =
+                    if let identity {
+                        "is CURVE on at the bus too ([security] curve), and is \(identity.publicKeyPath(of: "bus")) the key it runs with?"
+                    } else {
+                        "CURVE is off here ([security] curve = false); is it on at the bus?"
+                    }
+                logger.warning("bus handshake failed; \(consequence)", metadata: details)
+            }
+        default: break
+        }
+    }
+}
