@@ -190,6 +190,8 @@ struct HardeningSystemTests {
             try await waitFor { Self.logged(suite, "bus", ["connection cut: key revoked", "key=loadgen"]) }
             // The publisher says so itself: nothing else would tell its operator.
             try await waitFor { Self.logged(suite, "loadgen", ["level=warning", "bus handshake refused", "socket=publisher", "key=loadgen"]) }
+            let warnings = try await suite.call("loadgen", "status").get()["warnings"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            #expect(warnings.first?.hasPrefix("the bus at \(suite.publishEndpoint) refused key 'loadgen' at the publisher's handshake") == true, "\(warnings)")
             let forwarded = try await suite.call("bus", "status").get()["messages_forwarded"]
             try await Runner(suite, service: "loadgen").ok("emit", ["count": 3])
             try await waitFor { (try await suite.call("loadgen", "status").get())["events_published"] == 4 }

@@ -269,6 +269,11 @@ struct SecuritySystemTests {
             // At most one warning a minute while libzmq keeps trying (every 100 ms).
             try await Task.sleep(for: .seconds(1))
             #expect(suite.processes["loadgen"]!.log.components(separatedBy: "bus handshake failed").count == 2)
+            // Where an admin looks: status's warnings, under banshictl status's tables.
+            let warnings = try await suite.call("loadgen", "status").get()["warnings"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            #expect(warnings.count == 1 && warnings[0].hasPrefix("the publisher's handshake with the bus at \(suite.publishEndpoint) fails: "), "\(warnings)")
+            let printed = try await suite.banshictl(["status"])
+            #expect(printed.stdout.contains("loadgen: WARNING: the publisher's handshake with the bus at"), "\(printed)")
 
             // Started again, they read the right key: no warning, and the events flow.
             for service in ["loadgen", "loadsink"] {
@@ -278,6 +283,7 @@ struct SecuritySystemTests {
             try await Runner(suite, service: "loadgen").ok("emit", ["count": 3])
             try await waitFor { (try await suite.call("loadsink", "status").get())["subscriptions"]?["loadgen"]?["applied_seq"] == 3 }
             for service in ["loadgen", "loadsink"] { #expect(!HardeningSystemTests.logged(suite, service, ["bus handshake"])) }
+            #expect(try await suite.call("loadgen", "status").get()["warnings"] == [])
         }
     }
 

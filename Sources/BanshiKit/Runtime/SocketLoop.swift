@@ -140,6 +140,11 @@ public final class SocketLoop: Sendable {
     /// How many events the loop has handed to the bus.
     public var publishedCount: Int64 { outbox.withLock { $0.published } }
 
+    /// What stops the publisher's events reaching the bus now (a handshake that fails), a sentence an
+    /// endpoint; empty when nothing does.
+    public var busProblems: [String] { busProblemsNow.withLock { $0 } }
+    private let busProblemsNow = Mutex<[String]>([])
+
     // MARK: The thread
 
     /// The thread's body. Its sockets close when it returns; their linger lets the last replies and
@@ -184,8 +189,8 @@ public final class SocketLoop: Sendable {
         let routerIndex = poller.add(router)
         let wakeIndex = poller.add(fileDescriptor: wakeup.fileDescriptor)
         let eventsIndex = poller.add(routerEvents)
-        let busHandshakesIndex = busHandshakes.map { poller.add($0.monitor) }
         var nextHeartbeat = ContinuousClock.now
+        var nextBusCheck = ContinuousClock.now
         var intakeOpen = true
         defer { if intakeOpen { intake.end() } }
         while true {
@@ -197,6 +202,13 @@ public final class SocketLoop: Sendable {
                     logger.warning("heartbeat could not be published", metadata: ["error": "\(error)"])
                 }
                 nextHeartbeat = ContinuousClock.now + heartbeat.interval
+            }
+            // The bus's handshakes are read every half second, not polled for: off the path of every batch.
+            if var watch = busHandshakes, ContinuousClock.now >= nextBusCheck {
+                watch.drain()
+                busHandshakes = watch
+                busProblemsNow.withLock { $0 = watch.problems }
+                nextBusCheck = ContinuousClock.now + BusHandshakes.readInterval
             }
             let pollTimeout = heartbeat.map { _ in min(.milliseconds(200), max(.zero, nextHeartbeat - ContinuousClock.now)) }
             do {
@@ -225,7 +237,6 @@ public final class SocketLoop: Sendable {
                     peers?.forget(event)
                 }
             }
-            if let busHandshakesIndex, poller.isReadable(busHandshakesIndex) { busHandshakes?.drain() }
             trimmer.trimIfSettled()
             peers?.cutRevoked()
             if poller.isReadable(routerIndex) {

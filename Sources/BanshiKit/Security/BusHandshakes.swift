@@ -7,21 +7,29 @@ import ZeroMQ
 /// the bus, and its subscribers only see it fall silent.
 ///
 /// It reads the handshakes of one socket (a publisher's or a subscriber's connections) through a
-/// socket monitor. Its owner drains it from a loop that never waits long (libzmq blocks the context
-/// while a thousand reports lie unread). A failure is a warning, the first at once and then at most
+/// socket monitor. Its owner drains it from a loop that never waits long, every `readInterval` or
+/// so, not on the path of every batch: libzmq blocks the context while a thousand reports lie unread,
+/// and failing handshakes come ten a second. A failure is a warning, the first at once and then at most
 /// one a minute while they go on (libzmq tries again every 100 ms), with how many it stands for;
 /// a handshake that succeeds after failures is a notice.
 struct BusHandshakes {
-    /// The PAIR socket the reports come on, for the owner's poller.
-    let monitor: Socket
+    /// How often the owner reads the reports.
+    static let readInterval: Duration = .milliseconds(500)
+
+    /// The PAIR socket the reports come on.
+    private let monitor: Socket
     private let socketName: String
     /// What a failure costs, for the warning: what does not get through.
     private let consequence: String
     private let identity: CurveIdentity?
     private let logger: Logger
     private var throttle = WarningThrottle(every: .seconds(60))
-    /// The endpoints whose last handshake failed.
-    private var failing: Set<String> = []
+    /// The endpoints whose last handshake failed, each with what failed, as `problems` says it.
+    private var failing: [String: String] = [:]
+
+    /// What is wrong now, a sentence an endpoint, for `status`'s warnings (which `banshictl status`
+    /// prints): empty once every handshake succeeds again.
+    var problems: [String] { failing.keys.sorted().map { failing[$0]! } }
 
     /// Watches `socket`'s handshakes; call before it connects, so that the first one is seen.
     init(
@@ -34,6 +42,9 @@ struct BusHandshakes {
         self.logger = logger
     }
 
+    /// Why the bus refuses a key.
+    private static let refusal = "revoked, not on the allow-list, or of a role the bus does not admit"
+
     /// Reads every report queued and logs what it says.
     mutating func drain() {
         while let event = try? monitor.nextEvent(dontWait: true) { observe(event) }
@@ -43,24 +54,28 @@ struct BusHandshakes {
         let metadata: Logger.Metadata = ["socket": "\(socketName)", "endpoint": "\(event.endpoint)"]
         switch event.kind {
         case .handshakeSucceeded:
-            if failing.remove(event.endpoint) != nil { logger.notice("bus handshake succeeded after failures", metadata: metadata) }
+            if failing.removeValue(forKey: event.endpoint) != nil { logger.notice("bus handshake succeeded after failures", metadata: metadata) }
         case .handshakeFailedAuth, .handshakeFailedProtocol, .handshakeFailedNoDetail:
-            failing.insert(event.endpoint)
+            let refused = event.kind == .handshakeFailedAuth
+            let key = identity?.name ?? "-"
+            let check =
+                if let identity {
+                    "is CURVE on at the bus too ([security] curve), and is \(identity.publicKeyPath(of: "bus")) the key it runs with?"
+                } else {
+                    "CURVE is off here ([security] curve = false); is it on at the bus?"
+                }
+            failing[event.endpoint] =
+                refused
+                ? "the bus at \(event.endpoint) refused key '\(key)' at the \(socketName)'s handshake (\(Self.refusal)): \(consequence)"
+                : "the \(socketName)'s handshake with the bus at \(event.endpoint) fails: \(consequence); \(check)"
             guard let failures = throttle.occurred() else { return }
             var details = metadata
             details["failures_since_last_warning"] = "\(failures)"
-            if event.kind == .handshakeFailedAuth {
-                details["key"] = "\(identity?.name ?? "-")"
-                logger.warning(
-                    "bus handshake refused: the bus refused this service's key (revoked, not on the allow-list, or of a role the bus does not admit); \(consequence)",
-                    metadata: details)
+            if refused {
+                details["key"] = "\(key)"
+                logger.warning("bus handshake refused: the bus refused this service's key (\(Self.refusal)); \(consequence)", metadata: details)
             } else {
-                details["check"] =
-                    if let identity {
-                        "is CURVE on at the bus too ([security] curve), and is \(identity.publicKeyPath(of: "bus")) the key it runs with?"
-                    } else {
-                        "CURVE is off here ([security] curve = false); is it on at the bus?"
-                    }
+                details["check"] = "\(check)"
                 logger.warning("bus handshake failed; \(consequence)", metadata: details)
             }
         default: break

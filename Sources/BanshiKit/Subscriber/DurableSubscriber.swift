@@ -167,20 +167,19 @@ public final class DurableSubscriber: Sendable {
             fill(name, through: nil, firstAnswer: min(requestTimeout, Self.firstAnswer), session: &session, clients: &clients)
         }
         let poller = Poller()
-        let events = poller.add(socket)
-        let handshakes = poller.add(busHandshakes.monitor)
+        poller.add(socket)
         var nextSweep = ContinuousClock.now + .seconds(1)
         while !isStopping {
             do {
                 if try poller.poll(timeout: .milliseconds(100)) > 0 {
-                    if poller.isReadable(handshakes) { session.busHandshakes.drain() }
-                    if poller.isReadable(events) { try receiveBatch(from: socket, session: &session, clients: &clients) }
+                    try receiveBatch(from: socket, session: &session, clients: &clients)
                 }
             } catch {
                 logger.error("subscriber socket failed", metadata: ["error": "\(error)"])
                 break
             }
             if ContinuousClock.now >= nextSweep {
+                session.busHandshakes.drain()
                 // A lost tail shows only in heartbeats: fetch whatever the logs hold beyond the cursors.
                 // A source that failed to answer is retried with back-off, so that one dead source
                 // does not stall the others for a timeout every second.
@@ -228,7 +227,7 @@ public final class DurableSubscriber: Sendable {
         var recent: [String: RecentIDs] = [:]
         /// The topic frame of the message being read, reused.
         var topic: [UInt8] = []
-        /// The subscriber's handshakes with the bus, read in the loop and between the pages of a
+        /// The subscriber's handshakes with the bus, read at every sweep and between the pages of a
         /// catch-up, which can run for minutes.
         var busHandshakes: BusHandshakes
 
