@@ -183,8 +183,9 @@ struct SecuritySystemTests {
         }
     }
 
-    @Test("A whole flow runs with CURVE on: services authenticate to the bus and to each other with their own keys")
-    func flowUnderCurve() async throws {
+    /// Runs `body` with the bus, children, petition and the coordinator (following both, routing by
+    /// the shipped rules) started with CURVE on.
+    static func withFlowUnderCurve(_ body: (TestSuite) async throws -> Void) async throws {
         try await TestSuite.with(
             services: ["children", "petition", "coordinator"],
             serviceKeys: [
@@ -194,6 +195,13 @@ struct SecuritySystemTests {
             curve: true
         ) { suite in
             for service in ["bus", "children", "petition", "coordinator"] { try await suite.start(service) }
+            try await body(suite)
+        }
+    }
+
+    @Test("A whole flow runs with CURVE on: services authenticate to the bus and to each other with their own keys")
+    func flowUnderCurve() async throws {
+        try await Self.withFlowUnderCurve { suite in
             let (_, caseID) = try await CoordinatorSystemTests.referral(suite)
             try await waitFor { try await CoordinatorSystemTests.aidBySource(suite)[caseID]?.count == 1 }
             let audit = try await Runner(suite, service: "petition").ok("audit.list", ["command": "aid.open"])["entries"]?.arrayValue ?? []
@@ -204,15 +212,7 @@ struct SecuritySystemTests {
 
     @Test("A service holding a wrong server key says so, not 'did not answer': the coordinator's delivery and its catch-up name the key file; put right, the routes go through")
     func wrongServerKeyExplained() async throws {
-        try await TestSuite.with(
-            services: ["children", "petition", "coordinator"],
-            serviceKeys: [
-                "children": "scan_interval_ms = 0", "petition": PetitionSystemTests.keys(),
-                "coordinator": "follow = [\"children\", \"petition\"]\nroutes_file = \"\(TestRepository.path)/config/routes.toml\"",
-            ],
-            curve: true
-        ) { suite in
-            for service in ["bus", "children", "petition", "coordinator"] { try await suite.start(service) }
+        try await Self.withFlowUnderCurve { suite in
             let keys = try #require(suite.keysDirectory)
             let petitionKey = "\(keys)/petition.pub", childrenKey = "\(keys)/children.pub"
             let (petition, children) = (try String(contentsOfFile: petitionKey, encoding: .utf8), try String(contentsOfFile: childrenKey, encoding: .utf8))

@@ -30,7 +30,7 @@ struct Trace: ParsableCommand {
                 guard let found = try call.result("history.query", event.merging(["limit": 1]) { $1 })["events"]?.arrayValue?.first,
                     let correlation = found["correlation_id"]?.stringValue
                 else {
-                    printError("banshictl: no event \(flow) in the history (reporting keeps every event it has applied: banshictl status reporting shows how far)")
+                    printError("banshictl: no event \(flow) in the history (reporting holds the events it has applied: banshictl status shows how far, in its lag table)")
                     throw ExitCode(1)
                 }
                 let trace = try call.result("trace", ["correlation_id": .string(correlation)])
