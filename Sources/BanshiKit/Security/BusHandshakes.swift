@@ -11,7 +11,8 @@ import ZeroMQ
 /// so, not on the path of every batch: libzmq blocks the context while a thousand reports lie unread,
 /// and failing handshakes come ten a second. A failure is a warning, the first at once and then at most
 /// one a minute while they go on (libzmq tries again every 100 ms), with how many it stands for;
-/// a handshake that succeeds after failures is a notice.
+/// a handshake that succeeds after failures is a notice. A failure without detail is said from the
+/// second in a row, since a connection lost during its handshake reports one.
 struct BusHandshakes {
     /// How often the owner reads the reports.
     static let readInterval: Duration = .milliseconds(500)
@@ -26,6 +27,8 @@ struct BusHandshakes {
     private var throttle = WarningThrottle(every: .seconds(60))
     /// The endpoints whose last handshake failed, each with what failed, as `problems` says it.
     private var failing: [String: String] = [:]
+    /// The endpoints whose last handshake failed without detail, once (not yet said).
+    private var failedWithoutDetail: Set<String> = []
 
     /// What is wrong now, a sentence an endpoint, for `status`'s warnings (which `banshictl status`
     /// prints): empty once every handshake succeeds again.
@@ -54,7 +57,13 @@ struct BusHandshakes {
         let metadata: Logger.Metadata = ["socket": "\(socketName)", "endpoint": "\(event.endpoint)"]
         switch event.kind {
         case .handshakeSucceeded:
+            failedWithoutDetail.remove(event.endpoint)
             if failing.removeValue(forKey: event.endpoint) != nil { logger.notice("bus handshake succeeded after failures", metadata: metadata) }
+        case .handshakeFailedNoDetail where failedWithoutDetail.insert(event.endpoint).inserted:
+            // A connection lost during its handshake (the bus stopping at that moment) reports this
+            // too, so one is not said; a key the bus cannot read fails so again at the next attempt,
+            // 100 ms later.
+            break
         case .handshakeFailedAuth, .handshakeFailedProtocol, .handshakeFailedNoDetail:
             let refused = event.kind == .handshakeFailedAuth
             let key = identity?.name ?? "-"
