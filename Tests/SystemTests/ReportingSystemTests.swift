@@ -388,6 +388,8 @@ struct ReportingSystemTests {
             let byPosition = try await suite.banshictl(["trace", "children:\(seq)"])
             #expect(byPosition.status == 0, "\(byPosition)")
             #expect(byPosition.stdout.hasPrefix("children:\(seq) (children.abuse.referred) is step 1 of 6 of its flow\n\nflow \(flow): 6 events across"), "\(byPosition)")
+            // As `events tail` prints it, too.
+            #expect(try await suite.banshictl(["trace", "children#\(seq)"]).stdout == byPosition.stdout.replacingOccurrences(of: "children:", with: "children#"))
             let decided = try #require(try await CoordinatorSystemTests.log(suite, "petition").first { $0["type"] == "petition.aid.decided" })
             let eventID = try #require(decided["id"]?.stringValue)
             let byEventID = try await suite.banshictl(["trace", eventID])

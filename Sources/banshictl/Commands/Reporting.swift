@@ -8,8 +8,8 @@ struct Trace: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show one flow across services, in order, with timings (from banshi-reporting).",
         discussion: """
-            FLOW is a flow's correlationid; or one event, as SERVICE:SEQ (children:42, the SERVICE and \
-            SEQ of `banshictl events tail` and `banshictl history`) or by its id, which traces the flow \
+            FLOW is a flow's correlationid; or one event, as SERVICE:SEQ (children:42 or children#42, \
+            the SERVICE and #SEQ of `banshictl events tail` and `banshictl history`) or by its id, which traces the flow \
             it is a step of; or a record: its subject as the events name it (case/VC-…, aid/JA-…: the \
             SUBJECT of `events tail` and `history`) or its id alone (VC-…, or a coordinator delivery's \
             RULE/EVENT-ID), which traces every flow that touched the record, oldest first. With --json, \
@@ -76,9 +76,10 @@ struct Trace: ParsableCommand {
         }
     }
 
-    /// The `history.query` filter for one event named as SERVICE:SEQ or by its id; nil for anything else.
+    /// The `history.query` filter for one event named as SERVICE:SEQ (or SERVICE#SEQ, as `events
+    /// tail` prints the two) or by its id; nil for anything else.
     static func event(_ text: String) -> [String: JSONValue]? {
-        if let match = text.wholeMatch(of: /([a-z][a-z0-9-]*):([0-9]{1,18})/), let seq = Int64(match.2) {
+        if let match = text.wholeMatch(of: /([a-z][a-z0-9-]*)[:#]([0-9]{1,18})/), let seq = Int64(match.2) {
             return ["source": .string(String(match.1)), "seq": .int(seq)]
         }
         return EventID.milliseconds(of: text) == nil ? nil : ["id": .string(text)]
