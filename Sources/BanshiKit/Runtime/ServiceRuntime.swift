@@ -194,7 +194,7 @@ public enum ServiceRuntime {
             extra: {
                 (await parts.status()).merging(loop.requestFigures) { own, _ in own }
                     .merging(dispatcherBox.dispatcher?.metrics.statusValue ?? [:]) { own, _ in own }
-                    .merging(["warnings": .array((loop.busProblems + parts.warnings(on: CalendarDate(Timestamp()))).map(JSONValue.string))]) { own, _ in own }
+                    .merging(["warnings": .array((BusHandshakes.problems + parts.warnings(on: CalendarDate(Timestamp()))).map(JSONValue.string))]) { own, _ in own }
             })
         let dispatcher = CommandDispatcher(
             service: definition.name, commands: commands, catalog: definition.events, keys: keys?.store, database: database, loop: loop,

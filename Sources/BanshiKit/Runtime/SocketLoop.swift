@@ -140,11 +140,6 @@ public final class SocketLoop: Sendable {
     /// How many events the loop has handed to the bus.
     public var publishedCount: Int64 { outbox.withLock { $0.published } }
 
-    /// What stops the publisher's events reaching the bus now (a handshake that fails), a sentence an
-    /// endpoint; empty when nothing does.
-    public var busProblems: [String] { busProblemsNow.withLock { $0 } }
-    private let busProblemsNow = Mutex<[String]>([])
-
     // MARK: The thread
 
     /// The thread's body. Its sockets close when it returns; their linger lets the last replies and
@@ -204,10 +199,8 @@ public final class SocketLoop: Sendable {
                 nextHeartbeat = ContinuousClock.now + heartbeat.interval
             }
             // The bus's handshakes are read every half second, not polled for: off the path of every batch.
-            if var watch = busHandshakes, ContinuousClock.now >= nextBusCheck {
-                watch.drain()
-                busHandshakes = watch
-                busProblemsNow.withLock { $0 = watch.problems }
+            if busHandshakes != nil, ContinuousClock.now >= nextBusCheck {
+                busHandshakes?.drain()
                 nextBusCheck = ContinuousClock.now + BusHandshakes.readInterval
             }
             let pollTimeout = heartbeat.map { _ in min(.milliseconds(200), max(.zero, nextHeartbeat - ContinuousClock.now)) }

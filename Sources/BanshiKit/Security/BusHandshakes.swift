@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 import ZeroMQ
 
 /// Says in the log when a service's connection to the bus fails its handshake, which nothing else
@@ -30,9 +31,11 @@ struct BusHandshakes {
     /// The endpoints whose last handshake failed without detail, once (not yet said).
     private var failedWithoutDetail: Set<String> = []
 
-    /// What is wrong now, a sentence an endpoint, for `status`'s warnings (which `banshictl status`
-    /// prints): empty once every handshake succeeds again.
-    var problems: [String] { failing.keys.sorted().map { failing[$0]! } }
+    /// What is wrong now with this process's connections to the bus, a sentence an endpoint, its
+    /// publisher's and its subscriber's (as each last read them): `status` puts them first in its
+    /// warnings, which `banshictl status` prints. Empty once every handshake succeeds again.
+    static var problems: [String] { current.withLock { sockets in sockets.keys.sorted().flatMap { sockets[$0]! } } }
+    private static let current = Mutex<[String: [String]]>([:])
 
     /// Watches `socket`'s handshakes; call before it connects, so that the first one is seen.
     init(
@@ -50,7 +53,14 @@ struct BusHandshakes {
 
     /// Reads every report queued and logs what it says.
     mutating func drain() {
-        while let event = try? monitor.nextEvent(dontWait: true) { observe(event) }
+        var read = false
+        while let event = try? monitor.nextEvent(dontWait: true) {
+            observe(event)
+            read = true
+        }
+        guard read else { return }
+        let now = failing.keys.sorted().map { failing[$0]! }
+        Self.current.withLock { $0[socketName] = now }
     }
 
     private mutating func observe(_ event: MonitorEvent) {

@@ -10,8 +10,8 @@ struct Status: ParsableCommand {
         abstract: "Show every configured service: up or down, version, pid, uptime, last seq, endpoints.",
         discussion: """
             Below the tables: each service's warnings (a handshake with the bus that fails, so that its \
-            events reach no one; data an operator must extend before a day comes, such as next year's \
-            working-day calendar), integrity alarms and buses down. Exits 0 when every \
+            events reach no one or none reach it; data an operator must extend before a day comes, such \
+            as next year's working-day calendar), integrity alarms and buses down. Exits 0 when every \
             service answers, 3 when any is down or refuses the key (STATE `refused`: revoked, not on its \
             allow-list, or a subscriber's).
             """)
