@@ -303,7 +303,10 @@ public final class TestSuite: @unchecked Sendable {
             // Where it stands, for a failure that is rare and slow to reproduce.
             let pid = process.processIdentifier
             let state = ServiceProcess.statFields(pid).map { "state \($0.first ?? "?") in /proc" } ?? "gone from /proc, still running for Foundation"
+            // SIGTERM, then SIGKILL: a test stops what it started, even a process that handles SIGTERM
+            // (banshictl does) or is stuck where it cannot act on it.
             process.terminate()
+            if await ServiceProcess.waitForEnd(of: process, within: .seconds(2)) == nil { kill(pid, SIGKILL) }
             throw TestSuiteError(
                 "\(executable) \(arguments.joined(separator: " ")) did not finish within \(timeout) (pid \(pid): \(state)); its stderr so far:\n\(read(errPath))")
         }

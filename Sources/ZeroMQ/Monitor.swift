@@ -42,7 +42,8 @@ extension Socket {
     /// same thread to read with `nextEvent`.
     ///
     /// Read it: libzmq blocks the thread that reports an event (its I/O thread, for connections) while
-    /// a thousand are queued unread, and every socket of the context with it.
+    /// a thousand are queued unread, and every socket of the context with it. The PAIR socket keeps
+    /// this one open, and stops the reports before it closes (see `deinit`).
     public func monitor(at endpoint: String, handshakesOnly: Bool = false) throws(ZeroMQError) -> Socket {
         let events =
             handshakesOnly
@@ -52,6 +53,7 @@ extension Socket {
         try zmqCall("zmq_socket_monitor(\(endpoint))") { zmq_socket_monitor(handle, endpoint, events) }
         let pair = try Socket(context, .pair)
         try pair.connect(endpoint)
+        pair.monitored = self
         return pair
     }
 

@@ -19,6 +19,9 @@ public final class Socket {
     let handle: UnsafeMutableRawPointer
     /// One message buffer per socket, reused for every receive: a `zmq_msg_t` must never be copied.
     private let message: UnsafeMutablePointer<zmq_msg_t>
+    /// For a monitor's reading end (`monitor(at:)`): the socket it reports on, kept open until this
+    /// end stops its reports and closes.
+    var monitored: Socket?
 
     /// Opens a socket of `type` on `context`.
     public init(_ context: Context, _ type: SocketType) throws(ZeroMQError) {
@@ -33,6 +36,13 @@ public final class Socket {
     }
 
     deinit {
+        // A monitor's reading end stops the reports first. Closed while they go on, it leaves libzmq
+        // to send the next one to a PAIR with no peer, which waits for good in the thread that sends
+        // it (an I/O thread, for a handshake that fails as its socket closes) and stalls every socket
+        // of the context: seen as a coordinator that stopped answering after a check on a connection
+        // whose handshakes kept failing. Closing the reported-on socket is no help: its connections
+        // are torn down later, on the I/O thread, and report as they go.
+        if let monitored { zmq_socket_monitor(monitored.handle, nil, 0) }
         zmq_msg_close(message)
         message.deallocate()
         zmq_close(handle)

@@ -1,6 +1,7 @@
 import BanshiKit
 import BanshiTesting
 import Foundation
+import Synchronization
 import Testing
 import ZeroMQ
 
@@ -88,6 +89,43 @@ struct SecuritySystemTests {
             #expect(try await listener.receive(3).count == 3)
             #expect(try eavesdropper.receiveMultipart(dontWait: true) == nil, "the refused key got an event")
             #expect(!HardeningSystemTests.events(eavesdropperEvents).contains(.handshakeSucceeded))
+        }
+    }
+
+    @Test("A client whose handshakes fail is told so within its timeout, whenever its request goes out: it could block in zmq_send for good")
+    func sendWhileHandshakesFail() async throws {
+        try await TestSuite.with(curve: true) { suite in
+            try await suite.start("bus")
+            try await suite.start("loadgen")
+            let (context, endpoint) = (suite.context, suite.control("loadgen"))
+            let outcomes = Mutex<[String]>([])
+            // CURVE off here, on at loadgen: every handshake fails. Sent at once or some milliseconds
+            // after the connect, a request sometimes found the DEALER with nothing to queue it on, and
+            // the send waited for good (seen with banshictl; this loop met it within its first rounds,
+            // three runs of three). On a thread of its own, which before the fix never came back.
+            startThread(named: "plain-client") {
+                for delay in Array(repeating: [0, 0.0005, 0.001, 0.002, 0.003, 0.005, 0.01, 0.02, 0.05, 0.1], count: 3).joined() {
+                    let said: String
+                    do {
+                        let client = try ControlClient(
+                            context: context, service: "loadgen", endpoint: endpoint, timeout: .milliseconds(200), identity: nil, watchHandshakes: true)
+                        Thread.sleep(forTimeInterval: delay)
+                        _ = try client.call("status")
+                        said = "answered"
+                    } catch {
+                        said = "\(error)"
+                    }
+                    outcomes.withLock { $0.append(said) }
+                }
+            }
+            try await waitFor(.seconds(60)) { outcomes.withLock { $0.count } == 30 }
+            let said = outcomes.withLock { $0 }
+            let expected = "the handshake with loadgen at \(endpoint) failed, and nothing answered within 200 ms: CURVE is off here"
+            #expect(said.allSatisfy { $0.hasPrefix(expected) }, "\(Set(said))")
+            // And the context those clients were made and closed on still works: a monitor closed while
+            // its socket's handshakes went on used to stall its I/O thread for good.
+            let answer = try await suite.call("loadgen", "status", timeout: .seconds(5))
+            #expect((try? answer.get())?["service"] == "loadgen")
         }
     }
 

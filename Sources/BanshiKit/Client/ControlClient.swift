@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 import ZeroMQ
 
@@ -76,6 +79,11 @@ public final class ControlClient {
         self.timeout = timeout
         socket = try Socket(context, .dealer)
         try socket.setLinger(.zero)
+        // A send waits at most the timeout: a DEALER with no connection to queue on blocks, and one
+        // whose every handshake fails can be left with none (seen: banshictl with CURVE off, against
+        // a service with it on, blocked in zmq_send for good when the first handshake failed before
+        // the request was sent).
+        try socket.setSendTimeout(timeout)
         try identity?.secureClient(socket, peer: service)
         self.identity = identity.map { ($0.name, $0.publicKeyPath(of: service)) }
         monitor =
@@ -92,7 +100,7 @@ public final class ControlClient {
         try call(CommandRequest(id: id, command: command, args: args))
     }
 
-    /// Sends `request` and waits for its reply.
+    /// Sends `request` and waits for its reply, the timeout in all.
     public func call(_ request: CommandRequest) throws(ControlClientError) -> CommandReply {
         let replyFrames = try exchange([Array(request.serialized().utf8)], matching: request.id)
         do {
@@ -106,8 +114,9 @@ public final class ControlClient {
     ///
     /// With `matching`, replies carrying another id are skipped as stale.
     public func exchange(_ frames: [[UInt8]], matching id: String? = nil) throws(ControlClientError) -> [UInt8] {
+        let deadline = ContinuousClock.now + timeout
         try send(frames)
-        return try receive(matching: id)
+        return try receive(matching: id, until: deadline, limit: timeout)
     }
 
     /// Sends one request without waiting, so that a caller can have the next one in flight while it
@@ -119,19 +128,30 @@ public final class ControlClient {
     private func send(_ frames: [[UInt8]]) throws(ControlClientError) {
         do {
             try socket.send(parts: [[]] + frames)
+        } catch where error.errno == EAGAIN {
+            // No connection to queue on within the timeout: the service is down, or every handshake fails.
+            throw nothingAnswered(within: timeout)
         } catch {
             throw .transport(service: service, endpoint: endpoint, error)
         }
+    }
+
+    /// Why nothing came within `limit`: the key the service refused or the handshake that failed,
+    /// when the handshakes are watched and said so; else a timeout.
+    private func nothingAnswered(within limit: Duration) -> ControlClientError {
+        if let key = (try? readHandshakes()) ?? nil { return .refused(service: service, endpoint: endpoint, key: key) }
+        if handshakeFailed { return .handshakeFailed(service: service, endpoint: endpoint, after: limit, serverKey: identity?.serverKey) }
+        return .timeout(service: service, endpoint: endpoint, after: limit)
     }
 
     /// Sends every request at once on this connection (pipelined: the service reads them in order and
     /// may commit them together) and waits up to the timeout, for all of them together, for their
     /// replies. Returns the replies that came, by request id; a request missing from it timed out.
     public func callAll(_ requests: [CommandRequest]) throws(ControlClientError) -> [String: CommandReply] {
+        let deadline = ContinuousClock.now + timeout
         for request in requests { try send(request) }
         var waiting = Set(requests.map(\.id))
         var replies: [String: CommandReply] = [:]
-        let deadline = ContinuousClock.now + timeout
         while !waiting.isEmpty {
             let body: [UInt8]
             do {
@@ -161,10 +181,7 @@ public final class ControlClient {
         let handshakes = monitor.map { poller.add($0) }
         while true {
             let remaining = deadline - ContinuousClock.now
-            guard remaining > .zero else {
-                if handshakeFailed { throw .handshakeFailed(service: service, endpoint: endpoint, after: limit, serverKey: identity?.serverKey) }
-                throw .timeout(service: service, endpoint: endpoint, after: limit)
-            }
+            guard remaining > .zero else { throw nothingAnswered(within: limit) }
             let received: [[UInt8]]?
             var refused: String?
             do {
