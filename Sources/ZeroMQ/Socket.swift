@@ -39,9 +39,8 @@ public final class Socket {
         // A monitor's reading end stops the reports first. Closed while they go on, it leaves libzmq
         // to send the next one to a PAIR with no peer, which waits for good in the thread that sends
         // it (an I/O thread, for a handshake that fails as its socket closes) and stalls every socket
-        // of the context: seen as a coordinator that stopped answering after a check on a connection
-        // whose handshakes kept failing. Closing the reported-on socket is no help: its connections
-        // are torn down later, on the I/O thread, and report as they go.
+        // of the context (docs/architecture.md). Closing the reported-on socket first is no help: its
+        // connections are torn down later, on the I/O thread, and report as they go.
         if let monitored { zmq_socket_monitor(monitored.handle, nil, 0) }
         zmq_msg_close(message)
         message.deallocate()
