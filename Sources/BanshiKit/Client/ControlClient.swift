@@ -32,13 +32,18 @@ public enum ControlClientError: Error, Sendable, CustomStringConvertible {
             "\(service) at \(endpoint): \(error)"
         case .refused(let service, let endpoint, let key):
             "\(service) at \(endpoint) refused key '\(key)' at the handshake: \(Self.refusalReasons)"
-        case .handshakeFailed(let service, let endpoint, let after, let serverKey?):
-            "the CURVE handshake with \(service) at \(endpoint) failed, and nothing answered within \(after.readable): "
-                + "is CURVE on at both ends ([security] curve), and is \(serverKey) the key it runs with?"
-        case .handshakeFailed(let service, let endpoint, let after, nil):
-            "the handshake with \(service) at \(endpoint) failed, and nothing answered within \(after.readable): "
-                + "CURVE is off here ([security] curve = false); is it on at the service?"
+        case .handshakeFailed(let service, let endpoint, let after, let serverKey):
+            "the \(serverKey == nil ? "" : "CURVE ")handshake with \(service) at \(endpoint) failed, and nothing answered within "
+                + "\(after.readable): \(Self.handshakeCheck(serverKey: serverKey, peer: "the service"))"
         }
+    }
+
+    /// What to check when a handshake with `peer` fails otherwise than by a refusal: with CURVE on here,
+    /// whether it is on there too and `serverKey` (the file) is the key it runs with; with it off here,
+    /// whether it is on there. Said by a call's error and by a service's bus connections alike.
+    public static func handshakeCheck(serverKey: String?, peer: String) -> String {
+        if let serverKey { "is CURVE on at both ends ([security] curve), and is \(serverKey) the key it runs with?" }
+        else { "CURVE is off here ([security] curve = false); is it on at \(peer)?" }
     }
 }
 

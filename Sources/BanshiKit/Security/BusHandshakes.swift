@@ -77,12 +77,7 @@ struct BusHandshakes {
         case .handshakeFailedAuth, .handshakeFailedProtocol, .handshakeFailedNoDetail:
             let refused = event.kind == .handshakeFailedAuth
             let key = identity?.name ?? "-"
-            let check =
-                if let identity {
-                    "is CURVE on at the bus too ([security] curve), and is \(identity.publicKeyPath(of: "bus")) the key it runs with?"
-                } else {
-                    "CURVE is off here ([security] curve = false); is it on at the bus?"
-                }
+            let check = ControlClientError.handshakeCheck(serverKey: identity?.publicKeyPath(of: "bus"), peer: "the bus")
             failing[event.endpoint] =
                 refused
                 ? "the bus at \(event.endpoint) refused key '\(key)' at the \(socketName)'s handshake (\(Self.refusal)): \(consequence)"
