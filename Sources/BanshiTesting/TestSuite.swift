@@ -303,14 +303,26 @@ public final class TestSuite: @unchecked Sendable {
             // Where it stands, for a failure that is rare and slow to reproduce.
             let pid = process.processIdentifier
             let state = ServiceProcess.statFields(pid).map { "state \($0.first ?? "?") in /proc" } ?? "gone from /proc, still running for Foundation"
+            let stacks = await threadStacks(of: pid)
             // SIGTERM, then SIGKILL: a test stops what it started, even a process that handles SIGTERM
             // (banshictl does) or is stuck where it cannot act on it.
             process.terminate()
             if await ServiceProcess.waitForEnd(of: process, within: .seconds(2)) == nil { kill(pid, SIGKILL) }
             throw TestSuiteError(
-                "\(executable) \(arguments.joined(separator: " ")) did not finish within \(timeout) (pid \(pid): \(state)); its stderr so far:\n\(read(errPath))")
+                "\(executable) \(arguments.joined(separator: " ")) did not finish within \(timeout) (pid \(pid): \(state)); its stderr so far:\n\(read(errPath))\(stacks)")
         }
         return (status, read(outPath), read(errPath))
+    }
+
+    /// Every thread's stack of the running process `pid`, as gdb prints them, for the error of a run
+    /// that hung; empty where gdb is not installed or cannot attach.
+    static func threadStacks(of pid: Int32) async -> String {
+        let gdb = "/usr/bin/gdb"
+        guard FileManager.default.isExecutableFile(atPath: gdb),
+            let run = try? await runExternal(gdb, ["-p", "\(pid)", "-batch", "-nx", "-ex", "thread apply all bt 30"], timeout: .seconds(30))
+        else { return "" }
+        let frames = run.stdout.split(separator: "\n").filter { $0.hasPrefix("Thread ") || $0.hasPrefix("#") }
+        return frames.isEmpty ? "" : "\nits threads, as gdb found them:\n" + frames.joined(separator: "\n")
     }
 
     /// Stops every process the suite started and removes its directory.

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Synchronization
 import ZeroMQ
 
@@ -84,10 +81,6 @@ public final class ControlClient {
         self.timeout = timeout
         socket = try Socket(context, .dealer)
         try socket.setLinger(.zero)
-        // A send waits at most the timeout: a DEALER with no connection to queue on blocks, and one
-        // whose handshakes keep failing can be left with none (seen: banshictl with CURVE off, against
-        // a service with it on, blocked in zmq_send for good in 14 of 360 calls under load).
-        try socket.setSendTimeout(timeout)
         try identity?.secureClient(socket, peer: service)
         self.identity = identity.map { ($0.name, $0.publicKeyPath(of: service)) }
         monitor =
@@ -119,25 +112,46 @@ public final class ControlClient {
     /// With `matching`, replies carrying another id are skipped as stale.
     public func exchange(_ frames: [[UInt8]], matching id: String? = nil) throws(ControlClientError) -> [UInt8] {
         let deadline = ContinuousClock.now + timeout
-        try send(frames)
+        try send(frames, until: deadline)
         return try receive(matching: id, until: deadline, limit: timeout)
     }
 
-    /// Sends one request without waiting, so that a caller can have the next one in flight while it
-    /// works on the last reply (catch-up does, page by page).
+    /// Sends one request without waiting for its reply, so that a caller can have the next one in
+    /// flight while it works on the last reply (catch-up does, page by page).
     public func send(_ request: CommandRequest) throws(ControlClientError) {
-        try send([Array(request.serialized().utf8)])
+        try send([Array(request.serialized().utf8)], until: ContinuousClock.now + timeout)
     }
 
-    private func send(_ frames: [[UInt8]]) throws(ControlClientError) {
+    /// Queues `frames` (with the REQ envelope) by `deadline`.
+    ///
+    /// A DEALER queues a message on a connection, and has none while the service is down or while its
+    /// handshakes fail: one refused at the handshake has none until a handshake succeeds, which for a
+    /// refused key is never. A blocking send waited there blind to the handshakes: banshictl with a
+    /// refused key waited out its whole timeout (in CI, and within the first rounds of 360 calls made
+    /// six at a time), and with CURVE off against a service with it on, for good. So the send never
+    /// blocks: it polls for the socket to take the message, reading the handshakes meanwhile, and a
+    /// refusal ends it at once (docs/architecture.md).
+    private func send(_ frames: [[UInt8]], until deadline: ContinuousClock.Instant) throws(ControlClientError) {
+        let message = [[]] + frames
+        var refused: String?
         do {
-            try socket.send(parts: [[]] + frames)
-        } catch where error.errno == EAGAIN {
-            // No connection to queue on within the timeout: the service is down, or every handshake fails.
-            throw nothingAnswered(within: timeout)
+            if try socket.send(parts: message, dontWait: true) { return }
+            let poller = Poller()
+            let writable = poller.add(socket, events: .writable)
+            let handshakes = monitor.map { poller.add($0) }
+            while refused == nil {
+                let remaining = deadline - ContinuousClock.now
+                guard remaining > .zero else { break }
+                guard try poller.poll(timeout: remaining) > 0 else { continue }
+                if let handshakes, poller.isReadable(handshakes) { refused = try readHandshakes() }
+                if poller.events(at: writable).contains(.writable), try socket.send(parts: message, dontWait: true) { return }
+            }
         } catch {
             throw .transport(service: service, endpoint: endpoint, error)
         }
+        if let refused { throw .refused(service: service, endpoint: endpoint, key: refused) }
+        // No connection took it in time: the service is down, or every handshake fails.
+        throw nothingAnswered(within: timeout)
     }
 
     /// Why nothing came within `limit`: the key the service refused or the handshake that failed,
@@ -153,7 +167,7 @@ public final class ControlClient {
     /// replies. Returns the replies that came, by request id; a request missing from it timed out.
     public func callAll(_ requests: [CommandRequest]) throws(ControlClientError) -> [String: CommandReply] {
         let deadline = ContinuousClock.now + timeout
-        for request in requests { try send(request) }
+        for request in requests { try send([Array(request.serialized().utf8)], until: deadline) }
         var waiting = Set(requests.map(\.id))
         var replies: [String: CommandReply] = [:]
         while !waiting.isEmpty {
