@@ -278,8 +278,11 @@ public final class TestSuite: @unchecked Sendable {
         try await runExternal("\(ServiceProcess.executableDirectory)/\(executable)", arguments, timeout: timeout)
     }
 
-    /// Runs any program (by path) to completion and returns its exit status and output.
-    public static func runExternal(_ path: String, _ arguments: [String], timeout: Duration = .seconds(60)) async throws -> (status: Int32, stdout: String, stderr: String) {
+    /// Runs any program (by path) to completion and returns its exit status and output. One that does
+    /// not finish within `timeout` is stopped, and the error says where its threads stood (`stacks`).
+    public static func runExternal(
+        _ path: String, _ arguments: [String], timeout: Duration = .seconds(60), stacks: Bool = true
+    ) async throws -> (status: Int32, stdout: String, stderr: String) {
         let executable = (path as NSString).lastPathComponent
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
@@ -303,23 +306,23 @@ public final class TestSuite: @unchecked Sendable {
             // Where it stands, for a failure that is rare and slow to reproduce.
             let pid = process.processIdentifier
             let state = ServiceProcess.statFields(pid).map { "state \($0.first ?? "?") in /proc" } ?? "gone from /proc, still running for Foundation"
-            let stacks = await threadStacks(of: pid)
+            let threads = stacks ? await threadStacks(of: pid) : ""
             // SIGTERM, then SIGKILL: a test stops what it started, even a process that handles SIGTERM
             // (banshictl does) or is stuck where it cannot act on it.
             process.terminate()
             if await ServiceProcess.waitForEnd(of: process, within: .seconds(2)) == nil { kill(pid, SIGKILL) }
             throw TestSuiteError(
-                "\(executable) \(arguments.joined(separator: " ")) did not finish within \(timeout) (pid \(pid): \(state)); its stderr so far:\n\(read(errPath))\(stacks)")
+                "\(executable) \(arguments.joined(separator: " ")) did not finish within \(timeout) (pid \(pid): \(state)); its stderr so far:\n\(read(errPath))\(threads)")
         }
         return (status, read(outPath), read(errPath))
     }
 
     /// Every thread's stack of the running process `pid`, as gdb prints them, for the error of a run
-    /// that hung; empty where gdb is not installed or cannot attach.
+    /// that hung; empty where gdb is not installed, cannot attach, or itself hangs (it is not asked about).
     static func threadStacks(of pid: Int32) async -> String {
         let gdb = "/usr/bin/gdb"
         guard FileManager.default.isExecutableFile(atPath: gdb),
-            let run = try? await runExternal(gdb, ["-p", "\(pid)", "-batch", "-nx", "-ex", "thread apply all bt 30"], timeout: .seconds(30))
+            let run = try? await runExternal(gdb, ["-p", "\(pid)", "-batch", "-nx", "-ex", "thread apply all bt 30"], timeout: .seconds(30), stacks: false)
         else { return "" }
         let frames = run.stdout.split(separator: "\n").filter { $0.hasPrefix("Thread ") || $0.hasPrefix("#") }
         return frames.isEmpty ? "" : "\nits threads, as gdb found them:\n" + frames.joined(separator: "\n")
