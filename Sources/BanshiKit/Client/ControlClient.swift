@@ -12,9 +12,11 @@ public enum ControlClientError: Error, Sendable, CustomStringConvertible {
     /// The service refused this client's key at the CURVE handshake: revoked, not on its allow-list,
     /// or of a role that may not use control sockets (`subscriber`).
     case refused(service: String, endpoint: String, key: String)
-    /// The handshake failed for another reason, and nothing answered within the timeout: CURVE on at one
-    /// end only, or the service's public key (`serverKey`, the file) is not the one it runs with.
-    case handshakeFailed(service: String, endpoint: String, after: Duration, serverKey: String?)
+    /// The handshake failed for another reason: CURVE on at one end only, or the service's public key
+    /// (`serverKey`, the file) is not the one it runs with. `after`: nothing answered within that time;
+    /// `nil`: the failure was a protocol error, after which libzmq never connects again, so the call
+    /// ended at once.
+    case handshakeFailed(service: String, endpoint: String, after: Duration?, serverKey: String?)
 
     /// Why a service refuses a key at the handshake.
     public static let refusalReasons = "it is revoked, not on the allow-list, or of a role that may not send commands (subscriber)"
@@ -30,8 +32,9 @@ public enum ControlClientError: Error, Sendable, CustomStringConvertible {
         case .refused(let service, let endpoint, let key):
             "\(service) at \(endpoint) refused key '\(key)' at the handshake: \(Self.refusalReasons)"
         case .handshakeFailed(let service, let endpoint, let after, let serverKey):
-            "the \(serverKey == nil ? "" : "CURVE ")handshake with \(service) at \(endpoint) failed, and nothing answered within "
-                + "\(after.readable): \(Self.handshakeCheck(serverKey: serverKey, peer: "the service"))"
+            "the \(serverKey == nil ? "" : "CURVE ")handshake with \(service) at \(endpoint) failed"
+                + (after.map { ", and nothing answered within \($0.readable)" } ?? "")
+                + ": \(Self.handshakeCheck(serverKey: serverKey, peer: "the service"))"
         }
     }
 
@@ -59,7 +62,7 @@ public final class ControlClient {
     private let monitor: Socket?
     /// With CURVE on: this client's key and the file of the service's public key, which its errors name.
     private let identity: (key: String, serverKey: String)?
-    /// Whether a handshake failed other than by a refusal (and none succeeded since).
+    /// Whether a handshake failed without detail, which libzmq tries again (and none succeeded since).
     private var handshakeFailed = false
 
     /// Distinguishes the monitors' `inproc://` names within a process.
@@ -124,32 +127,33 @@ public final class ControlClient {
 
     /// Queues `frames` (with the REQ envelope) by `deadline`.
     ///
-    /// A DEALER queues a message on a connection, and has none while the service is down or while its
-    /// handshakes fail: one refused at the handshake has none until a handshake succeeds, which for a
-    /// refused key is never. A blocking send waited there blind to the handshakes: banshictl with a
-    /// refused key waited out its whole timeout (in CI, and within the first rounds of 360 calls made
-    /// six at a time), and with CURVE off against a service with it on, for good. So the send never
-    /// blocks: it polls for the socket to take the message, reading the handshakes meanwhile, and a
-    /// refusal ends it at once (docs/architecture.md).
+    /// A DEALER queues a message on a connection, and after a handshake's protocol error (a refused key,
+    /// CURVE at one end only) it has none for good: libzmq 4.3.4 ends that connection's session and
+    /// does not connect again (`session_base_t::engine_error`). A blocking send waited there blind to
+    /// the handshakes: banshictl with a refused key waited out its whole timeout (in CI, and within the
+    /// first rounds of 360 calls made six at a time), and with CURVE off against a service with it on,
+    /// for good. So the send never blocks: it polls for the socket to take the message, reading the
+    /// handshakes meanwhile, and a failure libzmq will not try again ends it at once (`readHandshakes`,
+    /// docs/architecture.md).
     private func send(_ frames: [[UInt8]], until deadline: ContinuousClock.Instant) throws(ControlClientError) {
         let message = [[]] + frames
-        var refused: String?
+        var failure: ControlClientError?
         do {
             if try socket.send(parts: message, dontWait: true) { return }
             let poller = Poller()
             let writable = poller.add(socket, events: .writable)
             let handshakes = monitor.map { poller.add($0) }
-            while refused == nil {
+            while failure == nil {
                 let remaining = deadline - ContinuousClock.now
                 guard remaining > .zero else { break }
                 guard try poller.poll(timeout: remaining) > 0 else { continue }
-                if let handshakes, poller.isReadable(handshakes) { refused = try readHandshakes() }
+                if let handshakes, poller.isReadable(handshakes) { failure = try readHandshakes() }
                 if poller.events(at: writable).contains(.writable), try socket.send(parts: message, dontWait: true) { return }
             }
         } catch {
             throw .transport(service: service, endpoint: endpoint, error)
         }
-        if let refused { throw .refused(service: service, endpoint: endpoint, key: refused) }
+        if let failure { throw failure }
         // No connection took it in time: the service is down, or every handshake fails.
         throw nothingAnswered(within: timeout)
     }
@@ -157,7 +161,7 @@ public final class ControlClient {
     /// Why nothing came within `limit`: the key the service refused or the handshake that failed,
     /// when the handshakes are watched and said so; else a timeout.
     private func nothingAnswered(within limit: Duration) -> ControlClientError {
-        if let key = (try? readHandshakes()) ?? nil { return .refused(service: service, endpoint: endpoint, key: key) }
+        if let failure = (try? readHandshakes()) ?? nil { return failure }
         if handshakeFailed { return .handshakeFailed(service: service, endpoint: endpoint, after: limit, serverKey: identity?.serverKey) }
         return .timeout(service: service, endpoint: endpoint, after: limit)
     }
@@ -201,15 +205,15 @@ public final class ControlClient {
             let remaining = deadline - ContinuousClock.now
             guard remaining > .zero else { throw nothingAnswered(within: limit) }
             let received: [[UInt8]]?
-            var refused: String?
+            var failure: ControlClientError?
             do {
                 guard try poller.poll(timeout: remaining) > 0 else { continue }
-                if let handshakes, poller.isReadable(handshakes) { refused = try readHandshakes() }
+                if let handshakes, poller.isReadable(handshakes) { failure = try readHandshakes() }
                 received = poller.isReadable(replies) ? try socket.receiveMultipart(dontWait: true) : nil
             } catch {
                 throw .transport(service: service, endpoint: endpoint, error)
             }
-            if let refused { throw .refused(service: service, endpoint: endpoint, key: refused) }
+            if let failure { throw failure }
             guard let parts = received else { continue }
             guard let body = parts.last else { continue }
             if let id, let replyID = CommandReply.peekID(body), replyID != id { continue }
@@ -217,14 +221,20 @@ public final class ControlClient {
         }
     }
 
-    /// Reads the monitor's events; returns the key's name when the service refused it, which ends the
-    /// call at once (it would refuse it again at every reconnection). Another failed handshake is noted
-    /// (`handshakeFailed`), to be said if nothing answers in time.
-    private func readHandshakes() throws(ZeroMQError) -> String? {
+    /// Reads the monitor's events; returns the failure that ends the call at once: the service refused
+    /// the key (it would refuse it again at every connection), or the handshake met a protocol error
+    /// (CURVE on at one end only), after which libzmq 4.3.4 ends the connection's session and never
+    /// connects again (`session_base_t::engine_error`). A handshake that failed without detail (the
+    /// service closed the connection: a wrong server key, or a service going down) is tried again by
+    /// libzmq, so it is only noted (`handshakeFailed`), to be said if nothing answers in time.
+    private func readHandshakes() throws(ZeroMQError) -> ControlClientError? {
         while let event = try monitor?.nextEvent(dontWait: true) {
             switch event.kind {
-            case .handshakeFailedAuth: return identity?.key ?? "(none: CURVE is off here)"
-            case .handshakeFailedProtocol, .handshakeFailedNoDetail: handshakeFailed = true
+            case .handshakeFailedAuth:
+                return .refused(service: service, endpoint: endpoint, key: identity?.key ?? "(none: CURVE is off here)")
+            case .handshakeFailedProtocol:
+                return .handshakeFailed(service: service, endpoint: endpoint, after: nil, serverKey: identity?.serverKey)
+            case .handshakeFailedNoDetail: handshakeFailed = true
             case .handshakeSucceeded: handshakeFailed = false
             default: break
             }

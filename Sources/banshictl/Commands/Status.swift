@@ -13,7 +13,8 @@ struct Status: ParsableCommand {
             events reach no one or none reach it; data an operator must extend before a day comes, such \
             as next year's working-day calendar), integrity alarms and buses down. Exits 0 when every \
             service answers, 3 when any is down or refuses the key (STATE `refused`: revoked, not on its \
-            allow-list, or a subscriber's).
+            allow-list, or a subscriber's) or its handshake fails (STATE `handshake failed`: CURVE on at \
+            one end only, or a wrong <service>.pub).
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -92,6 +93,10 @@ struct Status: ParsableCommand {
                         + "`banshictl keys list` shows the keys and roles"
                 ]
             }
+            // So is CURVE off here against services that run it.
+            if answers.allSatisfy({ if case .failure(ControlClientError.handshakeFailed(_, _, _, nil)) = $0.outcome { true } else { false } }) {
+                notes = ["every service's handshake failed: \(ControlClientError.handshakeCheck(serverKey: nil, peer: "the services"))"]
+            }
             let busesDown = answers.filter { answer in
                 guard buses.contains(answer.service), case .failure(let error) = answer.outcome else { return false }
                 return Self.state(error) == "down"
@@ -114,10 +119,14 @@ struct Status: ParsableCommand {
         }
     }
 
-    /// A service that gave no answer: `refused` when it turned the key away at the handshake (it is up),
-    /// else `down`.
+    /// A service that gave no answer: `refused` when it turned the key away at the handshake, `handshake
+    /// failed` when the handshake failed otherwise (it is up, both ways), else `down`.
     static func state(_ error: any Error) -> String {
-        if case ControlClientError.refused = error { "refused" } else { "down" }
+        switch error {
+        case ControlClientError.refused: "refused"
+        case ControlClientError.handshakeFailed: "handshake failed"
+        default: "down"
+        }
     }
 
     /// One row per subscriber and source: how far it has applied, how far the source's log reaches.

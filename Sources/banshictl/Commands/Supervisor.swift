@@ -255,8 +255,10 @@ final class Supervisor: Sendable {
             do {
                 if case .success = try client.call("status").outcome { return }
             } catch {
-                // A refused key stays refused: no use waiting.
+                // A refused key stays refused, and a protocol error at the handshake (CURVE on at one
+                // end only) is not tried again: no use waiting.
                 if case .refused = error { throw CLIFailure(message: "\(error)") }
+                if case .handshakeFailed(_, _, nil, _) = error { throw CLIFailure(message: "\(error)") }
                 lastFailure = error
             }
         }
