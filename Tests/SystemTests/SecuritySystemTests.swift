@@ -342,6 +342,40 @@ struct SecuritySystemTests {
         }
     }
 
+    @Test("A service whose key the bus refused gets back on the bus by itself once the key is allowed again, as publisher and as subscriber: libzmq never connects again after a refusal")
+    func busRefusalHeals() async throws {
+        try await TestSuite.with(services: ["loadgen", "loadsink"], serviceKeys: DurableDeliverySystemTests.sinkKeys, curve: true) { suite in
+            for service in ["bus", "loadgen", "loadsink"] { try await suite.start(service) }
+            let loadgen = Runner(suite, service: "loadgen")
+            let applied = { try await suite.call("loadsink", "status").get()["subscriptions"]?["loadgen"]?["applied_seq"]?.intValue }
+            let bus = { try await suite.call("bus", "status").get() }
+            try await loadgen.ok("emit", ["count": 1])
+            try await waitFor { try await applied() == 1 }
+            try await waitFor { try await bus()["subscribers"] == 1 }
+
+            let allowed = "\(try #require(suite.keysDirectory))/allowed.toml"
+            let allowList = try String(contentsOfFile: allowed, encoding: .utf8)
+            for key in ["loadgen", "loadsink"] { #expect(try await suite.banshictl(["keys", "revoke", key]).status == 0) }
+            for (service, socket) in [("loadgen", "publisher"), ("loadsink", "subscriber")] {
+                try await waitFor { HardeningSystemTests.logged(suite, service, ["level=warning", "bus handshake refused", "socket=\(socket)"]) }
+            }
+            try await waitFor { try await bus()["subscribers"] == 0 }
+
+            // The keys allowed again, as the operator would by putting the list back: each is connected
+            // again (1, 2, 4 … s after its refusals) and gets through, with no restart.
+            try allowList.write(toFile: allowed, atomically: true, encoding: .utf8)
+            for (service, socket) in [("loadgen", "publisher"), ("loadsink", "subscriber")] {
+                try await waitFor(.seconds(45)) { HardeningSystemTests.logged(suite, service, ["bus handshake succeeded after failures", "socket=\(socket)"]) }
+                #expect(try await suite.call(service, "status").get()["warnings"] == [])
+            }
+            try await waitFor { try await bus()["subscribers"] == 1 }
+            let forwarded = try await bus()["messages_forwarded"]?.intValue ?? 0
+            try await loadgen.ok("emit", ["count": 3])
+            try await waitFor { try await applied() == 4 }
+            try await waitFor { try await bus()["messages_forwarded"]?.intValue ?? 0 >= forwarded + 3 }
+        }
+    }
+
     @Test("A child's personal data is for admin keys only: an operator reads the timeline of ids, not the record")
     func confidentialReads() async throws {
         try await TestSuite.with(services: ["children"], serviceKeys: ["children": "scan_interval_ms = 0"], curve: true) { suite in

@@ -166,9 +166,8 @@ public final class SocketLoop: Sendable {
                 try socket.setLinger(.seconds(2))
                 try socket.setSendHighWaterMark(100_000)
                 busHandshakes = try BusHandshakes(
-                    socket, socketName: "publisher", consequence: "none of this service's events or heartbeats reaches the bus, and its subscribers see it fall silent",
-                    logger: logger)
-                for endpoint in publishEndpoints { try socket.connect(endpoint) }
+                    socket, connectingTo: publishEndpoints, socketName: "publisher",
+                    consequence: "none of this service's events or heartbeats reaches the bus, and its subscribers see it fall silent", logger: logger)
                 publisher = socket
             } else {
                 publisher = nil

@@ -142,8 +142,7 @@ public final class DurableSubscriber: Sendable {
             for prefix in prefixes { try socket.subscribe(prefix) }
             for name in sources.keys { try socket.subscribe(Heartbeat.topic(of: name)) }
             busHandshakes = try BusHandshakes(
-                socket, socketName: "subscriber", consequence: "no event or heartbeat comes from the bus", logger: logger)
-            for endpoint in busEndpoints { try socket.connect(endpoint) }
+                socket, connectingTo: busEndpoints, socketName: "subscriber", consequence: "no event or heartbeat comes from the bus", logger: logger)
             cursors = try database.writer.read { try SubscriberCursor.all($0) }
         } catch {
             started(.failure(error))
