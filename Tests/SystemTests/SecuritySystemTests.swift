@@ -342,7 +342,7 @@ struct SecuritySystemTests {
         }
     }
 
-    @Test("A service whose key the bus refused gets back on the bus by itself once the key is allowed again, as publisher and as subscriber: libzmq never connects again after a refusal")
+    @Test("A service whose key the bus refused gets back on the bus by itself once `keys allow` lets the same key in again, as publisher and as subscriber: libzmq never connects again after a refusal")
     func busRefusalHeals() async throws {
         try await TestSuite.with(services: ["loadgen", "loadsink"], serviceKeys: DurableDeliverySystemTests.sinkKeys, curve: true) { suite in
             for service in ["bus", "loadgen", "loadsink"] { try await suite.start(service) }
@@ -353,17 +353,25 @@ struct SecuritySystemTests {
             try await waitFor { try await applied() == 1 }
             try await waitFor { try await bus()["subscribers"] == 1 }
 
-            let allowed = "\(try #require(suite.keysDirectory))/allowed.toml"
-            let allowList = try String(contentsOfFile: allowed, encoding: .utf8)
             for key in ["loadgen", "loadsink"] { #expect(try await suite.banshictl(["keys", "revoke", key]).status == 0) }
             for (service, socket) in [("loadgen", "publisher"), ("loadsink", "subscriber")] {
                 try await waitFor { HardeningSystemTests.logged(suite, service, ["level=warning", "bus handshake refused", "socket=\(socket)"]) }
             }
             try await waitFor { try await bus()["subscribers"] == 0 }
 
-            // The keys allowed again, as the operator would by putting the list back: each is connected
-            // again (1, 2, 4 … s after its refusals) and gets through, with no restart.
-            try allowList.write(toFile: allowed, atomically: true, encoding: .utf8)
+            // The same keys allowed again (`keys allow`, no new key): each service connects again (1, 2,
+            // 4 … s after its refusals) and gets through, with no restart.
+            for key in ["loadgen", "loadsink"] {
+                let allowed = try await suite.banshictl(["keys", "allow", key, "--role", "service"])
+                #expect(allowed.status == 0 && allowed.stdout == "allowed \(key) as service\n", "\(allowed)")
+            }
+            #expect(try await suite.banshictl(["keys", "allow", "loadgen", "--role", "service"]).stdout == "loadgen is allowed as service already\n")
+            let unknown = try await suite.banshictl(["keys", "allow", "nobody", "--role", "service"])
+            #expect(unknown.status == 64 && unknown.stderr.contains("nobody.pub"), "\(unknown)")
+            let keys = try #require(suite.keysDirectory)
+            try FileManager.default.copyItem(atPath: "\(keys)/loadgen.pub", toPath: "\(keys)/alias.pub")
+            let alias = try await suite.banshictl(["keys", "allow", "alias", "--role", "admin"])
+            #expect(alias.status == 64 && alias.stderr.contains("alias.pub is the key allowed as 'loadgen' (service)"), "\(alias)")
             for (service, socket) in [("loadgen", "publisher"), ("loadsink", "subscriber")] {
                 try await waitFor(.seconds(45)) { HardeningSystemTests.logged(suite, service, ["bus handshake succeeded after failures", "socket=\(socket)"]) }
                 #expect(try await suite.call(service, "status").get()["warnings"] == [])

@@ -6,14 +6,15 @@ import ZeroMQ
 /// `banshictl keys …`: CURVE key pairs and the allow-list in `[security] keys_dir`.
 struct Keys: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Manage CURVE keys: generate a key pair with a role, list the allowed keys, revoke one.",
+        abstract: "Manage CURVE keys: generate a key pair with a role, list the allowed keys, revoke one, allow one again.",
         discussion: """
             Files live in [security] keys_dir: NAME.key (public and secret, mode 0600, never printed), NAME.pub \
             (public) and allowed.toml (the allow-list with each key's role). Services re-read the allow-list when \
             it changes. Rotation: generate a new key under a new name with the same role, move its user to it, \
-            then revoke the old name (docs/operations.md).
+            then revoke the old name (docs/operations.md). A key revoked by mistake is allowed again with \
+            `keys allow NAME --role ROLE`: its user needs no new key and no restart.
             """,
-        subcommands: [Generate.self, List.self, Revoke.self, Initialize.self])
+        subcommands: [Generate.self, List.self, Revoke.self, Allow.self, Initialize.self])
 
     /// The keys directory of the configuration (CURVE on or not: keys are prepared before it is turned on).
     static func directory(_ global: GlobalOptions) throws -> String {
@@ -24,9 +25,22 @@ struct Keys: ParsableCommand {
         }
     }
 
+    /// The role `text` names, or a usage error that lists the roles.
+    static func role(_ text: String) throws -> Role {
+        guard let role = Role(rawValue: text) else {
+            throw usageError("--role is one of \(Role.allCases.map(\.rawValue).joined(separator: ", ")), not '\(text)'")
+        }
+        return role
+    }
+
+    /// `name`, or a usage error when it cannot name a key.
+    static func checkName(_ name: String) throws {
+        guard Topic.isValidPart(name) else { throw usageError("a key name is lower-case letters, digits and '-', not '\(name)'") }
+    }
+
     /// Writes a fresh pair for `name` and allows it with `role`; returns its public key.
     static func generate(_ name: String, role: Role, directory: String, force: Bool) throws -> String {
-        guard Topic.isValidPart(name) else { throw usageError("a key name is lower-case letters, digits and '-', not '\(name)'") }
+        try checkName(name)
         let secretFile = (directory as NSString).appendingPathComponent("\(name).key")
         if FileManager.default.fileExists(atPath: secretFile), !force {
             throw usageError("\(secretFile) exists; --force replaces it (the old key stops working)")
@@ -45,9 +59,7 @@ struct Keys: ParsableCommand {
         @Flag(help: "Replace an existing key of that name.") var force = false
 
         func run() throws {
-            guard let role = Role(rawValue: role) else {
-                throw usageError("--role is one of \(Role.allCases.map(\.rawValue).joined(separator: ", ")), not '\(self.role)'")
-            }
+            let role = try Keys.role(role)
             let directory = try Keys.directory(global)
             let publicKey = try Keys.generate(name, role: role, directory: directory, force: force)
             printError("banshictl: wrote \(directory)/\(name).key (secret, mode 0600) and \(name).pub; allowed as \(role.rawValue)")
@@ -80,6 +92,44 @@ struct Keys: ParsableCommand {
             guard ring.entry(named: name) != nil else { throw usageError("no key '\(name)' in \(ring.allowListPath)") }
             try KeyRing(directory: directory, entries: ring.entries.filter { $0.name != name }).save()
             print("revoked \(name)")
+        }
+    }
+
+    struct Allow: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Allow NAME's existing key (NAME.pub) with ROLE: undoes a revoke without a new key, or changes a key's role.",
+            discussion: """
+                Services re-read the allow-list when it changes, so NAME's user gets back in without a new key \
+                or a restart: a client at its next connection, a service cut off from the bus within 30 s (it \
+                connects again by itself). A key revoked because its secret leaked wants a new pair instead: \
+                `banshictl keys generate NAME --role ROLE --force`.
+                """)
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The key's name: <keys_dir>/NAME.pub holds its public key.") var name: String
+        @Option(help: "admin, operator, service or subscriber.") var role: String
+
+        func run() throws {
+            let role = try Keys.role(role)
+            try Keys.checkName(name)
+            let directory = try Keys.directory(global)
+            let publicKey: String
+            do {
+                publicKey = try KeyFiles.readPublic(path: Path.join(directory, name) + ".pub")
+            } catch {
+                throw usageError("\(error)")
+            }
+            let ring = try KeyRing.load(directory: directory)
+            if let other = ring.entry(publicKey: publicKey), other.name != name {
+                throw usageError("\(name).pub is the key allowed as '\(other.name)' (\(other.role.rawValue)); one key, one name")
+            }
+            let before = ring.entry(named: name)
+            if let before, before.publicKey == publicKey, before.role == role {
+                print("\(name) is allowed as \(role.rawValue) already")
+                return
+            }
+            try ring.adding(KeyRing.Entry(name: name, publicKey: publicKey, role: role, service: before?.service)).save()
+            let was = before.map { $0.publicKey == publicKey ? " (was \($0.role.rawValue))" : " (its key replaces the one allowed before)" } ?? ""
+            print("allowed \(name) as \(role.rawValue)\(was)")
         }
     }
 
