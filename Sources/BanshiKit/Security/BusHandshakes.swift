@@ -80,8 +80,8 @@ struct BusHandshakes {
             read = true
         }
         if read {
-            let now = failing.keys.sorted().map { failing[$0]! }
-            Self.current.withLock { $0[socketName] = now }
+            let problems = failing.keys.sorted().map { failing[$0]! }
+            Self.current.withLock { $0[socketName] = problems }
         }
         let now = ContinuousClock.now
         for (endpoint, retry) in retries {
