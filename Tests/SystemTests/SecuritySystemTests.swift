@@ -65,12 +65,14 @@ struct SecuritySystemTests {
             let plainConfig = suite.configPath + ".curve-off.toml"
             try String(contentsOfFile: suite.configPath, encoding: .utf8).replacing("curve = true", with: "curve = false")
                 .write(toFile: plainConfig, atomically: true, encoding: .utf8)
-            // It says so when the handshake fails (well within a second), not after the timeout, which
-            // would say "nothing answered within 20 s".
-            let plain = try await TestSuite.run("banshictl", ["call", "loadgen", "status", "--config", plainConfig, "--timeout", "20000"])
+            // At once where the client reads the service's greeting (a protocol error, final), else at the
+            // timeout: the service may close each connection before the client reads it (under load, a
+            // CI run met that for 20 s on end), which libzmq tries again.
+            let plain = try await TestSuite.run("banshictl", ["call", "loadgen", "status", "--config", plainConfig, "--timeout", "3000"])
             #expect(plain.status == 4)
-            #expect(plain.stderr.contains("the handshake with loadgen at \(suite.control("loadgen")) failed: CURVE is off here"), "\(plain.stderr)")
-            let plainStatus = try await TestSuite.run("banshictl", ["status", "--config", plainConfig, "--timeout", "20000"])
+            #expect(plain.stderr.contains("the handshake with loadgen at \(suite.control("loadgen")) failed"), "\(plain.stderr)")
+            #expect(plain.stderr.contains(ControlClientError.handshakeCheck(serverKey: nil, peer: "the service")), "\(plain.stderr)")
+            let plainStatus = try await TestSuite.run("banshictl", ["status", "--config", plainConfig, "--timeout", "3000"])
             #expect(plainStatus.status == 3)
             #expect(plainStatus.stdout.split(separator: "\n").contains { $0.hasPrefix("loadgen") && $0.contains(" handshake failed ") }, "\(plainStatus.stdout)")
             #expect(plainStatus.stdout.contains("every service's handshake failed: CURVE is off here"), "\(plainStatus.stdout)")
@@ -97,7 +99,7 @@ struct SecuritySystemTests {
         }
     }
 
-    @Test("A client with CURVE off against a service with it on, or whose key is refused, is told so at once, not at its timeout, whenever its request goes out: either could wait in zmq_send")
+    @Test("A client with CURVE off against a service with it on is told so within its timeout, and one whose key is refused at once, whenever its request goes out: either could wait in zmq_send")
     func sendWhileHandshakesFail() async throws {
         try await TestSuite.with(curve: true) { suite in
             try await suite.start("bus")
@@ -110,16 +112,16 @@ struct SecuritySystemTests {
             // CURVE off here and on at loadgen (seen with banshictl; this loop met it within its first
             // rounds, three runs of three); for the whole timeout, with a refused key (banshictl waited
             // out a minute). Each client on a thread of its own, which before the fixes did not come back.
-            // Both failures are final (libzmq does not connect again after them), so each call ends when
-            // its handshake fails, well within its minute: a plain client's took 0.3 to 0.8 s (it may
-            // fail without detail a few times, and is tried again, before the protocol error).
-            for (name, identity) in [("plain-client", nil), ("refused-client", intruder)] {
+            // A refusal is final (libzmq does not connect again), so a refused call ends at once, well
+            // within its minute. A plain client ends at once on a protocol error (it read loadgen's
+            // greeting; 0.3 to 0.8 s here) or at its timeout (loadgen closed the connections first).
+            for (name, identity, timeout) in [("plain-client", nil, Duration.seconds(1)), ("refused-client", intruder, .seconds(60))] {
                 startThread(named: name) {
                     for delay in Array(repeating: [0, 0.0005, 0.001, 0.002, 0.003, 0.005, 0.01, 0.02, 0.05, 0.1], count: 3).joined() {
                         let said: String
                         do {
                             let client = try ControlClient(
-                                context: context, service: "loadgen", endpoint: endpoint, timeout: .seconds(60), identity: identity, watchHandshakes: true)
+                                context: context, service: "loadgen", endpoint: endpoint, timeout: timeout, identity: identity, watchHandshakes: true)
                             Thread.sleep(forTimeInterval: delay)
                             _ = try client.call("status")
                             said = "answered"
@@ -130,10 +132,11 @@ struct SecuritySystemTests {
                     }
                 }
             }
-            // A call that waited out its minute fails this wait.
+            // A refused call that waited out its minute fails this wait.
             try await waitFor(.seconds(50)) { outcomes.withLock { $0.values.map(\.count) } == [30, 30] }
             let said = outcomes.withLock { $0["plain-client"] ?? [] }
-            #expect(Set(said) == ["the handshake with loadgen at \(endpoint) failed: \(ControlClientError.handshakeCheck(serverKey: nil, peer: "the service"))"], "\(Set(said))")
+            let check = ControlClientError.handshakeCheck(serverKey: nil, peer: "the service")
+            #expect(said.allSatisfy { $0.hasPrefix("the handshake with loadgen at \(endpoint) failed") && $0.hasSuffix(check) }, "\(Set(said))")
             let refused = outcomes.withLock { $0["refused-client"] ?? [] }
             #expect(Set(refused) == ["loadgen at \(endpoint) refused key 'intruder' at the handshake: \(ControlClientError.refusalReasons)"], "\(Set(refused))")
             // And the context those clients were made and closed on still works: a monitor closed while
