@@ -122,7 +122,11 @@ public final class ControlClient {
     /// Sends one request without waiting for its reply, so that a caller can have the next one in
     /// flight while it works on the last reply (catch-up does, page by page).
     public func send(_ request: CommandRequest) throws(ControlClientError) {
-        try send([Array(request.serialized().utf8)], until: ContinuousClock.now + timeout)
+        try send(request, until: ContinuousClock.now + timeout)
+    }
+
+    private func send(_ request: CommandRequest, until deadline: ContinuousClock.Instant) throws(ControlClientError) {
+        try send([Array(request.serialized().utf8)], until: deadline)
     }
 
     /// Queues `frames` (with the REQ envelope) by `deadline`.
@@ -171,7 +175,7 @@ public final class ControlClient {
     /// replies. Returns the replies that came, by request id; a request missing from it timed out.
     public func callAll(_ requests: [CommandRequest]) throws(ControlClientError) -> [String: CommandReply] {
         let deadline = ContinuousClock.now + timeout
-        for request in requests { try send([Array(request.serialized().utf8)], until: deadline) }
+        for request in requests { try send(request, until: deadline) }
         var waiting = Set(requests.map(\.id))
         var replies: [String: CommandReply] = [:]
         while !waiting.isEmpty {

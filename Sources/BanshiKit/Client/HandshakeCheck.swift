@@ -22,13 +22,20 @@ extension ControlClientError {
         do {
             _ = try client.call("status")
             return self
-        } catch .refused(let service, let endpoint, let key) {
-            return .refused(service: service, endpoint: endpoint, key: key)
-        } catch .handshakeFailed(let service, let endpoint, _, let serverKey) {
-            // Named with the time the failed call waited, not this check's.
-            return .handshakeFailed(service: service, endpoint: endpoint, after: after, serverKey: serverKey)
         } catch {
-            return self
+            switch error {
+            case .refused: return error
+            case .handshakeFailed(let service, let endpoint, _, let serverKey):
+                // Named with the time the failed call waited, not this check's.
+                return .handshakeFailed(service: service, endpoint: endpoint, after: after, serverKey: serverKey)
+            default: return self
+            }
         }
+    }
+
+    /// `error`, explained (`explained(context:)`) when it is a control client's: what a service's own
+    /// client logs and records when a call failed.
+    public static func explaining(_ error: any Error, context: Context) -> any Error {
+        (error as? ControlClientError)?.explained(context: context) ?? error
     }
 }

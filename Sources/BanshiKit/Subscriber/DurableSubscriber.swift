@@ -550,7 +550,7 @@ public final class DurableSubscriber: Sendable {
             session.backoff[source] = backoff
             session.retryAt[source] = ContinuousClock.now + backoff
             // A refused key or a wrong server key looks like a timeout to this client: the check says which.
-            let reason = "\((error as? ControlClientError)?.explained(context: context) ?? error)"
+            let reason = "\(ControlClientError.explaining(error, context: context))"
             state.withLock { $0.progress[source, default: SourceProgress()].lastError = reason }
             logger.warning("catch-up failed; will retry", metadata: ["source": "\(source)", "error": "\(reason)"])
         }

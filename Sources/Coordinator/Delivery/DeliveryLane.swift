@@ -176,7 +176,7 @@ final class DeliveryLane: Sendable {
                 failure = "\(ControlClientError.timeout(service: name, endpoint: endpoint, after: settings.timeout).explained(context: settings.context))"
             }
         } catch {
-            failure = "\((error as? ControlClientError)?.explained(context: settings.context) ?? error)"
+            failure = "\(ControlClientError.explaining(error, context: settings.context))"
         }
         // A timeout or a socket error: the target may be down. A fresh socket next time, so that
         // nothing queued for the old connection is sent twice in a burst.

@@ -33,7 +33,7 @@ struct Keys: ParsableCommand {
         return role
     }
 
-    /// `name`, or a usage error when it cannot name a key.
+    /// Throws a usage error when `name` cannot name a key.
     static func checkName(_ name: String) throws {
         guard Topic.isValidPart(name) else { throw usageError("a key name is lower-case letters, digits and '-', not '\(name)'") }
     }
